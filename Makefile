@@ -1,0 +1,58 @@
+# The two commands that matter on a fresh machine:  make synth   and   make test
+# Both set up everything first (idempotent): .venv (app + tests), .venv-checkov (checkov,
+# kept apart so its pins cannot downgrade the app), node_modules (cdktf-cli, Node 22).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+ENV ?= dev
+
+# Node 22 from package.json first on PATH: jsii and cdktf-cli get a supported runtime.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export CHECKOV_BIN := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
+export CHECKPOINT_DISABLE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup synth test deploy bench clean
+
+help:
+	@echo "make synth              set up, then synthesize every environment into cdktf.out/stacks/<env>"
+	@echo "make test               set up, then run the whole test suite (what CI runs)"
+	@echo "make setup              only set up .venv, .venv-checkov and node_modules"
+	@echo "make deploy ENV=dev     cdktf deploy <env> (needs provider credentials)"
+	@echo "make bench              synthesis benchmark against the jsii import floor"
+
+setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements/app.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --requirement requirements/app.txt
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements/checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --requirement requirements/checkov.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: setup
+	$(VENV)/bin/python main.py
+
+test: setup
+	$(VENV)/bin/python -m pytest
+
+deploy: setup
+	$(VENV)/bin/python -m stacks.deploy $(ENV)
+
+bench: setup
+	$(VENV)/bin/python benchmarks/synth.py
+
+clean:
+	rm -rf cdktf.out .pytest_cache dist build

@@ -1,0 +1,31 @@
+"""Secure-by-default cdktf constructs for the healthcare platform.
+
+Constructs are imported lazily (PEP 562), so ``import constructs_lib.errors`` or the
+validation helpers do not pay for loading the AWS provider bindings.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from ._version import __version__
+from .errors import ConstructError, ValidationError
+
+_LAZY: dict[str, str] = {}
+"""Public name -> module that defines it; filled in as constructs land."""
+
+__all__ = ["ConstructError", "ValidationError", "__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'constructs_lib' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,44 @@
+"""Pure value rules shared by constructs and the platform's environment loader.
+
+Each function returns the value unchanged or raises ``ValueError`` whose text says
+what is allowed (``"must be ..."``); callers turn it into a one-line error naming the
+construct path or file and the field. Nothing here imports cdktf, so the app can
+validate configuration before paying for the jsii start-up.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+_DNS_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_DOMAIN_RE = re.compile(rf"^(?:{_DNS_LABEL}\.)+[a-z]{{2,63}}$")
+_AWS_REGION_RE = re.compile(r"^(?:us|eu|ap|ca|sa|me|af|il|mx)(?:-gov)?-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$")
+
+
+def check_domain(value: str) -> str:
+    """A lowercase DNS name with at least two labels (``example.org``)."""
+    if len(value) > 253 or not _DOMAIN_RE.match(value):
+        raise ValueError("a lowercase DNS name such as 'health.example.org'")
+    return value
+
+
+def check_aws_region(value: str) -> str:
+    """An AWS region code such as ``us-east-1``."""
+    if not _AWS_REGION_RE.match(value):
+        raise ValueError("an AWS region code such as 'us-east-1'")
+    return value
+
+
+def check_cidr(value: str, *, min_prefix: int = 16, max_prefix: int = 24) -> ipaddress.IPv4Network:
+    """An IPv4 network in CIDR form, prefix length between ``min_prefix`` and ``max_prefix``."""
+    allowed = f"an IPv4 CIDR such as '10.0.0.0/16' with a prefix length of /{min_prefix}../{max_prefix}"
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except (ipaddress.AddressValueError, ipaddress.NetmaskValueError, ValueError):
+        raise ValueError(allowed) from None
+    if not min_prefix <= network.prefixlen <= max_prefix:
+        raise ValueError(allowed)
+    if not network.is_private:
+        raise ValueError(f"{allowed} in private address space (RFC 1918)")
+    return network

@@ -1,0 +1,1 @@
+"""Typed bindings for providers that have no prebuilt cdktf package (Neon, Railway)."""

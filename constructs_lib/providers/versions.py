@@ -1,0 +1,28 @@
+"""Source and version pin of each provider whose bindings we generate: the one place each is pinned.
+
+AWS and Cloudflare are not here: the prebuilt ``cdktf-cdktf-provider-aws`` 21.22.1 and
+``cdktf-cdktf-provider-cloudflare`` 13.9.1 packages emit their own ``required_providers``
+entries (hashicorp/aws 6.25.0, cloudflare/cloudflare 5.14.0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderPin:
+    """A ``terraform.required_providers`` entry."""
+
+    name: str
+    source: str
+    version: str
+
+    def as_required_provider(self) -> dict[str, str]:
+        """The entry in ``required_providers`` form."""
+        return {"source": self.source, "version": self.version}
+
+
+NEON = ProviderPin("neon", "kislerdm/neon", "0.15.0")
+"""Newest kislerdm/neon whose schema we hold; see README "Moving to neondatabase/neon"."""
+RAILWAY = ProviderPin("railway", "terraform-community-providers/railway", "0.6.2")

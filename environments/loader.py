@@ -1,0 +1,112 @@
+"""Load and validate ``environments/<env>.toml`` into frozen ``EnvironmentConfig`` objects.
+
+Errors are ``ConfigError`` with one line naming the file, the field, the bad value and
+what is allowed, e.g. ``environments/dev.toml: az_count must be 1..6, got 9``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from .config import ENVIRONMENT_NAMES, EnvironmentConfig
+
+ENVIRONMENTS_DIR = Path(__file__).resolve().parent
+
+
+class ConfigError(Exception):
+    """An environment file (or a command-line choice) is invalid; the message is one line."""
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _format(source: str, error: Mapping[str, Any]) -> str:
+    field = ".".join(str(part) for part in error["loc"])
+    message: str = error["msg"]
+    kind: str = error["type"]
+    value = error.get("input")
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+        if not field:  # a rule across fields words its whole message
+            return f"{source}: {message}"
+        return f"{source}: {field} must be {message}, got {value!r}"
+    if kind == "extra_forbidden":
+        return f"{source}: {field} is not a known key (allowed: {error['ctx_allowed']}), got {value!r}"
+    if kind == "missing":
+        return f"{source}: {field} is required"
+    message = message.replace("Input should be", "must be").replace("String should", "must")
+    return f"{source}: {field} {message}, got {value!r}"
+
+
+def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> str:
+    for part in loc[:-1]:
+        annotation = model.model_fields[str(part)].annotation
+        model = next(a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None))
+    return ", ".join(model.model_fields)
+
+
+def parse_environment(data: Mapping[str, Any], source: str) -> EnvironmentConfig:
+    """Validate one already-parsed document; ``source`` names it in errors."""
+    try:
+        return EnvironmentConfig.model_validate(data)
+    except pydantic.ValidationError as exc:
+        error = dict(exc.errors(include_url=False)[0])
+        if error["type"] == "extra_forbidden":
+            error["ctx_allowed"] = _allowed_keys(EnvironmentConfig, error["loc"])
+        raise ConfigError(_format(source, error)) from None
+
+
+def load_environment(path: Path) -> EnvironmentConfig:
+    """Read and validate one environment file; its ``name`` must match the file name."""
+    source = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot be read ({exc.strerror})") from None
+    if not raw.strip():
+        raise ConfigError(f"{source}: is empty; it must be a TOML table with name, phase, aws_region, ...")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: is not valid TOML ({exc})") from None
+    config = parse_environment(data, source)
+    if config.name != path.stem:
+        raise ConfigError(f"{source}: name must match the file name {path.stem!r}, got {config.name!r}")
+    return config
+
+
+def check_across(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> None:
+    """Rules between environments: VPC CIDRs must not overlap."""
+    for first, second in itertools.combinations(configs, 2):
+        if first.vpc_network.overlaps(second.vpc_network):
+            raise ConfigError(
+                f"{sources[second.name]}: vpc_cidr must not overlap {first.name}'s {first.vpc_cidr}, "
+                f"got {second.vpc_cidr!r}"
+            )
+
+
+def load_all(directory: Path = ENVIRONMENTS_DIR) -> dict[str, EnvironmentConfig]:
+    """Load every known environment file in ``directory``, validated alone and together."""
+    configs: dict[str, EnvironmentConfig] = {}
+    sources: dict[str, str] = {}
+    for name in ENVIRONMENT_NAMES:
+        path = directory / f"{name}.toml"
+        if not path.exists():
+            raise ConfigError(f"{_display(path)}: is missing; every environment ({', '.join(ENVIRONMENT_NAMES)}) needs a file")
+        configs[name] = load_environment(path)
+        sources[name] = _display(path)
+    for stray in sorted(directory.glob("*.toml")):
+        if stray.stem not in ENVIRONMENT_NAMES:
+            raise ConfigError(f"{_display(stray)}: environment name must be one of {', '.join(ENVIRONMENT_NAMES)}, got {stray.stem!r}")
+    check_across(configs.values(), sources)
+    return configs

@@ -1,0 +1,127 @@
+#!/usr/bin/env python
+"""Entry point of the platform app: load environments, build one stack each, synthesize.
+
+This is the only module that reads the process environment and the command line:
+
+    python main.py                       every environment at its own phase
+    python main.py --env dev --phase 3   dev only, previewing phase 3
+    PLATFORM_ENVIRONMENTS=dev,staging PLATFORM_PHASE=3 cdktf synth
+
+Terraform Cloud: ``TFC_ORGANIZATION`` (and optionally ``TFC_WORKSPACE_PREFIX``) switch
+every selected stack to its own workspace ``<prefix>-<env>``. ``CDKTF_OUTDIR`` (set by
+the cdktf CLI) or ``--outdir`` choose the output folder (default ``cdktf.out``).
+
+Configuration is validated before cdktf is imported, so bad input fails in well under
+a second with one line on stderr and exit status 2; ``cdktf.out`` is replaced only
+after a complete synthesis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from environments import ENVIRONMENT_NAMES, ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
+from environments.config import TerraformCloudSettings
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]  # one line, no usage dump
+        raise ConfigError(f"command line: {message}")
+
+
+def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = _Parser(prog="main.py", description="Synthesize the platform stacks.")
+    parser.add_argument("--env", action="append", dest="envs", metavar="NAME", help="environment to synthesize (repeatable; default: all)")
+    parser.add_argument("--phase", help="preview this phase (1..4) instead of each environment's own")
+    parser.add_argument("--outdir", type=Path, help="output folder (default: $CDKTF_OUTDIR or cdktf.out)")
+    parser.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR, help="folder of <env>.toml files (default: environments/)")
+    return parser.parse_args(argv)
+
+
+def _pick_environments(requested: Sequence[str], source: str) -> list[str]:
+    names = [n.strip() for item in requested for n in item.split(",") if n.strip()]
+    if not names:
+        raise ConfigError(f"{source}: environments must be one or more of {', '.join(ENVIRONMENT_NAMES)}, got none")
+    for name in names:
+        if name not in ENVIRONMENT_NAMES:
+            raise ConfigError(f"{source}: environment must be one of {', '.join(ENVIRONMENT_NAMES)}, got {name!r}")
+    return list(dict.fromkeys(names))
+
+
+def _pick_phase(value: str, source: str) -> int:
+    if value.strip().isdigit() and int(value) in PHASES:
+        return int(value)
+    raise ConfigError(f"{source}: phase must be one of 1..{PHASES[-1]}, got {value!r}")
+
+
+def _terraform_cloud(environ: Mapping[str, str], config: EnvironmentConfig) -> TerraformCloudSettings | None:
+    organization = environ.get("TFC_ORGANIZATION", "").strip()
+    if not organization:
+        return config.terraform_cloud
+    prefix = environ.get("TFC_WORKSPACE_PREFIX", "").strip() or (
+        config.terraform_cloud.workspace_prefix if config.terraform_cloud else "healthcare"
+    )
+    try:
+        return TerraformCloudSettings(organization=organization, workspace_prefix=prefix)
+    except ValueError:
+        raise ConfigError(
+            "environment: TFC_ORGANIZATION and TFC_WORKSPACE_PREFIX must be letters, digits, '-' or '_', "
+            f"got {organization!r} and {prefix!r}"
+        ) from None
+
+
+def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[EnvironmentConfig], Path]:
+    """The validated configs to synthesize and the output folder, from arguments and environment."""
+    args = _parse_args(argv)
+    configs = load_all(args.config_dir)
+    if args.envs:
+        names = _pick_environments(args.envs, "command line --env")
+    elif environ.get("PLATFORM_ENVIRONMENTS", "").strip():
+        names = _pick_environments([environ["PLATFORM_ENVIRONMENTS"]], "environment PLATFORM_ENVIRONMENTS")
+    else:
+        names = list(ENVIRONMENT_NAMES)
+    phase: int | None = None
+    if args.phase is not None:
+        phase = _pick_phase(args.phase, "command line --phase")
+    elif environ.get("PLATFORM_PHASE", "").strip():
+        phase = _pick_phase(environ["PLATFORM_PHASE"], "environment PLATFORM_PHASE")
+    selected = []
+    for name in names:
+        config = configs[name]
+        update: dict[str, object] = {"terraform_cloud": _terraform_cloud(environ, config)}
+        if phase is not None:
+            update["phase"] = phase
+        selected.append(config.model_copy(update=update))
+    outdir = args.outdir or Path(environ.get("CDKTF_OUTDIR") or "cdktf.out")
+    return selected, outdir
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the app; returns the process exit status."""
+    environ = os.environ if environ is None else environ
+    try:
+        configs, outdir = resolve(sys.argv[1:] if argv is None else argv, environ)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    # Imported only now: the jsii runtime and provider packages take seconds to load.
+    from constructs_lib.errors import ConstructError
+    from stacks.app import synthesize
+
+    try:
+        synthesize(configs, outdir)
+    except ConstructError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The platform app: one ``PlatformStack`` per environment, composed by the phase plan."""

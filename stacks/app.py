@@ -1,0 +1,46 @@
+"""Build the cdktf ``App`` for a set of environments and write ``cdktf.out`` atomically."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from cdktf import App
+
+from environments import EnvironmentConfig
+
+from .phases import plan_for
+from .platform import PlatformStack
+
+
+def build_app(configs: Sequence[EnvironmentConfig], outdir: Path) -> App:
+    """An ``App`` writing to ``outdir`` with one ``PlatformStack`` per config, not yet synthesized."""
+    app = App(outdir=str(outdir))
+    for config in configs:
+        PlatformStack(app, config, plan_for(config.phase))
+    return app
+
+
+def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> None:
+    """Synthesize ``configs`` into ``outdir``, replacing it only when everything succeeded.
+
+    The stacks are written to a temporary sibling folder which then takes the place of
+    ``outdir``; an error anywhere (bad props, a failed guardrail) leaves the previous
+    ``outdir`` as it was and removes the temporary folder.
+    """
+    outdir = outdir.resolve()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.new-", dir=outdir.parent))
+    try:
+        build_app(configs, staging).synth()
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    previous = outdir.parent / f".{outdir.name}.old"
+    shutil.rmtree(previous, ignore_errors=True)
+    if outdir.exists():
+        outdir.rename(previous)
+    staging.rename(outdir)
+    shutil.rmtree(previous, ignore_errors=True)

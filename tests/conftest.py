@@ -1,0 +1,104 @@
+"""Shared fixtures: every environment x phase is synthesized once per test session.
+
+Importing the AWS provider through jsii costs ~10 s, so the session builds one ``App``
+per phase (dev, staging and prod at that phase) and every test reads the parsed JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from environments import ENVIRONMENT_NAMES, PHASES, EnvironmentConfig, load_all
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+ENV_VARS_READ = (
+    "PLATFORM_ENVIRONMENTS",
+    "PLATFORM_PHASE",
+    "TFC_ORGANIZATION",
+    "TFC_WORKSPACE_PREFIX",
+    "CDKTF_OUTDIR",
+    "CDKTF_CONTEXT_JSON",
+)
+
+Combo = tuple[str, int]
+ALL_COMBOS: tuple[Combo, ...] = tuple((env, phase) for env in ENVIRONMENT_NAMES for phase in PHASES)
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the caller's platform or Terraform Cloud settings."""
+    for name in ENV_VARS_READ:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def configs() -> dict[str, EnvironmentConfig]:
+    """The repository's environment files, validated."""
+    return load_all()
+
+
+def config_at(configs: dict[str, EnvironmentConfig], env: str, phase: int) -> EnvironmentConfig:
+    """``env``'s config previewed at ``phase``."""
+    return configs[env].model_copy(update={"phase": phase})
+
+
+@pytest.fixture(scope="session")
+def synth_root(tmp_path_factory: pytest.TempPathFactory, configs: dict[str, EnvironmentConfig]) -> Path:
+    """Every environment x phase, synthesized through ``stacks.app.synthesize`` into ``<root>/phase<N>``."""
+    from stacks.app import synthesize
+
+    root = tmp_path_factory.mktemp("synth")
+    for phase in PHASES:
+        synthesize([config_at(configs, env, phase) for env in ENVIRONMENT_NAMES], root / f"phase{phase}")
+    return root
+
+
+@pytest.fixture(scope="session")
+def stacks(synth_root: Path) -> dict[Combo, dict[str, Any]]:
+    """Parsed ``cdk.tf.json`` of every (environment, phase)."""
+    return {
+        (env, phase): json.loads((synth_root / f"phase{phase}" / "stacks" / env / "cdk.tf.json").read_text())
+        for env, phase in ALL_COMBOS
+    }
+
+
+def resources_of(stack: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """``{name: block}`` of every ``resource_type`` resource in a synthesized stack."""
+    return stack.get("resource", {}).get(resource_type, {})
+
+
+def resource_addresses(stack: dict[str, Any]) -> set[str]:
+    """``type.name`` of every resource and ``data.type.name`` of every data source."""
+    addresses = {f"{t}.{n}" for t, blocks in stack.get("resource", {}).items() for n in blocks}
+    addresses |= {f"data.{t}.{n}" for t, blocks in stack.get("data", {}).items() for n in blocks}
+    return addresses
+
+
+@pytest.fixture
+def snapshot_json(snapshot: Any) -> Any:
+    """syrupy snapshot stored as pretty JSON, one file per test."""
+    return snapshot.use_extension(JSONSnapshotExtension)
+
+
+@pytest.fixture
+def fresh_stack() -> Iterator[Any]:
+    """A ``TerraformStack`` in a fresh ``Testing.app()``, for construct unit tests."""
+    from cdktf import TerraformStack
+    from cdktf import Testing as CdktfTesting
+
+    app = CdktfTesting.app()
+    yield TerraformStack(app, "test")
+
+
+def synth_json(stack: Any) -> dict[str, Any]:
+    """Synthesize a stack (``Testing.synth``) and parse it."""
+    from cdktf import Testing as CdktfTesting
+
+    return json.loads(CdktfTesting.synth(stack))

@@ -1,0 +1,96 @@
+"""PlatformStack: stack names, providers, default tags, backends and the phase superset."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from environments import ENVIRONMENT_NAMES, PHASES, EnvironmentConfig
+from environments.config import TerraformCloudSettings
+from stacks.phases import MAX_PHASE, SERVICES, plan_for
+from tests.conftest import ALL_COMBOS, Combo, resource_addresses
+
+
+def test_each_phase_writes_one_stack_per_environment(synth_root: Path) -> None:
+    for phase in PHASES:
+        manifest = json.loads((synth_root / f"phase{phase}" / "manifest.json").read_text())
+        assert sorted(manifest["stacks"]) == sorted(ENVIRONMENT_NAMES)
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_aws_default_tags(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    (aws,) = stacks[env, phase]["provider"]["aws"]
+    assert aws["region"] == "us-east-1"
+    assert aws["default_tags"] == [
+        {
+            "tags": {
+                "Environment": env,
+                "Phase": str(phase),
+                "Project": "healthcare",
+                "DataClassification": "phi",
+                "ManagedBy": "cdktf",
+            }
+        }
+    ]
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_required_providers_are_pinned(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    terraform = stacks[env, phase]["terraform"]
+    assert terraform["required_providers"]["neon"] == {"source": "kislerdm/neon", "version": "0.15.0"}
+    assert terraform["required_providers"]["railway"] == {
+        "source": "terraform-community-providers/railway",
+        "version": "0.6.2",
+    }
+    assert terraform["required_providers"]["aws"]["version"] == "6.25.0"
+    assert terraform["required_providers"]["cloudflare"]["version"] == "5.14.0"
+    # checkov's terraform_json parser stops on required_version (DESIGN.md pitfalls).
+    assert "required_version" not in terraform
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_local_state_per_environment_by_default(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    assert stacks[env, phase]["terraform"]["backend"] == {"local": {"path": f"terraform.{env}.tfstate"}}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENT_NAMES)
+@pytest.mark.parametrize("phase", PHASES[:-1])
+def test_a_higher_phase_keeps_every_resource(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    lower = resource_addresses(stacks[env, phase])
+    higher = resource_addresses(stacks[env, phase + 1])
+    assert lower <= higher, sorted(lower - higher)
+
+
+def test_terraform_cloud_backend_uses_one_workspace_per_environment(
+    tmp_path: Path, configs: dict[str, EnvironmentConfig]
+) -> None:
+    from stacks.app import synthesize
+
+    tfc = TerraformCloudSettings(organization="acme-health", workspace_prefix="platform")
+    synthesize([c.model_copy(update={"terraform_cloud": tfc}) for c in configs.values()], tmp_path / "out")
+    for env in ENVIRONMENT_NAMES:
+        stack = json.loads((tmp_path / "out" / "stacks" / env / "cdk.tf.json").read_text())
+        assert stack["terraform"]["cloud"] == {"organization": "acme-health", "workspaces": {"name": f"platform-{env}"}}
+        assert "backend" not in stack["terraform"]
+
+
+def test_phase_plan_only_adds() -> None:
+    for phase in range(1, MAX_PHASE):
+        lower, higher = plan_for(phase), plan_for(phase + 1)
+        assert lower.components <= higher.components
+        assert set(lower.services) <= set(higher.services)
+
+
+def test_phase_plan_services_follow_the_design_table() -> None:
+    assert [s.name for s in plan_for(1).services] == ["gateway", "auth", "patient"]
+    assert {s.name for s in SERVICES if s.phase == 2} == {"provider", "medical-records"}
+    assert not plan_for(4).service("ai").runs_on_railway
+
+
+@pytest.mark.parametrize("phase", [0, 5])
+def test_fails_when_plan_phase_is_out_of_range(phase: int) -> None:
+    with pytest.raises(ValueError, match=f"phase must be 1..4, got {phase}"):
+        plan_for(phase)
