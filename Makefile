@@ -49,7 +49,7 @@ test: setup
 	$(VENV)/bin/python -m pytest
 
 deploy: setup
-	$(VENV)/bin/python -m stacks.deploy $(ENV)
+	$(VENV)/bin/python main.py deploy $(ENV)
 
 bench: setup
 	$(VENV)/bin/python benchmarks/synth.py

@@ -6,6 +6,7 @@ This is the only module that reads the process environment and the command line:
     python main.py                       every environment at its own phase
     python main.py --env dev --phase 3   dev only, previewing phase 3
     PLATFORM_ENVIRONMENTS=dev,staging PLATFORM_PHASE=3 cdktf synth
+    python main.py deploy dev            check credentials, then run ``cdktf deploy dev``
 
 Terraform Cloud: ``TFC_ORGANIZATION`` (and optionally ``TFC_WORKSPACE_PREFIX``) switch
 every selected stack to its own workspace ``<prefix>-<env>``. ``CDKTF_OUTDIR`` (set by
@@ -102,11 +103,54 @@ def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[Envir
     return selected, outdir
 
 
+AWS_CREDENTIAL_SOURCES = (
+    ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"),
+    ("AWS_PROFILE",),
+    ("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"),
+    ("AWS_CONTAINER_CREDENTIALS_FULL_URI",),
+    ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",),
+)
+PROVIDER_TOKENS = ("CLOUDFLARE_API_TOKEN", "NEON_API_KEY", "RAILWAY_TOKEN")
+TFC_TOKEN = "TF_TOKEN_app_terraform_io"
+
+
+def missing_deploy_credentials(environ: Mapping[str, str], config: EnvironmentConfig) -> list[str]:
+    """What a local ``cdktf deploy`` of ``config`` lacks; empty when it can start.
+
+    With Terraform Cloud the runs execute remotely with the workspace's own variables,
+    so only the API token is needed locally.
+    """
+    if _terraform_cloud(environ, config) is not None:
+        home_credentials = Path(environ.get("HOME", "~")).expanduser() / ".terraform.d" / "credentials.tfrc.json"
+        return [] if environ.get(TFC_TOKEN) or home_credentials.exists() else [f"{TFC_TOKEN} (or `terraform login`)"]
+    missing = [name for name in PROVIDER_TOKENS if not environ.get(name)]
+    if not any(all(environ.get(var) for var in source) for source in AWS_CREDENTIAL_SOURCES):
+        missing.insert(0, "AWS credentials (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)")
+    return missing
+
+
+def deploy(argv: Sequence[str], environ: Mapping[str, str]) -> int:
+    """``main.py deploy <env> [cdktf args]``: check credentials, then hand over to ``cdktf deploy <env>``."""
+    if not argv:
+        raise ConfigError(f"command line: deploy needs an environment, one of {', '.join(ENVIRONMENT_NAMES)}")
+    (name,) = _pick_environments([argv[0]], "command line deploy")
+    config = load_all()[name]
+    missing = missing_deploy_credentials(environ, config)
+    if missing:
+        raise ConfigError(f"deploy {name}: missing credentials: {'; '.join(missing)} (see README, Deploying)")
+    command = ["cdktf", "deploy", name, *argv[1:]]
+    os.execvpe(command[0], command, {**environ, "PLATFORM_ENVIRONMENTS": name})
+    return 0  # not reached: execvpe replaces this process
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run the app; returns the process exit status."""
     environ = os.environ if environ is None else environ
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        configs, outdir = resolve(sys.argv[1:] if argv is None else argv, environ)
+        if argv[:1] == ["deploy"]:
+            return deploy(argv[1:], environ)
+        configs, outdir = resolve(argv, environ)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

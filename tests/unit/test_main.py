@@ -1,0 +1,117 @@
+"""main.py: selection by flags and environment variables, atomic output, deploy preflight."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import main as entry
+from constructs_lib.errors import ValidationError
+from tests.conftest import REPO_ROOT
+
+ALL_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIA-test-id",
+    "AWS_SECRET_ACCESS_KEY": "test-secret",
+    "CLOUDFLARE_API_TOKEN": "cf",
+    "NEON_API_KEY": "neon",
+    "RAILWAY_TOKEN": "railway",
+}
+
+
+def test_flags_select_environment_and_preview_phase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert entry.main(["--env", "prod", "--phase", "3", "--outdir", str(tmp_path / "out")], environ={}) == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert list(manifest["stacks"]) == ["prod"]
+    stack = json.loads((tmp_path / "out" / "stacks" / "prod" / "cdk.tf.json").read_text())
+    assert stack["provider"]["aws"][0]["default_tags"][0]["tags"]["Phase"] == "3"
+    assert "error:" not in capsys.readouterr().err
+
+
+def test_environment_variables_select_environments_phase_and_outdir(tmp_path: Path) -> None:
+    environ = {"PLATFORM_ENVIRONMENTS": "staging, dev", "PLATFORM_PHASE": "2", "CDKTF_OUTDIR": str(tmp_path / "o")}
+    configs, outdir = entry.resolve([], environ)
+    assert [(c.name, c.phase) for c in configs] == [("staging", 2), ("dev", 2)]
+    assert outdir == tmp_path / "o"
+
+
+def test_terraform_cloud_from_environment_variables() -> None:
+    configs, _ = entry.resolve(["--env", "dev"], {"TFC_ORGANIZATION": "acme-health", "TFC_WORKSPACE_PREFIX": "plat"})
+    assert configs[0].terraform_cloud is not None
+    assert (configs[0].terraform_cloud.organization, configs[0].terraform_cloud.workspace_prefix) == ("acme-health", "plat")
+
+
+def test_fails_when_terraform_cloud_organization_is_malformed(capsys: pytest.CaptureFixture[str]) -> None:
+    assert entry.main(["--env", "dev"], environ={"TFC_ORGANIZATION": "acme health!"}) == 2
+    assert "TFC_ORGANIZATION" in capsys.readouterr().err
+
+
+def test_fails_when_environment_variable_names_unknown_environment(capsys: pytest.CaptureFixture[str]) -> None:
+    assert entry.main([], environ={"PLATFORM_ENVIRONMENTS": "dev,qa"}) == 2
+    assert capsys.readouterr().err == (
+        "error: environment PLATFORM_ENVIRONMENTS: environment must be one of dev, staging, prod, got 'qa'\n"
+    )
+
+
+def test_fails_when_construct_rejects_props_and_keeps_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stacks import app as stacks_app
+
+    out = tmp_path / "out"
+    assert entry.main(["--env", "dev", "--outdir", str(out)], environ={}) == 0
+    before = (out / "stacks" / "dev" / "cdk.tf.json").read_text()
+
+    def failing_stack(*args: object, **kwargs: object) -> None:
+        raise ValidationError("dev/Documents", "retention_days", 0, "1..3650")
+
+    monkeypatch.setattr(stacks_app, "PlatformStack", failing_stack)
+    assert entry.main(["--env", "dev", "--outdir", str(out)], environ={}) == 2
+    assert capsys.readouterr().err == "error: dev/Documents: retention_days must be 1..3650, got 0\n"
+    assert (out / "stacks" / "dev" / "cdk.tf.json").read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_deploy_fails_fast_naming_every_missing_credential(capsys: pytest.CaptureFixture[str]) -> None:
+    assert entry.main(["deploy", "dev"], environ={"NEON_API_KEY": "set"}) == 2
+    assert capsys.readouterr().err == (
+        "error: deploy dev: missing credentials: AWS credentials (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, "
+        "or AWS_PROFILE); CLOUDFLARE_API_TOKEN; RAILWAY_TOKEN (see README, Deploying)\n"
+    )
+
+
+def test_deploy_with_terraform_cloud_needs_only_the_api_token(tmp_path: Path) -> None:
+    config = entry.load_all()["prod"]
+    environ = {"TFC_ORGANIZATION": "acme-health", "HOME": str(tmp_path)}
+    assert entry.missing_deploy_credentials(environ, config) == ["TF_TOKEN_app_terraform_io (or `terraform login`)"]
+    assert entry.missing_deploy_credentials({**environ, "TF_TOKEN_app_terraform_io": "t"}, config) == []
+
+
+@pytest.mark.parametrize("args", [["deploy"], ["deploy", "qa"]], ids=["no-env", "unknown-env"])
+def test_fails_when_deploy_target_is_bad(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert entry.main(args, environ={}) == 2
+    assert "command line" in capsys.readouterr().err
+
+
+def test_deploy_hands_over_to_cdktf_deploy(tmp_path: Path) -> None:
+    """With credentials present, main.py execs ``cdktf deploy <env>`` for that environment only."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    cdktf = fake_bin / "cdktf"
+    cdktf.write_text('#!/bin/sh\necho "args=$* envs=$PLATFORM_ENVIRONMENTS"\n')
+    cdktf.chmod(cdktf.stat().st_mode | stat.S_IEXEC)
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "main.py"), "deploy", "staging", "--auto-approve"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": f"{fake_bin}{os.pathsep}/usr/bin:/bin", **ALL_CREDENTIALS},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "args=deploy staging --auto-approve envs=staging"
