@@ -36,6 +36,7 @@ from .providers.neon import Branch, Database, Endpoint, Project, ProjectDefaultE
 
 _SERVICE_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 _ROLE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_ORG_RE = re.compile(r"^[a-z0-9-]{1,60}$")
 _URI = "postgres://%s:%s@%s/%s?sslmode=require"
 
 
@@ -178,6 +179,8 @@ class NeonDatabase(Construct):
 
         must("project_name", props.project_name, 1 <= len(props.project_name) <= 256, "1..256 characters")
         check("region_id", props.region_id, check_neon_region)
+        if props.org_id is not None:
+            must("org_id", props.org_id, bool(_ORG_RE.match(props.org_id)), "1..60 lowercase letters, digits and '-' (e.g. 'org-quiet-lake-12345678')")
         must("pg_version", props.pg_version, props.pg_version in range(14, 19), "14..18")
         check("history_retention_seconds", props.history_retention_seconds, check_neon_history_retention)
         check("compute_min_cu", props.compute_min_cu, check_neon_compute_units)

@@ -227,6 +227,7 @@ def test_accepts_good_values(fresh_stack: Any, overrides: dict[str, Any]) -> Non
 BAD = [
     ("project_name", {"project_name": ""}, "project_name must be 1..256 characters, got ''"),
     ("region_id", {"region_id": "aws-mars-1", "locked_region_id": "aws-mars-1"}, "region_id must be one of aws-us-east-1, .*got 'aws-mars-1'"),
+    ("org_id", {"org_id": "Org_Upper"}, "org_id must be 1..60 lowercase letters, digits and '-' .*, got 'Org_Upper'"),
     ("pg_version_low", {"pg_version": 13, "locked_pg_version": 13}, "pg_version must be 14..18, got 13"),
     ("pg_version_high", {"pg_version": 19, "locked_pg_version": 19}, "pg_version must be 14..18, got 19"),
     ("retention_negative", {"history_retention_seconds": -1}, r"history_retention_seconds must be 0..2592000 seconds, got -1"),
