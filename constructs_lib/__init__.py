@@ -12,7 +12,10 @@ from typing import Any
 from ._version import __version__
 from .errors import ConstructError, ValidationError
 
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "NeonDatabase": ".neon_database",
+    "NeonDatabaseProps": ".neon_database",
+}
 """Public name -> module that defines it; filled in as constructs land."""
 
 __all__ = ["ConstructError", "ValidationError", "__version__", *_LAZY]

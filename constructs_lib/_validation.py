@@ -42,3 +42,57 @@ def check_cidr(value: str, *, min_prefix: int = 16, max_prefix: int = 24) -> ipa
     if not network.is_private:
         raise ValueError(f"{allowed} in private address space (RFC 1918)")
     return network
+
+
+NEON_REGIONS = (
+    "aws-us-east-1",
+    "aws-us-east-2",
+    "aws-us-west-2",
+    "aws-eu-central-1",
+    "aws-eu-west-2",
+    "aws-ap-southeast-1",
+    "aws-ap-southeast-2",
+    "aws-sa-east-1",
+    "azure-eastus2",
+    "azure-westus3",
+    "azure-gwc",
+)
+"""Neon regions (Neon's regions page, 2026-01-28; ``x-allowed-values`` of ``neon_project.region_id``)."""
+NEON_MAX_HISTORY_RETENTION_SECONDS = 2_592_000
+"""30 days: the API's (and the Scale plan's) ceiling for ``history_retention_seconds``."""
+
+
+def check_neon_region(value: str) -> str:
+    """A Neon region id such as ``aws-us-east-1``."""
+    if value not in NEON_REGIONS:
+        raise ValueError(f"one of {', '.join(NEON_REGIONS)}")
+    return value
+
+
+def check_neon_compute_units(value: float) -> float:
+    """Autoscaling limit in compute units: 0.25..16."""
+    if isinstance(value, bool) or not 0.25 <= value <= 16:
+        raise ValueError("0.25..16 compute units")
+    return value
+
+
+def check_neon_compute_range(min_cu: float, max_cu: float) -> None:
+    """``max_cu`` at least ``min_cu`` and at most 8 CU above it (Neon's autoscaling span)."""
+    if max_cu < min_cu:
+        raise ValueError(f">= the minimum ({min_cu} CU)")
+    if max_cu - min_cu > 8:
+        raise ValueError(f"at most 8 CU above the minimum ({min_cu} CU), i.e. <= {min_cu + 8}")
+
+
+def check_neon_suspend_timeout(value: int) -> int:
+    """Scale-to-zero delay: -1 (never), 0 (Neon's default, 300 s) or 60..604800 seconds."""
+    if isinstance(value, bool) or not (value in (-1, 0) or 60 <= value <= 604_800):
+        raise ValueError("-1 (never suspend), 0 (Neon default) or 60..604800 seconds")
+    return value
+
+
+def check_neon_history_retention(value: int) -> int:
+    """Point-in-time restore window: 0..2592000 seconds (30 days)."""
+    if isinstance(value, bool) or not 0 <= value <= NEON_MAX_HISTORY_RETENTION_SECONDS:
+        raise ValueError(f"0..{NEON_MAX_HISTORY_RETENTION_SECONDS} seconds")
+    return value

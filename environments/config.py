@@ -10,9 +10,17 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from constructs_lib._validation import check_aws_region, check_cidr, check_domain
+from constructs_lib._validation import (
+    check_aws_region,
+    check_cidr,
+    check_domain,
+    check_neon_compute_range,
+    check_neon_compute_units,
+    check_neon_region,
+    check_neon_suspend_timeout,
+)
 
 ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 """The environments the platform knows; each is one stack and one Terraform Cloud workspace."""
@@ -39,12 +47,46 @@ class _Section(BaseModel):
 
 
 class NeonSettings(_Section):
-    """``[neon]``: the environment's Neon project."""
+    """``[neon]``: the environment's Neon project (history retention comes from ``retention_days``)."""
 
-    region_id: str = "aws-us-east-1"
+    region_id: Annotated[str, AfterValidator(check_neon_region)] = "aws-us-east-1"
     """Neon region of the project; changing it replaces the project."""
     pg_version: Annotated[int, _range(14, 18)] = 17
     """Postgres major version; changing it replaces the project."""
+    compute_min_cu: Annotated[float, AfterValidator(check_neon_compute_units)] = 0.25
+    """Autoscaling floor of every compute, 0.25..16 CU."""
+    compute_max_cu: Annotated[float, AfterValidator(check_neon_compute_units)] = 2.0
+    """Autoscaling ceiling, >= compute_min_cu and at most 8 CU above it (Free plan: <= 2)."""
+    suspend_timeout_seconds: Annotated[int, AfterValidator(check_neon_suspend_timeout)] = 0
+    """Scale-to-zero delay: -1 never, 0 Neon's default (300 s), or 60..604800."""
+    hipaa: bool = True
+    """Make the project HIPAA-compliant (Scale plan, HIPAA-enabled org); cannot be turned off again."""
+    protect_from_destroy: bool = True
+    """prevent_destroy on the project and its databases, protected default branch, locked region/version."""
+    locked_region_id: Annotated[str | None, Field(validate_default=True)] = None
+    """Must equal region_id while protect_from_destroy is on (a deliberate second edit to move regions)."""
+    locked_pg_version: Annotated[int | None, Field(validate_default=True)] = None
+    """Must equal pg_version while protect_from_destroy is on."""
+    org_id: Annotated[str | None, Field(pattern=r"^[a-z0-9-]{1,60}$")] = None
+    """Neon organisation that owns the project (HIPAA is enabled per organisation); absent: the API key's default."""
+
+    @field_validator("compute_max_cu")
+    @classmethod
+    def _compute_range(cls, value: float, info: ValidationInfo) -> float:
+        if "compute_min_cu" in info.data:
+            check_neon_compute_range(info.data["compute_min_cu"], value)
+        return value
+
+    @field_validator("locked_region_id", "locked_pg_version")
+    @classmethod
+    def _locked(cls, value: str | int | None, info: ValidationInfo) -> str | int | None:
+        field = "region_id" if info.field_name == "locked_region_id" else "pg_version"
+        if info.data.get("protect_from_destroy") and field in info.data and value != info.data[field]:
+            raise ValueError(
+                f"equal to {field} ({info.data[field]!r}) while protect_from_destroy is on "
+                f"(changing {field} replaces the project and deletes its data; edit both on purpose)"
+            )
+        return value
 
 
 class RailwaySettings(_Section):
@@ -95,7 +137,8 @@ class EnvironmentConfig(_Section):
     """Fewest replicas of each service."""
     replicas_max: Annotated[int, _range(1, 50)]
     """Most replicas of each service (the autoscaling ceiling)."""
-    neon: NeonSettings = NeonSettings()
+    neon: NeonSettings
+    """Required: the Neon project's protection and HIPAA choices are made explicitly per environment."""
     railway: RailwaySettings = RailwaySettings()
     cloudflare: CloudflareSettings = CloudflareSettings()
     terraform_cloud: TerraformCloudSettings | None = None

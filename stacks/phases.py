@@ -17,8 +17,19 @@ MAX_PHASE = 4
 class Component(enum.Enum):
     """A group of resources the platform stack adds once its phase is reached."""
 
+    NEON_DATABASE = "neon_database"
+    """Neon project, one database + owning role per service that owns data."""
+    NEON_READ_REPLICA = "neon_read_replica"
+    """Read-only compute on the default branch for scheduling reads."""
+    NEON_ANALYTICS_BRANCH = "neon_analytics_branch"
+    """Analytics branch with a read-only compute and a reader role for the AI service."""
 
-COMPONENT_PHASES: dict[Component, int] = {}
+
+COMPONENT_PHASES: dict[Component, int] = {
+    Component.NEON_DATABASE: 1,
+    Component.NEON_READ_REPLICA: 3,
+    Component.NEON_ANALYTICS_BRANCH: 4,
+}
 """Phase in which each built component arrives. A component joins this table when its construct lands."""
 
 

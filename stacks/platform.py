@@ -7,10 +7,12 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
+from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps
+from constructs_lib.providers.neon import NeonProvider
 from constructs_lib.providers.versions import NEON, RAILWAY
 from environments import EnvironmentConfig
 
-from .phases import PhasePlan
+from .phases import Component, PhasePlan
 
 STACK_DATA_CLASSIFICATION = "phi"
 """Default DataClassification tag: an environment of this platform holds PHI unless a resource says otherwise."""
@@ -32,6 +34,9 @@ class PlatformStack(TerraformStack):
         self.plan = plan
         self._configure_backend()
         self._configure_providers()
+        self.database: NeonDatabase | None = None
+        if plan.has(Component.NEON_DATABASE):
+            self._add_neon_database()
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud
@@ -64,3 +69,28 @@ class PlatformStack(TerraformStack):
         self.cloudflare = CloudflareProvider(self, "cloudflare")
         for pin in (NEON, RAILWAY):
             self.add_override(f"terraform.required_providers.{pin.name}", pin.as_required_provider())
+
+    def _add_neon_database(self) -> None:
+        neon = self.config.neon
+        self.neon = NeonProvider(self, "neon")
+        self.database = NeonDatabase(
+            self,
+            "Database",
+            NeonDatabaseProps(
+                project_name=f"{self.config.project}-{self.config.name}",
+                services=tuple(s.name for s in self.plan.services if s.owns_database),
+                region_id=neon.region_id,
+                pg_version=neon.pg_version,
+                history_retention_seconds=self.config.retention_days * 86_400,
+                compute_min_cu=neon.compute_min_cu,
+                compute_max_cu=neon.compute_max_cu,
+                suspend_timeout_seconds=neon.suspend_timeout_seconds,
+                hipaa=neon.hipaa,
+                protect_from_destroy=neon.protect_from_destroy,
+                locked_region_id=neon.locked_region_id,
+                locked_pg_version=neon.locked_pg_version,
+                org_id=neon.org_id,
+                read_replica=self.plan.has(Component.NEON_READ_REPLICA),
+                analytics_branch=self.plan.has(Component.NEON_ANALYTICS_BRANCH),
+            ),
+        )

@@ -235,3 +235,26 @@ def test_railway_nested_attributes_keep_their_shapes(fresh_stack: Any) -> None:
     assert stack["resource"]["railway_variable_collection"]["vars"]["variables"] == [
         {"name": "DATABASE_URL", "value": "${neon_role.r.password}"}
     ]
+
+
+def test_number_list_and_map_references_pass_through(fresh_stack: Any) -> None:
+    from constructs_lib.providers.neon import Endpoint, JwksUrl, Project
+
+    project = Project(fresh_stack, "project")
+    primary = Endpoint(fresh_stack, "primary", project_id=project.id, branch_id=project.default_branch_id)
+    Endpoint(
+        fresh_stack,
+        "replica",
+        project_id=project.id,
+        branch_id=project.default_branch_id,
+        type="read_only",
+        autoscaling_limit_max_cu=primary.autoscaling_limit_max_cu,
+        pg_settings=primary.pg_settings,
+    )
+    JwksUrl(fresh_stack, "jwks", project_id=project.id, jwks_url="https://idp/jwks", provider_name="Clerk", role_names=project.allowed_ips)
+    stack = synth_json(fresh_stack)
+    replica = stack["resource"]["neon_endpoint"]["replica"]
+    assert replica["autoscaling_limit_max_cu"] == "${neon_endpoint.primary.autoscaling_limit_max_cu}"
+    assert replica["pg_settings"] == "${neon_endpoint.primary.pg_settings}"
+    assert stack["resource"]["neon_jwks_url"]["jwks"]["role_names"] == "${neon_project.project.allowed_ips}"
+    assert check_stack(stack, REPO_ROOT / "constructs_lib/providers/neon/schema.json") == []

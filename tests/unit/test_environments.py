@@ -80,6 +80,17 @@ BAD_VALUES = [
     ("dev", "replicas_max", "true", "replicas_max", "integer"),
     ("dev", "pg_version", "13", "neon.pg_version", "14..18, got 13"),
     ("prod", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
+    ("dev", "region_id", '"aws-mars-1"', "neon.region_id", "one of aws-us-east-1, "),
+    ("dev", "compute_min_cu", "0.1", "neon.compute_min_cu", "0.25..16 compute units, got 0.1"),
+    ("dev", "compute_max_cu", "20.0", "neon.compute_max_cu", "0.25..16 compute units, got 20.0"),
+    ("staging", "compute_max_cu", "9.0", "neon.compute_max_cu", "at most 8 CU above the minimum (0.25 CU), i.e. <= 8.25, got 9.0"),
+    ("prod", "compute_min_cu", "9.0", "neon.compute_max_cu", "must be >= the minimum (9.0 CU), got 8.0"),
+    ("prod", "suspend_timeout_seconds", "30", "neon.suspend_timeout_seconds", "-1 (never suspend), 0 (Neon default) or 60..604800 seconds, got 30"),
+    ("dev", "hipaa", '"yes"', "neon.hipaa", "boolean"),
+    ("prod", "protect_from_destroy", "1", "neon.protect_from_destroy", "boolean"),
+    ("prod", "region_id", '"aws-us-east-2"', "neon.locked_region_id", "equal to region_id ('aws-us-east-2') while protect_from_destroy is on"),
+    ("prod", "locked_region_id", None, "neon.locked_region_id", "got None"),
+    ("prod", "pg_version", "18", "neon.locked_pg_version", "equal to pg_version (18) while protect_from_destroy is on"),
 ]
 
 
@@ -177,3 +188,20 @@ def test_load_environment_reports_the_file(tmp_path: Path) -> None:
     path.write_text((ENVIRONMENTS_DIR / "dev.toml").read_text().replace("az_count = 2", "az_count = 0"))
     with pytest.raises(ConfigError, match=r"dev\.toml: az_count must be 1\.\.6, got 0$"):
         load_environment(path)
+
+
+def test_neon_regions_match_the_provider_schema() -> None:
+    import json
+
+    from constructs_lib._validation import NEON_REGIONS
+
+    schema = json.loads((REPO_ROOT / "constructs_lib/providers/neon/schema.json").read_text())
+    region = schema["provider_schemas"]["registry.terraform.io/kislerdm/neon"]["resource_schemas"]["neon_project"]["block"]["attributes"]["region_id"]
+    assert list(NEON_REGIONS) == region["x-allowed-values"]
+
+
+def test_protection_off_needs_no_locked_values() -> None:
+    from environments.config import NeonSettings
+
+    settings = NeonSettings(region_id="aws-us-west-2", protect_from_destroy=False, hipaa=False)
+    assert (settings.locked_region_id, settings.locked_pg_version) == (None, None)

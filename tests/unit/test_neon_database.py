@@ -1,0 +1,263 @@
+"""NeonDatabase: secure defaults, overrides, connection strings and every prop rule."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import pytest
+
+from constructs_lib import ValidationError
+from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps
+from constructs_lib.providers.conformance import check_stack
+from tests.conftest import REPO_ROOT, synth_json
+
+NEON_SCHEMA = REPO_ROOT / "constructs_lib/providers/neon/schema.json"
+LOCKED = {"locked_region_id": "aws-us-east-1", "locked_pg_version": 17}
+URI = "postgres://%s:%s@%s/%s?sslmode=require"
+
+
+def _props(**overrides: Any) -> NeonDatabaseProps:
+    values: dict[str, Any] = {"project_name": "healthcare-test", "services": ("auth", "medical-records"), **LOCKED}
+    values.update(overrides)
+    return NeonDatabaseProps(**values)
+
+
+def _build(stack: Any, **overrides: Any) -> tuple[NeonDatabase, dict[str, Any]]:
+    database = NeonDatabase(stack, "db", _props(**overrides))
+    return database, synth_json(stack)
+
+
+def _only(stack: dict[str, Any], resource_type: str) -> dict[str, Any]:
+    (block,) = stack["resource"][resource_type].values()
+    return block
+
+
+def _address(stack: dict[str, Any], resource_type: str, **match: Any) -> str:
+    (name,) = [n for n, b in stack["resource"][resource_type].items() if all(b.get(k) == v for k, v in match.items())]
+    return f"{resource_type}.{name}"
+
+
+def test_secure_defaults(fresh_stack: Any) -> None:
+    _, stack = _build(fresh_stack)
+    project = _only(stack, "neon_project")
+    assert project == {
+        "name": "healthcare-test",
+        "region_id": "aws-us-east-1",
+        "pg_version": 17,
+        "history_retention_seconds": 86400,
+        "store_password": "yes",
+        "compute_provisioner": "k8s-neonvm",
+        "default_endpoint_settings": [{"autoscaling_limit_min_cu": 0.25, "autoscaling_limit_max_cu": 2, "suspend_timeout_seconds": 0}],
+        "hipaa": "yes",
+        "default_branch_protected": True,
+        "lifecycle": {"prevent_destroy": True},
+    }
+    assert "neon_endpoint" not in stack["resource"] and "neon_branch" not in stack["resource"]
+    assert check_stack(stack, NEON_SCHEMA) == []
+
+
+def test_one_database_and_owning_role_per_service_on_the_default_branch(fresh_stack: Any) -> None:
+    database, stack = _build(fresh_stack)
+    project = _address(stack, "neon_project")
+    roles = stack["resource"]["neon_role"]
+    databases = stack["resource"]["neon_database"]
+    assert sorted(r["name"] for r in roles.values()) == ["auth_owner", "medical_records_owner"]
+    assert sorted(d["name"] for d in databases.values()) == ["auth", "medical_records"]
+    for role_name, db_name in (("auth_owner", "auth"), ("medical_records_owner", "medical_records")):
+        role = _address(stack, "neon_role", name=role_name)
+        db = stack["resource"]["neon_database"][_address(stack, "neon_database", name=db_name).split(".")[1]]
+        assert db == {
+            "project_id": f"${{{project}.id}}",
+            "branch_id": f"${{{project}.default_branch_id}}",
+            "name": db_name,
+            "owner_name": f"${{{role}.name}}",
+            "lifecycle": {"prevent_destroy": True},
+        }
+    assert database.services == ("auth", "medical-records")
+
+
+def test_unprotected_project_allows_destroy(fresh_stack: Any) -> None:
+    _, stack = _build(fresh_stack, protect_from_destroy=False, locked_region_id=None, locked_pg_version=None)
+    project = _only(stack, "neon_project")
+    assert "lifecycle" not in project and "default_branch_protected" not in project
+    assert all("lifecycle" not in d for d in stack["resource"]["neon_database"].values())
+
+
+def test_hipaa_off_leaves_the_attribute_out(fresh_stack: Any) -> None:
+    _, stack = _build(fresh_stack, hipaa=False)
+    assert "hipaa" not in _only(stack, "neon_project")
+
+
+def test_overrides_reach_the_project(fresh_stack: Any) -> None:
+    _, stack = _build(
+        fresh_stack,
+        region_id="aws-eu-central-1",
+        locked_region_id="aws-eu-central-1",
+        pg_version=16,
+        locked_pg_version=16,
+        history_retention_seconds=2_592_000,
+        compute_min_cu=1,
+        compute_max_cu=9,
+        suspend_timeout_seconds=-1,
+        org_id="org-quiet-lake-12345678",
+    )
+    project = _only(stack, "neon_project")
+    assert (project["region_id"], project["pg_version"], project["history_retention_seconds"]) == ("aws-eu-central-1", 16, 2592000)
+    assert project["default_endpoint_settings"] == [{"autoscaling_limit_min_cu": 1, "autoscaling_limit_max_cu": 9, "suspend_timeout_seconds": -1}]
+    assert project["org_id"] == "org-quiet-lake-12345678"
+
+
+def test_read_replica_is_a_read_only_endpoint_on_the_default_branch(fresh_stack: Any) -> None:
+    _, stack = _build(fresh_stack, read_replica=True, compute_max_cu=4)
+    project = _address(stack, "neon_project")
+    assert _only(stack, "neon_endpoint") == {
+        "project_id": f"${{{project}.id}}",
+        "branch_id": f"${{{project}.default_branch_id}}",
+        "type": "read_only",
+        "autoscaling_limit_min_cu": 0.25,
+        "autoscaling_limit_max_cu": 4,
+        "suspend_timeout_seconds": 0,
+    }
+
+
+def test_analytics_branch_is_created_after_the_databases_it_copies(fresh_stack: Any) -> None:
+    _, stack = _build(fresh_stack, analytics_branch=True)
+    project = _address(stack, "neon_project")
+    branch = _only(stack, "neon_branch")
+    service_resources = {f"neon_role.{n}" for n, r in stack["resource"]["neon_role"].items() if r["name"].endswith("_owner")}
+    service_resources |= {f"neon_database.{n}" for n in stack["resource"]["neon_database"]}
+    assert branch["name"] == "analytics"
+    assert branch["parent_id"] == f"${{{project}.default_branch_id}}"
+    assert set(branch["depends_on"]) == service_resources and len(service_resources) == 4
+    branch_address = _address(stack, "neon_branch")
+    reader = stack["resource"]["neon_role"][_address(stack, "neon_role", name="analytics_reader").split(".")[1]]
+    assert reader["branch_id"] == f"${{{branch_address}.id}}"  # on the branch, never on the parent
+    endpoint = _only(stack, "neon_endpoint")
+    assert (endpoint["branch_id"], endpoint["type"]) == (f"${{{branch_address}.id}}", "read_only")
+    assert check_stack(stack, NEON_SCHEMA) == []
+
+
+def _output_of(fresh_stack: Any, value: str) -> str:
+    from cdktf import TerraformOutput
+
+    TerraformOutput(fresh_stack, "uri", value=value, sensitive=True)
+    stack = synth_json(fresh_stack)
+    assert stack["output"]["uri"]["sensitive"] is True
+    return stack["output"]["uri"]["value"]
+
+
+def test_connection_uri_is_an_expression_over_sensitive_references(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props())
+    value = _output_of(fresh_stack, database.connection_uri("medical-records"))
+    stack = synth_json(fresh_stack)
+    role = _address(stack, "neon_role", name="medical_records_owner")
+    db = _address(stack, "neon_database", name="medical_records")
+    project = _address(stack, "neon_project")
+    assert value == f'${{format("{URI}", {role}.name, urlencode({role}.password), {project}.database_host, {db}.name)}}'
+
+
+def test_pooled_connection_uri_uses_the_pooler_host(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props())
+    value = _output_of(fresh_stack, database.connection_uri("auth", pooled=True))
+    assert re.search(r"neon_project\.\S+\.database_host_pooler, neon_database\.\S+\.name\)\}$", value), value
+
+
+def test_read_only_connection_uri_goes_through_the_replica(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props(read_replica=True))
+    value = _output_of(fresh_stack, database.read_only_connection_uri("auth"))
+    stack = synth_json(fresh_stack)
+    replica = _address(stack, "neon_endpoint")
+    role = _address(stack, "neon_role", name="auth_owner")
+    assert f"{role}.name, urlencode({role}.password), {replica}.host, {_address(stack, 'neon_database', name='auth')}.name)" in value
+
+
+def test_analytics_connection_uri_uses_the_reader_role_and_branch_compute(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props(analytics_branch=True))
+    value = _output_of(fresh_stack, database.analytics_connection_uri("auth"))
+    stack = synth_json(fresh_stack)
+    reader = _address(stack, "neon_role", name="analytics_reader")
+    assert f"{reader}.name, urlencode({reader}.password), {_address(stack, 'neon_endpoint')}.host, " in value
+
+
+def test_fails_when_read_only_uri_is_asked_without_a_replica(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props())
+    with pytest.raises(ValidationError, match="test/db: read_replica must be on to build a read-only connection string, got False"):
+        database.read_only_connection_uri("auth")
+
+
+def test_fails_when_analytics_uri_is_asked_without_the_branch(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props())
+    with pytest.raises(ValidationError, match="test/db: analytics_branch must be on"):
+        database.analytics_connection_uri("auth")
+
+
+def test_fails_when_service_has_no_database(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props())
+    with pytest.raises(ValidationError, match="test/db: service must be one of auth, medical-records, got 'gateway'"):
+        database.connection_uri("gateway")
+
+
+GOOD = [
+    {"region_id": "azure-gwc", "locked_region_id": "azure-gwc"},
+    {"pg_version": 14, "locked_pg_version": 14},
+    {"pg_version": 18, "locked_pg_version": 18},
+    {"history_retention_seconds": 0},
+    {"history_retention_seconds": 2_592_000},
+    {"compute_min_cu": 0.25, "compute_max_cu": 8.25},
+    {"compute_min_cu": 16, "compute_max_cu": 16},
+    {"suspend_timeout_seconds": -1},
+    {"suspend_timeout_seconds": 60},
+    {"suspend_timeout_seconds": 604_800},
+    {"services": ()},
+    {"protect_from_destroy": False, "locked_region_id": None, "locked_pg_version": None, "region_id": "aws-us-west-2"},
+    {"analytics_reader_role": "ml_reader", "analytics_branch": True},
+]
+
+
+@pytest.mark.parametrize("overrides", GOOD, ids=[",".join(f"{k}={v}" for k, v in g.items()) for g in GOOD])
+def test_accepts_good_values(fresh_stack: Any, overrides: dict[str, Any]) -> None:
+    database, stack = _build(fresh_stack, **overrides)
+    for field, value in overrides.items():
+        assert getattr(database.props, field) == value
+    assert check_stack(stack, NEON_SCHEMA) == []
+
+
+BAD = [
+    ("project_name", {"project_name": ""}, "project_name must be 1..256 characters, got ''"),
+    ("region_id", {"region_id": "aws-mars-1", "locked_region_id": "aws-mars-1"}, "region_id must be one of aws-us-east-1, .*got 'aws-mars-1'"),
+    ("org_id", {"org_id": "Org_Upper"}, "org_id must be 1..60 lowercase letters, digits and '-' .*, got 'Org_Upper'"),
+    ("pg_version_low", {"pg_version": 13, "locked_pg_version": 13}, "pg_version must be 14..18, got 13"),
+    ("pg_version_high", {"pg_version": 19, "locked_pg_version": 19}, "pg_version must be 14..18, got 19"),
+    ("retention_negative", {"history_retention_seconds": -1}, r"history_retention_seconds must be 0..2592000 seconds, got -1"),
+    ("retention_above_30_days", {"history_retention_seconds": 2_592_001}, "history_retention_seconds must be 0..2592000 seconds, got 2592001"),
+    ("compute_min_low", {"compute_min_cu": 0.125}, r"compute_min_cu must be 0.25..16 compute units, got 0.125"),
+    ("compute_max_high", {"compute_min_cu": 10, "compute_max_cu": 17}, r"compute_max_cu must be 0.25..16 compute units, got 17"),
+    ("compute_min_above_max", {"compute_min_cu": 4, "compute_max_cu": 2}, r"compute_max_cu must be >= the minimum \(4 CU\), got 2"),
+    ("compute_span", {"compute_min_cu": 0.5, "compute_max_cu": 9}, r"compute_max_cu must be at most 8 CU above the minimum \(0.5 CU\), i.e. <= 8.5, got 9"),
+    ("suspend_short", {"suspend_timeout_seconds": 30}, r"suspend_timeout_seconds must be -1 \(never suspend\), 0 \(Neon default\) or 60..604800 seconds, got 30"),
+    ("suspend_long", {"suspend_timeout_seconds": 604_801}, "suspend_timeout_seconds must be .*, got 604801"),
+    ("suspend_minus_two", {"suspend_timeout_seconds": -2}, "suspend_timeout_seconds must be .*, got -2"),
+    ("service_name", {"services": ("auth", "Medical_Records")}, "services must be lowercase names of .*, got 'Medical_Records'"),
+    ("service_duplicate", {"services": ("auth", "auth")}, r"services must be unique, got \['auth', 'auth'\]"),
+    ("services_string", {"services": "auth"}, "services must be a sequence of service names, not one string, got 'auth'"),
+    ("reader_role_name", {"analytics_reader_role": "ML-Reader"}, "analytics_reader_role must be a role name .*, got 'ML-Reader'"),
+    ("reader_role_clash", {"analytics_reader_role": "auth_owner"}, "analytics_reader_role must be different from every service's owner role, got 'auth_owner'"),
+    ("locked_region", {"region_id": "aws-us-east-2"}, "locked_region_id must be equal to region_id 'aws-us-east-2' while protect_from_destroy is on .*, got 'aws-us-east-1'"),
+    ("locked_region_unset", {"locked_region_id": None}, "locked_region_id must be equal to region_id 'aws-us-east-1' .*, got None"),
+    ("locked_pg_version", {"pg_version": 18}, "locked_pg_version must be equal to pg_version 18 while protect_from_destroy is on .*, got 17"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_fails_when_prop_is_out_of_range(fresh_stack: Any, overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=f"^test/db: {message}$"):
+        NeonDatabase(fresh_stack, "db", _props(**overrides))
+    # Validation runs before any child is created.
+    assert fresh_stack.node.find_child("db").node.children == []
+
+
+def test_props_are_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        _props().hipaa = False  # type: ignore[misc]

@@ -1,0 +1,91 @@
+"""The Neon part of every environment x phase, as PlatformStack composes it from config and plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from environments import EnvironmentConfig
+from stacks.phases import plan_for
+from tests.conftest import ALL_COMBOS, Combo, config_at, resources_of, synth_json
+
+IDS = [f"{e}-phase{p}" for e, p in ALL_COMBOS]
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_one_database_and_role_per_data_owning_service(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    stack = stacks[env, phase]
+    owners = [s.name.replace("-", "_") for s in plan_for(phase).services if s.owns_database]
+    assert sorted(d["name"] for d in resources_of(stack, "neon_database").values()) == sorted(owners)
+    roles = sorted(r["name"] for r in resources_of(stack, "neon_role").values())
+    expected_roles = [f"{o}_owner" for o in owners] + (["analytics_reader"] if phase >= 4 else [])
+    assert roles == sorted(expected_roles)
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_replica_from_phase_3_and_analytics_branch_from_phase_4(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    stack = stacks[env, phase]
+    endpoints = resources_of(stack, "neon_endpoint")
+    assert all(e["type"] == "read_only" for e in endpoints.values())
+    assert len(endpoints) == (phase >= 3) + (phase >= 4)
+    assert [b["name"] for b in resources_of(stack, "neon_branch").values()] == (["analytics"] if phase >= 4 else [])
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_project_follows_the_environment_file(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
+    config = configs[env]
+    (project,) = resources_of(stacks[env, phase], "neon_project").values()
+    assert project["name"] == f"healthcare-{env}"
+    assert project["history_retention_seconds"] == config.retention_days * 86400
+    assert project["default_endpoint_settings"] == [
+        {
+            "autoscaling_limit_min_cu": config.neon.compute_min_cu,
+            "autoscaling_limit_max_cu": config.neon.compute_max_cu,
+            "suspend_timeout_seconds": config.neon.suspend_timeout_seconds,
+        }
+    ]
+    assert stacks[env, phase]["provider"]["neon"] == [{}]  # credentials come from NEON_API_KEY
+
+
+@pytest.mark.parametrize("phase", [1, 4])
+def test_prod_is_hipaa_protected_and_keeps_30_days(stacks: dict[Combo, dict[str, Any]], phase: int) -> None:
+    stack = stacks["prod", phase]
+    (project,) = resources_of(stack, "neon_project").values()
+    assert project["hipaa"] == "yes"
+    assert project["lifecycle"] == {"prevent_destroy": True}
+    assert project["default_branch_protected"] is True
+    assert project["history_retention_seconds"] == 30 * 86400
+    assert all(d["lifecycle"] == {"prevent_destroy": True} for d in resources_of(stack, "neon_database").values())
+
+
+@pytest.mark.parametrize("env", ["dev", "staging"])
+def test_dev_and_staging_allow_destroy_and_are_not_hipaa(stacks: dict[Combo, dict[str, Any]], env: str) -> None:
+    stack = stacks[env, 4]
+    (project,) = resources_of(stack, "neon_project").values()
+    assert "hipaa" not in project and "lifecycle" not in project and "default_branch_protected" not in project
+    assert all("lifecycle" not in d for d in resources_of(stack, "neon_database").values())
+
+
+def test_dev_fits_the_free_plan_compute_limits(configs: dict[str, EnvironmentConfig]) -> None:
+    neon = configs["dev"].neon
+    assert neon.compute_max_cu <= 2 and neon.suspend_timeout_seconds == 0 and not neon.hipaa
+
+
+def test_platform_stack_exposes_the_database(configs: dict[str, EnvironmentConfig]) -> None:
+    from cdktf import TerraformOutput, Token
+    from cdktf import Testing as CdktfTesting
+
+    from stacks.platform import PlatformStack
+
+    stack = PlatformStack(CdktfTesting.app(), config_at(configs, "staging", 2), plan_for(2))
+    assert stack.database is not None
+    assert stack.database.services == ("auth", "patient", "provider", "medical-records")
+    uri = stack.database.connection_uri("patient")
+    assert Token.is_unresolved(uri)
+    TerraformOutput(stack, "patient_uri", value=uri, sensitive=True)
+    value = synth_json(stack)["output"]["patient_uri"]["value"]
+    assert value.startswith('${format("postgres://%s:%s@%s/%s?sslmode=require", neon_role.')
+    assert ".password)" in value
