@@ -80,6 +80,18 @@ BAD_VALUES = [
     ("dev", "replicas_max", "true", "replicas_max", "integer"),
     ("dev", "pg_version", "13", "neon.pg_version", "14..18, got 13"),
     ("prod", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
+    ("staging", "min_tls_version", '"1.3"', "cloudflare.min_tls_version", "must equal prod's '1.2' (it owns zone meridian-health.org), got '1.3'"),
+    ("prod", "manage_zone", "false", "cloudflare.manage_zone", "true in exactly one environment of zone meridian-health.org"),
+    ("dev", "manage_zone", "1", "cloudflare.manage_zone", "boolean"),
+    ("prod", "plan", '"gold"', "cloudflare.plan", "got 'gold'"),
+    ("prod", "hsts_preload", '"yes"', "cloudflare.hsts_preload", "boolean"),
+    ("prod", "content_security_policy", '"script-src *"', "cloudflare.content_security_policy", "default-src directive"),
+    ("prod", "rate_limit_period_seconds", "60", "cloudflare.rate_limit_period_seconds", "one of (10,) on the free plan, got 60"),
+    ("prod", "rate_limit_mitigation_seconds", "3600", "cloudflare.rate_limit_mitigation_seconds", "on the free plan, got 3600"),
+    ("prod", "api_requests_per_period", "0", "cloudflare.api_requests_per_period", "1..1000000, got 0"),
+    ("prod", "nat_gateways", '"two"', "network.nat_gateways", "'single' or 'per_az'"),
+    ("prod", "flow_log_retention_days", "90", "network.flow_log_retention_days", ">= 365 (or set allow_short_flow_log_retention = true), got 90"),
+    ("dev", "flow_log_retention_days", "100", "network.flow_log_retention_days", "one of (1, 3, 5,"),
 ]
 
 
@@ -177,3 +189,53 @@ def test_load_environment_reports_the_file(tmp_path: Path) -> None:
     path.write_text((ENVIRONMENTS_DIR / "dev.toml").read_text().replace("az_count = 2", "az_count = 0"))
     with pytest.raises(ConfigError, match=r"dev\.toml: az_count must be 1\.\.6, got 0$"):
         load_environment(path)
+
+
+def _insert_after(path: Path, anchor: str, lines: str) -> None:
+    text = path.read_text()
+    assert anchor in text
+    path.write_text(text.replace(anchor, f"{anchor}\n{lines}", 1))
+
+
+@pytest.mark.parametrize(
+    ("env", "anchor", "lines", "fragment"),
+    [
+        ("prod", "[network]", 'availability_zones = ["us-east-1a", "us-east-1b"]', "network.availability_zones must be 3 distinct zones of us-east-1 (az_count)"),
+        ("prod", "[network]", 'availability_zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]', "network.availability_zones must be 3 distinct zones of us-east-1"),
+        ("prod", "[network]", 'availability_zones = ["us-east-1a", "us-east-1a", "us-east-1b"]', "network.availability_zones must be 3 distinct zones"),
+        ("prod", "[cloudflare]", "auth_requests_per_period = 20", "cloudflare.auth_requests_per_period must be unset on the free plan"),
+        ("prod", "[cloudflare]", "auth_requests_per_period = 20\nplan_typo = 1", "cloudflare.plan_typo is not a known key"),
+    ],
+    ids=["az-count", "az-region", "az-duplicate", "auth-rule-on-free-plan", "unknown-key"],
+)
+def test_fails_when_network_section_value_is_bad(tmp_path: Path, outdir: Path, env: str, anchor: str, lines: str, fragment: str) -> None:
+    directory = _copy_environments(tmp_path)
+    _insert_after(directory / f"{env}.toml", anchor, lines)
+    result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(result, outdir, f"{env}.toml: ", fragment)
+
+
+def test_auth_rate_limit_is_allowed_on_a_paid_plan(tmp_path: Path) -> None:
+    directory = _copy_environments(tmp_path)
+    for env in ("dev", "staging", "prod"):
+        _set_key(directory / f"{env}.toml", "plan", '"pro"')
+        _insert_after(directory / f"{env}.toml", "[cloudflare]", "auth_requests_per_period = 20")
+    configs = load_all(directory)
+    assert {c.cloudflare.auth_requests_per_period for c in configs.values()} == {20}
+
+
+def test_fails_when_auth_rate_limit_is_not_stricter(tmp_path: Path) -> None:
+    path = tmp_path / "prod.toml"
+    path.write_text((ENVIRONMENTS_DIR / "prod.toml").read_text().replace('plan = "free"', 'plan = "pro"\nauth_requests_per_period = 100'))
+    with pytest.raises(ConfigError, match=r"prod\.toml: cloudflare\.auth_requests_per_period must be 1\.\.99 \(stricter than api_requests_per_period\), got 100$"):
+        load_environment(path)
+
+
+def test_availability_zones_default_to_region_letters() -> None:
+    configs = load_all()
+    assert configs["prod"].availability_zones == ("us-east-1a", "us-east-1b", "us-east-1c")
+    assert configs["dev"].availability_zones == ("us-east-1a", "us-east-1b")
+    assert configs["prod"].network.nat_gateways == "per_az"
+    assert configs["dev"].network.nat_gateways == "single"
+    assert {c.network.flow_log_retention_days for c in configs.values()} == {365}
+    assert [n for n, c in configs.items() if c.cloudflare.manage_zone] == ["prod"]

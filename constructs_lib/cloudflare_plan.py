@@ -1,0 +1,70 @@
+"""What each Cloudflare plan allows for the edge features NetworkBaseline uses; no cdktf.
+
+Source: Cloudflare's "Rate limiting rules - availability by plan" table. Everything else
+NetworkBaseline configures (strict SSL, minimum TLS, TLS 1.3, Always Use HTTPS,
+Automatic HTTPS Rewrites, HSTS, security level, browser cache TTL, Brotli, cache rules,
+response header transform rules) is available on every plan, Free included.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class CloudflarePlan(enum.Enum):
+    """The zone's Cloudflare plan; decides which rate limiting rules the zone accepts."""
+
+    FREE = "free"
+    PRO = "pro"
+    BUSINESS = "business"
+    ENTERPRISE = "enterprise"
+
+    @property
+    def rate_limit_rules(self) -> int:
+        """Rate limiting rules the zone's ``http_ratelimit`` phase accepts."""
+        return {"free": 1, "pro": 2, "business": 5, "enterprise": 100}[self.value]
+
+    @property
+    def rate_limit_periods(self) -> tuple[int, ...]:
+        """Counting periods (seconds) a rate limiting rule may use."""
+        if self is CloudflarePlan.FREE:
+            return (10,)
+        if self is CloudflarePlan.PRO:
+            return (10, 60)
+        return (10, 60, 120, 300, 600, 3600)
+
+    @property
+    def mitigation_timeouts(self) -> tuple[int, ...]:
+        """Block durations (seconds) a rate limiting rule may use."""
+        if self is CloudflarePlan.FREE:
+            return (10,)
+        if self is CloudflarePlan.PRO:
+            return (10, 60)
+        return (10, 60, 120, 300, 600, 3600, 86400)
+
+
+def check_rate_limits(
+    plan: CloudflarePlan,
+    *,
+    period_seconds: int,
+    mitigation_seconds: int,
+    api_requests: int,
+    auth_requests: int | None,
+) -> list[tuple[str, object, str]]:
+    """Problems with a rate limit configuration on ``plan``, as ``(field, value, allowed)``.
+
+    Empty when the configuration is valid.
+    """
+    problems: list[tuple[str, object, str]] = []
+    if period_seconds not in plan.rate_limit_periods:
+        problems.append(("rate_limit_period_seconds", period_seconds, f"one of {plan.rate_limit_periods} on the {plan.value} plan"))
+    if mitigation_seconds not in plan.mitigation_timeouts:
+        problems.append(("rate_limit_mitigation_seconds", mitigation_seconds, f"one of {plan.mitigation_timeouts} on the {plan.value} plan"))
+    if not 1 <= api_requests <= 1_000_000:
+        problems.append(("api_requests_per_period", api_requests, "1..1000000"))
+    if auth_requests is not None:
+        if plan.rate_limit_rules < 2:
+            problems.append(("auth_requests_per_period", auth_requests, f"unset on the {plan.value} plan (one rate limiting rule; a separate auth rule needs plan pro or higher)"))
+        elif not 1 <= auth_requests < api_requests:
+            problems.append(("auth_requests_per_period", auth_requests, f"1..{api_requests - 1} (stricter than api_requests_per_period)"))
+    return problems
