@@ -12,7 +12,18 @@ from typing import Any
 from ._version import __version__
 from .errors import ConstructError, ValidationError
 
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "NetworkBaseline": ".network_baseline",
+    "NetworkBaselineProps": ".network_baseline",
+    "CloudflareEdge": ".cloudflare_edge",
+    "EdgeProps": ".cloudflare_edge",
+    "BaselineVpc": ".baseline_vpc",
+    "VpcProps": ".baseline_vpc",
+    "NatGateways": ".baseline_vpc",
+    "CloudflarePlan": ".edge_policy",
+    "plan_subnets": ".subnets",
+    "SubnetPlan": ".subnets",
+}
 """Public name -> module that defines it; filled in as constructs land."""
 
 __all__ = ["ConstructError", "ValidationError", "__version__", *_LAZY]

@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from constructs_lib._validation import check_aws_region, check_cidr, check_domain
-from constructs_lib.cloudflare_plan import CloudflarePlan, check_rate_limits
+from constructs_lib._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_cidr, check_domain, check_log_retention
+from constructs_lib.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, check_content_security_policy, check_rate_limits
 
 ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 """The environments the platform knows; each is one stack and one Terraform Cloud workspace."""
@@ -55,22 +55,6 @@ class RailwaySettings(_Section):
     """Railway region id for every service of the environment."""
 
 
-CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
-"""Retention periods CloudWatch Logs accepts."""
-MIN_AUDIT_RETENTION_DAYS = 365
-"""HIPAA-minded floor for network audit logs (and checkov CKV_AWS_338)."""
-
-DEFAULT_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests"
-)
-
-
-def _content_security_policy(value: str) -> str:
-    if not 1 <= len(value) <= 4096 or not value.isascii() or not value.isprintable() or "default-src" not in value:
-        raise ValueError("one line of printable ASCII (at most 4096 characters) with a default-src directive")
-    return value
-
-
 class CloudflareSettings(_Section):
     """``[cloudflare]``: the platform's zone at the edge.
 
@@ -87,7 +71,7 @@ class CloudflareSettings(_Section):
     """Lowest TLS version the edge accepts."""
     hsts_preload: bool = False
     """Add ``preload`` to HSTS (hard to undo: browsers hard-code the domain). Default: off."""
-    content_security_policy: Annotated[str, AfterValidator(_content_security_policy)] = DEFAULT_CONTENT_SECURITY_POLICY
+    content_security_policy: Annotated[str, AfterValidator(check_content_security_policy)] = DEFAULT_CONTENT_SECURITY_POLICY
     """Content-Security-Policy header set on every response."""
     rate_limit_period_seconds: int = 10
     """Counting window of the rate limits (free plan: 10 only)."""
@@ -97,6 +81,12 @@ class CloudflareSettings(_Section):
     """Requests per client IP per window on ``/api`` (100 per 10 s is about 10/s, bursts within the window)."""
     auth_requests_per_period: int | None = None
     """Stricter limit on the authentication paths; absent: no separate rule (it needs plan pro or higher)."""
+    advanced_certificate: bool = False
+    """Order an Advanced Certificate Manager pack (paid add-on) for ``<public_domain>`` and ``*.<public_domain>``.
+
+    Needed when ``dns_subdomain`` is set: Universal SSL (free) covers only the zone and one
+    level below it, not ``api.<dns_subdomain>.<domain>``. Per environment, not zone-wide.
+    """
 
     @model_validator(mode="after")
     def _plan_allows(self) -> CloudflareSettings:
@@ -111,8 +101,8 @@ class CloudflareSettings(_Section):
         return self
 
     def zone_wide(self) -> dict[str, object]:
-        """The values that apply to the whole zone (everything except ``manage_zone``)."""
-        return self.model_dump(exclude={"manage_zone"})
+        """The values that apply to the whole zone (all but ``manage_zone`` and ``advanced_certificate``)."""
+        return self.model_dump(exclude={"manage_zone", "advanced_certificate"})
 
 
 class NetworkSettings(_Section):
@@ -120,7 +110,7 @@ class NetworkSettings(_Section):
 
     nat_gateways: Literal["single", "per_az"] = "per_az"
     """One NAT gateway per AZ (survives an AZ outage) or one shared by all AZs (cheaper)."""
-    flow_log_retention_days: int = MIN_AUDIT_RETENTION_DAYS
+    flow_log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
     """Retention of the VPC flow log group; at least 365 unless ``allow_short_flow_log_retention``."""
     allow_short_flow_log_retention: bool = False
     """Permit a flow log retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
@@ -130,13 +120,10 @@ class NetworkSettings(_Section):
     @model_validator(mode="after")
     def _retention(self) -> NetworkSettings:
         days = self.flow_log_retention_days
-        if days not in CLOUDWATCH_RETENTION_DAYS:
-            raise ValueError(f"network.flow_log_retention_days must be one of {CLOUDWATCH_RETENTION_DAYS}, got {days!r}")
-        if days < MIN_AUDIT_RETENTION_DAYS and not self.allow_short_flow_log_retention:
-            raise ValueError(
-                f"network.flow_log_retention_days must be >= {MIN_AUDIT_RETENTION_DAYS} "
-                f"(or set allow_short_flow_log_retention = true), got {days!r}"
-            )
+        try:
+            check_log_retention(days, allow_short=self.allow_short_flow_log_retention)
+        except ValueError as exc:
+            raise ValueError(f"network.flow_log_retention_days must be {exc}, got {days!r}") from None
         return self
 
 

@@ -17,8 +17,16 @@ MAX_PHASE = 4
 class Component(enum.Enum):
     """A group of resources the platform stack adds once its phase is reached."""
 
+    EDGE = "edge"
+    """Cloudflare zone settings, rulesets and public DNS: TLS at the edge is a phase 1 security item."""
+    VPC = "vpc"
+    """AWS VPC baseline: its first tenant is the phase 4 AI service (Railway and Neon need no VPC)."""
 
-COMPONENT_PHASES: dict[Component, int] = {}
+
+COMPONENT_PHASES: dict[Component, int] = {
+    Component.EDGE: 1,
+    Component.VPC: 4,
+}
 """Phase in which each built component arrives. A component joins this table when its construct lands."""
 
 

@@ -7,10 +7,14 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
+from constructs_lib.baseline_vpc import NatGateways, VpcProps
+from constructs_lib.cloudflare_edge import EdgeProps
+from constructs_lib.edge_policy import CloudflarePlan
+from constructs_lib.network_baseline import NetworkBaseline, NetworkBaselineProps
 from constructs_lib.providers.versions import NEON, RAILWAY
 from environments import EnvironmentConfig
 
-from .phases import PhasePlan
+from .phases import Component, PhasePlan
 
 STACK_DATA_CLASSIFICATION = "phi"
 """Default DataClassification tag: an environment of this platform holds PHI unless a resource says otherwise."""
@@ -32,6 +36,9 @@ class PlatformStack(TerraformStack):
         self.plan = plan
         self._configure_backend()
         self._configure_providers()
+        self.network: NetworkBaseline | None = None
+        if plan.has(Component.EDGE):
+            self._add_network()
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud
@@ -64,3 +71,33 @@ class PlatformStack(TerraformStack):
         self.cloudflare = CloudflareProvider(self, "cloudflare")
         for pin in (NEON, RAILWAY):
             self.add_override(f"terraform.required_providers.{pin.name}", pin.as_required_provider())
+
+    def _add_network(self) -> None:
+        """The edge (phase 1) and, from its phase on, the VPC; public hostnames are added by the services' wiring."""
+        config, cloudflare, network = self.config, self.config.cloudflare, self.config.network
+        vpc = None
+        if self.plan.has(Component.VPC):
+            vpc = VpcProps(
+                name_prefix=f"{config.project}-{config.name}",
+                cidr=config.vpc_cidr,
+                region=config.aws_region,
+                availability_zones=config.availability_zones,
+                nat_gateways=NatGateways(network.nat_gateways),
+                flow_log_retention_days=network.flow_log_retention_days,
+                allow_short_flow_log_retention=network.allow_short_flow_log_retention,
+            )
+        edge = EdgeProps(
+            domain=config.domain,
+            public_domain=config.public_domain,
+            manage_zone_settings=cloudflare.manage_zone,
+            plan=CloudflarePlan(cloudflare.plan),
+            min_tls_version=cloudflare.min_tls_version,
+            hsts_preload=cloudflare.hsts_preload,
+            content_security_policy=cloudflare.content_security_policy,
+            rate_limit_period_seconds=cloudflare.rate_limit_period_seconds,
+            rate_limit_mitigation_seconds=cloudflare.rate_limit_mitigation_seconds,
+            api_requests_per_period=cloudflare.api_requests_per_period,
+            auth_requests_per_period=cloudflare.auth_requests_per_period,
+            advanced_certificate=cloudflare.advanced_certificate,
+        )
+        self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))

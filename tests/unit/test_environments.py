@@ -85,7 +85,7 @@ BAD_VALUES = [
     ("dev", "manage_zone", "1", "cloudflare.manage_zone", "boolean"),
     ("prod", "plan", '"gold"', "cloudflare.plan", "got 'gold'"),
     ("prod", "hsts_preload", '"yes"', "cloudflare.hsts_preload", "boolean"),
-    ("prod", "content_security_policy", '"script-src *"', "cloudflare.content_security_policy", "default-src directive"),
+    ("prod", "content_security_policy", '"script-src *"', "cloudflare.content_security_policy", "without double quotes"),
     ("prod", "rate_limit_period_seconds", "60", "cloudflare.rate_limit_period_seconds", "one of (10,) on the free plan, got 60"),
     ("prod", "rate_limit_mitigation_seconds", "3600", "cloudflare.rate_limit_mitigation_seconds", "on the free plan, got 3600"),
     ("prod", "api_requests_per_period", "0", "cloudflare.api_requests_per_period", "1..1000000, got 0"),

@@ -1,4 +1,4 @@
-"""What each Cloudflare plan allows for the edge features NetworkBaseline uses; no cdktf.
+"""Pure edge policy values: what each Cloudflare plan allows, the default CSP; no cdktf.
 
 Source: Cloudflare's "Rate limiting rules - availability by plan" table. Everything else
 NetworkBaseline configures (strict SSL, minimum TLS, TLS 1.3, Always Use HTTPS,
@@ -9,6 +9,36 @@ response header transform rules) is available on every plan, Free included.
 from __future__ import annotations
 
 import enum
+import re
+
+DEFAULT_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; "
+    "form-action 'self'; upgrade-insecure-requests"
+)
+"""Same-origin only, no framing, no plugins; an API platform rarely needs more."""
+
+BROWSER_CACHE_TTL_SECONDS = (
+    0, 30, 60, 120, 300, 1200, 1800, 3600, 7200, 10800, 14400, 18000, 28800, 43200, 57600, 72000,
+    86400, 172800, 259200, 345600, 432000, 691200, 1382400, 2073600, 2678400, 5356800, 16070400, 31536000,
+)
+"""Values Cloudflare's ``browser_cache_ttl`` zone setting accepts (0: respect origin headers)."""
+
+
+def check_content_security_policy(value: str) -> str:
+    """One line of printable ASCII, at most 4096 characters, with a ``default-src`` directive."""
+    if not 1 <= len(value) <= 4096 or not value.isascii() or not value.isprintable() or '"' in value or "default-src" not in value:
+        raise ValueError("one line of printable ASCII without double quotes (at most 4096 characters) with a default-src directive")
+    return value
+
+
+_PATH_RE = re.compile(r"^/[A-Za-z0-9._~/-]{0,200}$")
+
+
+def check_url_path(value: str) -> str:
+    """A URL path prefix such as ``/api``: it goes into rule expressions, so no quotes or spaces."""
+    if not _PATH_RE.match(value):
+        raise ValueError("a URL path such as '/api' (letters, digits, '._~/-' only)")
+    return value
 
 
 class CloudflarePlan(enum.Enum):
