@@ -21,7 +21,7 @@ from constructs import Construct
 from ._flow_logs import FlowLogs
 from ._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
 from .errors import ValidationError
-from .subnets import plan_subnets
+from .subnets import SubnetPlan, plan_subnets
 
 
 
@@ -160,7 +160,7 @@ class BaselineVpc(Construct):
         )
 
     @staticmethod
-    def _validate(path: str, props: VpcProps):  # noqa: ANN205 - returns the SubnetPlan
+    def _validate(path: str, props: VpcProps) -> SubnetPlan:
         try:
             check_aws_region(props.region)
         except ValueError as exc:

@@ -1,6 +1,7 @@
 """Pure edge policy values: what each Cloudflare plan allows, the default CSP; no cdktf.
 
-Source: Cloudflare's "Rate limiting rules - availability by plan" table. Everything else
+Source: Cloudflare's "Rate limiting rules - availability by plan" table (rules: 1, 2, 5, 100;
+counting periods up to 10 s, 1 min, 10 min, 65535 s; mitigation up to 10 s, 1 h, 1 day, 1 day). Everything else
 NetworkBaseline configures (strict SSL, minimum TLS, TLS 1.3, Always Use HTTPS,
 Automatic HTTPS Rewrites, HSTS, security level, browser cache TTL, Brotli, cache rules,
 response header transform rules) is available on every plan, Free included.
@@ -41,6 +42,10 @@ def check_url_path(value: str) -> str:
     return value
 
 
+RATE_LIMIT_PERIOD_VALUES = (10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535, 86400)
+"""Counting and mitigation periods (seconds) Cloudflare supports; each plan allows those up to its limit."""
+
+
 class CloudflarePlan(enum.Enum):
     """The zone's Cloudflare plan; decides which rate limiting rules the zone accepts."""
 
@@ -57,20 +62,14 @@ class CloudflarePlan(enum.Enum):
     @property
     def rate_limit_periods(self) -> tuple[int, ...]:
         """Counting periods (seconds) a rate limiting rule may use."""
-        if self is CloudflarePlan.FREE:
-            return (10,)
-        if self is CloudflarePlan.PRO:
-            return (10, 60)
-        return (10, 60, 120, 300, 600, 3600)
+        longest = {"free": 10, "pro": 60, "business": 600, "enterprise": 65535}[self.value]
+        return tuple(v for v in RATE_LIMIT_PERIOD_VALUES if v <= longest)
 
     @property
     def mitigation_timeouts(self) -> tuple[int, ...]:
         """Block durations (seconds) a rate limiting rule may use."""
-        if self is CloudflarePlan.FREE:
-            return (10,)
-        if self is CloudflarePlan.PRO:
-            return (10, 60)
-        return (10, 60, 120, 300, 600, 3600, 86400)
+        longest = {"free": 10, "pro": 3600, "business": 86400, "enterprise": 86400}[self.value]
+        return tuple(v for v in RATE_LIMIT_PERIOD_VALUES if v <= longest)
 
 
 def check_rate_limits(
