@@ -239,3 +239,15 @@ def test_availability_zones_default_to_region_letters() -> None:
     assert configs["dev"].network.nat_gateways == "single"
     assert {c.network.flow_log_retention_days for c in configs.values()} == {365}
     assert [n for n, c in configs.items() if c.cloudflare.manage_zone] == ["prod"]
+
+
+def test_fails_when_a_zone_has_two_owners(tmp_path: Path, outdir: Path) -> None:
+    directory = _copy_environments(tmp_path)
+    _set_key(directory / "dev.toml", "manage_zone", "true")
+    result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(
+        result,
+        outdir,
+        "cloudflare.manage_zone must be true in exactly one environment of zone meridian-health.org",
+        "got owners ['dev', 'prod']",
+    )
