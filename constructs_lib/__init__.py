@@ -15,6 +15,16 @@ from .errors import ConstructError, ValidationError
 _LAZY: dict[str, str] = {
     "NeonDatabase": ".neon_database",
     "NeonDatabaseProps": ".neon_database",
+    "NetworkBaseline": ".network_baseline",
+    "NetworkBaselineProps": ".network_baseline",
+    "CloudflareEdge": ".cloudflare_edge",
+    "EdgeProps": ".cloudflare_edge",
+    "BaselineVpc": ".baseline_vpc",
+    "VpcProps": ".baseline_vpc",
+    "NatGateways": ".baseline_vpc",
+    "CloudflarePlan": ".edge_policy",
+    "plan_subnets": ".subnets",
+    "SubnetPlan": ".subnets",
 }
 """Public name -> module that defines it; filled in as constructs land."""
 

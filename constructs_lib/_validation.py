@@ -96,3 +96,16 @@ def check_neon_history_retention(value: int) -> int:
     if isinstance(value, bool) or not 0 <= value <= NEON_MAX_HISTORY_RETENTION_SECONDS:
         raise ValueError(f"0..{NEON_MAX_HISTORY_RETENTION_SECONDS} seconds")
     return value
+CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+"""Retention periods CloudWatch Logs accepts."""
+MIN_AUDIT_LOG_RETENTION_DAYS = 365
+"""Floor for network audit logs: a year (HIPAA-minded; checkov CKV_AWS_338)."""
+
+
+def check_log_retention(days: int, *, allow_short: bool) -> int:
+    """A CloudWatch retention period, at least a year unless ``allow_short``."""
+    if days not in CLOUDWATCH_RETENTION_DAYS:
+        raise ValueError(f"one of {CLOUDWATCH_RETENTION_DAYS}")
+    if days < MIN_AUDIT_LOG_RETENTION_DAYS and not allow_short:
+        raise ValueError(f">= {MIN_AUDIT_LOG_RETENTION_DAYS} (or set allow_short_flow_log_retention = true)")
+    return days

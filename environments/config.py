@@ -13,14 +13,17 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from constructs_lib._validation import (
+    MIN_AUDIT_LOG_RETENTION_DAYS,
     check_aws_region,
     check_cidr,
     check_domain,
+    check_log_retention,
     check_neon_compute_range,
     check_neon_compute_units,
     check_neon_region,
     check_neon_suspend_timeout,
 )
+from constructs_lib.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, check_content_security_policy, check_rate_limits
 
 ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 """The environments the platform knows; each is one stack and one Terraform Cloud workspace."""
@@ -97,10 +100,75 @@ class RailwaySettings(_Section):
 
 
 class CloudflareSettings(_Section):
-    """``[cloudflare]``: the platform's zone at the edge."""
+    """``[cloudflare]``: the platform's zone at the edge.
 
+    Zone-wide settings and rulesets exist once per zone, so exactly one environment per
+    ``domain`` has ``manage_zone = true``; the others only add their DNS records and must
+    repeat the owner's zone-wide values (checked across files, so nothing is silently ignored).
+    """
+
+    manage_zone: bool = True
+    """This environment's stack owns the zone's settings and rulesets (one owner per zone)."""
+    plan: Literal["free", "pro", "business", "enterprise"] = "free"
+    """The zone's Cloudflare plan; decides which rate limiting options are allowed."""
     min_tls_version: Literal["1.2", "1.3"] = "1.2"
     """Lowest TLS version the edge accepts."""
+    hsts_preload: bool = False
+    """Add ``preload`` to HSTS (hard to undo: browsers hard-code the domain). Default: off."""
+    content_security_policy: Annotated[str, AfterValidator(check_content_security_policy)] = DEFAULT_CONTENT_SECURITY_POLICY
+    """Content-Security-Policy header set on every response."""
+    rate_limit_period_seconds: int = 10
+    """Counting window of the rate limits (free plan: 10 only)."""
+    rate_limit_mitigation_seconds: int = 10
+    """How long a client over the limit is blocked (free plan: 10 only)."""
+    api_requests_per_period: int = 100
+    """Requests per client IP per window on ``/api`` (100 per 10 s is about 10/s, bursts within the window)."""
+    auth_requests_per_period: int | None = None
+    """Stricter limit on the authentication paths; absent: no separate rule (it needs plan pro or higher)."""
+    advanced_certificate: bool = False
+    """Order an Advanced Certificate Manager pack (paid add-on) for ``<public_domain>`` and ``*.<public_domain>``.
+
+    Needed when ``dns_subdomain`` is set: Universal SSL (free) covers only the zone and one
+    level below it, not ``api.<dns_subdomain>.<domain>``. Per environment, not zone-wide.
+    """
+
+    @model_validator(mode="after")
+    def _plan_allows(self) -> CloudflareSettings:
+        for field, value, allowed in check_rate_limits(
+            CloudflarePlan(self.plan),
+            period_seconds=self.rate_limit_period_seconds,
+            mitigation_seconds=self.rate_limit_mitigation_seconds,
+            api_requests=self.api_requests_per_period,
+            auth_requests=self.auth_requests_per_period,
+        ):
+            raise ValueError(f"cloudflare.{field} must be {allowed}, got {value!r}")
+        return self
+
+    def zone_wide(self) -> dict[str, object]:
+        """The values that apply to the whole zone (all but ``manage_zone`` and ``advanced_certificate``)."""
+        return self.model_dump(exclude={"manage_zone", "advanced_certificate"})
+
+
+class NetworkSettings(_Section):
+    """``[network]``: the AWS VPC baseline (it arrives with the phase that needs it, see stacks/phases.py)."""
+
+    nat_gateways: Literal["single", "per_az"] = "per_az"
+    """One NAT gateway per AZ (survives an AZ outage) or one shared by all AZs (cheaper)."""
+    flow_log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
+    """Retention of the VPC flow log group; at least 365 unless ``allow_short_flow_log_retention``."""
+    allow_short_flow_log_retention: bool = False
+    """Permit a flow log retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
+    availability_zones: list[Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[1-9][a-z]$")]] | None = None
+    """Explicit AZ names; absent: ``<aws_region>a``, ``b``, ... (``az_count`` of them)."""
+
+    @model_validator(mode="after")
+    def _retention(self) -> NetworkSettings:
+        days = self.flow_log_retention_days
+        try:
+            check_log_retention(days, allow_short=self.allow_short_flow_log_retention)
+        except ValueError as exc:
+            raise ValueError(f"network.flow_log_retention_days must be {exc}, got {days!r}") from None
+        return self
 
 
 class TerraformCloudSettings(_Section):
@@ -141,6 +209,7 @@ class EnvironmentConfig(_Section):
     """Required: the Neon project's protection and HIPAA choices are made explicitly per environment."""
     railway: RailwaySettings = RailwaySettings()
     cloudflare: CloudflareSettings = CloudflareSettings()
+    network: NetworkSettings = NetworkSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Absent: local state in ``terraform.<env>.tfstate``."""
 
@@ -151,6 +220,22 @@ class EnvironmentConfig(_Section):
                 f"replicas_min must be <= replicas_max ({self.replicas_max}), got {self.replicas_min}"
             )
         return self
+
+    @model_validator(mode="after")
+    def _zones_match(self) -> EnvironmentConfig:
+        zones = self.network.availability_zones
+        if zones is not None and (len(zones) != self.az_count or len(set(zones)) != len(zones) or any(not z.startswith(self.aws_region) for z in zones)):
+            raise ValueError(
+                f"network.availability_zones must be {self.az_count} distinct zones of {self.aws_region} (az_count), got {zones!r}"
+            )
+        return self
+
+    @property
+    def availability_zones(self) -> tuple[str, ...]:
+        """The VPC's AZ names: explicit ones, or ``<aws_region>a``, ``b``, ... deterministically."""
+        if self.network.availability_zones is not None:
+            return tuple(self.network.availability_zones)
+        return tuple(f"{self.aws_region}{letter}" for letter in "abcdef"[: self.az_count])
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

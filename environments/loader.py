@@ -37,7 +37,7 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
     value = error.get("input")
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
-        if not field:  # a rule across fields words its whole message
+        if not field or message.startswith(f"{field}."):  # a rule across fields words its whole message
             return f"{source}: {message}"
         return f"{source}: {field} must be {message}, got {value!r}"
     if kind == "extra_forbidden":
@@ -86,13 +86,31 @@ def load_environment(path: Path) -> EnvironmentConfig:
 
 
 def check_across(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> None:
-    """Rules between environments: VPC CIDRs must not overlap."""
+    """Rules between environments: VPC CIDRs must not overlap; one owner per Cloudflare zone."""
+    configs = list(configs)
     for first, second in itertools.combinations(configs, 2):
         if first.vpc_network.overlaps(second.vpc_network):
             raise ConfigError(
                 f"{sources[second.name]}: vpc_cidr must not overlap {first.name}'s {first.vpc_cidr}, "
                 f"got {second.vpc_cidr!r}"
             )
+    for domain in dict.fromkeys(c.domain for c in configs):
+        sharing = [c for c in configs if c.domain == domain]
+        owners = [c for c in sharing if c.cloudflare.manage_zone]
+        if len(owners) != 1:
+            last = (owners or sharing)[-1]
+            raise ConfigError(
+                f"{sources[last.name]}: cloudflare.manage_zone must be true in exactly one environment of zone {domain} "
+                f"(zone-wide settings and rulesets exist once per zone), got owners {[c.name for c in owners]!r}"
+            )
+        owner = owners[0].cloudflare.zone_wide()
+        for config in sharing:
+            for key, value in config.cloudflare.zone_wide().items():
+                if value != owner[key]:
+                    raise ConfigError(
+                        f"{sources[config.name]}: cloudflare.{key} must equal {owners[0].name}'s {owner[key]!r} "
+                        f"(it owns zone {domain}), got {value!r}"
+                    )
 
 
 def load_all(directory: Path = ENVIRONMENTS_DIR) -> dict[str, EnvironmentConfig]:

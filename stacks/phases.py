@@ -23,12 +23,18 @@ class Component(enum.Enum):
     """Read-only compute on the default branch for scheduling reads."""
     NEON_ANALYTICS_BRANCH = "neon_analytics_branch"
     """Analytics branch with a read-only compute and a reader role for the AI service."""
+    EDGE = "edge"
+    """Cloudflare zone settings, rulesets and public DNS: TLS at the edge is a phase 1 security item."""
+    VPC = "vpc"
+    """AWS VPC baseline: its first tenant is the phase 4 AI service (Railway and Neon need no VPC)."""
 
 
 COMPONENT_PHASES: dict[Component, int] = {
     Component.NEON_DATABASE: 1,
+    Component.EDGE: 1,
     Component.NEON_READ_REPLICA: 3,
     Component.NEON_ANALYTICS_BRANCH: 4,
+    Component.VPC: 4,
 }
 """Phase in which each built component arrives. A component joins this table when its construct lands."""
 

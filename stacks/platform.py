@@ -9,6 +9,10 @@ from constructs import Construct
 
 from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps
 from constructs_lib.providers.neon import NeonProvider
+from constructs_lib.baseline_vpc import NatGateways, VpcProps
+from constructs_lib.cloudflare_edge import EdgeProps
+from constructs_lib.edge_policy import CloudflarePlan
+from constructs_lib.network_baseline import NetworkBaseline, NetworkBaselineProps
 from constructs_lib.providers.versions import NEON, RAILWAY
 from environments import EnvironmentConfig
 
@@ -37,6 +41,9 @@ class PlatformStack(TerraformStack):
         self.database: NeonDatabase | None = None
         if plan.has(Component.NEON_DATABASE):
             self._add_neon_database()
+        self.network: NetworkBaseline | None = None
+        if plan.has(Component.EDGE):
+            self._add_network()
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud
@@ -94,3 +101,32 @@ class PlatformStack(TerraformStack):
                 analytics_branch=self.plan.has(Component.NEON_ANALYTICS_BRANCH),
             ),
         )
+    def _add_network(self) -> None:
+        """The edge (phase 1) and, from its phase on, the VPC; public hostnames are added by the services' wiring."""
+        config, cloudflare, network = self.config, self.config.cloudflare, self.config.network
+        vpc = None
+        if self.plan.has(Component.VPC):
+            vpc = VpcProps(
+                name_prefix=f"{config.project}-{config.name}",
+                cidr=config.vpc_cidr,
+                region=config.aws_region,
+                availability_zones=config.availability_zones,
+                nat_gateways=NatGateways(network.nat_gateways),
+                flow_log_retention_days=network.flow_log_retention_days,
+                allow_short_flow_log_retention=network.allow_short_flow_log_retention,
+            )
+        edge = EdgeProps(
+            domain=config.domain,
+            public_domain=config.public_domain,
+            manage_zone_settings=cloudflare.manage_zone,
+            plan=CloudflarePlan(cloudflare.plan),
+            min_tls_version=cloudflare.min_tls_version,
+            hsts_preload=cloudflare.hsts_preload,
+            content_security_policy=cloudflare.content_security_policy,
+            rate_limit_period_seconds=cloudflare.rate_limit_period_seconds,
+            rate_limit_mitigation_seconds=cloudflare.rate_limit_mitigation_seconds,
+            api_requests_per_period=cloudflare.api_requests_per_period,
+            auth_requests_per_period=cloudflare.auth_requests_per_period,
+            advanced_certificate=cloudflare.advanced_certificate,
+        )
+        self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))

@@ -91,6 +91,18 @@ BAD_VALUES = [
     ("prod", "region_id", '"aws-us-east-2"', "neon.locked_region_id", "equal to region_id ('aws-us-east-2') while protect_from_destroy is on"),
     ("prod", "locked_region_id", None, "neon.locked_region_id", "got None"),
     ("prod", "pg_version", "18", "neon.locked_pg_version", "equal to pg_version (18) while protect_from_destroy is on"),
+    ("staging", "min_tls_version", '"1.3"', "cloudflare.min_tls_version", "must equal prod's '1.2' (it owns zone meridian-health.org), got '1.3'"),
+    ("prod", "manage_zone", "false", "cloudflare.manage_zone", "true in exactly one environment of zone meridian-health.org"),
+    ("dev", "manage_zone", "1", "cloudflare.manage_zone", "boolean"),
+    ("prod", "plan", '"gold"', "cloudflare.plan", "got 'gold'"),
+    ("prod", "hsts_preload", '"yes"', "cloudflare.hsts_preload", "boolean"),
+    ("prod", "content_security_policy", '"script-src *"', "cloudflare.content_security_policy", "without double quotes"),
+    ("prod", "rate_limit_period_seconds", "60", "cloudflare.rate_limit_period_seconds", "one of (10,) on the free plan, got 60"),
+    ("prod", "rate_limit_mitigation_seconds", "3600", "cloudflare.rate_limit_mitigation_seconds", "on the free plan, got 3600"),
+    ("prod", "api_requests_per_period", "0", "cloudflare.api_requests_per_period", "1..1000000, got 0"),
+    ("prod", "nat_gateways", '"two"', "network.nat_gateways", "'single' or 'per_az'"),
+    ("prod", "flow_log_retention_days", "90", "network.flow_log_retention_days", ">= 365 (or set allow_short_flow_log_retention = true), got 90"),
+    ("dev", "flow_log_retention_days", "100", "network.flow_log_retention_days", "one of (1, 3, 5,"),
 ]
 
 
@@ -205,3 +217,63 @@ def test_protection_off_needs_no_locked_values() -> None:
 
     settings = NeonSettings(region_id="aws-us-west-2", protect_from_destroy=False, hipaa=False)
     assert (settings.locked_region_id, settings.locked_pg_version) == (None, None)
+def _insert_after(path: Path, anchor: str, lines: str) -> None:
+    text = path.read_text()
+    assert anchor in text
+    path.write_text(text.replace(anchor, f"{anchor}\n{lines}", 1))
+
+
+@pytest.mark.parametrize(
+    ("env", "anchor", "lines", "fragment"),
+    [
+        ("prod", "[network]", 'availability_zones = ["us-east-1a", "us-east-1b"]', "network.availability_zones must be 3 distinct zones of us-east-1 (az_count)"),
+        ("prod", "[network]", 'availability_zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]', "network.availability_zones must be 3 distinct zones of us-east-1"),
+        ("prod", "[network]", 'availability_zones = ["us-east-1a", "us-east-1a", "us-east-1b"]', "network.availability_zones must be 3 distinct zones"),
+        ("prod", "[cloudflare]", "auth_requests_per_period = 20", "cloudflare.auth_requests_per_period must be unset on the free plan"),
+        ("prod", "[cloudflare]", "auth_requests_per_period = 20\nplan_typo = 1", "cloudflare.plan_typo is not a known key"),
+    ],
+    ids=["az-count", "az-region", "az-duplicate", "auth-rule-on-free-plan", "unknown-key"],
+)
+def test_fails_when_network_section_value_is_bad(tmp_path: Path, outdir: Path, env: str, anchor: str, lines: str, fragment: str) -> None:
+    directory = _copy_environments(tmp_path)
+    _insert_after(directory / f"{env}.toml", anchor, lines)
+    result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(result, outdir, f"{env}.toml: ", fragment)
+
+
+def test_auth_rate_limit_is_allowed_on_a_paid_plan(tmp_path: Path) -> None:
+    directory = _copy_environments(tmp_path)
+    for env in ("dev", "staging", "prod"):
+        _set_key(directory / f"{env}.toml", "plan", '"pro"')
+        _insert_after(directory / f"{env}.toml", "[cloudflare]", "auth_requests_per_period = 20")
+    configs = load_all(directory)
+    assert {c.cloudflare.auth_requests_per_period for c in configs.values()} == {20}
+
+
+def test_fails_when_auth_rate_limit_is_not_stricter(tmp_path: Path) -> None:
+    path = tmp_path / "prod.toml"
+    path.write_text((ENVIRONMENTS_DIR / "prod.toml").read_text().replace('plan = "free"', 'plan = "pro"\nauth_requests_per_period = 100'))
+    with pytest.raises(ConfigError, match=r"prod\.toml: cloudflare\.auth_requests_per_period must be 1\.\.99 \(stricter than api_requests_per_period\), got 100$"):
+        load_environment(path)
+
+
+def test_availability_zones_default_to_region_letters() -> None:
+    configs = load_all()
+    assert configs["prod"].availability_zones == ("us-east-1a", "us-east-1b", "us-east-1c")
+    assert configs["dev"].availability_zones == ("us-east-1a", "us-east-1b")
+    assert configs["prod"].network.nat_gateways == "per_az"
+    assert configs["dev"].network.nat_gateways == "single"
+    assert {c.network.flow_log_retention_days for c in configs.values()} == {365}
+    assert [n for n, c in configs.items() if c.cloudflare.manage_zone] == ["prod"]
+
+
+def test_fails_when_a_zone_has_two_owners(tmp_path: Path, outdir: Path) -> None:
+    directory = _copy_environments(tmp_path)
+    _set_key(directory / "dev.toml", "manage_zone", "true")
+    result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(
+        result,
+        outdir,
+        "cloudflare.manage_zone must be true in exactly one environment of zone meridian-health.org",
+        "got owners ['dev', 'prod']",
+    )

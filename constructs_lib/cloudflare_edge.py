@@ -1,0 +1,268 @@
+"""``CloudflareEdge``: TLS, security headers, caching, rate limits and DNS for one zone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cdktf import Token
+from cdktf_cdktf_provider_cloudflare.certificate_pack import CertificatePack
+from cdktf_cdktf_provider_cloudflare.data_cloudflare_zone import DataCloudflareZone, DataCloudflareZoneFilter
+from cdktf_cdktf_provider_cloudflare.dns_record import DnsRecord
+from cdktf_cdktf_provider_cloudflare.ruleset import Ruleset
+from cdktf_cdktf_provider_cloudflare.zone_setting import ZoneSetting
+from constructs import Construct
+
+from . import _edge_rules
+from ._validation import check_domain
+from .edge_policy import (
+    BROWSER_CACHE_TTL_SECONDS,
+    DEFAULT_CONTENT_SECURITY_POLICY,
+    CloudflarePlan,
+    check_content_security_policy,
+    check_rate_limits,
+    check_url_path,
+)
+from .errors import ValidationError
+
+HSTS_ONE_YEAR_SECONDS = 31_536_000
+REFERRER_POLICIES = ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
+"""Referrer policies that never send a path to another origin."""
+_LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_EXTENSION_RE = re.compile(r"^[a-z0-9]{1,10}$")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class EdgeProps:
+    """Settings for CloudflareEdge."""
+
+    domain: str
+    """The Cloudflare zone (looked up by name; never created or deleted here)."""
+    public_domain: str | None = None
+    """Domain the public hostnames live under, the zone or below it. Default: the zone itself."""
+    manage_zone_settings: bool = True
+    """Own the zone-wide settings and rulesets. Exactly one stack per zone may; others only add DNS records."""
+    plan: CloudflarePlan = CloudflarePlan.FREE
+    """The zone's plan; rate limit options beyond it are rejected. Default: free."""
+    min_tls_version: str = "1.2"
+    """Lowest TLS version accepted at the edge, "1.2" or "1.3". Default: 1.2."""
+    hsts_max_age_seconds: int = HSTS_ONE_YEAR_SECONDS
+    """HSTS max-age. Default: one year."""
+    hsts_include_subdomains: bool = True
+    """HSTS includeSubDomains. Default: on."""
+    hsts_preload: bool = False
+    """HSTS preload (hard to undo; needs a year's max-age and includeSubDomains). Default: off."""
+    browser_cache_ttl_seconds: int = 3600
+    """Browser cache TTL zone setting. Default: one hour."""
+    static_edge_ttl_seconds: int = 86_400
+    """Edge TTL of static assets. Default: one day."""
+    static_extensions: tuple[str, ...] = ("css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "woff", "woff2", "ttf")
+    """File extensions cached at the edge; nothing else is."""
+    api_path_prefix: str = "/api"
+    """Path of the API: never cached, rate limited."""
+    auth_path_prefixes: tuple[str, ...] = ("/api/auth",)
+    """Authentication paths for the stricter rate limit."""
+    content_security_policy: str = DEFAULT_CONTENT_SECURITY_POLICY
+    """Content-Security-Policy header on every response. Default: same-origin only, no framing."""
+    referrer_policy: str = "strict-origin-when-cross-origin"
+    """Referrer-Policy header on every response."""
+    rate_limit_period_seconds: int = 10
+    """Rate limit counting window. Default: 10 s (the only value on the free plan)."""
+    rate_limit_mitigation_seconds: int = 10
+    """How long a client over the limit is blocked. Default: 10 s (the only value on the free plan)."""
+    api_requests_per_period: int = 100
+    """Requests per client IP per window on the API. Default: 100 per 10 s, about 10 per second."""
+    auth_requests_per_period: int | None = None
+    """Stricter limit on ``auth_path_prefixes``. Default: no separate rule (a second rule needs plan pro)."""
+    advanced_certificate: bool = False
+    """Order an Advanced Certificate Manager pack (paid) covering ``public_domain`` and ``*.public_domain``. Default: off."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    setting_id: str
+    construct_id: str
+    value: object
+
+
+class CloudflareEdge(Construct):
+    """The edge of one Cloudflare zone.
+
+    Looks the zone up by name (``data.cloudflare_zone``). With ``manage_zone_settings``:
+    one ``cloudflare_zone_setting`` per setting (SSL strict, minimum TLS, TLS 1.3,
+    Always Use HTTPS, Automatic HTTPS Rewrites, HSTS, security level high, browser cache
+    TTL, Brotli) and three zone entry-point ``cloudflare_ruleset``s (cache rules, response
+    header transform, rate limiting). Public hostnames are proxied CNAMEs added with
+    ``add_public_hostname``; ``advanced_certificate`` adds a ``cloudflare_certificate_pack``.
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: EdgeProps) -> None:
+        super().__init__(scope, id_)
+        self._validate(self.node.path, props)
+        self.props = props
+        self.public_domain = props.public_domain or props.domain
+        self._records: dict[str, DnsRecord] = {}
+        zone = DataCloudflareZone(self, "Zone", filter=DataCloudflareZoneFilter(name=props.domain))
+        self.zone_id: str = zone.id
+        self.zone_settings: dict[str, ZoneSetting] = {}
+        self.rulesets: dict[str, Ruleset] = {}
+        if props.manage_zone_settings:
+            self._add_settings(props)
+            self._add_rulesets(props)
+        self.certificate_pack: CertificatePack | None = None
+        if props.advanced_certificate:
+            self.certificate_pack = CertificatePack(
+                self,
+                "Certificate",
+                zone_id=self.zone_id,
+                type="advanced",
+                hosts=sorted({props.domain, self.public_domain, f"*.{self.public_domain}"}),
+                certificate_authority="lets_encrypt",
+                validation_method="txt",
+                validity_days=90,
+                cloudflare_branding=False,
+            )
+
+    @property
+    def hostnames(self) -> dict[str, DnsRecord]:
+        """Public hostname -> its proxied DNS record."""
+        return dict(self._records)
+
+    def add_public_hostname(self, label: str, target: str) -> DnsRecord:
+        """A proxied CNAME ``<label>.<public_domain>`` -> ``target`` (e.g. a Railway service domain token).
+
+        Raises ``ValidationError`` for a bad label or target, a duplicate, or a hostname two
+        or more levels below the zone without ``advanced_certificate`` (Universal SSL would
+        not cover it and browsers would get a certificate error).
+        """
+        path = self.node.path
+        if not isinstance(label, str) or not _LABEL_RE.match(label):
+            raise ValidationError(path, "label", label, "a lowercase DNS label such as 'api'")
+        hostname = f"{label}.{self.public_domain}"
+        if hostname in self._records:
+            raise ValidationError(path, "label", label, "unique within the edge (already added)")
+        if not Token.is_unresolved(target):
+            try:
+                check_domain(target)
+            except ValueError as exc:
+                raise ValidationError(path, "target", target, str(exc)) from None
+        depth = hostname.count(".") - self.props.domain.count(".")
+        if depth > 1 and not self.props.advanced_certificate:
+            raise ValidationError(
+                path,
+                "label",
+                label,
+                f"one level below the zone, or advanced_certificate on ({hostname} is {depth} levels below "
+                f"{self.props.domain}; Universal SSL covers one)",
+            )
+        record = DnsRecord(
+            self,
+            f"Hostname-{label}",
+            zone_id=self.zone_id,
+            name=hostname,
+            type="CNAME",
+            content=target,
+            proxied=True,
+            ttl=1,
+            comment=f"managed by cdktf ({path})",
+        )
+        self._records[hostname] = record
+        return record
+
+    @staticmethod
+    def _validate(path: str, props: EdgeProps) -> None:
+        def fail(name: str, value: object, allowed: str) -> None:
+            raise ValidationError(path, name, value, allowed)
+
+        for name in ("domain", "public_domain"):
+            value = getattr(props, name)
+            if value is None:
+                continue
+            try:
+                check_domain(value)
+            except ValueError as exc:
+                fail(name, value, str(exc))
+        if props.public_domain is not None and props.public_domain != props.domain and not props.public_domain.endswith(f".{props.domain}"):
+            fail("public_domain", props.public_domain, f"{props.domain} or a name below it")
+        if props.min_tls_version not in ("1.2", "1.3"):
+            fail("min_tls_version", props.min_tls_version, "'1.2' or '1.3'")
+        if not 0 < props.hsts_max_age_seconds <= 2 * HSTS_ONE_YEAR_SECONDS:
+            fail("hsts_max_age_seconds", props.hsts_max_age_seconds, f"1..{2 * HSTS_ONE_YEAR_SECONDS}")
+        if props.hsts_preload and (props.hsts_max_age_seconds < HSTS_ONE_YEAR_SECONDS or not props.hsts_include_subdomains):
+            fail("hsts_preload", True, f"used with hsts_max_age_seconds >= {HSTS_ONE_YEAR_SECONDS} and hsts_include_subdomains")
+        if props.browser_cache_ttl_seconds not in BROWSER_CACHE_TTL_SECONDS:
+            fail("browser_cache_ttl_seconds", props.browser_cache_ttl_seconds, "a value Cloudflare accepts (30, 60, ..., 3600, ..., 31536000)")
+        if not 1 <= props.static_edge_ttl_seconds <= HSTS_ONE_YEAR_SECONDS:
+            fail("static_edge_ttl_seconds", props.static_edge_ttl_seconds, f"1..{HSTS_ONE_YEAR_SECONDS}")
+        if not props.static_extensions or any(not _EXTENSION_RE.match(e) for e in props.static_extensions):
+            fail("static_extensions", props.static_extensions, "one or more lowercase extensions such as 'css'")
+        for name, paths in (("api_path_prefix", (props.api_path_prefix,)), ("auth_path_prefixes", props.auth_path_prefixes)):
+            if not paths:
+                fail(name, paths, "one or more URL paths")
+            for value in paths:
+                try:
+                    check_url_path(value)
+                except ValueError as exc:
+                    fail(name, value, str(exc))
+        try:
+            check_content_security_policy(props.content_security_policy)
+        except ValueError as exc:
+            fail("content_security_policy", props.content_security_policy, str(exc))
+        if props.referrer_policy not in REFERRER_POLICIES:
+            fail("referrer_policy", props.referrer_policy, f"one of {', '.join(REFERRER_POLICIES)}")
+        for name, value, allowed in check_rate_limits(
+            props.plan,
+            period_seconds=props.rate_limit_period_seconds,
+            mitigation_seconds=props.rate_limit_mitigation_seconds,
+            api_requests=props.api_requests_per_period,
+            auth_requests=props.auth_requests_per_period,
+        ):
+            fail(name, value, allowed)
+
+    def _add_settings(self, props: EdgeProps) -> None:
+        hsts = {
+            "strict_transport_security": {
+                "enabled": True,
+                "max_age": props.hsts_max_age_seconds,
+                "include_subdomains": props.hsts_include_subdomains,
+                "preload": props.hsts_preload,
+                "nosniff": True,
+            }
+        }
+        settings = (
+            _Setting("ssl", "Ssl", "strict"),
+            _Setting("min_tls_version", "MinTlsVersion", props.min_tls_version),
+            _Setting("tls_1_3", "Tls13", "on"),
+            _Setting("always_use_https", "AlwaysUseHttps", "on"),
+            _Setting("automatic_https_rewrites", "AutomaticHttpsRewrites", "on"),
+            _Setting("security_header", "Hsts", hsts),
+            _Setting("security_level", "SecurityLevel", "high"),
+            _Setting("browser_cache_ttl", "BrowserCacheTtl", props.browser_cache_ttl_seconds),
+            _Setting("brotli", "Brotli", "on"),
+        )
+        for setting in settings:
+            resource = ZoneSetting(self, setting.construct_id, zone_id=self.zone_id, setting_id=setting.setting_id, value={})
+            # ZoneSetting.value is typed as a mapping; scalars (and nested objects, verbatim) go in by override.
+            resource.add_override("value", setting.value)
+            self.zone_settings[setting.setting_id] = resource
+
+    def _add_rulesets(self, props: EdgeProps) -> None:
+        phases = (
+            ("CacheRules", "http_request_cache_settings", "Cache static assets only; never the API",
+             _edge_rules.cache_rules(api_path_prefix=props.api_path_prefix, static_extensions=props.static_extensions, static_edge_ttl_seconds=props.static_edge_ttl_seconds)),
+            ("SecurityHeaders", "http_response_headers_transform", "Security response headers",
+             _edge_rules.security_header_rules(content_security_policy=props.content_security_policy, referrer_policy=props.referrer_policy)),
+            ("RateLimits", "http_ratelimit", "Rate limits per client IP",
+             _edge_rules.rate_limit_rules(
+                 api_path_prefix=props.api_path_prefix,
+                 auth_path_prefixes=props.auth_path_prefixes,
+                 period_seconds=props.rate_limit_period_seconds,
+                 mitigation_seconds=props.rate_limit_mitigation_seconds,
+                 api_requests=props.api_requests_per_period,
+                 auth_requests=props.auth_requests_per_period,
+             )),
+        )
+        for construct_id, phase, description, rules in phases:
+            self.rulesets[phase] = Ruleset(
+                self, construct_id, zone_id=self.zone_id, kind="zone", phase=phase, name=description, description=description, rules=rules
+            )
