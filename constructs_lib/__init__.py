@@ -12,7 +12,17 @@ from typing import Any
 from ._version import __version__
 from .errors import ConstructError, ValidationError
 
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "CustomDomainRecords": ".railway_service",
+    "ImageSource": ".railway_source",
+    "RailwayProject": ".railway_project",
+    "RailwayProjectProps": ".railway_project",
+    "RailwayService": ".railway_service",
+    "RailwayServiceProps": ".railway_service",
+    "RegionReplicas": ".railway_source",
+    "RepoSource": ".railway_source",
+    "VolumeMount": ".railway_source",
+}
 """Public name -> module that defines it; filled in as constructs land."""
 
 __all__ = ["ConstructError", "ValidationError", "__version__", *_LAZY]

@@ -17,8 +17,12 @@ MAX_PHASE = 4
 class Component(enum.Enum):
     """A group of resources the platform stack adds once its phase is reached."""
 
+    SERVICES = "services"
+    """The Railway project of the environment and one RailwayService per phase-plan service."""
 
-COMPONENT_PHASES: dict[Component, int] = {}
+COMPONENT_PHASES: dict[Component, int] = {
+    Component.SERVICES: 1,
+}
 """Phase in which each built component arrives. A component joins this table when its construct lands."""
 
 
@@ -34,15 +38,24 @@ class ServiceSpec:
     """The service gets a public hostname at the edge."""
     runs_on_railway: bool = True
     """False for services with their own identity outside Railway (the Phase 4 AI service)."""
+    hostname_label: str = ""
+    """Label of a public service's hostname under the environment's public domain (``api`` -> ``api.<public_domain>``)."""
+    cron_schedule: str | None = None
+    """Cron expression (UTC) for a scheduled job; such a service runs one replica and serves no port."""
+    calls: tuple[str, ...] = ()
+    """Services this one addresses over Railway's private network; each present in the phase gets ``<NAME>_URL``."""
 
+
+_BEHIND_GATEWAY = ("auth", "patient", "provider", "medical-records", "appointment")
 
 SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec(name="gateway", phase=1, public=True),
+    ServiceSpec(name="gateway", phase=1, public=True, hostname_label="api", calls=_BEHIND_GATEWAY),
     ServiceSpec(name="auth", phase=1, owns_database=True),
     ServiceSpec(name="patient", phase=1, owns_database=True),
     ServiceSpec(name="provider", phase=2, owns_database=True),
     ServiceSpec(name="medical-records", phase=2, owns_database=True),
     ServiceSpec(name="appointment", phase=3, owns_database=True),
+    ServiceSpec(name="appointment-scheduler", phase=3, cron_schedule="*/5 * * * *", calls=("appointment",)),
     ServiceSpec(name="ai", phase=4, runs_on_railway=False),
 )
 

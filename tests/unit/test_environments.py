@@ -80,6 +80,11 @@ BAD_VALUES = [
     ("dev", "replicas_max", "true", "replicas_max", "integer"),
     ("dev", "pg_version", "13", "neon.pg_version", "14..18, got 13"),
     ("prod", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
+    ("dev", "repo", '"healthcare-platform"', "railway.repo", "got 'healthcare-platform'"),
+    ("dev", "repo", None, "railway.repo", "is required"),
+    ("staging", "branch", '"-main"', "railway.branch", "got '-main'"),
+    ("prod", "region", '"US East"', "railway.region", "got 'US East'"),
+    ("prod", "services_dir", '"/services"', "railway.services_dir", "got '/services'"),
 ]
 
 
@@ -177,3 +182,16 @@ def test_load_environment_reports_the_file(tmp_path: Path) -> None:
     path.write_text((ENVIRONMENTS_DIR / "dev.toml").read_text().replace("az_count = 2", "az_count = 0"))
     with pytest.raises(ConfigError, match=r"dev\.toml: az_count must be 1\.\.6, got 0$"):
         load_environment(path)
+
+
+def test_fails_when_railway_workspace_id_is_not_a_uuid() -> None:
+    import tomllib
+
+    from environments import parse_environment
+
+    data = tomllib.loads((ENVIRONMENTS_DIR / "prod.toml").read_text())
+    data["railway"]["workspace_id"] = "team-1"
+    with pytest.raises(ConfigError, match=r"^prod\.toml: railway\.workspace_id .*got 'team-1'$"):
+        parse_environment(data, "prod.toml")
+    data["railway"]["workspace_id"] = "0f0e0d0c-0b0a-4908-8706-050403020100"
+    assert parse_environment(data, "prod.toml").railway.workspace_id == "0f0e0d0c-0b0a-4908-8706-050403020100"
