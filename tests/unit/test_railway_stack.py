@@ -139,3 +139,23 @@ def test_phase_plan_service_data_is_consistent() -> None:
     for spec in SERVICES:
         assert set(spec.calls) <= serving - {spec.name}, spec.name
         assert len(spec.name) <= 63 and spec.name in names
+
+
+def test_platform_stack_exposes_typed_services(configs: dict[str, Any]) -> None:
+    from cdktf import Testing as CdktfTesting
+
+    from constructs_lib import RailwayService
+    from stacks.platform import PlatformStack
+    from tests.conftest import config_at
+
+    stack = PlatformStack(CdktfTesting.app(), config_at(configs, "prod", 3), plan_for(3))
+    assert sorted(stack.services) == ["appointment", "appointment-scheduler", "auth", "gateway", "medical-records", "patient", "provider"]
+    assert all(isinstance(s, RailwayService) for s in stack.services.values())
+    gateway = stack.services["gateway"]
+    records = gateway.custom_domain_records
+    assert records is not None and records.domain == "api.meridian-health.org"
+    assert records.dns_record_value.startswith("${TfToken[") and records.host_label.startswith("${TfToken[")
+    assert gateway.service_domain is None
+    assert stack.services["auth"].custom_domain_records is None
+    assert stack.services["medical-records"].private_url == "http://medical-records.railway.internal:8080"
+    assert stack.services["appointment-scheduler"].port is None
