@@ -25,6 +25,15 @@ _LAZY: dict[str, str] = {
     "CloudflarePlan": ".edge_policy",
     "plan_subnets": ".subnets",
     "SubnetPlan": ".subnets",
+    "CustomDomainRecords": ".railway_service",
+    "ImageSource": ".railway_source",
+    "RailwayProject": ".railway_project",
+    "RailwayProjectProps": ".railway_project",
+    "RailwayService": ".railway_service",
+    "RailwayServiceProps": ".railway_service",
+    "RegionReplicas": ".railway_source",
+    "RepoSource": ".railway_source",
+    "VolumeMount": ".railway_source",
 }
 """Public name -> module that defines it; filled in as constructs land."""
 

@@ -93,10 +93,23 @@ class NeonSettings(_Section):
 
 
 class RailwaySettings(_Section):
-    """``[railway]``: where the environment's services run."""
+    """``[railway]``: where the environment's services run and what they deploy.
 
-    region: Annotated[str, Field(min_length=1)] = "us-east4-eqdc4a"
+    Each environment is its own Railway project (``<project>-<env>``); every service
+    deploys ``repo`` at ``branch`` from ``<services_dir>/<service>``, configured by
+    ``<services_dir>/<service>/railway.toml`` (health check, start command).
+    """
+
+    region: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)+$")] = "us-east4-eqdc4a"
     """Railway region id for every service of the environment."""
+    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")]
+    """GitHub repository (``owner/name``) holding the services, one folder each."""
+    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")]
+    """Branch the environment deploys; Railway redeploys on every push to it."""
+    services_dir: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")] = "services"
+    """Folder of the repository holding one subfolder per service."""
+    workspace_id: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")] | None = None
+    """Railway workspace owning the project; needed when the token sees several. Absent: the token's only workspace."""
 
 
 class CloudflareSettings(_Section):
@@ -207,7 +220,7 @@ class EnvironmentConfig(_Section):
     """Most replicas of each service (the autoscaling ceiling)."""
     neon: NeonSettings
     """Required: the Neon project's protection and HIPAA choices are made explicitly per environment."""
-    railway: RailwaySettings = RailwaySettings()
+    railway: RailwaySettings
     cloudflare: CloudflareSettings = CloudflareSettings()
     network: NetworkSettings = NetworkSettings()
     terraform_cloud: TerraformCloudSettings | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformStack
+from cdktf import CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
@@ -13,10 +13,14 @@ from constructs_lib.baseline_vpc import NatGateways, VpcProps
 from constructs_lib.cloudflare_edge import EdgeProps
 from constructs_lib.edge_policy import CloudflarePlan
 from constructs_lib.network_baseline import NetworkBaseline, NetworkBaselineProps
+from constructs_lib.providers.railway import RailwayProvider
 from constructs_lib.providers.versions import NEON, RAILWAY
+from constructs_lib.railway_project import RailwayProject, RailwayProjectProps
+from constructs_lib.railway_service import RailwayService, RailwayServiceProps
+from constructs_lib.railway_source import RegionReplicas, RepoSource
 from environments import EnvironmentConfig
 
-from .phases import Component, PhasePlan
+from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
 """Default DataClassification tag: an environment of this platform holds PHI unless a resource says otherwise."""
@@ -44,6 +48,10 @@ class PlatformStack(TerraformStack):
         self.network: NetworkBaseline | None = None
         if plan.has(Component.EDGE):
             self._add_network()
+        self.services: dict[str, RailwayService] = {}
+        """The environment's Railway services by name (empty before the services component)."""
+        if plan.has(Component.SERVICES):
+            self._add_services()
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud
@@ -101,6 +109,7 @@ class PlatformStack(TerraformStack):
                 analytics_branch=self.plan.has(Component.NEON_ANALYTICS_BRANCH),
             ),
         )
+
     def _add_network(self) -> None:
         """The edge (phase 1) and, from its phase on, the VPC; public hostnames are added by the services' wiring."""
         config, cloudflare, network = self.config, self.config.cloudflare, self.config.network
@@ -130,3 +139,86 @@ class PlatformStack(TerraformStack):
             advanced_certificate=cloudflare.advanced_certificate,
         )
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
+
+    def _add_services(self) -> None:
+        """One private Railway project for the environment and one RailwayService per phase-plan service.
+
+        Secrets (each data-owning service's DATABASE_URL from NeonDatabase, S3 credentials from
+        SecureS3 grants) are added by passing ``secrets=`` here once those components exist.
+        """
+        config, railway = self.config, self.config.railway
+        RailwayProvider(self, "railway")
+        self.railway_project = RailwayProject(
+            self,
+            "Railway",
+            RailwayProjectProps(
+                name=f"{config.project}-{config.name}",
+                environment_name=config.name,
+                description=f"{config.project} platform, {config.name} environment",
+                workspace_id=railway.workspace_id,
+            ),
+        )
+        pending = [spec for spec in self.plan.services if spec.runs_on_railway]
+        # Callees first, so a caller's <NAME>_URL comes from the callee's own private_url.
+        while pending:
+            ready = [s for s in pending if all(c in self.services for c in s.calls if c in self._railway_names())]
+            if not ready:
+                raise ValueError(f"{self.node.path}: services call each other in a cycle: {', '.join(s.name for s in pending)}")
+            for spec in ready:
+                self.services[spec.name] = RailwayService(self.railway_project, spec.name, self._service_props(spec))
+            pending = [s for s in pending if s.name not in self.services]
+        self._publish_hostnames()
+
+    def _service_secrets(self, spec: ServiceSpec) -> dict[str, str]:
+        """Sensitive references a service receives: its own DATABASE_URL (its own role) when it owns data."""
+        secrets: dict[str, str] = {}
+        if spec.owns_database and self.database is not None:
+            secrets["DATABASE_URL"] = self.database.connection_uri(spec.name)
+        return secrets
+
+    def _publish_hostnames(self) -> None:
+        """Proxied DNS at the edge for each public service's custom domain, plus Railway's ownership TXT record."""
+        if self.network is None:
+            return
+        for spec in self.plan.services:
+            service = self.services.get(spec.name)
+            records = service.custom_domain_records if service is not None else None
+            if records is None:
+                continue
+            self.network.add_public_hostname(spec.hostname_label, records.dns_record_value)
+            self.network.add_verification_record(
+                spec.hostname_label,
+                Fn.format("%s.%s", [records.verification_host_label, records.zone]),
+                records.verification_record_value,
+            )
+
+    def _railway_names(self) -> set[str]:
+        return {spec.name for spec in self.plan.services if spec.runs_on_railway}
+
+    def _service_props(self, spec: ServiceSpec) -> RailwayServiceProps:
+        config, railway = self.config, self.config.railway
+        variables = {"PLATFORM_ENV": config.name}
+        for callee in spec.calls:
+            if callee in self._railway_names():
+                variables[f"{callee.upper().replace('-', '_')}_URL"] = self.services[callee].private_url
+        job = spec.cron_schedule is not None
+        return RailwayServiceProps(
+            name=spec.name,
+            project=self.railway_project,
+            source=RepoSource(
+                repo=railway.repo,
+                branch=railway.branch,
+                root_directory=f"/{railway.services_dir}/{spec.name}",
+                config_path=f"/{railway.services_dir}/{spec.name}/railway.toml",
+            ),
+            # Railway does not autoscale replica counts: a service runs the environment's floor,
+            # checked against its ceiling; a cron job runs exactly one replica (a Railway rule).
+            regions=[RegionReplicas(region=railway.region, replicas=1 if job else config.replicas_min)],
+            replicas_min=1 if job else config.replicas_min,
+            replicas_max=1 if job else config.replicas_max,
+            cron_schedule=spec.cron_schedule,
+            port=None if job else 8080,
+            variables=variables,
+            secrets=self._service_secrets(spec),
+            custom_domain=f"{spec.hostname_label}.{config.public_domain}" if spec.public else None,
+        )

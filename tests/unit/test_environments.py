@@ -103,6 +103,11 @@ BAD_VALUES = [
     ("prod", "nat_gateways", '"two"', "network.nat_gateways", "'single' or 'per_az'"),
     ("prod", "flow_log_retention_days", "90", "network.flow_log_retention_days", ">= 365 (or set allow_short_flow_log_retention = true), got 90"),
     ("dev", "flow_log_retention_days", "100", "network.flow_log_retention_days", "one of (1, 3, 5,"),
+    ("dev", "repo", '"healthcare-platform"', "railway.repo", "got 'healthcare-platform'"),
+    ("dev", "repo", None, "railway.repo", "is required"),
+    ("staging", "branch", '"-main"', "railway.branch", "got '-main'"),
+    ("prod", "region", '"US East"', "railway.region", "got 'US East'"),
+    ("prod", "services_dir", '"/services"', "railway.services_dir", "got '/services'"),
 ]
 
 
@@ -277,3 +282,16 @@ def test_fails_when_a_zone_has_two_owners(tmp_path: Path, outdir: Path) -> None:
         "cloudflare.manage_zone must be true in exactly one environment of zone meridian-health.org",
         "got owners ['dev', 'prod']",
     )
+
+
+def test_fails_when_railway_workspace_id_is_not_a_uuid() -> None:
+    import tomllib
+
+    from environments import parse_environment
+
+    data = tomllib.loads((ENVIRONMENTS_DIR / "prod.toml").read_text())
+    data["railway"]["workspace_id"] = "team-1"
+    with pytest.raises(ConfigError, match=r"^prod\.toml: railway\.workspace_id .*got 'team-1'$"):
+        parse_environment(data, "prod.toml")
+    data["railway"]["workspace_id"] = "0f0e0d0c-0b0a-4908-8706-050403020100"
+    assert parse_environment(data, "prod.toml").railway.workspace_id == "0f0e0d0c-0b0a-4908-8706-050403020100"
