@@ -80,6 +80,13 @@ BAD_VALUES = [
     ("dev", "replicas_max", "true", "replicas_max", "integer"),
     ("dev", "pg_version", "13", "neon.pg_version", "14..18, got 13"),
     ("prod", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
+    ("prod", "replica_region", '"us-east-1"', "s3.replica_region", "must differ from aws_region (us-east-1), got 'us-east-1'"),
+    ("prod", "replica_region", '"mars-north-1"', "s3.replica_region", "AWS region code"),
+    ("dev", "audit_log_retention_days", "0", "s3.audit_log_retention_days", "1..36500, got 0"),
+    ("dev", "audit_log_lock_mode", '"LEGAL_HOLD"', "s3.audit_log_lock_mode", "'COMPLIANCE' or 'GOVERNANCE'"),
+    ("staging", "noncurrent_version_expiration_days", "0", "s3.noncurrent_version_expiration_days", "1..3650, got 0"),
+    ("dev", "access_log_expiration_days", "90", "s3.access_log_expiration_days", "91..36500, got 90"),
+    ("dev", "protect_from_destroy", '"no"', "s3.protect_from_destroy", "boolean"),
 ]
 
 
