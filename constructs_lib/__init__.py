@@ -15,7 +15,10 @@ from .errors import ConstructError, ValidationError
 _LAZY: dict[str, str] = {
     "AccessLogBucket": ".access_log_bucket",
     "AccessLogBucketProps": ".access_log_bucket",
+    "AwsCredentials": ".service_identity",
     "BucketAccess": ".storage_types",
+    "BucketGrant": "._grants",
+    "Grantee": "._grants",
     "DataClassification": ".storage_types",
     "HIPAA_RETENTION_DAYS": ".storage_types",
     "ObjectLockMode": ".storage_types",
