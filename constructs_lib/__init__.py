@@ -34,6 +34,20 @@ _LAZY: dict[str, str] = {
     "RegionReplicas": ".railway_source",
     "RepoSource": ".railway_source",
     "VolumeMount": ".railway_source",
+    "AccessLogBucket": ".access_log_bucket",
+    "AccessLogBucketProps": ".access_log_bucket",
+    "AwsCredentials": ".service_identity",
+    "BucketAccess": ".storage_types",
+    "BucketGrant": "._grants",
+    "Grantee": "._grants",
+    "DataClassification": ".storage_types",
+    "HIPAA_RETENTION_DAYS": ".storage_types",
+    "ObjectLockMode": ".storage_types",
+    "SecureS3": ".secure_s3",
+    "SecureS3Props": ".secure_s3",
+    "phi_buckets": ".secure_s3",
+    "ServiceIdentity": ".service_identity",
+    "ServiceIdentityProps": ".service_identity",
 }
 """Public name -> module that defines it; filled in as constructs land."""
 

@@ -184,6 +184,23 @@ class NetworkSettings(_Section):
         return self
 
 
+class S3Settings(_Section):
+    """``[s3]``: the environment's buckets (SecureS3) and their protection."""
+
+    replica_region: Annotated[str, AfterValidator(check_aws_region)] | None = None
+    """Region every SecureS3 bucket replicates to for disaster recovery; absent: no replication."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on buckets and their KMS keys."""
+    noncurrent_version_expiration_days: Annotated[int, _range(1, 3650)] = 90
+    """Delete overwritten or deleted object versions this many days after they stop being current."""
+    audit_log_retention_days: Annotated[int, _range(1, 36500)] = 2190
+    """Object Lock retention of the audit-log bucket (HIPAA: six years = 2190 days)."""
+    audit_log_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
+    """Object Lock mode of the audit-log bucket; GOVERNANCE lets privileged principals delete (non-production)."""
+    access_log_expiration_days: Annotated[int, _range(91, 36500)] = 2190
+    """Delete server access logs this many days after delivery (after their GLACIER transition at 90 days)."""
+
+
 class TerraformCloudSettings(_Section):
     """``[terraform_cloud]``: remote state and runs; absent means local state."""
 
@@ -223,6 +240,7 @@ class EnvironmentConfig(_Section):
     railway: RailwaySettings
     cloudflare: CloudflareSettings = CloudflareSettings()
     network: NetworkSettings = NetworkSettings()
+    s3: S3Settings = S3Settings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Absent: local state in ``terraform.<env>.tfstate``."""
 
@@ -249,6 +267,14 @@ class EnvironmentConfig(_Section):
         if self.network.availability_zones is not None:
             return tuple(self.network.availability_zones)
         return tuple(f"{self.aws_region}{letter}" for letter in "abcdef"[: self.az_count])
+
+    @model_validator(mode="after")
+    def _replica_in_another_region(self) -> EnvironmentConfig:
+        if self.s3.replica_region == self.aws_region:
+            raise ValueError(
+                f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}"
+            )
+        return self
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

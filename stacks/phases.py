@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from constructs_lib.storage_types import BucketAccess, DataClassification
+
 MAX_PHASE = 4
 
 
@@ -23,6 +25,8 @@ class Component(enum.Enum):
     """Read-only compute on the default branch for scheduling reads."""
     NEON_ANALYTICS_BRANCH = "neon_analytics_branch"
     """Analytics branch with a read-only compute and a reader role for the AI service."""
+    STORAGE = "storage"
+    """The access-logs bucket, the SecureS3 buckets of ``BUCKETS`` and the service identities of ``BUCKET_GRANTS``."""
     SERVICES = "services"
     """The Railway project of the environment and one RailwayService per phase-plan service."""
     EDGE = "edge"
@@ -34,6 +38,7 @@ class Component(enum.Enum):
 COMPONENT_PHASES: dict[Component, int] = {
     Component.NEON_DATABASE: 1,
     Component.EDGE: 1,
+    Component.STORAGE: 1,
     Component.SERVICES: 1,
     Component.NEON_READ_REPLICA: 3,
     Component.NEON_ANALYTICS_BRANCH: 4,
@@ -77,12 +82,65 @@ SERVICES: tuple[ServiceSpec, ...] = (
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class BucketSpec:
+    """A SecureS3 bucket ``<project>-<env>-<purpose>`` and the phase it arrives in."""
+
+    purpose: str
+    phase: int
+    classification: DataClassification = DataClassification.PHI
+    object_lock: bool = False
+    """Object Lock with the environment's ``s3.audit_log_retention_days`` and ``audit_log_lock_mode``."""
+    transition_ia_days: int | None = 30
+    transition_glacier_days: int | None = 90
+
+
+BUCKETS: tuple[BucketSpec, ...] = (
+    # The CloudTrail trail (phase 1) writes here; not PHI itself, so data events never log it.
+    BucketSpec(purpose="audit-logs", phase=1, classification=DataClassification.INTERNAL, object_lock=True),
+    BucketSpec(purpose="medical-documents", phase=2),
+    BucketSpec(purpose="medical-images", phase=2),
+    BucketSpec(purpose="appointment-attachments", phase=3),
+    # Models are read on every start of the AI service: keep them in STANDARD.
+    BucketSpec(
+        purpose="ml-models",
+        phase=4,
+        classification=DataClassification.INTERNAL,
+        transition_ia_days=None,
+        transition_glacier_days=None,
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BucketGrantSpec:
+    """``service`` gets ``access`` on the bucket ``bucket`` (optionally under ``prefix``)."""
+
+    service: str
+    bucket: str
+    access: BucketAccess
+    prefix: str = ""
+
+
+BUCKET_GRANTS: tuple[BucketGrantSpec, ...] = (
+    BucketGrantSpec(service="medical-records", bucket="medical-documents", access=BucketAccess.READ_WRITE),
+    BucketGrantSpec(service="medical-records", bucket="medical-images", access=BucketAccess.READ_WRITE),
+    BucketGrantSpec(service="provider", bucket="medical-documents", access=BucketAccess.READ),
+    BucketGrantSpec(service="appointment", bucket="appointment-attachments", access=BucketAccess.READ_WRITE),
+    BucketGrantSpec(service="ai", bucket="ml-models", access=BucketAccess.READ),
+)
+"""Least-privilege S3 access per service per bucket. A service with a grant gets a ServiceIdentity."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PhasePlan:
     """Everything an environment at ``phase`` contains."""
 
     phase: int
     components: frozenset[Component]
     services: tuple[ServiceSpec, ...]
+    buckets: tuple[BucketSpec, ...] = ()
+    bucket_grants: tuple[BucketGrantSpec, ...] = ()
+    """Grants whose service and bucket are both part of this phase."""
 
     def has(self, component: Component) -> bool:
         """Whether ``component`` is part of this phase."""
@@ -100,8 +158,14 @@ def plan_for(phase: int) -> PhasePlan:
     """The cumulative plan for ``phase`` (1..MAX_PHASE)."""
     if not 1 <= phase <= MAX_PHASE:
         raise ValueError(f"phase must be 1..{MAX_PHASE}, got {phase!r}")
+    services = tuple(s for s in SERVICES if s.phase <= phase)
+    buckets = tuple(b for b in BUCKETS if b.phase <= phase)
+    service_names = {s.name for s in services}
+    bucket_names = {b.purpose for b in buckets}
     return PhasePlan(
         phase=phase,
         components=frozenset(c for c, p in COMPONENT_PHASES.items() if p <= phase),
-        services=tuple(s for s in SERVICES if s.phase <= phase),
+        services=services,
+        buckets=buckets,
+        bucket_grants=tuple(g for g in BUCKET_GRANTS if g.service in service_names and g.bucket in bucket_names),
     )

@@ -14,6 +14,10 @@ from constructs_lib.cloudflare_edge import EdgeProps
 from constructs_lib.edge_policy import CloudflarePlan
 from constructs_lib.network_baseline import NetworkBaseline, NetworkBaselineProps
 from constructs_lib.providers.railway import RailwayProvider
+from constructs_lib.access_log_bucket import AccessLogBucket, AccessLogBucketProps
+from constructs_lib.secure_s3 import SecureS3, SecureS3Props
+from constructs_lib.service_identity import ServiceIdentity, ServiceIdentityProps
+from constructs_lib.storage_types import ObjectLockMode
 from constructs_lib.providers.versions import NEON, RAILWAY
 from constructs_lib.railway_project import RailwayProject, RailwayProjectProps
 from constructs_lib.railway_service import RailwayService, RailwayServiceProps
@@ -48,6 +52,12 @@ class PlatformStack(TerraformStack):
         self.network: NetworkBaseline | None = None
         if plan.has(Component.EDGE):
             self._add_network()
+        self.buckets: dict[str, SecureS3] = {}
+        """SecureS3 buckets by purpose (``audit-logs``, ``medical-documents``, ...)."""
+        self.identities: dict[str, ServiceIdentity] = {}
+        """AWS identities (IAM user + access key) by service name, for services with S3 grants."""
+        if plan.has(Component.STORAGE):
+            self._add_storage()
         self.services: dict[str, RailwayService] = {}
         """The environment's Railway services by name (empty before the services component)."""
         if plan.has(Component.SERVICES):
@@ -65,22 +75,18 @@ class PlatformStack(TerraformStack):
             )
 
     def _configure_providers(self) -> None:
-        self.aws = AwsProvider(
-            self,
-            "aws",
-            region=self.config.aws_region,
-            default_tags=[
-                AwsProviderDefaultTags(
-                    tags={
-                        "Environment": self.config.name,
-                        "Phase": str(self.plan.phase),
-                        "Project": self.config.project,
-                        "DataClassification": STACK_DATA_CLASSIFICATION,
-                        "ManagedBy": "cdktf",
-                    }
-                )
-            ],
-        )
+        self._default_tags = [
+            AwsProviderDefaultTags(
+                tags={
+                    "Environment": self.config.name,
+                    "Phase": str(self.plan.phase),
+                    "Project": self.config.project,
+                    "DataClassification": STACK_DATA_CLASSIFICATION,
+                    "ManagedBy": "cdktf",
+                }
+            )
+        ]
+        self.aws = AwsProvider(self, "aws", region=self.config.aws_region, default_tags=self._default_tags)
         self.cloudflare = CloudflareProvider(self, "cloudflare")
         for pin in (NEON, RAILWAY):
             self.add_override(f"terraform.required_providers.{pin.name}", pin.as_required_provider())
@@ -170,11 +176,30 @@ class PlatformStack(TerraformStack):
         self._publish_hostnames()
 
     def _service_secrets(self, spec: ServiceSpec) -> dict[str, str]:
-        """Sensitive references a service receives: its own DATABASE_URL (its own role) when it owns data."""
+        """Sensitive references a service receives.
+
+        Its own DATABASE_URL (its own role) when it owns data, and the access key of its own
+        AWS identity when the phase grants it S3 access.
+        """
         secrets: dict[str, str] = {}
         if spec.owns_database and self.database is not None:
             secrets["DATABASE_URL"] = self.database.connection_uri(spec.name)
+        identity = self.identities.get(spec.name)
+        if identity is not None:
+            credentials = identity.credentials
+            secrets["AWS_ACCESS_KEY_ID"] = credentials.access_key_id
+            secrets["AWS_SECRET_ACCESS_KEY"] = credentials.secret_access_key
         return secrets
+
+    def _storage_variables(self, spec: ServiceSpec) -> dict[str, str]:
+        """Plain variables naming the buckets a service was granted (``S3_BUCKET_<PURPOSE>``) and their region."""
+        variables: dict[str, str] = {}
+        for grant in self.plan.bucket_grants:
+            if grant.service == spec.name:
+                variables[f"S3_BUCKET_{grant.bucket.upper().replace('-', '_')}"] = self.buckets[grant.bucket].bucket_name
+        if variables:
+            variables["AWS_REGION"] = self.config.aws_region
+        return variables
 
     def _publish_hostnames(self) -> None:
         """Proxied DNS at the edge for each public service's custom domain, plus Railway's ownership TXT record."""
@@ -197,7 +222,7 @@ class PlatformStack(TerraformStack):
 
     def _service_props(self, spec: ServiceSpec) -> RailwayServiceProps:
         config, railway = self.config, self.config.railway
-        variables = {"PLATFORM_ENV": config.name}
+        variables = {"PLATFORM_ENV": config.name, **self._storage_variables(spec)}
         for callee in spec.calls:
             if callee in self._railway_names():
                 variables[f"{callee.upper().replace('-', '_')}_URL"] = self.services[callee].private_url
@@ -222,3 +247,74 @@ class PlatformStack(TerraformStack):
             secrets=self._service_secrets(spec),
             custom_domain=f"{spec.hostname_label}.{config.public_domain}" if spec.public else None,
         )
+
+    def _add_storage(self) -> None:
+        """The access-logs bucket, the phase's SecureS3 buckets, service identities and their grants."""
+        s3 = self.config.s3
+        project, env = self.config.project, self.config.name
+        replica_provider = (
+            AwsProvider(self, "aws_replica", alias="replica", region=s3.replica_region, default_tags=self._default_tags)
+            if s3.replica_region
+            else None
+        )
+        self.access_log_bucket = AccessLogBucket(
+            self,
+            "AccessLogs",
+            AccessLogBucketProps(
+                project=project,
+                environment=env,
+                expiration_days=s3.access_log_expiration_days,
+                protect_from_destroy=s3.protect_from_destroy,
+            ),
+        )
+        self.replica_access_log_bucket = (
+            AccessLogBucket(
+                self,
+                "AccessLogsReplica",
+                AccessLogBucketProps(
+                    project=project,
+                    environment=env,
+                    purpose=f"access-logs-{s3.replica_region}",
+                    expiration_days=s3.access_log_expiration_days,
+                    protect_from_destroy=s3.protect_from_destroy,
+                    provider=replica_provider,
+                ),
+            )
+            if replica_provider
+            else None
+        )
+        for spec in self.plan.buckets:
+            lock = spec.object_lock
+            self.buckets[spec.purpose] = SecureS3(
+                self,
+                f"Bucket-{spec.purpose}",
+                SecureS3Props(
+                    project=project,
+                    environment=env,
+                    purpose=spec.purpose,
+                    access_log_bucket=self.access_log_bucket,
+                    classification=spec.classification,
+                    transition_ia_days=spec.transition_ia_days,
+                    transition_glacier_days=spec.transition_glacier_days,
+                    noncurrent_version_expiration_days=(
+                        max(s3.noncurrent_version_expiration_days, s3.audit_log_retention_days)
+                        if lock
+                        else s3.noncurrent_version_expiration_days
+                    ),
+                    object_lock_retention_days=s3.audit_log_retention_days if lock else None,
+                    object_lock_mode=ObjectLockMode(s3.audit_log_lock_mode) if lock else ObjectLockMode.COMPLIANCE,
+                    replica_provider=replica_provider,
+                    replica_access_log_bucket=self.replica_access_log_bucket,
+                    protect_from_destroy=s3.protect_from_destroy,
+                ),
+            )
+        for grant in self.plan.bucket_grants:
+            identity = self.identities.get(grant.service)
+            if identity is None:
+                identity = ServiceIdentity(
+                    self,
+                    f"Identity-{grant.service}",
+                    ServiceIdentityProps(project=project, environment=env, service=grant.service),
+                )
+                self.identities[grant.service] = identity
+            self.buckets[grant.bucket].grant(identity, grant.access, grant.prefix)

@@ -52,11 +52,20 @@ def _copy_environments(tmp_path: Path) -> Path:
 
 
 def _set_key(path: Path, key: str, raw_value: str | None) -> None:
-    """Replace ``key = ...`` (top-level or in its section) with ``raw_value``; None deletes the line."""
+    """Replace ``key = ...`` with ``raw_value`` (None deletes the line).
+
+    ``key`` is a top-level key or ``section.key`` for a key that other sections share.
+    """
     text = path.read_text()
+    start = 0
+    if "." in key:
+        section, key = key.split(".", 1)
+        start = text.index(f"[{section}]")
     pattern = re.compile(rf"^{re.escape(key)} = .*$", re.MULTILINE)
-    assert pattern.search(text), f"{key} not in {path.name}"
-    path.write_text(pattern.sub("" if raw_value is None else f"{key} = {raw_value}", text, count=1))
+    match = pattern.search(text, start)
+    assert match, f"{key} not in {path.name}"
+    replacement = "" if raw_value is None else f"{key} = {raw_value}"
+    path.write_text(text[: match.start()] + replacement + text[match.end() :])
 
 
 # (file, key, new raw TOML value or None to delete, the field the message must name, a fragment of it)
@@ -108,6 +117,13 @@ BAD_VALUES = [
     ("staging", "branch", '"-main"', "railway.branch", "got '-main'"),
     ("prod", "region", '"US East"', "railway.region", "got 'US East'"),
     ("prod", "services_dir", '"/services"', "railway.services_dir", "got '/services'"),
+    ("prod", "replica_region", '"us-east-1"', "s3.replica_region", "must differ from aws_region (us-east-1), got 'us-east-1'"),
+    ("prod", "replica_region", '"mars-north-1"', "s3.replica_region", "AWS region code"),
+    ("dev", "audit_log_retention_days", "0", "s3.audit_log_retention_days", "1..36500, got 0"),
+    ("dev", "audit_log_lock_mode", '"LEGAL_HOLD"', "s3.audit_log_lock_mode", "'COMPLIANCE' or 'GOVERNANCE'"),
+    ("staging", "noncurrent_version_expiration_days", "0", "s3.noncurrent_version_expiration_days", "1..3650, got 0"),
+    ("dev", "access_log_expiration_days", "90", "s3.access_log_expiration_days", "91..36500, got 90"),
+    ("dev", "s3.protect_from_destroy", '"no"', "s3.protect_from_destroy", "boolean"),
 ]
 
 
