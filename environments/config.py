@@ -19,6 +19,9 @@ ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 
 PHASES = (1, 2, 3, 4)
 
+MIN_PRODUCTION_RETENTION_DAYS = 7
+"""Shortest backup / history retention a production environment may declare (guardrail HC-NEON-001)."""
+
 
 def _range(lo: int | float, hi: int | float):  # noqa: ANN202 - returns a pydantic validator
     def check(value: int | float) -> int | float:
@@ -61,6 +64,13 @@ class CloudflareSettings(_Section):
     """Lowest TLS version the edge accepts."""
 
 
+class GuardrailSettings(_Section):
+    """``[guardrails]``: how the compliance rule pack treats the environment."""
+
+    production: bool = False
+    """Holds production PHI: production-only rules apply (Neon history >= 7 days, prevent_destroy). Default: off."""
+
+
 class TerraformCloudSettings(_Section):
     """``[terraform_cloud]``: remote state and runs; absent means local state."""
 
@@ -98,6 +108,7 @@ class EnvironmentConfig(_Section):
     neon: NeonSettings = NeonSettings()
     railway: RailwaySettings = RailwaySettings()
     cloudflare: CloudflareSettings = CloudflareSettings()
+    guardrails: GuardrailSettings = GuardrailSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Absent: local state in ``terraform.<env>.tfstate``."""
 
@@ -106,6 +117,16 @@ class EnvironmentConfig(_Section):
         if self.replicas_min > self.replicas_max:
             raise ValueError(
                 f"replicas_min must be <= replicas_max ({self.replicas_max}), got {self.replicas_min}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _production_keeps_history(self) -> EnvironmentConfig:
+        # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.
+        if self.guardrails.production and self.retention_days < MIN_PRODUCTION_RETENTION_DAYS:
+            raise ValueError(
+                f"retention_days must be >= {MIN_PRODUCTION_RETENTION_DAYS} when guardrails.production is true "
+                f"(HC-NEON-001), got {self.retention_days}"
             )
         return self
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from cdktf import App
 
+from constructs_lib.errors import GuardrailViolation
+from constructs_lib.guardrails import error_findings
 from environments import EnvironmentConfig
 
 from .phases import plan_for
@@ -28,13 +30,14 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> None:
 
     The stacks are written to a temporary sibling folder which then takes the place of
     ``outdir``; an error anywhere (bad props, a failed guardrail) leaves the previous
-    ``outdir`` as it was and removes the temporary folder.
+    ``outdir`` as it was and removes the temporary folder. Error annotations (failed
+    guardrails) raise ``GuardrailViolation`` with one line per finding.
     """
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.new-", dir=outdir.parent))
     try:
-        build_app(configs, staging).synth()
+        _synth(build_app(configs, staging))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -44,3 +47,14 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> None:
         outdir.rename(previous)
     staging.rename(outdir)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def _synth(app: App) -> None:
+    """``app.synth()``, turning cdktf's error-annotation failure (a jsii ``RuntimeError``) into ``GuardrailViolation``."""
+    try:
+        app.synth()
+    except RuntimeError:
+        findings = error_findings(app)
+        if findings:
+            raise GuardrailViolation(findings) from None
+        raise

@@ -7,6 +7,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
+from constructs_lib.guardrails import apply_guardrails
 from constructs_lib.providers.versions import NEON, RAILWAY
 from environments import EnvironmentConfig
 
@@ -22,7 +23,8 @@ class PlatformStack(TerraformStack):
     Creates the providers (AWS with default tags, Cloudflare; Neon and Railway pinned in
     ``required_providers``), the state backend (local ``terraform.<env>.tfstate``, or
     the Terraform Cloud workspace ``<prefix>-<env>`` when configured) and every
-    component the phase plan lists. Credentials come from the process environment at
+    component the phase plan lists, and the HIPAA guardrail pack (``constructs_lib.guardrails``),
+    with production-only rules when ``[guardrails] production`` is set. Credentials come from the process environment at
     deploy time (``AWS_*``, ``CLOUDFLARE_API_TOKEN``, ``NEON_API_KEY``, ``RAILWAY_TOKEN``).
     """
 
@@ -32,6 +34,7 @@ class PlatformStack(TerraformStack):
         self.plan = plan
         self._configure_backend()
         self._configure_providers()
+        self._add_guardrails()
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud
@@ -43,6 +46,10 @@ class PlatformStack(TerraformStack):
                 organization=tfc.organization,
                 workspaces=NamedCloudWorkspace(f"{tfc.workspace_prefix}-{self.config.name}"),
             )
+
+    def _add_guardrails(self) -> None:
+        # Evaluated at synth over the finished stack, so components added later are covered too.
+        apply_guardrails(self, production=self.config.guardrails.production)
 
     def _configure_providers(self) -> None:
         self.aws = AwsProvider(

@@ -1,0 +1,37 @@
+"""HC-IAM-001: no identity policy allows a wildcard action or resource on S3 or KMS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._rule import Level, PackOptions, Rule, Violation
+from .._view import StackView
+from ._iam import identity_policies
+
+_SERVICES = ("s3:", "kms:")
+
+
+def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
+    for block, statements in identity_policies(view):
+        for statement in statements:
+            if not statement.allows:
+                continue
+            actions = [a.lower() for a in statement.actions]
+            wildcard_action = next((a for a in actions if a in {"s3:*", "kms:*"} or (a.startswith(_SERVICES) and a.endswith("*"))), None)
+            touches_phi = any(a.startswith(_SERVICES) for a in actions)
+            if wildcard_action is not None:
+                yield Violation(address=block.address, detail=f"policy allows wildcard action {wildcard_action}")
+                break
+            if touches_phi and "*" in statement.resources:
+                yield Violation(address=block.address, detail="policy allows S3/KMS actions on resource *")
+                break
+
+
+RULE = Rule(
+    id="HC-IAM-001",
+    level=Level.ERROR,
+    rationale="access to PHI buckets and keys is least privilege: named actions on named buckets and keys",
+    fix="list the exact s3:/kms: actions and the bucket/key ARNs (use the owning construct's grant_* method)",
+    hipaa="HIPAA.Security-IAMPolicyNoStatementsWithFullAccess",
+    check=check,
+)
