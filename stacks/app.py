@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from cdktf import App
 
-from constructs_lib.errors import GuardrailViolation
+from constructs_lib.errors import GuardrailViolation, SynthesisError
 from constructs_lib.guardrails import error_findings
 from environments import EnvironmentConfig
 
@@ -50,11 +51,21 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> None:
 
 
 def _synth(app: App) -> None:
-    """``app.synth()``, turning cdktf's error-annotation failure (a jsii ``RuntimeError``) into ``GuardrailViolation``."""
+    """``app.synth()``, turning cdktf's reported failures (jsii ``RuntimeError``) into ``ConstructError``.
+
+    Error annotations (failed guardrails) become ``GuardrailViolation``; cdktf's own
+    stack validation errors (``[path] message`` lines) become ``SynthesisError``.
+    """
     try:
         app.synth()
-    except RuntimeError:
+    except RuntimeError as exc:
         findings = error_findings(app)
+        validation = [f"{path}: {message}" for path, message in _VALIDATION_LINE.findall(str(exc))]
         if findings:
-            raise GuardrailViolation(findings) from None
+            raise GuardrailViolation(findings + validation) from None
+        if validation:
+            raise SynthesisError(validation) from None
         raise
+
+
+_VALIDATION_LINE = re.compile(r"^\s+\[([^\]]+)\] (.+)$", re.MULTILINE)

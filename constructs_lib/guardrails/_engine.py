@@ -30,6 +30,7 @@ class HipaaRulePack:
     """The platform's compliance rules, applied to every stack the Aspect reaches.
 
     ``Aspects.of(stack).add(HipaaRulePack(production=True))`` (or ``apply_guardrails``).
+    Add it to a stack, not to the ``App``: cdktf 0.21 never invokes App-level aspects.
     The pack registers one evaluation per stack, which runs after all aspects, on the
     stack's resolved Terraform JSON, during ``app.synth()``. An error finding fails
     synthesis with ``<construct path>: <rule id> (error): <what>; fix: <how>``; a
@@ -127,11 +128,17 @@ class _Evaluation:
 
 
 def apply_guardrails(scope: IConstruct, *, production: bool = False, rules: Iterable[Rule] | None = None) -> HipaaRulePack:
-    """Add a ``HipaaRulePack`` to ``scope`` (a stack, or the app for every stack) and return it."""
+    """Add a ``HipaaRulePack`` to ``scope`` (a stack or a construct in one) and return it.
+
+    Given an ``App``, the pack goes on every stack the app has *now*: cdktf 0.21 invokes
+    aspects per stack, from the stack down, so an aspect added to the App itself never runs.
+    """
     from cdktf import Aspects
 
     pack = HipaaRulePack(production=production, rules=None if rules is None else tuple(rules))
-    Aspects.of(scope).add(pack)
+    targets = [c for c in scope.node.children if isinstance(c, TerraformStack)] if isinstance(scope, App) else [scope]
+    for target in targets:
+        Aspects.of(target).add(pack)
     return pack
 
 
