@@ -80,6 +80,8 @@ BAD_VALUES = [
     ("dev", "replicas_max", "true", "replicas_max", "integer"),
     ("dev", "pg_version", "13", "neon.pg_version", "14..18, got 13"),
     ("prod", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
+    ("prod", "retention_days", "3", "retention_days", ">= 7 when guardrails.production is true (HC-NEON-001), got 3"),
+    ("dev", "production", '"yes"', "guardrails.production", "valid boolean"),
 ]
 
 

@@ -25,8 +25,7 @@ def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
 RULE = Rule(
     id="HC-S3-001",
     level=Level.ERROR,
-    rationale="PHI at rest is encrypted under a customer-managed KMS key whose use CloudTrail records; "
-    "server-access-log targets may use SSE-S3 because S3 cannot deliver access logs to SSE-KMS buckets",
+    rationale="PHI at rest is encrypted under a customer-managed KMS key whose every use CloudTrail records",
     fix="add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm aws:kms and a kms_master_key_id",
     hipaa="HIPAA.Security-S3DefaultEncryptionKMS",
     check=check,
