@@ -10,12 +10,15 @@ import importlib
 from typing import Any
 
 from ._version import __version__
-from .errors import ConstructError, ValidationError
+from .errors import ConstructError, GuardrailViolation, SynthesisError, ValidationError
 
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "HipaaRulePack": ".guardrails",
+    "apply_guardrails": ".guardrails",
+}
 """Public name -> module that defines it; filled in as constructs land."""
 
-__all__ = ["ConstructError", "ValidationError", "__version__", *_LAZY]
+__all__ = ["ConstructError", "GuardrailViolation", "SynthesisError", "ValidationError", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -86,8 +86,10 @@ class HipaaRulePack:
                     Annotations.of(nodes[path]).add_warning(message)
         for path, entries in silenced.items():
             _record_suppressions(nodes[path], entries)
+        evaluated = {r.id for r in self.rules if r.applies(self.options)}
         for s in suppressions:
-            if s not in used:
+            # A suppression of a rule this pack did not run (production-only, narrowed) is not stale.
+            if s not in used and s.rule_id in evaluated:
                 Annotations.of(nodes[s.scope_path]).add_error(
                     f"HC-SUPPRESS (error): suppression of {s.rule_id} matches no finding; "
                     "fix: remove the suppression (the rule passes now)"

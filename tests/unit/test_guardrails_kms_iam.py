@@ -58,13 +58,14 @@ def test_fails_when_key_policy_grants_kms_star_to_anyone(tmp_path: Path) -> None
 def test_fails_when_identity_policy_uses_s3_or_kms_wildcards(tmp_path: Path) -> None:
     def build(stack: TerraformStack) -> None:
         IamPolicy(stack, "StarAction", policy=_policy({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::test-docs/*"}))
-        IamPolicy(stack, "PrefixAction", policy=_policy({"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::test-docs/*"}))
+        IamPolicy(stack, "AnyAction", policy=_policy({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::test-docs/*"}))
+        IamPolicy(stack, "GrantStyle", policy=_policy({"Effect": "Allow", "Action": ["s3:GetObject*", "kms:GenerateDataKey*"], "Resource": "arn:aws:s3:::test-docs/*"}))
         IamPolicy(stack, "StarResource", policy=_policy({"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": "*"}))
         IamPolicy(stack, "DenyIsFine", policy=_policy({"Effect": "Deny", "Action": "s3:*", "Resource": "*"}))
         IamPolicy(stack, "Exact", policy=_policy({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::test-docs/*"}))
 
     outcome = run_pack(tmp_path, build)
-    assert outcome.rules_at() == {("test/StarAction", "HC-IAM-001"), ("test/PrefixAction", "HC-IAM-001"), ("test/StarResource", "HC-IAM-001")}
+    assert outcome.rules_at() == {("test/StarAction", "HC-IAM-001"), ("test/AnyAction", "HC-IAM-001"), ("test/StarResource", "HC-IAM-001")}
 
 
 def test_fails_when_policy_document_data_source_uses_a_wildcard(tmp_path: Path) -> None:

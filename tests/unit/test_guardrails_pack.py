@@ -77,6 +77,16 @@ def test_fails_when_a_suppression_matches_nothing(tmp_path: Path) -> None:
     assert outcome.errors == ["test/Data: HC-SUPPRESS (error): suppression of HC-S3-001 matches no finding; fix: remove the suppression (the rule passes now)"]
 
 
+def test_a_suppression_of_a_rule_the_pack_did_not_run_is_not_stale(tmp_path: Path) -> None:
+    def build(stack: TerraformStack) -> None:
+        project = RawResource(stack, "Project", "neon_project", {"name": "p", "history_retention_seconds": 86_400})
+        suppress(project, "HC-NEON-002", "a scratch project recreated by every test run; nothing to keep")
+
+    assert run_pack(tmp_path, build).errors == []
+    outcome = run_pack(tmp_path, build, production=True)
+    assert outcome.rules_at() == {("test/Project", "HC-NEON-001")}
+
+
 @pytest.mark.parametrize(
     ("rule_id", "reason", "message"),
     [

@@ -9,15 +9,17 @@ from .._view import StackView
 from ._iam import identity_policies
 
 _SERVICES = ("s3:", "kms:")
+_FULL_ACCESS = frozenset({"*", "s3:*", "kms:*"})
 
 
 def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
     for block, statements in identity_policies(view):
         for statement in statements:
-            if not statement.allows:
-                continue
+            if not statement.allows or ("*" in statement.actions and "*" in statement.resources):
+                continue  # "*" on "*" is administrator access: HC-IAM-002
             actions = [a.lower() for a in statement.actions]
-            wildcard_action = next((a for a in actions if a in {"s3:*", "kms:*"} or (a.startswith(_SERVICES) and a.endswith("*"))), None)
+            # Like cdk-nag, a whole-service wildcard is full access; "s3:GetObject*" stays allowed (grant-style).
+            wildcard_action = next((a for a in actions if a in _FULL_ACCESS), None)
             touches_phi = any(a.startswith(_SERVICES) for a in actions)
             if wildcard_action is not None:
                 yield Violation(address=block.address, detail=f"policy allows wildcard action {wildcard_action}")
@@ -31,7 +33,7 @@ RULE = Rule(
     id="HC-IAM-001",
     level=Level.ERROR,
     rationale="access to PHI buckets and keys is least privilege: named actions on named buckets and keys",
-    fix="list the exact s3:/kms: actions and the bucket/key ARNs (use the owning construct's grant_* method)",
+    fix="name the s3:/kms: actions (s3:GetObject* style prefixes are fine) and the bucket/key ARNs, e.g. via the owning construct's grant_* method",
     hipaa="HIPAA.Security-IAMPolicyNoStatementsWithFullAccess",
     check=check,
 )

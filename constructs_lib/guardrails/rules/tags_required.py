@@ -18,7 +18,9 @@ def default_tags(view: StackView) -> dict[str, Mapping[str, Any]]:
         key = f"aws.{config['alias']}" if config.get("alias") else "aws"
         merged: dict[str, Any] = {}
         for block in as_list(config.get("default_tags")):
-            merged.update(block.get("tags") or {})
+            tags = block.get("tags")
+            if isinstance(tags, dict):
+                merged.update(tags)
         found[key] = merged
     return found
 
@@ -28,7 +30,10 @@ def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
     for block in view.all_resources():
         if block.type not in view.taggable_types:
             continue
-        tags = {**defaults.get(block.get("provider") or "aws", {}), **(block.get("tags") or {})}
+        own = block.get("tags") or {}
+        if not isinstance(own, dict):
+            continue  # a Terraform expression (merge(...)): only known at plan time
+        tags = {**defaults.get(block.get("provider") or "aws", {}), **own}
         missing = [t for t in REQUIRED_TAGS if tags.get(t) in (None, "")]
         if missing:
             yield Violation(address=block.address, detail=f"resource lacks tag(s) {', '.join(missing)} (own tags or provider default_tags)")
