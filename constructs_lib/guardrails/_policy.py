@@ -85,6 +85,23 @@ def _from_data_source(block: Block) -> list[Statement]:
     return statements
 
 
+def _from_documents(view: StackView, names: set[str], seen: set[str]) -> list[Statement] | None:
+    """Statements of the named policy documents, including their source/override documents."""
+    statements: list[Statement] = []
+    for name in sorted(names - seen):
+        seen.add(name)
+        block = view.find(f"data.aws_iam_policy_document.{name}")
+        if block is None:
+            return None
+        statements += _from_data_source(block)
+        nested = referenced_names([block.get("source_policy_documents"), block.get("override_policy_documents")], "aws_iam_policy_document", data=True)
+        more = _from_documents(view, nested, seen) if nested else []
+        if more is None:
+            return None
+        statements += more
+    return statements
+
+
 def statements_of(view: StackView, policy: Any) -> list[Statement] | None:
     """The statements of a policy attribute value, or ``None`` when it cannot be read at synth time."""
     if policy is None:
@@ -95,10 +112,7 @@ def statements_of(view: StackView, policy: Any) -> list[Statement] | None:
         return None
     documents = referenced_names(policy, "aws_iam_policy_document", data=True)
     if documents:
-        blocks = [view.find(f"data.aws_iam_policy_document.{name}") for name in sorted(documents)]
-        if any(b is None for b in blocks):
-            return None
-        return [s for b in blocks if b is not None for s in _from_data_source(b)]
+        return _from_documents(view, documents, seen=set())
     try:
         return _from_json(json.loads(policy))
     except ValueError:

@@ -93,3 +93,24 @@ def test_fails_when_bucket_has_no_access_logging(tmp_path: Path) -> None:
 def test_a_bare_bucket_breaks_every_s3_rule(tmp_path: Path) -> None:
     outcome = run_pack(tmp_path, lambda s: S3Bucket(s, "Bare", bucket="test-bare"))
     assert outcome.rules_at() == {("test/Bare", f"HC-S3-00{n}") for n in range(1, 6)}
+
+
+def test_a_tls_statement_in_a_source_policy_document_counts(tmp_path: Path) -> None:
+    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement
+
+    def build(stack: TerraformStack) -> None:
+        logs = compliant_bucket(stack, "Logs", BucketParts(encryption="AES256", tls_policy=False))
+        base = tls_only_policy(stack, "TlsBase", logs)
+        combined = DataAwsIamPolicyDocument(
+            stack,
+            "Combined",
+            source_policy_documents=[base.json],
+            statement=[DataAwsIamPolicyDocumentStatement(effect="Deny", actions=["s3:DeleteBucket"], resources=[logs.arn], principals=[])],
+        )
+        S3BucketPolicy(stack, "LogsPolicy", bucket=logs.id, policy=combined.json)
+        compliant_bucket(stack, "Data", BucketParts(access_logs_to=logs))
+
+    outcome = run_pack(tmp_path, build)
+    assert outcome.errors == []
+    assert outcome.stack is not None
+    assert outcome.stack["data"]["aws_iam_policy_document"]["Combined"]["source_policy_documents"] == ["${data.aws_iam_policy_document.TlsBase.json}"]
