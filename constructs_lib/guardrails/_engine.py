@@ -43,16 +43,16 @@ class HipaaRulePack:
 
         self.options = PackOptions(production=production, min_history_retention_days=min_history_retention_days)
         self.rules: tuple[Rule, ...] = tuple(ALL_RULES if rules is None else rules)
-        self._scopes: list[str] = []
+        self._scopes: list[IConstruct] = []
 
     def visit(self, node: IConstruct) -> None:
         """Register the evaluation on the first node reached in each stack (the stack itself when added there)."""
         if isinstance(node, App):
             return
-        path = node.node.path
-        if any(path == s or path.startswith(s + "/") for s in self._scopes):
+        # By identity, not path: one pack may serve several apps whose stacks share a name.
+        if any(scope is registered for scope in node.node.scopes for registered in self._scopes):
             return
-        self._scopes.append(path)
+        self._scopes.append(node)
         node.node.add_validation(_Evaluation(self, node))
 
     def evaluate(self, scope: IConstruct) -> None:

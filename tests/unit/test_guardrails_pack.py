@@ -123,6 +123,18 @@ def test_a_pack_on_a_subtree_reports_only_that_subtree(tmp_path: Path) -> None:
     assert [e.type for e in unchecked.node.metadata if e.type == ERROR_METADATA_TYPE] == []
 
 
+def test_one_pack_serves_stacks_of_the_same_name_in_two_apps(tmp_path: Path) -> None:
+    pack = HipaaRulePack()
+    for number in (1, 2):
+        app = App(outdir=str(tmp_path / f"out{number}"))
+        stack = TerraformStack(app, "test")
+        AwsProvider(stack, "aws", region="us-east-1", default_tags=[AwsProviderDefaultTags(tags=FULL_TAGS)])
+        S3Bucket(stack, "Bare")
+        Aspects.of(stack).add(pack)
+        with pytest.raises(RuntimeError, match=r"\[test/Bare\] HC-S3-001"):
+            app.synth()
+
+
 def test_rules_can_be_narrowed(tmp_path: Path) -> None:
     only_versioning = [r for r in ALL_RULES if r.id == "HC-S3-002"]
     app = App(outdir=str(tmp_path / "out"))
