@@ -68,6 +68,18 @@ def test_fails_when_identity_policy_uses_s3_or_kms_wildcards(tmp_path: Path) -> 
     assert outcome.rules_at() == {("test/StarAction", "HC-IAM-001"), ("test/AnyAction", "HC-IAM-001"), ("test/StarResource", "HC-IAM-001")}
 
 
+def test_fails_when_a_policy_cannot_be_read_at_synth_time(tmp_path: Path) -> None:
+    from cdktf import Fn
+
+    def build(stack: TerraformStack) -> None:
+        IamPolicy(stack, "Encoded", policy=Fn.jsonencode({"Version": "2012-10-17", "Statement": []}))
+        KmsKey(stack, "EncodedKey", enable_key_rotation=True, policy=Fn.jsonencode({"Version": "2012-10-17", "Statement": []}))
+
+    outcome = run_pack(tmp_path, build)
+    assert outcome.rules_at() == {("test/Encoded", "HC-IAM-001"), ("test/EncodedKey", "HC-KMS-002")}
+    assert all("cannot be read at synth time" in e for e in outcome.errors)
+
+
 def test_fails_when_policy_document_data_source_uses_a_wildcard(tmp_path: Path) -> None:
     def build(stack: TerraformStack) -> None:
         document = DataAwsIamPolicyDocument(

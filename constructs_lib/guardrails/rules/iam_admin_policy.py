@@ -14,7 +14,7 @@ _ATTACHMENTS = ("aws_iam_role_policy_attachment", "aws_iam_user_policy_attachmen
 
 def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
     for block, statements in identity_policies(view):
-        if any(s.allows and "*" in s.actions and "*" in s.resources for s in statements):
+        if any(s.allows and "*" in s.actions and "*" in s.resources for s in statements or []):
             yield Violation(address=block.address, detail='policy allows action "*" on resource "*"')
     for rtype in _ATTACHMENTS:
         for attachment in view.resources(rtype):

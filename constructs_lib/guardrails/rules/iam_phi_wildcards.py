@@ -10,10 +10,14 @@ from ._iam import identity_policies
 
 _SERVICES = ("s3:", "kms:")
 _FULL_ACCESS = frozenset({"*", "s3:*", "kms:*"})
+UNREADABLE = "policy cannot be read at synth time (write it as JSON text, e.g. json.dumps, or an aws_iam_policy_document)"
 
 
 def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
     for block, statements in identity_policies(view):
+        if statements is None:
+            yield Violation(address=block.address, detail=UNREADABLE)
+            continue
         for statement in statements:
             if not statement.allows or ("*" in statement.actions and "*" in statement.resources):
                 continue  # "*" on "*" is administrator access: HC-IAM-002

@@ -18,7 +18,11 @@ def _policies(view: StackView) -> Iterator[tuple[Block, object]]:
 
 def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
     for block, policy in _policies(view):
-        for statement in statements_of(view, policy) or []:
+        statements = statements_of(view, policy)
+        if statements is None:
+            yield Violation(address=block.address, detail="key policy cannot be read at synth time (write it as JSON text or an aws_iam_policy_document)")
+            continue
+        for statement in statements:
             if statement.allows and has_wildcard(statement.actions, "kms:*", "*") and has_wildcard(statement.principals, "*"):
                 yield Violation(address=block.address, detail="key policy allows kms:* to principal *")
                 break
