@@ -117,12 +117,14 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     from stacks.app import synthesize
 
     try:
-        synthesize(configs, outdir)
+        warnings = synthesize(configs, outdir)
     except ConstructError as exc:
         # One line per problem: a failed guardrail run reports each finding on its own line.
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return EXIT_USAGE
+    for line in warnings:
+        print(f"warning: {line}", file=sys.stderr)
     return 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from cdktf import App
 
 from constructs_lib.errors import GuardrailViolation, SynthesisError
-from constructs_lib.guardrails import error_findings
+from constructs_lib.guardrails import error_findings, warning_findings
 from environments import EnvironmentConfig
 
 from .phases import plan_for
@@ -26,19 +26,21 @@ def build_app(configs: Sequence[EnvironmentConfig], outdir: Path) -> App:
     return app
 
 
-def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> None:
+def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> list[str]:
     """Synthesize ``configs`` into ``outdir``, replacing it only when everything succeeded.
 
     The stacks are written to a temporary sibling folder which then takes the place of
     ``outdir``; an error anywhere (bad props, a failed guardrail) leaves the previous
     ``outdir`` as it was and removes the temporary folder. Error annotations (failed
-    guardrails) raise ``GuardrailViolation`` with one line per finding.
+    guardrails) raise ``GuardrailViolation`` with one line per finding. Returns the
+    warning annotations (guardrail warnings among them), one line each.
     """
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.new-", dir=outdir.parent))
     try:
-        _synth(build_app(configs, staging))
+        app = build_app(configs, staging)
+        _synth(app)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -48,6 +50,7 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> None:
         outdir.rename(previous)
     staging.rename(outdir)
     shutil.rmtree(previous, ignore_errors=True)
+    return warning_findings(app)
 
 
 def _synth(app: App) -> None:

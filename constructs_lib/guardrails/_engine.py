@@ -146,9 +146,18 @@ def apply_guardrails(scope: IConstruct, *, production: bool = False, rules: Iter
 
 def error_findings(scope: IConstruct) -> list[str]:
     """Every error annotation under ``scope`` as ``<construct path>: <message>`` lines."""
-    lines = []
-    for node in scope.node.find_all():
-        for entry in node.node.metadata:
-            if entry.type == ERROR_METADATA_TYPE:
-                lines.append(f"{node.node.path}: {entry.data}")
-    return lines
+    return _annotations(scope, ERROR_METADATA_TYPE)
+
+
+def warning_findings(scope: IConstruct) -> list[str]:
+    """Every warning annotation under ``scope`` as ``<construct path>: <message>`` lines."""
+    return _annotations(scope, WARNING_METADATA_TYPE)
+
+
+def _annotations(scope: IConstruct, metadata_type: str) -> list[str]:
+    return [
+        f"{node.node.path}: {entry.data}"
+        for node in scope.node.find_all()
+        for entry in node.node.metadata
+        if entry.type == metadata_type
+    ]

@@ -204,6 +204,31 @@ def test_main_reports_cdktf_validation_errors_in_one_line(monkeypatch: pytest.Mo
     assert list(tmp_path.iterdir()) == []
 
 
+def test_main_prints_guardrail_warnings_and_succeeds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cdktf_cdktf_provider_aws.iam_role import IamRole
+    from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+
+    original = stacks.app.build_app
+    assume = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    send = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"}]})
+
+    def build(configs: Sequence[EnvironmentConfig], outdir: Path) -> App:
+        app = original(configs, outdir)
+        dev = app.node.find_child("dev")
+        role = IamRole(dev, "Worker", assume_role_policy=assume)
+        IamRolePolicy(dev, "WorkerInline", role=role.name, policy=send)
+        return app
+
+    monkeypatch.setattr(stacks.app, "build_app", build)
+    status = main.main(["--env", "dev", "--outdir", str(tmp_path / "cdktf.out")], {})
+    assert status == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: dev/WorkerInline: HC-IAM-003 (warning): aws_iam_role_policy is an inline policy; "
+        "fix: use an aws_iam_policy attached with aws_iam_role_policy_attachment"
+    ]
+    assert (tmp_path / "cdktf.out" / "stacks" / "dev" / "cdk.tf.json").is_file()
+
+
 def test_platform_stack_applies_production_rules_only_to_production(configs: dict[str, EnvironmentConfig]) -> None:
     from stacks.phases import plan_for
     from stacks.platform import PlatformStack
