@@ -10,7 +10,7 @@ import importlib
 from typing import Any
 
 from ._version import __version__
-from .errors import ConstructError, ValidationError
+from .errors import ConstructError, GuardrailViolation, SynthesisError, ValidationError
 
 _LAZY: dict[str, str] = {
     "NeonDatabase": ".neon_database",
@@ -48,10 +48,12 @@ _LAZY: dict[str, str] = {
     "phi_buckets": ".secure_s3",
     "ServiceIdentity": ".service_identity",
     "ServiceIdentityProps": ".service_identity",
+    "HipaaRulePack": ".guardrails",
+    "apply_guardrails": ".guardrails",
 }
 """Public name -> module that defines it; filled in as constructs land."""
 
-__all__ = ["ConstructError", "ValidationError", "__version__", *_LAZY]
+__all__ = ["ConstructError", "GuardrailViolation", "SynthesisError", "ValidationError", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

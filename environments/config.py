@@ -30,6 +30,9 @@ ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 
 PHASES = (1, 2, 3, 4)
 
+MIN_PRODUCTION_RETENTION_DAYS = 7
+"""Shortest backup / history retention a production environment may declare (guardrail HC-NEON-001)."""
+
 
 def _range(lo: int | float, hi: int | float):  # noqa: ANN202 - returns a pydantic validator
     def check(value: int | float) -> int | float:
@@ -201,6 +204,13 @@ class S3Settings(_Section):
     """Delete server access logs this many days after delivery (after their GLACIER transition at 90 days)."""
 
 
+class GuardrailSettings(_Section):
+    """``[guardrails]``: how the compliance rule pack treats the environment."""
+
+    production: bool = False
+    """Holds production PHI: production-only rules apply (Neon history >= 7 days, prevent_destroy). Default: off."""
+
+
 class TerraformCloudSettings(_Section):
     """``[terraform_cloud]``: remote state and runs; absent means local state."""
 
@@ -241,6 +251,7 @@ class EnvironmentConfig(_Section):
     cloudflare: CloudflareSettings = CloudflareSettings()
     network: NetworkSettings = NetworkSettings()
     s3: S3Settings = S3Settings()
+    guardrails: GuardrailSettings = GuardrailSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Absent: local state in ``terraform.<env>.tfstate``."""
 
@@ -273,6 +284,16 @@ class EnvironmentConfig(_Section):
         if self.s3.replica_region == self.aws_region:
             raise ValueError(
                 f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _production_keeps_history(self) -> EnvironmentConfig:
+        # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.
+        if self.guardrails.production and self.retention_days < MIN_PRODUCTION_RETENTION_DAYS:
+            raise ValueError(
+                f"retention_days must be >= {MIN_PRODUCTION_RETENTION_DAYS} when guardrails.production is true "
+                f"(HC-NEON-001), got {self.retention_days}"
             )
         return self
 

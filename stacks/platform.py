@@ -18,6 +18,7 @@ from constructs_lib.access_log_bucket import AccessLogBucket, AccessLogBucketPro
 from constructs_lib.secure_s3 import SecureS3, SecureS3Props
 from constructs_lib.service_identity import ServiceIdentity, ServiceIdentityProps
 from constructs_lib.storage_types import ObjectLockMode
+from constructs_lib.guardrails import apply_guardrails, suppress
 from constructs_lib.providers.versions import NEON, RAILWAY
 from constructs_lib.railway_project import RailwayProject, RailwayProjectProps
 from constructs_lib.railway_service import RailwayService, RailwayServiceProps
@@ -36,7 +37,8 @@ class PlatformStack(TerraformStack):
     Creates the providers (AWS with default tags, Cloudflare; Neon and Railway pinned in
     ``required_providers``), the state backend (local ``terraform.<env>.tfstate``, or
     the Terraform Cloud workspace ``<prefix>-<env>`` when configured) and every
-    component the phase plan lists. Credentials come from the process environment at
+    component the phase plan lists, and the HIPAA guardrail pack (``constructs_lib.guardrails``),
+    with production-only rules when ``[guardrails] production`` is set. Credentials come from the process environment at
     deploy time (``AWS_*``, ``CLOUDFLARE_API_TOKEN``, ``NEON_API_KEY``, ``RAILWAY_TOKEN``).
     """
 
@@ -62,6 +64,7 @@ class PlatformStack(TerraformStack):
         """The environment's Railway services by name (empty before the services component)."""
         if plan.has(Component.SERVICES):
             self._add_services()
+        self._add_guardrails()
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud
@@ -73,6 +76,10 @@ class PlatformStack(TerraformStack):
                 organization=tfc.organization,
                 workspaces=NamedCloudWorkspace(f"{tfc.workspace_prefix}-{self.config.name}"),
             )
+
+    def _add_guardrails(self) -> None:
+        # Evaluated at synth over the finished stack, so components added later are covered too.
+        apply_guardrails(self, production=self.config.guardrails.production)
 
     def _configure_providers(self) -> None:
         self._default_tags = [
@@ -145,6 +152,14 @@ class PlatformStack(TerraformStack):
             advanced_certificate=cloudflare.advanced_certificate,
         )
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
+        if not cloudflare.manage_zone:
+            for rule_id in ("HC-CF-001", "HC-CF-002", "HC-CF-003"):
+                suppress(
+                    self.network.edge,
+                    rule_id,
+                    f"zone settings of {config.domain} are managed by the environment whose [cloudflare] manage_zone "
+                    "is true; this stack only adds DNS records, and the loader requires its values to equal the owner's",
+                )
 
     def _add_services(self) -> None:
         """One private Railway project for the environment and one RailwayService per phase-plan service.

@@ -124,6 +124,8 @@ BAD_VALUES = [
     ("staging", "noncurrent_version_expiration_days", "0", "s3.noncurrent_version_expiration_days", "1..3650, got 0"),
     ("dev", "access_log_expiration_days", "90", "s3.access_log_expiration_days", "91..36500, got 90"),
     ("dev", "s3.protect_from_destroy", '"no"', "s3.protect_from_destroy", "boolean"),
+    ("prod", "retention_days", "3", "retention_days", ">= 7 when guardrails.production is true (HC-NEON-001), got 3"),
+    ("dev", "production", '"yes"', "guardrails.production", "valid boolean"),
 ]
 
 
