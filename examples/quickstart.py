@@ -1,0 +1,116 @@
+"""Quickstart: one stack using every construct of ``healthcare-constructs``.
+
+Run it from a project that has the library installed::
+
+    pip install healthcare-constructs        # from your internal index
+    python quickstart.py                    # writes cdktf.out/stacks/quickstart/cdk.tf.json
+
+It needs no credentials to synthesize. The stack: a Neon project with a database and
+owning role for ``patient``; an encrypted, versioned, logged PHI bucket; a Railway
+service that receives its own ``DATABASE_URL`` and S3 credentials only as sensitive
+references; the Cloudflare edge with a proxied hostname for the service; a VPC; the
+audit trail; and the HIPAA guardrail pack, which fails synthesis on a violation.
+"""
+
+from cdktf import App, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
+
+from constructs_lib import (
+    AccessLogBucket,
+    AccessLogBucketProps,
+    EdgeProps,
+    NatGateways,
+    NeonDatabase,
+    NeonDatabaseProps,
+    NetworkBaseline,
+    NetworkBaselineProps,
+    RailwayProject,
+    RailwayProjectProps,
+    RailwayService,
+    RailwayServiceProps,
+    RegionReplicas,
+    RepoSource,
+    SecureS3,
+    SecureS3Props,
+    ServiceIdentity,
+    ServiceIdentityProps,
+    VpcProps,
+    apply_guardrails,
+)
+from constructs_lib.providers.neon import NeonProvider
+from constructs_lib.providers.railway import RailwayProvider
+
+PROJECT, ENVIRONMENT = "acme", "quickstart"
+
+app = App()
+stack = TerraformStack(app, "quickstart")
+AwsProvider(
+    stack,
+    "aws",
+    region="us-east-1",
+    default_tags=[AwsProviderDefaultTags(tags={"Environment": ENVIRONMENT, "Phase": "1", "DataClassification": "phi"})],
+)
+CloudflareProvider(stack, "cloudflare")  # CLOUDFLARE_API_TOKEN at deploy time
+NeonProvider(stack, "neon")  # NEON_API_KEY at deploy time
+RailwayProvider(stack, "railway")  # RAILWAY_TOKEN at deploy time
+
+# Data: a Neon project with one database + owning role per service that owns data.
+database = NeonDatabase(
+    stack,
+    "Database",
+    NeonDatabaseProps(project_name=f"{PROJECT}-{ENVIRONMENT}", services=("patient",), hipaa=False, protect_from_destroy=False),
+)
+
+# Storage: a PHI bucket (SSE-KMS with its own key, TLS-only, versioned, logged) and the
+# service's own AWS identity with least-privilege read/write on it.
+access_logs = AccessLogBucket(stack, "AccessLogs", AccessLogBucketProps(project=PROJECT, environment=ENVIRONMENT, protect_from_destroy=False))
+documents = SecureS3(
+    stack,
+    "Documents",
+    SecureS3Props(project=PROJECT, environment=ENVIRONMENT, purpose="documents", access_log_bucket=access_logs, protect_from_destroy=False),
+)
+identity = ServiceIdentity(stack, "PatientIdentity", ServiceIdentityProps(project=PROJECT, environment=ENVIRONMENT, service="patient"))
+documents.grant_read_write(identity)
+
+# Service: secrets go in only as references to sensitive values.
+railway = RailwayProject(stack, "Railway", RailwayProjectProps(name=f"{PROJECT}-{ENVIRONMENT}", environment_name=ENVIRONMENT))
+patient = RailwayService(
+    railway,
+    "patient",
+    RailwayServiceProps(
+        name="patient",
+        project=railway,
+        source=RepoSource(repo="acme/platform", branch="main", root_directory="/services/patient", config_path="/services/patient/railway.toml"),
+        regions=[RegionReplicas(region="us-east4-eqdc4a", replicas=1)],
+        variables={"S3_BUCKET": documents.bucket_name, "AWS_REGION": "us-east-1"},
+        secrets={
+            "DATABASE_URL": database.connection_uri("patient"),
+            "AWS_ACCESS_KEY_ID": identity.credentials.access_key_id,
+            "AWS_SECRET_ACCESS_KEY": identity.credentials.secret_access_key,
+        },
+        custom_domain="api.example-health.org",
+    ),
+)
+
+# Edge and network: strict TLS, HSTS, security headers, rate limits; a VPC with flow logs.
+network = NetworkBaseline(
+    stack,
+    "Network",
+    NetworkBaselineProps(
+        edge=EdgeProps(domain="example-health.org"),
+        vpc=VpcProps(
+            name_prefix=f"{PROJECT}-{ENVIRONMENT}",
+            cidr="10.20.0.0/16",
+            region="us-east-1",
+            availability_zones=("us-east-1a", "us-east-1b"),
+            nat_gateways=NatGateways.SINGLE,
+        ),
+    ),
+)
+records = patient.custom_domain_records
+assert records is not None  # set because custom_domain is
+network.add_public_hostname("api", records.dns_record_value)
+
+apply_guardrails(stack)
+app.synth()
