@@ -17,7 +17,7 @@ export CHECKOV_BIN := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup synth test deploy bench clean
+.PHONY: help setup synth test deploy bench dist publish clean
 
 help:
 	@echo "make synth              set up, then synthesize every environment into cdktf.out/stacks/<env>"
@@ -25,6 +25,8 @@ help:
 	@echo "make setup              only set up .venv, .venv-checkov and node_modules"
 	@echo "make deploy ENV=dev     cdktf deploy <env> (needs provider credentials)"
 	@echo "make bench              synthesis benchmark against the jsii import floor"
+	@echo "make dist               build the library wheel + sdist into dist/"
+	@echo "make publish            upload dist/ to TWINE_REPOSITORY_URL (TWINE_USERNAME / TWINE_PASSWORD)"
 
 setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 
@@ -54,5 +56,15 @@ deploy: setup
 bench: setup
 	$(VENV)/bin/python benchmarks/synth.py
 
+dist: setup
+	rm -rf dist build
+	$(VENV)/bin/python -m build --no-isolation --outdir dist .
+	$(VENV)/bin/python -m twine check --strict dist/*
+
+publish: dist
+	@test -n "$${TWINE_REPOSITORY_URL:-}" || { echo "error: publish: TWINE_REPOSITORY_URL is not set (the internal index upload URL)" >&2; exit 2; }
+	@test -n "$${TWINE_USERNAME:-}" -a -n "$${TWINE_PASSWORD:-}" || { echo "error: publish: TWINE_USERNAME and TWINE_PASSWORD must be set" >&2; exit 2; }
+	$(VENV)/bin/python -m twine upload --non-interactive dist/*
+
 clean:
-	rm -rf cdktf.out .pytest_cache dist build
+	rm -rf cdktf.out .pytest_cache dist build *.egg-info
