@@ -25,6 +25,8 @@ _LAZY: dict[str, str] = {
     "CloudflarePlan": ".edge_policy",
     "plan_subnets": ".subnets",
     "SubnetPlan": ".subnets",
+    "AuditTrail": ".audit_trail",
+    "AuditTrailProps": ".audit_trail",
 }
 """Public name -> module that defines it; filled in as constructs land."""
 

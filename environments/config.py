@@ -17,6 +17,7 @@ from constructs_lib._validation import (
     check_aws_region,
     check_cidr,
     check_domain,
+    check_email,
     check_log_retention,
     check_neon_compute_range,
     check_neon_compute_units,
@@ -171,6 +172,53 @@ class NetworkSettings(_Section):
         return self
 
 
+class AuditSettings(_Section):
+    """``[audit]``: the CloudTrail trail's log group, the alert topic's subscribers and the alarm thresholds."""
+
+    alert_emails: Annotated[list[Annotated[str, AfterValidator(check_email)]], Field(min_length=1, max_length=20)]
+    """Required: at least one on-call address subscribed to the security alert topic."""
+    log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
+    """Retention of the trail's CloudWatch log group; at least 365 unless ``allow_short_log_retention``."""
+    allow_short_log_retention: bool = False
+    """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
+    alarm_period_seconds: Annotated[int, _range(60, 86_400)] = 300
+    """Period over which each security alarm sums its events, a multiple of 60."""
+    alarm_evaluation_periods: Annotated[int, _range(1, 24)] = 1
+    """Periods each alarm evaluates (period x periods <= one day)."""
+    unauthorized_api_calls_threshold: Annotated[int, _range(1, 10_000)] = 1
+    """Unauthorized API calls per period that raise the alarm (CIS: any)."""
+    console_signin_failures_threshold: Annotated[int, _range(1, 10_000)] = 3
+    """Failed console sign-ins per period that raise the alarm."""
+    change_alarm_threshold: Annotated[int, _range(1, 10_000)] = 1
+    """Events per period for the root-use and configuration-change alarms (CIS: any)."""
+    protect_from_destroy: bool = True
+    """prevent_destroy on the audit KMS key and the trail's log group."""
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("distinct addresses")
+        return value
+
+    @model_validator(mode="after")
+    def _audit_values(self) -> AuditSettings:
+        days = self.log_retention_days
+        try:
+            check_log_retention(days, allow_short=self.allow_short_log_retention, flag="allow_short_log_retention")
+        except ValueError as exc:
+            raise ValueError(f"audit.log_retention_days must be {exc}, got {days!r}") from None
+        period = self.alarm_period_seconds
+        if period % 60:
+            raise ValueError(f"audit.alarm_period_seconds must be a multiple of 60, got {period!r}")
+        if period * self.alarm_evaluation_periods > 86_400:
+            raise ValueError(
+                f"audit.alarm_evaluation_periods must be <= {86_400 // period} (period x periods <= one day), "
+                f"got {self.alarm_evaluation_periods!r}"
+            )
+        return self
+
+
 class TerraformCloudSettings(_Section):
     """``[terraform_cloud]``: remote state and runs; absent means local state."""
 
@@ -210,6 +258,8 @@ class EnvironmentConfig(_Section):
     railway: RailwaySettings = RailwaySettings()
     cloudflare: CloudflareSettings = CloudflareSettings()
     network: NetworkSettings = NetworkSettings()
+    audit: AuditSettings
+    """Required: who receives the security alarms is an explicit choice per environment."""
     terraform_cloud: TerraformCloudSettings | None = None
     """Absent: local state in ``terraform.<env>.tfstate``."""
 

@@ -7,6 +7,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
+from constructs_lib.audit_trail import AuditTrail, AuditTrailProps
 from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps
 from constructs_lib.providers.neon import NeonProvider
 from constructs_lib.baseline_vpc import NatGateways, VpcProps
@@ -44,6 +45,9 @@ class PlatformStack(TerraformStack):
         self.network: NetworkBaseline | None = None
         if plan.has(Component.EDGE):
             self._add_network()
+        self.audit_trail: AuditTrail | None = None
+        if plan.has(Component.AUDIT_TRAIL):
+            self._add_audit_trail()
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud
@@ -130,3 +134,24 @@ class PlatformStack(TerraformStack):
             advanced_certificate=cloudflare.advanced_certificate,
         )
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
+
+    def _add_audit_trail(self) -> None:
+        """The trail into the ``audit-logs`` bucket; PHI buckets of this and later phases are found at synthesis."""
+        audit = self.config.audit
+        self.audit_trail = AuditTrail(
+            self,
+            "AuditTrail",
+            AuditTrailProps(
+                name_prefix=f"{self.config.project}-{self.config.name}",
+                log_bucket=self.buckets["audit-logs"],
+                alert_emails=tuple(audit.alert_emails),
+                log_retention_days=audit.log_retention_days,
+                allow_short_log_retention=audit.allow_short_log_retention,
+                alarm_period_seconds=audit.alarm_period_seconds,
+                alarm_evaluation_periods=audit.alarm_evaluation_periods,
+                unauthorized_api_calls_threshold=audit.unauthorized_api_calls_threshold,
+                console_signin_failures_threshold=audit.console_signin_failures_threshold,
+                change_alarm_threshold=audit.change_alarm_threshold,
+                protect_from_destroy=audit.protect_from_destroy,
+            ),
+        )
