@@ -27,6 +27,17 @@ _LAZY: dict[str, str] = {
     "SubnetPlan": ".subnets",
     "AuditTrail": ".audit_trail",
     "AuditTrailProps": ".audit_trail",
+    "AccessLogBucket": ".access_log_bucket",
+    "AccessLogBucketProps": ".access_log_bucket",
+    "BucketAccess": ".storage_types",
+    "DataClassification": ".storage_types",
+    "HIPAA_RETENTION_DAYS": ".storage_types",
+    "ObjectLockMode": ".storage_types",
+    "SecureS3": ".secure_s3",
+    "SecureS3Props": ".secure_s3",
+    "phi_buckets": ".secure_s3",
+    "ServiceIdentity": ".service_identity",
+    "ServiceIdentityProps": ".service_identity",
 }
 """Public name -> module that defines it; filled in as constructs land."""
 

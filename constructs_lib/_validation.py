@@ -120,3 +120,37 @@ def check_email(value: str) -> str:
     if not at or len(value) > 254 or len(local) > 64 or not _EMAIL_LOCAL_RE.match(local) or not _DOMAIN_RE.match(domain):
         raise ValueError("an email address such as 'oncall@health.example.org'")
     return value
+_BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+_NAME_PART_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", "--x-s3", "--table-s3", ".mrap")
+
+
+def check_name_part(value: str) -> str:
+    """One part of a resource name: lowercase letters and digits in hyphen-separated words."""
+    if not _NAME_PART_RE.match(value):
+        raise ValueError("lowercase letters and digits in hyphen-separated words such as 'medical-documents'")
+    return value
+
+
+def check_bucket_name(value: str) -> str:
+    """An S3 general purpose bucket name, without dots (they break TLS for virtual-hosted URLs).
+
+    S3's rules: 3..63 characters, lowercase letters, digits and hyphens, starting and ending
+    with a letter or digit, no ``xn--``/``sthree-``/``amzn-s3-demo-`` prefix and no
+    ``-s3alias``/``--ol-s3``/``--x-s3``/``--table-s3`` suffix.
+    """
+    allowed = (
+        "an S3 bucket name: 3..63 lowercase letters, digits and hyphens, starting and ending with a "
+        "letter or digit, without reserved prefixes (xn--, sthree-, amzn-s3-demo-) or suffixes (-s3alias, --ol-s3, --x-s3, --table-s3)"
+    )
+    if not _BUCKET_NAME_RE.match(value):
+        raise ValueError(allowed)
+    if value.startswith(_BUCKET_RESERVED_PREFIXES) or value.endswith(_BUCKET_RESERVED_SUFFIXES):
+        raise ValueError(allowed)
+    return value
+
+
+def bucket_name(project: str, environment: str, purpose: str) -> str:
+    """The platform's bucket naming convention ``<project>-<env>-<purpose>``, validated."""
+    return check_bucket_name(f"{check_name_part(project)}-{check_name_part(environment)}-{check_name_part(purpose)}")

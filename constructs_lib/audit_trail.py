@@ -58,8 +58,9 @@ class AuditTrailProps:
     """Events per period for the root-use and change alarms (IAM, KMS, S3 policy, CloudTrail,
     security group, NACL). Default: 1 (CIS: any)."""
     phi_data_events: bool = True
-    """Log S3 object reads and writes of every PHI SecureS3 in the stack (found at synthesis, so a
-    bucket added by a later phase is covered without touching this construct). Default: on."""
+    """Log S3 object reads and writes of every PHI SecureS3 in the stack and of its cross-region replica
+    (found at synthesis, so a bucket added by a later phase is covered without touching this construct).
+    Default: on."""
     allow_unlocked_log_bucket: bool = False
     """Accept a log bucket without S3 Object Lock (its logs could then be deleted). Default: refused."""
     protect_from_destroy: bool = True
@@ -176,10 +177,11 @@ class AuditTrail(Construct):
         return tuple(b for b in phi_buckets(TerraformStack.of(self)) if b is not log_bucket)
 
     def _put_event_selectors(self) -> None:
-        buckets = self.data_event_buckets()
+        # A cross-region replica holds the same PHI; the multi-region trail records its events too.
+        arns = [arn for b in self.data_event_buckets() for arn in (b.bucket_arn, b.replica.bucket_arn if b.replica else None) if arn]
         selectors = [_MANAGEMENT_EVENTS]
-        if buckets:
-            selectors.append(_s3_data_events([f"{b.bucket_arn}/" for b in buckets]))
+        if arns:
+            selectors.append(_s3_data_events([f"{arn}/" for arn in arns]))
         self.resource.put_advanced_event_selector(selectors)
 
 

@@ -133,6 +133,21 @@ class CloudflareSettings(_Section):
     level below it, not ``api.<dns_subdomain>.<domain>``. Per environment, not zone-wide.
     """
 
+    health_check_path: Annotated[str | None, Field(pattern=r"^/[A-Za-z0-9._~/-]*$")] = None
+    """Cloudflare standalone health check (HTTPS GET, expects 200) of every public hostname at this path;
+    needs plan pro or higher. Per environment. Absent: no health checks."""
+    account_id: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+    """Cloudflare account for a notification policy emailing ``audit.alert_emails`` when a health check
+    changes state (needs ``health_check_path``). Per environment. Absent: no notification policy."""
+
+    @model_validator(mode="after")
+    def _health_checks(self) -> CloudflareSettings:
+        if self.health_check_path is not None and self.plan == "free":
+            raise ValueError(f"cloudflare.health_check_path must be unset on the free plan (health checks need pro or higher), got {self.health_check_path!r}")
+        if self.account_id is not None and self.health_check_path is None:
+            raise ValueError(f"cloudflare.account_id must be unset without health_check_path (it only serves health check alerts), got {self.account_id!r}")
+        return self
+
     @model_validator(mode="after")
     def _plan_allows(self) -> CloudflareSettings:
         for field, value, allowed in check_rate_limits(
@@ -146,8 +161,8 @@ class CloudflareSettings(_Section):
         return self
 
     def zone_wide(self) -> dict[str, object]:
-        """The values that apply to the whole zone (all but ``manage_zone`` and ``advanced_certificate``)."""
-        return self.model_dump(exclude={"manage_zone", "advanced_certificate"})
+        """The values that apply to the whole zone (all but ``manage_zone``, ``advanced_certificate`` and the health checks)."""
+        return self.model_dump(exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id"})
 
 
 class NetworkSettings(_Section):
@@ -219,6 +234,23 @@ class AuditSettings(_Section):
         return self
 
 
+class S3Settings(_Section):
+    """``[s3]``: the environment's buckets (SecureS3) and their protection."""
+
+    replica_region: Annotated[str, AfterValidator(check_aws_region)] | None = None
+    """Region every SecureS3 bucket replicates to for disaster recovery; absent: no replication."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on buckets and their KMS keys."""
+    noncurrent_version_expiration_days: Annotated[int, _range(1, 3650)] = 90
+    """Delete overwritten or deleted object versions this many days after they stop being current."""
+    audit_log_retention_days: Annotated[int, _range(1, 36500)] = 2190
+    """Object Lock retention of the audit-log bucket (HIPAA: six years = 2190 days)."""
+    audit_log_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
+    """Object Lock mode of the audit-log bucket; GOVERNANCE lets privileged principals delete (non-production)."""
+    access_log_expiration_days: Annotated[int, _range(91, 36500)] = 2190
+    """Delete server access logs this many days after delivery (after their GLACIER transition at 90 days)."""
+
+
 class TerraformCloudSettings(_Section):
     """``[terraform_cloud]``: remote state and runs; absent means local state."""
 
@@ -258,6 +290,7 @@ class EnvironmentConfig(_Section):
     railway: RailwaySettings = RailwaySettings()
     cloudflare: CloudflareSettings = CloudflareSettings()
     network: NetworkSettings = NetworkSettings()
+    s3: S3Settings = S3Settings()
     audit: AuditSettings
     """Required: who receives the security alarms is an explicit choice per environment."""
     terraform_cloud: TerraformCloudSettings | None = None
@@ -286,6 +319,14 @@ class EnvironmentConfig(_Section):
         if self.network.availability_zones is not None:
             return tuple(self.network.availability_zones)
         return tuple(f"{self.aws_region}{letter}" for letter in "abcdef"[: self.az_count])
+
+    @model_validator(mode="after")
+    def _replica_in_another_region(self) -> EnvironmentConfig:
+        if self.s3.replica_region == self.aws_region:
+            raise ValueError(
+                f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}"
+            )
+        return self
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

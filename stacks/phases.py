@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from constructs_lib.storage_types import BucketAccess, DataClassification
+
 MAX_PHASE = 4
 
 
@@ -31,11 +33,14 @@ class Component(enum.Enum):
     """CloudTrail (infrastructure changes from phase 1, PHI data events as PHI buckets arrive), alert topic, security alarms.
 
     Writes to the ``audit-logs`` bucket, which arrives in phase 1 for this reason (see ``BUCKETS``)."""
+    STORAGE = "storage"
+    """The access-logs bucket, the SecureS3 buckets of ``BUCKETS`` and the service identities of ``BUCKET_GRANTS``."""
 
 
 COMPONENT_PHASES: dict[Component, int] = {
     Component.NEON_DATABASE: 1,
     Component.EDGE: 1,
+    Component.STORAGE: 1,
     Component.AUDIT_TRAIL: 1,
     Component.NEON_READ_REPLICA: 3,
     Component.NEON_ANALYTICS_BRANCH: 4,
@@ -70,12 +75,65 @@ SERVICES: tuple[ServiceSpec, ...] = (
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class BucketSpec:
+    """A SecureS3 bucket ``<project>-<env>-<purpose>`` and the phase it arrives in."""
+
+    purpose: str
+    phase: int
+    classification: DataClassification = DataClassification.PHI
+    object_lock: bool = False
+    """Object Lock with the environment's ``s3.audit_log_retention_days`` and ``audit_log_lock_mode``."""
+    transition_ia_days: int | None = 30
+    transition_glacier_days: int | None = 90
+
+
+BUCKETS: tuple[BucketSpec, ...] = (
+    # The CloudTrail trail (phase 1) writes here; not PHI itself, so data events never log it.
+    BucketSpec(purpose="audit-logs", phase=1, classification=DataClassification.INTERNAL, object_lock=True),
+    BucketSpec(purpose="medical-documents", phase=2),
+    BucketSpec(purpose="medical-images", phase=2),
+    BucketSpec(purpose="appointment-attachments", phase=3),
+    # Models are read on every start of the AI service: keep them in STANDARD.
+    BucketSpec(
+        purpose="ml-models",
+        phase=4,
+        classification=DataClassification.INTERNAL,
+        transition_ia_days=None,
+        transition_glacier_days=None,
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BucketGrantSpec:
+    """``service`` gets ``access`` on the bucket ``bucket`` (optionally under ``prefix``)."""
+
+    service: str
+    bucket: str
+    access: BucketAccess
+    prefix: str = ""
+
+
+BUCKET_GRANTS: tuple[BucketGrantSpec, ...] = (
+    BucketGrantSpec(service="medical-records", bucket="medical-documents", access=BucketAccess.READ_WRITE),
+    BucketGrantSpec(service="medical-records", bucket="medical-images", access=BucketAccess.READ_WRITE),
+    BucketGrantSpec(service="provider", bucket="medical-documents", access=BucketAccess.READ),
+    BucketGrantSpec(service="appointment", bucket="appointment-attachments", access=BucketAccess.READ_WRITE),
+    BucketGrantSpec(service="ai", bucket="ml-models", access=BucketAccess.READ),
+)
+"""Least-privilege S3 access per service per bucket. A service with a grant gets a ServiceIdentity."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PhasePlan:
     """Everything an environment at ``phase`` contains."""
 
     phase: int
     components: frozenset[Component]
     services: tuple[ServiceSpec, ...]
+    buckets: tuple[BucketSpec, ...] = ()
+    bucket_grants: tuple[BucketGrantSpec, ...] = ()
+    """Grants whose service and bucket are both part of this phase."""
 
     def has(self, component: Component) -> bool:
         """Whether ``component`` is part of this phase."""
@@ -93,8 +151,14 @@ def plan_for(phase: int) -> PhasePlan:
     """The cumulative plan for ``phase`` (1..MAX_PHASE)."""
     if not 1 <= phase <= MAX_PHASE:
         raise ValueError(f"phase must be 1..{MAX_PHASE}, got {phase!r}")
+    services = tuple(s for s in SERVICES if s.phase <= phase)
+    buckets = tuple(b for b in BUCKETS if b.phase <= phase)
+    service_names = {s.name for s in services}
+    bucket_names = {b.purpose for b in buckets}
     return PhasePlan(
         phase=phase,
         components=frozenset(c for c, p in COMPONENT_PHASES.items() if p <= phase),
-        services=tuple(s for s in SERVICES if s.phase <= phase),
+        services=services,
+        buckets=buckets,
+        bucket_grants=tuple(g for g in BUCKET_GRANTS if g.service in service_names and g.bucket in bucket_names),
     )

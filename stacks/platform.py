@@ -14,6 +14,10 @@ from constructs_lib.baseline_vpc import NatGateways, VpcProps
 from constructs_lib.cloudflare_edge import EdgeProps
 from constructs_lib.edge_policy import CloudflarePlan
 from constructs_lib.network_baseline import NetworkBaseline, NetworkBaselineProps
+from constructs_lib.access_log_bucket import AccessLogBucket, AccessLogBucketProps
+from constructs_lib.secure_s3 import SecureS3, SecureS3Props
+from constructs_lib.service_identity import ServiceIdentity, ServiceIdentityProps
+from constructs_lib.storage_types import ObjectLockMode
 from constructs_lib.providers.versions import NEON, RAILWAY
 from environments import EnvironmentConfig
 
@@ -45,6 +49,12 @@ class PlatformStack(TerraformStack):
         self.network: NetworkBaseline | None = None
         if plan.has(Component.EDGE):
             self._add_network()
+        self.buckets: dict[str, SecureS3] = {}
+        """SecureS3 buckets by purpose (``audit-logs``, ``medical-documents``, ...)."""
+        self.identities: dict[str, ServiceIdentity] = {}
+        """AWS identities (IAM user + access key) by service name, for services with S3 grants."""
+        if plan.has(Component.STORAGE):
+            self._add_storage()
         self.audit_trail: AuditTrail | None = None
         if plan.has(Component.AUDIT_TRAIL):
             self._add_audit_trail()
@@ -61,22 +71,18 @@ class PlatformStack(TerraformStack):
             )
 
     def _configure_providers(self) -> None:
-        self.aws = AwsProvider(
-            self,
-            "aws",
-            region=self.config.aws_region,
-            default_tags=[
-                AwsProviderDefaultTags(
-                    tags={
-                        "Environment": self.config.name,
-                        "Phase": str(self.plan.phase),
-                        "Project": self.config.project,
-                        "DataClassification": STACK_DATA_CLASSIFICATION,
-                        "ManagedBy": "cdktf",
-                    }
-                )
-            ],
-        )
+        self._default_tags = [
+            AwsProviderDefaultTags(
+                tags={
+                    "Environment": self.config.name,
+                    "Phase": str(self.plan.phase),
+                    "Project": self.config.project,
+                    "DataClassification": STACK_DATA_CLASSIFICATION,
+                    "ManagedBy": "cdktf",
+                }
+            )
+        ]
+        self.aws = AwsProvider(self, "aws", region=self.config.aws_region, default_tags=self._default_tags)
         self.cloudflare = CloudflareProvider(self, "cloudflare")
         for pin in (NEON, RAILWAY):
             self.add_override(f"terraform.required_providers.{pin.name}", pin.as_required_provider())
@@ -132,6 +138,9 @@ class PlatformStack(TerraformStack):
             api_requests_per_period=cloudflare.api_requests_per_period,
             auth_requests_per_period=cloudflare.auth_requests_per_period,
             advanced_certificate=cloudflare.advanced_certificate,
+            health_check_path=cloudflare.health_check_path,
+            health_alert_account_id=cloudflare.account_id,
+            health_alert_emails=tuple(config.audit.alert_emails) if cloudflare.account_id else (),
         )
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
 
@@ -143,7 +152,7 @@ class PlatformStack(TerraformStack):
             "AuditTrail",
             AuditTrailProps(
                 name_prefix=f"{self.config.project}-{self.config.name}",
-                log_bucket=self.buckets["audit-logs"],
+                log_bucket=self.buckets.get("audit-logs"),  # type: ignore[arg-type]  # AuditTrail rejects a missing bucket
                 alert_emails=tuple(audit.alert_emails),
                 log_retention_days=audit.log_retention_days,
                 allow_short_log_retention=audit.allow_short_log_retention,
@@ -155,3 +164,73 @@ class PlatformStack(TerraformStack):
                 protect_from_destroy=audit.protect_from_destroy,
             ),
         )
+    def _add_storage(self) -> None:
+        """The access-logs bucket, the phase's SecureS3 buckets, service identities and their grants."""
+        s3 = self.config.s3
+        project, env = self.config.project, self.config.name
+        replica_provider = (
+            AwsProvider(self, "aws_replica", alias="replica", region=s3.replica_region, default_tags=self._default_tags)
+            if s3.replica_region
+            else None
+        )
+        self.access_log_bucket = AccessLogBucket(
+            self,
+            "AccessLogs",
+            AccessLogBucketProps(
+                project=project,
+                environment=env,
+                expiration_days=s3.access_log_expiration_days,
+                protect_from_destroy=s3.protect_from_destroy,
+            ),
+        )
+        self.replica_access_log_bucket = (
+            AccessLogBucket(
+                self,
+                "AccessLogsReplica",
+                AccessLogBucketProps(
+                    project=project,
+                    environment=env,
+                    purpose=f"access-logs-{s3.replica_region}",
+                    expiration_days=s3.access_log_expiration_days,
+                    protect_from_destroy=s3.protect_from_destroy,
+                    provider=replica_provider,
+                ),
+            )
+            if replica_provider
+            else None
+        )
+        for spec in self.plan.buckets:
+            lock = spec.object_lock
+            self.buckets[spec.purpose] = SecureS3(
+                self,
+                f"Bucket-{spec.purpose}",
+                SecureS3Props(
+                    project=project,
+                    environment=env,
+                    purpose=spec.purpose,
+                    access_log_bucket=self.access_log_bucket,
+                    classification=spec.classification,
+                    transition_ia_days=spec.transition_ia_days,
+                    transition_glacier_days=spec.transition_glacier_days,
+                    noncurrent_version_expiration_days=(
+                        max(s3.noncurrent_version_expiration_days, s3.audit_log_retention_days)
+                        if lock
+                        else s3.noncurrent_version_expiration_days
+                    ),
+                    object_lock_retention_days=s3.audit_log_retention_days if lock else None,
+                    object_lock_mode=ObjectLockMode(s3.audit_log_lock_mode) if lock else ObjectLockMode.COMPLIANCE,
+                    replica_provider=replica_provider,
+                    replica_access_log_bucket=self.replica_access_log_bucket,
+                    protect_from_destroy=s3.protect_from_destroy,
+                ),
+            )
+        for grant in self.plan.bucket_grants:
+            identity = self.identities.get(grant.service)
+            if identity is None:
+                identity = ServiceIdentity(
+                    self,
+                    f"Identity-{grant.service}",
+                    ServiceIdentityProps(project=project, environment=env, service=grant.service),
+                )
+                self.identities[grant.service] = identity
+            self.buckets[grant.bucket].grant(identity, grant.access, grant.prefix)

@@ -52,11 +52,15 @@ def _copy_environments(tmp_path: Path) -> Path:
 
 
 def _set_key(path: Path, key: str, raw_value: str | None) -> None:
-    """Replace ``key = ...`` (top-level or in its section) with ``raw_value``; None deletes the line."""
+    """Replace the first ``key = ...`` (``section.key``: the first one after ``[section]``) with
+    ``raw_value``; None deletes the line. ``# key`` sets a commented-out example line."""
     text = path.read_text()
-    pattern = re.compile(rf"^{re.escape(key)} = .*$", re.MULTILINE)
-    assert pattern.search(text), f"{key} not in {path.name}"
-    path.write_text(pattern.sub("" if raw_value is None else f"{key} = {raw_value}", text, count=1))
+    section, _, name = key.rpartition(".")
+    start = text.index(f"\n[{section}]\n") if section else 0
+    pattern = re.compile(rf"^{re.escape(name)} = .*$", re.MULTILINE)
+    assert pattern.search(text, start), f"{key} not in {path.name}"
+    replaced = pattern.sub("" if raw_value is None else f"{name.removeprefix('# ')} = {raw_value}", text[start:], count=1)
+    path.write_text(text[:start] + replaced)
 
 
 # (file, key, new raw TOML value or None to delete, the field the message must name, a fragment of it)
@@ -103,6 +107,29 @@ BAD_VALUES = [
     ("prod", "nat_gateways", '"two"', "network.nat_gateways", "'single' or 'per_az'"),
     ("prod", "flow_log_retention_days", "90", "network.flow_log_retention_days", ">= 365 (or set allow_short_flow_log_retention = true), got 90"),
     ("dev", "flow_log_retention_days", "100", "network.flow_log_retention_days", "one of (1, 3, 5,"),
+    ("prod", "replica_region", '"us-east-1"', "s3.replica_region", "must differ from aws_region (us-east-1), got 'us-east-1'"),
+    ("prod", "replica_region", '"mars-north-1"', "s3.replica_region", "AWS region code"),
+    ("dev", "audit_log_retention_days", "0", "s3.audit_log_retention_days", "1..36500, got 0"),
+    ("dev", "audit_log_lock_mode", '"LEGAL_HOLD"', "s3.audit_log_lock_mode", "'COMPLIANCE' or 'GOVERNANCE'"),
+    ("staging", "noncurrent_version_expiration_days", "0", "s3.noncurrent_version_expiration_days", "1..3650, got 0"),
+    ("dev", "access_log_expiration_days", "90", "s3.access_log_expiration_days", "91..36500, got 90"),
+    ("dev", "s3.protect_from_destroy", '"no"', "s3.protect_from_destroy", "boolean"),
+    ("prod", "alert_emails", '["oncall@"]', "audit.alert_emails", "an email address such as 'oncall@health.example.org', got 'oncall@'"),
+    ("prod", "alert_emails", '["on call@meridian-health.org"]', "audit.alert_emails", "an email address"),
+    ("staging", "alert_emails", "[]", "audit.alert_emails", "at least 1 item"),
+    ("dev", "alert_emails", '["a@meridian-health.org", "a@meridian-health.org"]', "audit.alert_emails", "distinct addresses"),
+    ("prod", "alert_emails", None, "audit.alert_emails", "is required"),
+    ("prod", "log_retention_days", "90", "audit.log_retention_days", ">= 365 (or set allow_short_log_retention = true), got 90"),
+    ("dev", "log_retention_days", "100", "audit.log_retention_days", "one of (1, 3, 5,"),
+    ("prod", "alarm_period_seconds", "30", "audit.alarm_period_seconds", "60..86400, got 30"),
+    ("prod", "alarm_period_seconds", "90", "audit.alarm_period_seconds", "a multiple of 60, got 90"),
+    ("staging", "alarm_evaluation_periods", "0", "audit.alarm_evaluation_periods", "1..24, got 0"),
+    ("prod", "unauthorized_api_calls_threshold", "0", "audit.unauthorized_api_calls_threshold", "1..10000, got 0"),
+    ("prod", "console_signin_failures_threshold", '"3"', "audit.console_signin_failures_threshold", "integer"),
+    ("dev", "change_alarm_threshold", "20000", "audit.change_alarm_threshold", "1..10000, got 20000"),
+    ("prod", "audit.protect_from_destroy", '"yes"', "audit.protect_from_destroy", "boolean"),
+    ("prod", "# health_check_path", '"/health"', "cloudflare.health_check_path", "unset on the free plan (health checks need pro or higher), got '/health'"),
+    ("dev", "# account_id", '"0123456789abcdef0123456789abcdef"', "cloudflare.account_id", "unset without health_check_path"),
 ]
 
 

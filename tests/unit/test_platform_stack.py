@@ -22,8 +22,11 @@ def test_each_phase_writes_one_stack_per_environment(synth_root: Path) -> None:
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
 def test_aws_default_tags(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
-    (aws,) = stacks[env, phase]["provider"]["aws"]
+    aws, *aliased = stacks[env, phase]["provider"]["aws"]
     assert aws["region"] == "us-east-1"
+    assert "alias" not in aws
+    # Aliased providers (the prod S3 replica region) carry the same default tags.
+    assert all(other["default_tags"] == aws["default_tags"] for other in aliased)
     assert aws["default_tags"] == [
         {
             "tags": {

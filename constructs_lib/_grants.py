@@ -1,0 +1,123 @@
+"""Least-privilege grants on a SecureS3 bucket: the IAM policy for the grantee and the key-policy statement."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from cdktf import TerraformResource
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
+from constructs import Construct
+
+from ._iam import AwsAccount, Condition, PolicyDocument, statement
+from ._perms import (
+    KMS_READ_ACTIONS,
+    KMS_WRITE_ACTIONS,
+    S3_LIST_ACTIONS,
+    S3_READ_OBJECT_ACTIONS,
+    S3_WRITE_OBJECT_ACTIONS,
+)
+from .errors import ValidationError
+from .storage_types import BucketAccess
+
+if TYPE_CHECKING:
+    from .secure_s3 import SecureS3
+
+_PREFIX_RE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9._-]*/)+$")
+
+
+@runtime_checkable
+class Grantee(Protocol):
+    """An identity a bucket can grant access to (``ServiceIdentity`` is one)."""
+
+    @property
+    def grant_principal_arn(self) -> str:
+        """The principal named in key policies."""
+        ...
+
+    @property
+    def grantee_name(self) -> str:
+        """A name unique in the stack, used in construct ids, policy names and statement ids."""
+        ...
+
+    def attach_policy(self, scope: Construct, id_: str, *, name: str, policy_json: str) -> TerraformResource:
+        """Create the resource that gives the grantee ``policy_json`` (child ``id_`` of ``scope``)."""
+        ...
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BucketGrant:
+    """What a ``grant_*`` call created and the exact permissions it gives."""
+
+    access: BucketAccess
+    prefix: str
+    bucket_actions: tuple[str, ...]
+    """Bucket-level actions on ``bucket_arn`` (empty for write-only grants)."""
+    object_actions: tuple[str, ...]
+    object_resource: str
+    """``<bucket_arn>/<prefix>*``."""
+    key_actions: tuple[str, ...]
+    document: PolicyDocument
+    """The grantee's IAM policy document."""
+    policy: TerraformResource
+    """The resource attaching ``document`` to the grantee."""
+    key_policy_statement: DataAwsIamPolicyDocumentStatement
+    """The statement added to the bucket key's policy."""
+
+
+def _slug(text: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
+def grant(bucket: SecureS3, grantee: Grantee, access: BucketAccess, prefix: str) -> BucketGrant:
+    """Give ``grantee`` ``access`` on ``bucket`` (optionally only under ``prefix``) and its key."""
+    if prefix and not _PREFIX_RE.match(prefix):
+        raise ValidationError(bucket.node.path, "prefix", prefix, "empty or key folders ending in '/' such as 'reports/2024/', without wildcards")
+    reads = access in (BucketAccess.READ, BucketAccess.READ_WRITE)
+    writes = access in (BucketAccess.WRITE, BucketAccess.READ_WRITE)
+    bucket_actions = S3_LIST_ACTIONS if reads else ()
+    object_actions = (S3_READ_OBJECT_ACTIONS if reads else ()) + (S3_WRITE_OBJECT_ACTIONS if writes else ())
+    key_actions = KMS_WRITE_ACTIONS if writes else KMS_READ_ACTIONS
+    object_resource = f"{bucket.bucket_arn}/{prefix}*"
+    via_s3 = Condition("StringEquals", "kms:ViaService", (f"s3.{AwsAccount.of(bucket).region}.amazonaws.com",))
+
+    statements = []
+    if bucket_actions:
+        statements.append(
+            statement(
+                sid="ListBucket",
+                actions=bucket_actions,
+                resources=[bucket.bucket_arn],
+                conditions=[Condition("StringLike", "s3:prefix", (prefix, f"{prefix}*"))] if prefix else (),
+            )
+        )
+    statements.append(statement(sid="Objects", actions=object_actions, resources=[object_resource]))
+    statements.append(statement(sid="BucketKey", actions=key_actions, resources=[bucket.kms_key_arn], conditions=[via_s3]))
+
+    suffix = f"-{prefix.rstrip('/').replace('/', '-')}" if prefix else ""
+    id_ = f"Grant-{grantee.grantee_name}-{access.value}{suffix}"
+    scope = Construct(bucket, id_)
+    document = PolicyDocument(scope, "PolicyDocument", statements)
+    policy = grantee.attach_policy(scope, "Policy", name=f"{bucket.bucket_name_literal}-{access.value}{suffix}"[:128], policy_json=document.json)
+
+    key_statement = statement(
+        sid=f"Grant{_slug(access.value)}{_slug(grantee.grantee_name)}{_slug(prefix)}",
+        actions=key_actions,
+        resources=["*"],
+        principal_type="AWS",
+        principals=[grantee.grant_principal_arn],
+        conditions=[via_s3, Condition("StringEquals", "kms:CallerAccount", (AwsAccount.of(bucket).account_id,))],
+    )
+    bucket.add_to_key_policy(key_statement)
+    return BucketGrant(
+        access=access,
+        prefix=prefix,
+        bucket_actions=bucket_actions,
+        object_actions=object_actions,
+        object_resource=object_resource,
+        key_actions=key_actions,
+        document=document,
+        policy=policy,
+        key_policy_statement=key_statement,
+    )

@@ -1,0 +1,65 @@
+"""Action lists granted by the constructs, in one place so reviews see every permission.
+
+No wildcards: each list names the exact actions a grant needs.
+"""
+
+from __future__ import annotations
+
+S3_LIST_ACTIONS: tuple[str, ...] = ("s3:ListBucket",)
+"""Bucket-level: list keys (scoped to the grant's prefix with an ``s3:prefix`` condition)."""
+
+S3_READ_OBJECT_ACTIONS: tuple[str, ...] = ("s3:GetObject", "s3:GetObjectVersion")
+"""Object-level reads (current and earlier versions)."""
+
+S3_WRITE_OBJECT_ACTIONS: tuple[str, ...] = (
+    "s3:PutObject",
+    "s3:AbortMultipartUpload",
+    "s3:ListMultipartUploadParts",
+)
+"""Object-level writes, including multipart uploads. No delete: objects are replaced, never removed."""
+
+KMS_READ_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
+"""Reading SSE-KMS objects."""
+
+KMS_WRITE_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
+"""Writing SSE-KMS objects; multipart uploads also need ``kms:Decrypt`` to assemble the parts."""
+
+KMS_KEY_ADMIN_ACTIONS: tuple[str, ...] = (
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListAliases",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+)
+"""What the account (through IAM policies) may do with a bucket key: manage it, never use it.
+
+Using the key (Decrypt, GenerateDataKey) needs a statement naming the principal, added by a grant.
+"""
+
+S3_REPLICATION_SOURCE_BUCKET_ACTIONS: tuple[str, ...] = ("s3:GetReplicationConfiguration", "s3:ListBucket")
+S3_REPLICATION_SOURCE_OBJECT_ACTIONS: tuple[str, ...] = (
+    "s3:GetObjectVersionForReplication",
+    "s3:GetObjectVersionAcl",
+    "s3:GetObjectVersionTagging",
+    "s3:GetObjectRetention",
+    "s3:GetObjectLegalHold",
+)
+S3_REPLICATION_DESTINATION_ACTIONS: tuple[str, ...] = ("s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags")
+KMS_REPLICATION_SOURCE_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
+KMS_REPLICATION_DESTINATION_ACTIONS: tuple[str, ...] = ("kms:Encrypt", "kms:GenerateDataKey")
+
+S3_LOG_DELIVERY_ACTIONS: tuple[str, ...] = ("s3:PutObject",)
+"""What the S3 logging service may do on the access-logs bucket."""

@@ -1,0 +1,77 @@
+"""Validation of ``SecureS3Props``: every rule runs before the construct creates a child."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._bucket_baseline import MAX_LIFECYCLE_DAYS, LifecycleDays, validate_lifecycle
+from ._validation import check_bucket_name, check_name_part
+from .errors import ValidationError
+from .storage_types import DataClassification, ObjectLockMode
+
+if TYPE_CHECKING:
+    from .secure_s3 import SecureS3Props
+
+REPLICA_SUFFIX = "-replica"
+"""The replica bucket is named ``<bucket name>-replica``."""
+
+
+def validate_props(path: str, props: SecureS3Props) -> str:
+    """Check ``props`` and return the bucket name, or raise ``ValidationError`` naming ``path``."""
+    for field in ("project", "environment", "purpose"):
+        value = getattr(props, field)
+        try:
+            check_name_part(value)
+        except ValueError as error:
+            raise ValidationError(path, field, value, str(error)) from None
+    name = f"{props.project}-{props.environment}-{props.purpose}"
+    longest = f"{name}{REPLICA_SUFFIX}" if props.replica_provider is not None else name
+    try:
+        check_bucket_name(longest)
+    except ValueError as error:
+        field = "bucket name (with the replica suffix)" if longest != name else "bucket name"
+        raise ValidationError(path, field, longest, str(error)) from None
+
+    validate_lifecycle(
+        path,
+        LifecycleDays(
+            transition_ia_days=props.transition_ia_days,
+            transition_glacier_days=props.transition_glacier_days,
+            noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
+            abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
+        ),
+    )
+
+    retention = props.object_lock_retention_days
+    if retention is not None:
+        if not 1 <= retention <= MAX_LIFECYCLE_DAYS:
+            raise ValidationError(path, "object_lock_retention_days", retention, f"1..{MAX_LIFECYCLE_DAYS} or None")
+        if props.noncurrent_version_expiration_days < retention:
+            raise ValidationError(
+                path,
+                "noncurrent_version_expiration_days",
+                props.noncurrent_version_expiration_days,
+                f"at least object_lock_retention_days ({retention}): locked versions cannot expire earlier",
+            )
+    elif props.object_lock_mode is not ObjectLockMode.COMPLIANCE:
+        raise ValidationError(path, "object_lock_mode", props.object_lock_mode.value, "left at its default unless object_lock_retention_days is set")
+
+    if props.force_destroy:
+        if props.classification is DataClassification.PHI:
+            raise ValidationError(path, "force_destroy", True, "False for PHI buckets (classification=phi)")
+        if props.protect_from_destroy:
+            raise ValidationError(path, "force_destroy", True, "False while protect_from_destroy is True")
+        if retention is not None and props.object_lock_mode is ObjectLockMode.COMPLIANCE:
+            raise ValidationError(path, "force_destroy", True, "False with Object Lock in COMPLIANCE mode (locked objects cannot be deleted)")
+
+    provider, replica_logs = props.replica_provider, props.replica_access_log_bucket
+    if provider is not None:
+        if not provider.region:
+            raise ValidationError(path, "replica_provider", provider.node.path, "an AwsProvider with an explicit region")
+        if replica_logs is None:
+            raise ValidationError(path, "replica_access_log_bucket", None, "an AccessLogBucket in the replica region when replica_provider is set")
+        if replica_logs.props.provider is not provider:
+            raise ValidationError(path, "replica_access_log_bucket", replica_logs.node.path, f"an AccessLogBucket created with replica_provider ({provider.node.path})")
+    elif replica_logs is not None:
+        raise ValidationError(path, "replica_access_log_bucket", replica_logs.node.path, "None when replica_provider is not set")
+    return name

@@ -1,0 +1,132 @@
+"""``AccessLogBucket``: the locked-down target of S3 server access logs, one per environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+from constructs import Construct
+
+from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle
+from ._iam import AwsAccount, Condition, PolicyDocument, statement
+from ._perms import S3_LOG_DELIVERY_ACTIONS
+from ._validation import bucket_name, check_name_part
+from .errors import ValidationError
+from .storage_types import HIPAA_RETENTION_DAYS
+
+LOG_DELIVERY_SID = "AllowServerAccessLogDelivery"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccessLogBucketProps:
+    """Settings for AccessLogBucket; the bucket is named ``<project>-<environment>-<purpose>``."""
+
+    project: str
+    environment: str
+    purpose: str = "access-logs"
+    """Last part of the bucket name. Default: ``access-logs``."""
+    expiration_days: int = HIPAA_RETENTION_DAYS
+    """Delete log objects this many days after delivery. Default: 2190 (six years, HIPAA)."""
+    transition_ia_days: int | None = 30
+    """Move logs to STANDARD_IA at this age (>= 30); None keeps them in STANDARD. Default: 30."""
+    transition_glacier_days: int | None = 90
+    """Move logs to GLACIER at this age (> transition_ia_days); None never archives. Default: 90."""
+    noncurrent_version_expiration_days: int = 30
+    """Delete overwritten or deleted log versions after this many days. Default: 30."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on the bucket. Default: on."""
+    provider: AwsProvider | None = None
+    """Provider (region) of the bucket; S3 only delivers access logs within a region, so replicas in
+    another region need a log bucket there. Default: the stack's default AWS provider."""
+
+
+class AccessLogBucket(Construct):
+    """An S3 bucket that receives server access logs from SecureS3 buckets in its region.
+
+    Server access log delivery does not support SSE-KMS targets, so the bucket uses SSE-S3
+    (AES256); everything else is locked down: versioning, all public-access blocks, ACLs
+    disabled, TLS 1.2+ only, a lifecycle, and a bucket policy that lets only
+    ``logging.s3.amazonaws.com`` write, only for this account and only from the buckets that
+    registered with ``add_source``. Creates: ``Resource`` (aws_s3_bucket), Versioning,
+    Encryption, PublicAccessBlock, Ownership, Notifications, Lifecycle, Policy.
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: AccessLogBucketProps) -> None:
+        super().__init__(scope, id_)
+        path = self.node.path
+        for field in ("project", "environment", "purpose"):
+            try:
+                check_name_part(getattr(props, field))
+            except ValueError as error:
+                raise ValidationError(path, field, getattr(props, field), str(error)) from None
+        try:
+            name = bucket_name(props.project, props.environment, props.purpose)
+        except ValueError as error:
+            raise ValidationError(path, "bucket name", f"{props.project}-{props.environment}-{props.purpose}", str(error)) from None
+        days = LifecycleDays(
+            transition_ia_days=props.transition_ia_days,
+            transition_glacier_days=props.transition_glacier_days,
+            noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
+            abort_incomplete_multipart_upload_days=7,
+            expiration_days=props.expiration_days,
+        )
+        validate_lifecycle(path, days)
+
+        self.props = props
+        self._sources: list[str] = []
+        self._account = AwsAccount.of(self)
+        self.resource = S3Bucket(
+            self,
+            "Resource",
+            bucket=name,
+            force_destroy=False,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None,
+            provider=props.provider,
+        )
+        baseline = add_baseline(self, self.resource, kms_key_arn=None, provider=props.provider)
+        self.baseline = baseline
+        self.lifecycle_configuration = add_lifecycle(self, self.resource, days, versioning=baseline.versioning, provider=props.provider)
+        self.policy_document = PolicyDocument(self, "PolicyDocument", tls_statements(self.resource.arn))
+        self.policy = S3BucketPolicy(
+            self,
+            "Policy",
+            bucket=self.resource.id,
+            policy=self.policy_document.json,
+            depends_on=[baseline.public_access_block],
+            provider=props.provider,
+        )
+        self.bucket_name_literal = name
+        """The bucket's name as a plain string (known at synth)."""
+
+    @property
+    def bucket_name(self) -> str:
+        return self.resource.bucket
+
+    @property
+    def bucket_arn(self) -> str:
+        return self.resource.arn
+
+    @property
+    def bucket_id(self) -> str:
+        return self.resource.id
+
+    def add_source(self, source_bucket_arn: str) -> None:
+        """Let S3 deliver the server access logs of ``source_bucket_arn`` here (called by SecureS3)."""
+        self._sources.append(source_bucket_arn)
+        self.policy_document.put(
+            LOG_DELIVERY_SID,
+            statement(
+                sid=LOG_DELIVERY_SID,
+                actions=S3_LOG_DELIVERY_ACTIONS,
+                resources=[f"{self.resource.arn}/*"],
+                principal_type="Service",
+                principals=["logging.s3.amazonaws.com"],
+                conditions=[
+                    Condition("StringEquals", "aws:SourceAccount", (self._account.account_id,)),
+                    Condition("ArnLike", "aws:SourceArn", tuple(self._sources)),
+                ],
+            ),
+        )

@@ -1,0 +1,115 @@
+"""``ServiceIdentity``: the AWS identity of one service that cannot assume a role (Railway)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cdktf import TerraformResource
+from cdktf_cdktf_provider_aws.iam_access_key import IamAccessKey
+from cdktf_cdktf_provider_aws.iam_group import IamGroup
+from cdktf_cdktf_provider_aws.iam_group_policy import IamGroupPolicy
+from cdktf_cdktf_provider_aws.iam_user import IamUser
+from cdktf_cdktf_provider_aws.iam_user_group_membership import IamUserGroupMembership
+from constructs import Construct
+
+from ._validation import check_name_part
+from .errors import ValidationError
+
+_KEY_VERSION_RE = re.compile(r"^[a-z0-9]{1,8}$")
+MAX_ACCESS_KEYS = 2
+"""IAM allows two access keys per user, which is what makes a rotation without downtime possible."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ServiceIdentityProps:
+    """Settings for ServiceIdentity; the IAM user and group are named ``<project>-<environment>-<service>``."""
+
+    project: str
+    environment: str
+    service: str
+    """The service's name, e.g. ``medical-records``."""
+    path: str = "/services/"
+    """IAM path of the user and group. Default: ``/services/``."""
+    access_key_versions: tuple[str, ...] = ("1",)
+    """One access key per entry (at most two); the service is given the key of the last entry.
+    Rotate by appending a version (both keys work), deploying, then removing the old one.
+    Default: one key, version ``1``."""
+
+
+class ServiceIdentity(Construct):
+    """An IAM user without console access, its group (which holds every grant) and its access keys.
+
+    Creates ``Resource`` (aws_iam_user, no login profile, so no console password), Group
+    (aws_iam_group), Membership and ``AccessKey<version>`` per entry of
+    ``access_key_versions``. Permissions are attached to the group (checkov CKV_AWS_40), by
+    grants such as ``SecureS3.grant_read``. The secret access key is only available as the
+    ``secret_access_key`` token, which Terraform treats as sensitive; it is stored in state,
+    so state must be encrypted (Terraform Cloud, or an encrypted S3 backend).
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: ServiceIdentityProps) -> None:
+        super().__init__(scope, id_)
+        path = self.node.path
+        for field in ("project", "environment", "service"):
+            try:
+                check_name_part(getattr(props, field))
+            except ValueError as error:
+                raise ValidationError(path, field, getattr(props, field), str(error)) from None
+        if not re.match(r"^/(?:[A-Za-z0-9+=,.@_-]+/)*$", props.path):
+            raise ValidationError(path, "path", props.path, "an IAM path such as '/services/' (starting and ending with '/')")
+        versions = props.access_key_versions
+        if not 1 <= len(versions) <= MAX_ACCESS_KEYS or len(set(versions)) != len(versions):
+            raise ValidationError(path, "access_key_versions", versions, f"1..{MAX_ACCESS_KEYS} distinct versions")
+        for version in versions:
+            if not _KEY_VERSION_RE.match(version):
+                raise ValidationError(path, "access_key_versions", version, "1..8 lowercase letters or digits")
+        name = f"{props.project}-{props.environment}-{props.service}"
+        if len(name) > 64:
+            raise ValidationError(path, "name", name, "at most 64 characters (IAM user names)")
+
+        self.props = props
+        self._name = name
+        self.resource = IamUser(self, "Resource", name=name, path=props.path)
+        self.group = IamGroup(self, "Group", name=name, path=props.path)
+        self.membership = IamUserGroupMembership(self, "Membership", user=self.resource.name, groups=[self.group.name])
+        self.access_keys = tuple(IamAccessKey(self, f"AccessKey{v}", user=self.resource.name) for v in versions)
+        """Every access key, oldest first; the last one is the one handed to the service."""
+
+    # Typed attributes -------------------------------------------------------------------
+
+    @property
+    def user_name(self) -> str:
+        return self.resource.name
+
+    @property
+    def user_arn(self) -> str:
+        return self.resource.arn
+
+    @property
+    def group_name(self) -> str:
+        return self.group.name
+
+    @property
+    def access_key_id(self) -> str:
+        """``AWS_ACCESS_KEY_ID`` of the current key (a token)."""
+        return self.access_keys[-1].id
+
+    @property
+    def secret_access_key(self) -> str:
+        """``AWS_SECRET_ACCESS_KEY`` of the current key: a sensitive token, never a plain value."""
+        return self.access_keys[-1].secret
+
+    # Grantee protocol -------------------------------------------------------------------
+
+    @property
+    def grant_principal_arn(self) -> str:
+        return self.resource.arn
+
+    @property
+    def grantee_name(self) -> str:
+        return self._name
+
+    def attach_policy(self, scope: Construct, id_: str, *, name: str, policy_json: str) -> TerraformResource:
+        """An inline policy on the identity's group."""
+        return IamGroupPolicy(scope, id_, group=self.group.name, name=name, policy=policy_json)

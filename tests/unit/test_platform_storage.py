@@ -1,0 +1,102 @@
+"""The platform's storage: buckets and grants per phase, replication and protection per environment."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from constructs_lib.storage_types import BucketAccess, DataClassification
+from stacks.phases import BUCKETS, plan_for
+from tests.conftest import ALL_COMBOS, Combo, resources_of
+
+PRIMARY_BUCKETS = {
+    1: {"audit-logs"},
+    2: {"audit-logs", "medical-documents", "medical-images"},
+    3: {"audit-logs", "medical-documents", "medical-images", "appointment-attachments"},
+    4: {"audit-logs", "medical-documents", "medical-images", "appointment-attachments", "ml-models"},
+}
+IDENTITIES = {1: set(), 2: {"medical-records", "provider"}, 3: {"medical-records", "provider", "appointment"}}
+IDENTITIES[4] = IDENTITIES[3] | {"ai"}
+
+
+def _primary_buckets(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{bucket name: block}`` of the buckets in the stack's default provider region."""
+    return {b["bucket"]: b for b in resources_of(stack, "aws_s3_bucket").values() if "provider" not in b}
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_buckets_and_identities_follow_the_phase_table(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    stack = stacks[env, phase]
+    expected = {f"healthcare-{env}-{purpose}" for purpose in PRIMARY_BUCKETS[phase]} | {f"healthcare-{env}-access-logs"}
+    assert set(_primary_buckets(stack)) == expected
+    users = {b["name"] for b in resources_of(stack, "aws_iam_user").values()}
+    assert users == {f"healthcare-{env}-{service}" for service in IDENTITIES[phase]}
+
+
+def test_grants_per_service_per_bucket(stacks: dict[Combo, dict[str, Any]]) -> None:
+    stack = stacks["dev", 4]
+    policies = {b["name"]: json.dumps(b["group"]) for b in resources_of(stack, "aws_iam_group_policy").values()}
+    assert set(policies) == {
+        "healthcare-dev-medical-documents-read_write",
+        "healthcare-dev-medical-images-read_write",
+        "healthcare-dev-medical-documents-read",
+        "healthcare-dev-appointment-attachments-read_write",
+        "healthcare-dev-ml-models-read",
+    }
+    groups = {b["name"]: name for name, b in resources_of(stack, "aws_iam_group").items()}
+    assert f"aws_iam_group.{groups['healthcare-dev-ai']}" in policies["healthcare-dev-ml-models-read"]
+    assert f"aws_iam_group.{groups['healthcare-dev-provider']}" in policies["healthcare-dev-medical-documents-read"]
+
+
+def test_plan_grants_only_reference_present_services_and_buckets() -> None:
+    for phase in range(1, 5):
+        plan = plan_for(phase)
+        services = {s.name for s in plan.services}
+        buckets = {b.purpose for b in plan.buckets}
+        assert all(g.service in services and g.bucket in buckets for g in plan.bucket_grants)
+    assert [(g.service, g.bucket, g.access) for g in plan_for(4).bucket_grants if g.service == "ai"] == [
+        ("ai", "ml-models", BucketAccess.READ)
+    ]
+    assert {b.purpose for b in BUCKETS if b.classification is DataClassification.PHI} == {
+        "medical-documents",
+        "medical-images",
+        "appointment-attachments",
+    }
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_audit_log_bucket_is_locked_per_environment(stacks: dict[Combo, dict[str, Any]], env: str) -> None:
+    expected = {"dev": ("GOVERNANCE", 1), "staging": ("GOVERNANCE", 90), "prod": ("COMPLIANCE", 2190)}[env]
+    stack = stacks[env, 1]
+    assert _primary_buckets(stack)[f"healthcare-{env}-audit-logs"]["object_lock_enabled"] is True
+    rules = [b["rule"]["default_retention"] for b in resources_of(stack, "aws_s3_bucket_object_lock_configuration").values()]
+    assert {(r["mode"], r["days"]) for r in rules} == {expected}
+
+
+@pytest.mark.parametrize("phase", [1, 2, 3, 4])
+def test_only_prod_replicates_every_bucket_to_another_region(stacks: dict[Combo, dict[str, Any]], phase: int) -> None:
+    for env in ("dev", "staging"):
+        assert resources_of(stacks[env, phase], "aws_s3_bucket_replication_configuration") == {}
+    prod = stacks["prod", phase]
+    replicas = {b["bucket"]: b for b in resources_of(prod, "aws_s3_bucket").values() if "provider" in b}
+    assert set(replicas) == {f"healthcare-prod-{purpose}-replica" for purpose in PRIMARY_BUCKETS[phase]} | {
+        "healthcare-prod-access-logs-us-west-2"
+    }
+    assert all(b["provider"] == "aws.replica" for b in replicas.values())
+    assert len(resources_of(prod, "aws_s3_bucket_replication_configuration")) == len(PRIMARY_BUCKETS[phase])
+    (replica_provider,) = [p for p in prod["provider"]["aws"] if p.get("alias") == "replica"]
+    assert replica_provider["region"] == "us-west-2"
+
+
+@pytest.mark.parametrize(("env", "protected"), [("dev", False), ("staging", True), ("prod", True)])
+def test_protect_from_destroy_comes_from_the_environment(stacks: dict[Combo, dict[str, Any]], env: str, protected: bool) -> None:
+    stack = stacks[env, 4]
+    for resource_type in ("aws_s3_bucket", "aws_kms_key"):
+        # The storage constructs' buckets and keys (the audit and flow log keys follow their own settings).
+        storage = {n: b for n, b in resources_of(stack, resource_type).items() if n.startswith(("Bucket-", "AccessLogs"))}
+        assert storage, resource_type
+        for block in storage.values():
+            assert (block.get("lifecycle") == {"prevent_destroy": True}) is protected, (resource_type, block.get("bucket"))
+    assert all(b["force_destroy"] is False for b in resources_of(stack, "aws_s3_bucket").values())

@@ -1,0 +1,85 @@
+"""ServiceIdentity: an IAM user without console access, its group, and sensitive credentials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from constructs_lib import ValidationError
+from tests.conftest import resources_of, synth_json
+from tests.unit._s3_helpers import REGION, block, ref
+
+
+def _identity(stack: Any, **overrides: Any) -> Any:
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    from constructs_lib import ServiceIdentity, ServiceIdentityProps
+
+    AwsProvider(stack, "aws", region=REGION)
+    props = {"project": "acme", "environment": "dev", "service": "medical-records", **overrides}
+    return ServiceIdentity(stack, "Svc", ServiceIdentityProps(**props))
+
+
+def test_defaults(fresh_stack: Any) -> None:
+    identity = _identity(fresh_stack)
+    out = synth_json(fresh_stack)
+    user = block(out, identity.resource)
+    assert user == {"name": "acme-dev-medical-records", "path": "/services/"}
+    assert block(out, identity.group) == {"name": "acme-dev-medical-records", "path": "/services/"}
+    membership = block(out, identity.membership)
+    assert membership == {"user": ref(identity.resource, "name"), "groups": [ref(identity.group, "name")]}
+    (key,) = identity.access_keys
+    assert block(out, key) == {"user": ref(identity.resource, "name")}
+    assert resources_of(out, "aws_iam_user_login_profile") == {}
+    assert resources_of(out, "aws_iam_user_policy") == {}
+
+
+def _outputs(stack: Any, identity: Any) -> dict[str, Any]:
+    from cdktf import TerraformOutput
+
+    TerraformOutput(stack, "key_id", value=identity.access_key_id, sensitive=True)
+    TerraformOutput(stack, "secret", value=identity.secret_access_key, sensitive=True)
+    return synth_json(stack)["output"]
+
+
+def test_credentials_are_references_to_the_current_key(fresh_stack: Any) -> None:
+    from cdktf import Token
+
+    identity = _identity(fresh_stack)
+    assert Token.is_unresolved(identity.secret_access_key)
+    assert Token.is_unresolved(identity.access_key_id)
+    outputs = _outputs(fresh_stack, identity)
+    assert outputs["secret"]["value"] == ref(identity.access_keys[-1], "secret")
+    assert outputs["key_id"]["value"] == ref(identity.access_keys[-1], "id")
+    assert identity.grantee_name == "acme-dev-medical-records"
+
+
+def test_two_keys_during_rotation_hand_out_the_newest(fresh_stack: Any) -> None:
+    identity = _identity(fresh_stack, access_key_versions=("1", "2"))
+    assert [k.node.id for k in identity.access_keys] == ["AccessKey1", "AccessKey2"]
+    assert _outputs(fresh_stack, identity)["secret"]["value"] == ref(identity.access_keys[1], "secret")
+    assert len(resources_of(synth_json(fresh_stack), "aws_iam_access_key")) == 2
+
+
+def test_custom_path(fresh_stack: Any) -> None:
+    identity = _identity(fresh_stack, path="/platform/services/")
+    assert block(synth_json(fresh_stack), identity.resource)["path"] == "/platform/services/"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "match"),
+    [
+        ({"service": "Medical Records"}, r"service must be lowercase letters .*got 'Medical Records'$"),
+        ({"path": "services"}, r"path must be an IAM path .*got 'services'$"),
+        ({"access_key_versions": ()}, r"access_key_versions must be 1\.\.2 distinct versions, got \(\)$"),
+        ({"access_key_versions": ("1", "2", "3")}, r"access_key_versions must be 1\.\.2 distinct versions, got \('1', '2', '3'\)$"),
+        ({"access_key_versions": ("1", "1")}, r"access_key_versions must be 1\.\.2 distinct versions"),
+        ({"access_key_versions": ("Key-1",)}, r"access_key_versions must be 1\.\.8 lowercase letters or digits, got 'Key-1'$"),
+        ({"service": "s" * 60}, r"name must be at most 64 characters"),
+    ],
+    ids=["service-name", "path", "no-key", "three-keys", "duplicate-keys", "key-version", "too-long"],
+)
+def test_fails_when_identity_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], match: str) -> None:
+    with pytest.raises(ValidationError, match=rf"^test/Svc: {match}"):
+        _identity(fresh_stack, **overrides)
