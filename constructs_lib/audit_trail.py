@@ -92,7 +92,6 @@ class AuditTrail(Construct):
             trail_arn=f"arn:{account.partition}:cloudtrail:{account.region}:{account.account_id}:trail/{trail_name}",
             log_group_name=f"/aws/cloudtrail/{props.name_prefix}",
         )
-        self.trail_arn_literal = arns.trail_arn
         bucket = props.log_bucket
         bucket.add_to_resource_policy(*trail_bucket_statements(bucket.bucket_arn, arns))
         bucket.add_to_key_policy(*trail_key_statements(arns))

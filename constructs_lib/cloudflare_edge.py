@@ -14,8 +14,8 @@ from cdktf_cdktf_provider_cloudflare.zone_setting import ZoneSetting
 from constructs import Construct
 
 from . import _edge_rules
-from ._edge_health import EdgeHealth
-from ._validation import check_domain, check_email
+from ._edge_health import EdgeHealth, check_health
+from ._validation import check_domain
 from .edge_policy import (
     BROWSER_CACHE_TTL_SECONDS,
     DEFAULT_CONTENT_SECURITY_POLICY,
@@ -192,7 +192,7 @@ class CloudflareEdge(Construct):
             raise ValidationError(path, name, value, allowed)
 
         if props.health_check_path is not None or props.health_alert_account_id is not None or props.health_alert_emails:
-            _check_health(path, props)
+            check_health(path, props)
         for name in ("domain", "public_domain"):
             value = getattr(props, name)
             if value is None:
@@ -286,24 +286,3 @@ class CloudflareEdge(Construct):
                 self, construct_id, zone_id=self.zone_id, kind="zone", phase=phase, name=description, description=description, rules=rules
             )
 
-
-def _check_health(path: str, props: EdgeProps) -> None:
-    """The health check options: a paid plan, a plain path, and a complete notification target."""
-    if props.health_check_path is None:
-        raise ValidationError(path, "health_check_path", None, "set when health_alert_account_id or health_alert_emails are given")
-    if props.plan is CloudflarePlan.FREE:
-        raise ValidationError(path, "health_check_path", props.health_check_path, "unset on the free plan (standalone health checks need pro or higher)")
-    try:
-        check_url_path(props.health_check_path or "")
-    except ValueError as exc:
-        raise ValidationError(path, "health_check_path", props.health_check_path, str(exc)) from None
-    account, emails = props.health_alert_account_id, props.health_alert_emails
-    if account is not None and not re.fullmatch(r"[0-9a-f]{32}", account):
-        raise ValidationError(path, "health_alert_account_id", account, "a Cloudflare account id (32 lowercase hex digits)")
-    if (account is None) != (not emails):
-        raise ValidationError(path, "health_alert_emails", emails, "given together with health_alert_account_id")
-    for address in emails:
-        try:
-            check_email(address)
-        except ValueError as exc:
-            raise ValidationError(path, "health_alert_emails", address, str(exc)) from None
