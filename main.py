@@ -13,8 +13,9 @@ every selected stack to its own workspace ``<prefix>-<env>``. ``CDKTF_OUTDIR`` (
 the cdktf CLI) or ``--outdir`` choose the output folder (default ``cdktf.out``).
 
 Configuration is validated before cdktf is imported, so bad input fails in well under
-a second with one line on stderr and exit status 2; ``cdktf.out`` is replaced only
-after a complete synthesis.
+a second with one line on stderr and exit status 2; a failed guardrail prints one
+``error: <construct path>: <rule id> ...`` line per finding, also with status 2;
+``cdktf.out`` is replaced only after a complete synthesis.
 """
 
 from __future__ import annotations
@@ -160,10 +161,14 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     from stacks.app import synthesize
 
     try:
-        synthesize(configs, outdir)
+        warnings = synthesize(configs, outdir)
     except ConstructError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # One line per problem: a failed guardrail run reports each finding on its own line.
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return EXIT_USAGE
+    for line in warnings:
+        print(f"warning: {line}", file=sys.stderr)
     return 0
 
 

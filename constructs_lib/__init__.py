@@ -10,7 +10,7 @@ import importlib
 from typing import Any
 
 from ._version import __version__
-from .errors import ConstructError, ValidationError
+from .errors import ConstructError, GuardrailViolation, SynthesisError, ValidationError
 
 _LAZY: dict[str, str] = {
     "NeonDatabase": ".neon_database",
@@ -27,9 +27,21 @@ _LAZY: dict[str, str] = {
     "SubnetPlan": ".subnets",
     "AuditTrail": ".audit_trail",
     "AuditTrailProps": ".audit_trail",
+    "CustomDomainRecords": ".railway_service",
+    "ImageSource": ".railway_source",
+    "RailwayProject": ".railway_project",
+    "RailwayProjectProps": ".railway_project",
+    "RailwayService": ".railway_service",
+    "RailwayServiceProps": ".railway_service",
+    "RegionReplicas": ".railway_source",
+    "RepoSource": ".railway_source",
+    "VolumeMount": ".railway_source",
     "AccessLogBucket": ".access_log_bucket",
     "AccessLogBucketProps": ".access_log_bucket",
+    "AwsCredentials": ".service_identity",
     "BucketAccess": ".storage_types",
+    "BucketGrant": "._grants",
+    "Grantee": "._grants",
     "DataClassification": ".storage_types",
     "HIPAA_RETENTION_DAYS": ".storage_types",
     "ObjectLockMode": ".storage_types",
@@ -38,10 +50,12 @@ _LAZY: dict[str, str] = {
     "phi_buckets": ".secure_s3",
     "ServiceIdentity": ".service_identity",
     "ServiceIdentityProps": ".service_identity",
+    "HipaaRulePack": ".guardrails",
+    "apply_guardrails": ".guardrails",
 }
 """Public name -> module that defines it; filled in as constructs land."""
 
-__all__ = ["ConstructError", "ValidationError", "__version__", *_LAZY]
+__all__ = ["ConstructError", "GuardrailViolation", "SynthesisError", "ValidationError", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,8 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatementPrincipals,
 )
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
@@ -161,4 +162,12 @@ class AuditLogs(Construct):
                 )
             ],
         )
-        self.role_policy = IamRolePolicy(self, "DeliveryRolePolicy", name="deliver-cloudtrail-logs", role=self.role.id, policy=delivery.json)
+        # A managed policy (guardrail HC-IAM-003: reviewable on its own), attached to this role only.
+        self.delivery_policy = IamPolicy(
+            self,
+            "DeliveryRolePolicy",
+            name=f"{name_prefix}-cloudtrail-logs-delivery",
+            description=f"CloudTrail delivers {arns.log_group_name} log streams",
+            policy=delivery.json,
+        )
+        self.role_policy = IamRolePolicyAttachment(self, "DeliveryRolePolicyAttachment", role=self.role.name, policy_arn=self.delivery_policy.arn)

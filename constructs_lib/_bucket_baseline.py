@@ -28,6 +28,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA, S
 from constructs import Construct
 
 from ._iam import Condition, statement
+from .errors import ValidationError
 
 MIN_TLS_VERSION = "1.2"
 """Requests over older TLS versions are denied by every bucket policy."""
@@ -226,8 +227,6 @@ MAX_ABORT_MULTIPART_DAYS = 30
 
 def validate_lifecycle(path: str, days: LifecycleDays) -> None:
     """Raise ``ValidationError`` naming ``path`` when the lifecycle numbers are impossible or contradictory."""
-    from .errors import ValidationError
-
     ia, glacier = days.transition_ia_days, days.transition_glacier_days
     if ia is not None and not MIN_STANDARD_IA_DAYS <= ia <= MAX_LIFECYCLE_DAYS:
         raise ValidationError(path, "transition_ia_days", ia, f"{MIN_STANDARD_IA_DAYS}..{MAX_LIFECYCLE_DAYS} (S3's minimum age for STANDARD_IA is 30 days) or None")

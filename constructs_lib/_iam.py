@@ -22,6 +22,8 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
 from constructs import Construct
 
+from .errors import ValidationError
+
 
 @dataclass(frozen=True, slots=True)
 class Condition:
@@ -73,7 +75,12 @@ class PolicyDocument(Construct):
         self.document = DataAwsIamPolicyDocument(self, "Resource", statement=list(self._statements))
 
     def add(self, *statements: DataAwsIamPolicyDocumentStatement) -> None:
-        """Append ``statements`` to the document."""
+        """Append ``statements`` to the document; a ``sid`` already in it raises ``ValidationError``."""
+        sids = {s.sid for s in self._statements if s.sid}
+        for new in statements:
+            if new.sid and new.sid in sids:
+                raise ValidationError(self.node.scope.node.path, "statement sid", new.sid, "unique within the policy")
+            sids.add(new.sid)
         self._statements.extend(statements)
         self.document.put_statement(list(self._statements))
 

@@ -120,6 +120,69 @@ def check_email(value: str) -> str:
     if not at or len(value) > 254 or len(local) > 64 or not _EMAIL_LOCAL_RE.match(local) or not _DOMAIN_RE.match(domain):
         raise ValueError("an email address such as 'oncall@health.example.org'")
     return value
+_SECRET_NAME_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "DATABASE_URL", "CONNECTION_STRING")
+_SECRET_NAME_WORDS = frozenset({"PWD", "DSN", "SALT"})
+_URL_CREDENTIALS_RE = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,255}$")
+_CRON_FIELD_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+_CRON_ITEM_RE = re.compile(r"^(\*|(\d+)(?:-(\d+))?)(?:/(\d+))?$")
+
+
+def is_secret_like_name(name: str) -> bool:
+    """Whether a variable name suggests a credential: ``*PASSWORD*``, ``*SECRET*``, ``*TOKEN*``, ``*KEY*``, ``DATABASE_URL`` ..."""
+    upper = name.upper()
+    return any(part in upper for part in _SECRET_NAME_PARTS) or bool(_SECRET_NAME_WORDS & set(upper.split("_")))
+
+
+def has_url_credentials(value: str) -> bool:
+    """Whether ``value`` holds a URL with a user and password (``postgres://user:pass@host``)."""
+    return bool(_URL_CREDENTIALS_RE.search(value))
+
+
+def check_env_name(value: str) -> str:
+    """An environment variable name: letters, digits and ``_``, not starting with a digit."""
+    if not _ENV_NAME_RE.match(value):
+        raise ValueError("an environment variable name such as 'PLATFORM_ENV' (letters, digits, '_'; not starting with a digit)")
+    return value
+
+
+def check_cron(value: str) -> str:
+    """A five-field cron expression (minute hour day-of-month month day-of-week) using numbers, ``*``, ``-``, ``,`` and ``/``."""
+    allowed = "a five-field cron expression such as '*/5 * * * *' (minute hour day month weekday; numbers, '*', '-', ',', '/')"
+    fields = value.split(" ")
+    if len(fields) != 5:
+        raise ValueError(allowed)
+    for text, (low, high) in zip(fields, _CRON_FIELD_RANGES, strict=True):
+        for item in text.split(","):
+            match = _CRON_ITEM_RE.match(item)
+            if match is None:
+                raise ValueError(allowed)
+            numbers = [int(n) for n in match.group(2, 3) if n is not None]
+            if any(not low <= n <= high for n in numbers) or (len(numbers) == 2 and numbers[0] > numbers[1]):
+                raise ValueError(f"{allowed}, each number in its field's range")
+            if match.group(4) is not None and int(match.group(4)) == 0:
+                raise ValueError(f"{allowed}, steps of at least 1")
+    return value
+
+
+class _Withheld:
+    """Stands in for a secret in an error message, so the message never repeats the secret."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def __repr__(self) -> str:
+        return self._text
+
+
+WITHHELD = _Withheld("a literal (value withheld)")
+"""Pass as the ``value`` of a ``ValidationError`` about a literal secret."""
+WITHHELD_REFERENCE = _Withheld("a reference (value withheld)")
+"""Pass as the ``value`` of a ``ValidationError`` about a reference given where it does not belong."""
+
+
 _BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 _NAME_PART_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")

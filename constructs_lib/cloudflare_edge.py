@@ -186,6 +186,27 @@ class CloudflareEdge(Construct):
             self.health.add(label, hostname)
         return record
 
+    def add_verification_record(self, label: str, name: str, content: str) -> DnsRecord:
+        """An unproxied TXT record ``name`` = ``content`` proving domain ownership to a platform.
+
+        Railway's custom domains (provider 0.6.2) must be verified before they serve traffic;
+        ``name`` and ``content`` are its ``verification_host_label`` / ``verification_record_value``
+        (references known after apply). ``label`` names the record's construct id.
+        """
+        if not isinstance(label, str) or not _LABEL_RE.match(label):
+            raise ValidationError(self.node.path, "label", label, "a lowercase DNS label such as 'api'")
+        return DnsRecord(
+            self,
+            f"Verification-{label}",
+            zone_id=self.zone_id,
+            name=name,
+            type="TXT",
+            content=content,
+            proxied=False,
+            ttl=1,
+            comment=f"managed by cdktf ({self.node.path})",
+        )
+
     @staticmethod
     def _validate(path: str, props: EdgeProps) -> None:
         def fail(name: str, value: object, allowed: str) -> None:

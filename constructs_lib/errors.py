@@ -27,3 +27,22 @@ class ValidationError(ConstructError, ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{construct_path}: {field} must be {allowed}, got {value!r}")
+
+
+class SynthesisError(ConstructError):
+    """cdktf refused to synthesize (its own construct validations); one line per problem in ``problems``."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class GuardrailViolation(ConstructError):
+    """Synthesis stopped on error findings (guardrail rules or other cdktf error annotations).
+
+    ``findings`` holds one line per finding: ``<construct path>: <rule id> (error): <what>; fix: <how>``.
+    """
+
+    def __init__(self, findings: list[str]) -> None:
+        self.findings = tuple(findings)
+        super().__init__("\n".join(self.findings))

@@ -42,3 +42,7 @@ class NetworkBaseline(Construct):
     def add_public_hostname(self, label: str, target: str) -> DnsRecord:
         """A proxied CNAME ``<label>.<public domain>`` -> ``target``; see ``CloudflareEdge.add_public_hostname``."""
         return self.edge.add_public_hostname(label, target)
+
+    def add_verification_record(self, label: str, name: str, content: str) -> DnsRecord:
+        """An unproxied ownership-verification TXT record; see ``CloudflareEdge.add_verification_record``."""
+        return self.edge.add_verification_record(label, name, content)

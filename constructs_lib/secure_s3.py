@@ -21,6 +21,7 @@ from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, encryp
 from ._bucket_key import BucketKey
 from ._grants import BucketGrant, Grantee, grant
 from ._iam import PolicyDocument
+from ._s3_replication import Replica
 from ._secure_s3_checks import REPLICA_SUFFIX, validate_props
 from .access_log_bucket import AccessLogBucket
 from .storage_types import BucketAccess, DataClassification, ObjectLockMode
@@ -150,12 +151,12 @@ class SecureS3(Construct):
             policy=self.policy_document.json,
             depends_on=[self.baseline.public_access_block],
         )
-        self.replica = None
-        if props.replica_provider is not None:
-            from ._s3_replication import Replica
-
-            self.replica = Replica(self, "Replica", source=self, name=f"{self.bucket_name_literal}{REPLICA_SUFFIX}", provider=props.replica_provider)
-            """The cross-region replica (bucket, key, role, replication rule), or None."""
+        self.replica: Replica | None = (
+            Replica(self, "Replica", source=self, name=f"{self.bucket_name_literal}{REPLICA_SUFFIX}", provider=props.replica_provider)
+            if props.replica_provider is not None
+            else None
+        )
+        """The cross-region replica (bucket, key, logging, role, replication rule), or None."""
 
     # Typed attributes -------------------------------------------------------------------
 

@@ -13,12 +13,25 @@ from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.iam_user_group_membership import IamUserGroupMembership
 from constructs import Construct
 
+from ._iam import AwsAccount
 from ._validation import check_name_part
 from .errors import ValidationError
 
 _KEY_VERSION_RE = re.compile(r"^[a-z0-9]{1,8}$")
 MAX_ACCESS_KEYS = 2
 """IAM allows two access keys per user, which is what makes a rotation without downtime possible."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AwsCredentials:
+    """What a service outside AWS needs to call AWS as its identity; every field is a Terraform reference."""
+
+    access_key_id: str
+    """``AWS_ACCESS_KEY_ID``."""
+    secret_access_key: str
+    """``AWS_SECRET_ACCESS_KEY``: sensitive in the provider schema, so Terraform redacts it."""
+    region: str
+    """``AWS_REGION``: the region of the stack's default AWS provider."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -99,6 +112,15 @@ class ServiceIdentity(Construct):
     def secret_access_key(self) -> str:
         """``AWS_SECRET_ACCESS_KEY`` of the current key: a sensitive token, never a plain value."""
         return self.access_keys[-1].secret
+
+    @property
+    def credentials(self) -> AwsCredentials:
+        """The current key and the region, for the service's environment variables (e.g. a RailwayService)."""
+        return AwsCredentials(
+            access_key_id=self.access_key_id,
+            secret_access_key=self.secret_access_key,
+            region=AwsAccount.of(self).region,
+        )
 
     # Grantee protocol -------------------------------------------------------------------
 

@@ -31,6 +31,9 @@ ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 
 PHASES = (1, 2, 3, 4)
 
+MIN_PRODUCTION_RETENTION_DAYS = 7
+"""Shortest backup / history retention a production environment may declare (guardrail HC-NEON-001)."""
+
 
 def _range(lo: int | float, hi: int | float):  # noqa: ANN202 - returns a pydantic validator
     def check(value: int | float) -> int | float:
@@ -94,10 +97,23 @@ class NeonSettings(_Section):
 
 
 class RailwaySettings(_Section):
-    """``[railway]``: where the environment's services run."""
+    """``[railway]``: where the environment's services run and what they deploy.
 
-    region: Annotated[str, Field(min_length=1)] = "us-east4-eqdc4a"
+    Each environment is its own Railway project (``<project>-<env>``); every service
+    deploys ``repo`` at ``branch`` from ``<services_dir>/<service>``, configured by
+    ``<services_dir>/<service>/railway.toml`` (health check, start command).
+    """
+
+    region: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)+$")] = "us-east4-eqdc4a"
     """Railway region id for every service of the environment."""
+    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")]
+    """GitHub repository (``owner/name``) holding the services, one folder each."""
+    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")]
+    """Branch the environment deploys; Railway redeploys on every push to it."""
+    services_dir: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")] = "services"
+    """Folder of the repository holding one subfolder per service."""
+    workspace_id: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")] | None = None
+    """Railway workspace owning the project; needed when the token sees several. Absent: the token's only workspace."""
 
 
 class CloudflareSettings(_Section):
@@ -251,6 +267,13 @@ class S3Settings(_Section):
     """Delete server access logs this many days after delivery (after their GLACIER transition at 90 days)."""
 
 
+class GuardrailSettings(_Section):
+    """``[guardrails]``: how the compliance rule pack treats the environment."""
+
+    production: bool = False
+    """Holds production PHI: production-only rules apply (Neon history >= 7 days, prevent_destroy). Default: off."""
+
+
 class TerraformCloudSettings(_Section):
     """``[terraform_cloud]``: remote state and runs; absent means local state."""
 
@@ -287,12 +310,13 @@ class EnvironmentConfig(_Section):
     """Most replicas of each service (the autoscaling ceiling)."""
     neon: NeonSettings
     """Required: the Neon project's protection and HIPAA choices are made explicitly per environment."""
-    railway: RailwaySettings = RailwaySettings()
+    railway: RailwaySettings
     cloudflare: CloudflareSettings = CloudflareSettings()
     network: NetworkSettings = NetworkSettings()
     s3: S3Settings = S3Settings()
     audit: AuditSettings
     """Required: who receives the security alarms is an explicit choice per environment."""
+    guardrails: GuardrailSettings = GuardrailSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Absent: local state in ``terraform.<env>.tfstate``."""
 
@@ -325,6 +349,16 @@ class EnvironmentConfig(_Section):
         if self.s3.replica_region == self.aws_region:
             raise ValueError(
                 f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _production_keeps_history(self) -> EnvironmentConfig:
+        # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.
+        if self.guardrails.production and self.retention_days < MIN_PRODUCTION_RETENTION_DAYS:
+            raise ValueError(
+                f"retention_days must be >= {MIN_PRODUCTION_RETENTION_DAYS} when guardrails.production is true "
+                f"(HC-NEON-001), got {self.retention_days}"
             )
         return self
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from cdktf import App
 
+from constructs_lib.errors import GuardrailViolation, SynthesisError
+from constructs_lib.guardrails import error_findings, warning_findings
 from environments import EnvironmentConfig
 
 from .phases import plan_for
@@ -23,18 +26,21 @@ def build_app(configs: Sequence[EnvironmentConfig], outdir: Path) -> App:
     return app
 
 
-def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> None:
+def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> list[str]:
     """Synthesize ``configs`` into ``outdir``, replacing it only when everything succeeded.
 
     The stacks are written to a temporary sibling folder which then takes the place of
     ``outdir``; an error anywhere (bad props, a failed guardrail) leaves the previous
-    ``outdir`` as it was and removes the temporary folder.
+    ``outdir`` as it was and removes the temporary folder. Error annotations (failed
+    guardrails) raise ``GuardrailViolation`` with one line per finding. Returns the
+    warning annotations (guardrail warnings among them), one line each.
     """
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.new-", dir=outdir.parent))
     try:
-        build_app(configs, staging).synth()
+        app = build_app(configs, staging)
+        _synth(app)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -44,3 +50,25 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> None:
         outdir.rename(previous)
     staging.rename(outdir)
     shutil.rmtree(previous, ignore_errors=True)
+    return warning_findings(app)
+
+
+def _synth(app: App) -> None:
+    """``app.synth()``, turning cdktf's reported failures (jsii ``RuntimeError``) into ``ConstructError``.
+
+    Error annotations (failed guardrails) become ``GuardrailViolation``; cdktf's own
+    stack validation errors (``[path] message`` lines) become ``SynthesisError``.
+    """
+    try:
+        app.synth()
+    except RuntimeError as exc:
+        findings = error_findings(app)
+        validation = [f"{path}: {message}" for path, message in _VALIDATION_LINE.findall(str(exc))]
+        if findings:
+            raise GuardrailViolation(findings + validation) from None
+        if validation:
+            raise SynthesisError(validation) from None
+        raise
+
+
+_VALIDATION_LINE = re.compile(r"^\s+\[([^\]]+)\] (.+)$", re.MULTILINE)

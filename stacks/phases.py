@@ -25,6 +25,10 @@ class Component(enum.Enum):
     """Read-only compute on the default branch for scheduling reads."""
     NEON_ANALYTICS_BRANCH = "neon_analytics_branch"
     """Analytics branch with a read-only compute and a reader role for the AI service."""
+    STORAGE = "storage"
+    """The access-logs bucket, the SecureS3 buckets of ``BUCKETS`` and the service identities of ``BUCKET_GRANTS``."""
+    SERVICES = "services"
+    """The Railway project of the environment and one RailwayService per phase-plan service."""
     EDGE = "edge"
     """Cloudflare zone settings, rulesets and public DNS: TLS at the edge is a phase 1 security item."""
     VPC = "vpc"
@@ -33,14 +37,13 @@ class Component(enum.Enum):
     """CloudTrail (infrastructure changes from phase 1, PHI data events as PHI buckets arrive), alert topic, security alarms.
 
     Writes to the ``audit-logs`` bucket, which arrives in phase 1 for this reason (see ``BUCKETS``)."""
-    STORAGE = "storage"
-    """The access-logs bucket, the SecureS3 buckets of ``BUCKETS`` and the service identities of ``BUCKET_GRANTS``."""
 
 
 COMPONENT_PHASES: dict[Component, int] = {
     Component.NEON_DATABASE: 1,
     Component.EDGE: 1,
     Component.STORAGE: 1,
+    Component.SERVICES: 1,
     Component.AUDIT_TRAIL: 1,
     Component.NEON_READ_REPLICA: 3,
     Component.NEON_ANALYTICS_BRANCH: 4,
@@ -61,15 +64,24 @@ class ServiceSpec:
     """The service gets a public hostname at the edge."""
     runs_on_railway: bool = True
     """False for services with their own identity outside Railway (the Phase 4 AI service)."""
+    hostname_label: str = ""
+    """Label of a public service's hostname under the environment's public domain (``api`` -> ``api.<public_domain>``)."""
+    cron_schedule: str | None = None
+    """Cron expression (UTC) for a scheduled job; such a service runs one replica and serves no port."""
+    calls: tuple[str, ...] = ()
+    """Services this one addresses over Railway's private network; each present in the phase gets ``<NAME>_URL``."""
 
+
+_BEHIND_GATEWAY = ("auth", "patient", "provider", "medical-records", "appointment")
 
 SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec(name="gateway", phase=1, public=True),
+    ServiceSpec(name="gateway", phase=1, public=True, hostname_label="api", calls=_BEHIND_GATEWAY),
     ServiceSpec(name="auth", phase=1, owns_database=True),
     ServiceSpec(name="patient", phase=1, owns_database=True),
     ServiceSpec(name="provider", phase=2, owns_database=True),
     ServiceSpec(name="medical-records", phase=2, owns_database=True),
     ServiceSpec(name="appointment", phase=3, owns_database=True),
+    ServiceSpec(name="appointment-scheduler", phase=3, cron_schedule="*/5 * * * *", calls=("appointment",)),
     ServiceSpec(name="ai", phase=4, runs_on_railway=False),
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf import CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformStack
+from cdktf import CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
@@ -14,14 +14,19 @@ from constructs_lib.baseline_vpc import NatGateways, VpcProps
 from constructs_lib.cloudflare_edge import EdgeProps
 from constructs_lib.edge_policy import CloudflarePlan
 from constructs_lib.network_baseline import NetworkBaseline, NetworkBaselineProps
+from constructs_lib.providers.railway import RailwayProvider
 from constructs_lib.access_log_bucket import AccessLogBucket, AccessLogBucketProps
 from constructs_lib.secure_s3 import SecureS3, SecureS3Props
 from constructs_lib.service_identity import ServiceIdentity, ServiceIdentityProps
 from constructs_lib.storage_types import ObjectLockMode
+from constructs_lib.guardrails import apply_guardrails, suppress
 from constructs_lib.providers.versions import NEON, RAILWAY
+from constructs_lib.railway_project import RailwayProject, RailwayProjectProps
+from constructs_lib.railway_service import RailwayService, RailwayServiceProps
+from constructs_lib.railway_source import RegionReplicas, RepoSource
 from environments import EnvironmentConfig
 
-from .phases import Component, PhasePlan
+from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
 """Default DataClassification tag: an environment of this platform holds PHI unless a resource says otherwise."""
@@ -33,7 +38,8 @@ class PlatformStack(TerraformStack):
     Creates the providers (AWS with default tags, Cloudflare; Neon and Railway pinned in
     ``required_providers``), the state backend (local ``terraform.<env>.tfstate``, or
     the Terraform Cloud workspace ``<prefix>-<env>`` when configured) and every
-    component the phase plan lists. Credentials come from the process environment at
+    component the phase plan lists, and the HIPAA guardrail pack (``constructs_lib.guardrails``),
+    with production-only rules when ``[guardrails] production`` is set. Credentials come from the process environment at
     deploy time (``AWS_*``, ``CLOUDFLARE_API_TOKEN``, ``NEON_API_KEY``, ``RAILWAY_TOKEN``).
     """
 
@@ -58,6 +64,11 @@ class PlatformStack(TerraformStack):
         self.audit_trail: AuditTrail | None = None
         if plan.has(Component.AUDIT_TRAIL):
             self._add_audit_trail()
+        self.services: dict[str, RailwayService] = {}
+        """The environment's Railway services by name (empty before the services component)."""
+        if plan.has(Component.SERVICES):
+            self._add_services()
+        self._add_guardrails()
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud
@@ -69,6 +80,10 @@ class PlatformStack(TerraformStack):
                 organization=tfc.organization,
                 workspaces=NamedCloudWorkspace(f"{tfc.workspace_prefix}-{self.config.name}"),
             )
+
+    def _add_guardrails(self) -> None:
+        # Evaluated at synth over the finished stack, so components added later are covered too.
+        apply_guardrails(self, production=self.config.guardrails.production)
 
     def _configure_providers(self) -> None:
         self._default_tags = [
@@ -111,6 +126,7 @@ class PlatformStack(TerraformStack):
                 analytics_branch=self.plan.has(Component.NEON_ANALYTICS_BRANCH),
             ),
         )
+
     def _add_network(self) -> None:
         """The edge (phase 1) and, from its phase on, the VPC; public hostnames are added by the services' wiring."""
         config, cloudflare, network = self.config, self.config.cloudflare, self.config.network
@@ -143,6 +159,116 @@ class PlatformStack(TerraformStack):
             health_alert_emails=tuple(config.audit.alert_emails) if cloudflare.account_id else (),
         )
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
+        if not cloudflare.manage_zone:
+            for rule_id in ("HC-CF-001", "HC-CF-002", "HC-CF-003"):
+                suppress(
+                    self.network.edge,
+                    rule_id,
+                    f"zone settings of {config.domain} are managed by the environment whose [cloudflare] manage_zone "
+                    "is true; this stack only adds DNS records, and the loader requires its values to equal the owner's",
+                )
+
+    def _add_services(self) -> None:
+        """One private Railway project for the environment and one RailwayService per phase-plan service.
+
+        Secrets (each data-owning service's DATABASE_URL from NeonDatabase, S3 credentials from
+        SecureS3 grants) are added by passing ``secrets=`` here once those components exist.
+        """
+        config, railway = self.config, self.config.railway
+        RailwayProvider(self, "railway")
+        self.railway_project = RailwayProject(
+            self,
+            "Railway",
+            RailwayProjectProps(
+                name=f"{config.project}-{config.name}",
+                environment_name=config.name,
+                description=f"{config.project} platform, {config.name} environment",
+                workspace_id=railway.workspace_id,
+            ),
+        )
+        pending = [spec for spec in self.plan.services if spec.runs_on_railway]
+        # Callees first, so a caller's <NAME>_URL comes from the callee's own private_url.
+        while pending:
+            ready = [s for s in pending if all(c in self.services for c in s.calls if c in self._railway_names())]
+            if not ready:
+                raise ValueError(f"{self.node.path}: services call each other in a cycle: {', '.join(s.name for s in pending)}")
+            for spec in ready:
+                self.services[spec.name] = RailwayService(self.railway_project, spec.name, self._service_props(spec))
+            pending = [s for s in pending if s.name not in self.services]
+        self._publish_hostnames()
+
+    def _service_secrets(self, spec: ServiceSpec) -> dict[str, str]:
+        """Sensitive references a service receives.
+
+        Its own DATABASE_URL (its own role) when it owns data, and the access key of its own
+        AWS identity when the phase grants it S3 access.
+        """
+        secrets: dict[str, str] = {}
+        if spec.owns_database and self.database is not None:
+            secrets["DATABASE_URL"] = self.database.connection_uri(spec.name)
+        identity = self.identities.get(spec.name)
+        if identity is not None:
+            credentials = identity.credentials
+            secrets["AWS_ACCESS_KEY_ID"] = credentials.access_key_id
+            secrets["AWS_SECRET_ACCESS_KEY"] = credentials.secret_access_key
+        return secrets
+
+    def _storage_variables(self, spec: ServiceSpec) -> dict[str, str]:
+        """Plain variables naming the buckets a service was granted (``S3_BUCKET_<PURPOSE>``) and their region."""
+        variables: dict[str, str] = {}
+        for grant in self.plan.bucket_grants:
+            if grant.service == spec.name:
+                variables[f"S3_BUCKET_{grant.bucket.upper().replace('-', '_')}"] = self.buckets[grant.bucket].bucket_name
+        if variables:
+            variables["AWS_REGION"] = self.config.aws_region
+        return variables
+
+    def _publish_hostnames(self) -> None:
+        """Proxied DNS at the edge for each public service's custom domain, plus Railway's ownership TXT record."""
+        if self.network is None:
+            return
+        for spec in self.plan.services:
+            service = self.services.get(spec.name)
+            records = service.custom_domain_records if service is not None else None
+            if records is None:
+                continue
+            self.network.add_public_hostname(spec.hostname_label, records.dns_record_value)
+            self.network.add_verification_record(
+                spec.hostname_label,
+                Fn.format("%s.%s", [records.verification_host_label, records.zone]),
+                records.verification_record_value,
+            )
+
+    def _railway_names(self) -> set[str]:
+        return {spec.name for spec in self.plan.services if spec.runs_on_railway}
+
+    def _service_props(self, spec: ServiceSpec) -> RailwayServiceProps:
+        config, railway = self.config, self.config.railway
+        variables = {"PLATFORM_ENV": config.name, **self._storage_variables(spec)}
+        for callee in spec.calls:
+            if callee in self._railway_names():
+                variables[f"{callee.upper().replace('-', '_')}_URL"] = self.services[callee].private_url
+        job = spec.cron_schedule is not None
+        return RailwayServiceProps(
+            name=spec.name,
+            project=self.railway_project,
+            source=RepoSource(
+                repo=railway.repo,
+                branch=railway.branch,
+                root_directory=f"/{railway.services_dir}/{spec.name}",
+                config_path=f"/{railway.services_dir}/{spec.name}/railway.toml",
+            ),
+            # Railway does not autoscale replica counts: a service runs the environment's floor,
+            # checked against its ceiling; a cron job runs exactly one replica (a Railway rule).
+            regions=[RegionReplicas(region=railway.region, replicas=1 if job else config.replicas_min)],
+            replicas_min=1 if job else config.replicas_min,
+            replicas_max=1 if job else config.replicas_max,
+            cron_schedule=spec.cron_schedule,
+            port=None if job else 8080,
+            variables=variables,
+            secrets=self._service_secrets(spec),
+            custom_domain=f"{spec.hostname_label}.{config.public_domain}" if spec.public else None,
+        )
 
     def _add_audit_trail(self) -> None:
         """The trail into the ``audit-logs`` bucket; PHI buckets of this and later phases are found at synthesis."""
@@ -164,6 +290,7 @@ class PlatformStack(TerraformStack):
                 protect_from_destroy=audit.protect_from_destroy,
             ),
         )
+
     def _add_storage(self) -> None:
         """The access-logs bucket, the phase's SecureS3 buckets, service identities and their grants."""
         s3 = self.config.s3

@@ -22,6 +22,8 @@ from stacks.phases import BUCKET_GRANTS, BUCKETS
 from tests.conftest import Combo
 
 STORAGE_TYPES = ("aws_s3_", "aws_kms_", "aws_iam_")
+STORAGE_CONSTRUCTS = ("Bucket-", "AccessLogs", "Identity-")
+"""Top-level construct ids PlatformStack._add_storage creates; other components have their own gates."""
 ENVS = ("dev", "staging", "prod")
 REPLICATED_ENVS = ("prod",)
 """Environments whose env file sets ``[s3] replica_region``."""
@@ -51,14 +53,16 @@ UNAVOIDABLE = _unavoidable()
 
 
 def _paths_by_logical_id(stack: dict[str, Any]) -> dict[str, str]:
-    """Logical id -> construct path of every storage resource and policy document."""
-    paths = {}
-    for resource_type, blocks in stack.get("resource", {}).items():
-        if resource_type.startswith(STORAGE_TYPES):
-            paths |= {name: block["//"]["metadata"]["path"] for name, block in blocks.items()}
-    for name, block in stack.get("data", {}).get("aws_iam_policy_document", {}).items():
-        paths[name] = block["//"]["metadata"]["path"]
-    return paths
+    """Logical id -> construct path of every S3/KMS/IAM resource and policy document of the storage constructs."""
+    blocks = [
+        (name, block)
+        for resource_type, by_name in stack.get("resource", {}).items()
+        if resource_type.startswith(STORAGE_TYPES)
+        for name, block in by_name.items()
+    ]
+    blocks += list(stack.get("data", {}).get("aws_iam_policy_document", {}).items())
+    paths = {name: block["//"]["metadata"]["path"] for name, block in blocks}
+    return {name: path for name, path in paths.items() if path.split("/")[1].startswith(STORAGE_CONSTRUCTS)}
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,7 @@ def test_trail_defaults_are_secure(defaults: tuple[dict[str, Any], Any, Any]) ->
     assert trail["sns_topic_name"].startswith("${aws_sns_topic.AuditTrail_Topics_Deliveries_")
     assert trail["depends_on"] == [
         "aws_s3_bucket_policy.Audit_Policy_6CDBE6E7",
-        "aws_iam_role_policy.AuditTrail_Logs_DeliveryRolePolicy_396FA442",
+        "aws_iam_role_policy_attachment.AuditTrail_Logs_DeliveryRolePolicyAttachment_6D53487F",
         "aws_sns_topic_policy.AuditTrail_Topics_DeliveriesPolicy_22A8D50D",
     ]
 
@@ -154,6 +154,12 @@ def test_delivery_role_is_limited_to_the_log_group(defaults: tuple[dict[str, Any
     trust = _document(synthesized, "AuditTrail_Logs_TrustPolicy")["ThisTrailOnly"]
     assert trust["principals"] == [{"type": "Service", "identifiers": ["cloudtrail.amazonaws.com"]}]
     assert _conditions(trust)["aws:SourceAccount"] == ("StringEquals", [ACCOUNT])
+    [policy] = resources_of(synthesized, "aws_iam_policy").values()
+    assert policy["name"] == "acme-dev-cloudtrail-logs-delivery"
+    assert policy["policy"].startswith("${data.aws_iam_policy_document.AuditTrail_Logs_DeliveryPolicy_")
+    [attachment] = resources_of(synthesized, "aws_iam_role_policy_attachment").values()
+    assert attachment["role"].startswith("${aws_iam_role.AuditTrail_Logs_DeliveryRole_") and attachment["policy_arn"].startswith("${aws_iam_policy.AuditTrail_Logs_DeliveryRolePolicy_")
+    assert resources_of(synthesized, "aws_iam_role_policy") == {}
     delivery = _document(synthesized, "AuditTrail_Logs_DeliveryPolicy")["DeliverToTheTrailLogGroupOnly"]
     assert delivery["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     [resource] = delivery["resources"]

@@ -52,15 +52,21 @@ def _copy_environments(tmp_path: Path) -> Path:
 
 
 def _set_key(path: Path, key: str, raw_value: str | None) -> None:
-    """Replace the first ``key = ...`` (``section.key``: the first one after ``[section]``) with
-    ``raw_value``; None deletes the line. ``# key`` sets a commented-out example line."""
+    """Replace ``key = ...`` with ``raw_value`` (None deletes the line).
+
+    ``key`` is a top-level key or ``section.key`` for a key that other sections share;
+    ``# key`` sets a commented-out example line.
+    """
     text = path.read_text()
-    section, _, name = key.rpartition(".")
-    start = text.index(f"\n[{section}]\n") if section else 0
-    pattern = re.compile(rf"^{re.escape(name)} = .*$", re.MULTILINE)
-    assert pattern.search(text, start), f"{key} not in {path.name}"
-    replaced = pattern.sub("" if raw_value is None else f"{name.removeprefix('# ')} = {raw_value}", text[start:], count=1)
-    path.write_text(text[:start] + replaced)
+    start = 0
+    if "." in key:
+        section, key = key.split(".", 1)
+        start = text.index(f"[{section}]")
+    pattern = re.compile(rf"^{re.escape(key)} = .*$", re.MULTILINE)
+    match = pattern.search(text, start)
+    assert match, f"{key} not in {path.name}"
+    replacement = "" if raw_value is None else f"{key.removeprefix('# ')} = {raw_value}"
+    path.write_text(text[: match.start()] + replacement + text[match.end() :])
 
 
 # (file, key, new raw TOML value or None to delete, the field the message must name, a fragment of it)
@@ -107,6 +113,11 @@ BAD_VALUES = [
     ("prod", "nat_gateways", '"two"', "network.nat_gateways", "'single' or 'per_az'"),
     ("prod", "flow_log_retention_days", "90", "network.flow_log_retention_days", ">= 365 (or set allow_short_flow_log_retention = true), got 90"),
     ("dev", "flow_log_retention_days", "100", "network.flow_log_retention_days", "one of (1, 3, 5,"),
+    ("dev", "repo", '"healthcare-platform"', "railway.repo", "got 'healthcare-platform'"),
+    ("dev", "repo", None, "railway.repo", "is required"),
+    ("staging", "branch", '"-main"', "railway.branch", "got '-main'"),
+    ("prod", "region", '"US East"', "railway.region", "got 'US East'"),
+    ("prod", "services_dir", '"/services"', "railway.services_dir", "got '/services'"),
     ("prod", "replica_region", '"us-east-1"', "s3.replica_region", "must differ from aws_region (us-east-1), got 'us-east-1'"),
     ("prod", "replica_region", '"mars-north-1"', "s3.replica_region", "AWS region code"),
     ("dev", "audit_log_retention_days", "0", "s3.audit_log_retention_days", "1..36500, got 0"),
@@ -114,6 +125,8 @@ BAD_VALUES = [
     ("staging", "noncurrent_version_expiration_days", "0", "s3.noncurrent_version_expiration_days", "1..3650, got 0"),
     ("dev", "access_log_expiration_days", "90", "s3.access_log_expiration_days", "91..36500, got 90"),
     ("dev", "s3.protect_from_destroy", '"no"', "s3.protect_from_destroy", "boolean"),
+    ("prod", "retention_days", "3", "retention_days", ">= 7 when guardrails.production is true (HC-NEON-001), got 3"),
+    ("dev", "production", '"yes"', "guardrails.production", "valid boolean"),
     ("prod", "alert_emails", '["oncall@"]', "audit.alert_emails", "an email address such as 'oncall@health.example.org', got 'oncall@'"),
     ("prod", "alert_emails", '["on call@meridian-health.org"]', "audit.alert_emails", "an email address"),
     ("staging", "alert_emails", "[]", "audit.alert_emails", "at least 1 item"),
@@ -304,3 +317,16 @@ def test_fails_when_a_zone_has_two_owners(tmp_path: Path, outdir: Path) -> None:
         "cloudflare.manage_zone must be true in exactly one environment of zone meridian-health.org",
         "got owners ['dev', 'prod']",
     )
+
+
+def test_fails_when_railway_workspace_id_is_not_a_uuid() -> None:
+    import tomllib
+
+    from environments import parse_environment
+
+    data = tomllib.loads((ENVIRONMENTS_DIR / "prod.toml").read_text())
+    data["railway"]["workspace_id"] = "team-1"
+    with pytest.raises(ConfigError, match=r"^prod\.toml: railway\.workspace_id .*got 'team-1'$"):
+        parse_environment(data, "prod.toml")
+    data["railway"]["workspace_id"] = "0f0e0d0c-0b0a-4908-8706-050403020100"
+    assert parse_environment(data, "prod.toml").railway.workspace_id == "0f0e0d0c-0b0a-4908-8706-050403020100"

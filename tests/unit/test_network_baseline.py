@@ -39,8 +39,25 @@ def test_only_the_zone_owner_manages_zone_settings(stacks: dict[Combo, dict[str,
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
-def test_no_dns_record_is_invented(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
-    assert resources_of(stacks[env, phase], "cloudflare_dns_record") == {}
+def test_public_hostname_points_at_the_gateway_custom_domain(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
+    records = resources_of(stacks[env, phase], "cloudflare_dns_record")
+    custom_domains = resources_of(stacks[env, phase], "railway_custom_domain")
+    (domain_name,) = custom_domains
+    assert custom_domains[domain_name]["domain"] == f"api.{configs[env].public_domain}"
+    by_type = {r["type"]: r for r in records.values()}
+    assert sorted(by_type) == ["CNAME", "TXT"] and len(records) == 2
+    cname, txt = by_type["CNAME"], by_type["TXT"]
+    assert cname["name"] == f"api.{configs[env].public_domain}"
+    assert cname["content"] == f"${{railway_custom_domain.{domain_name}.dns_record_value}}"
+    assert cname["proxied"] is True
+    assert txt["proxied"] is False
+    assert txt["content"] == f"${{railway_custom_domain.{domain_name}.verification_record_value}}"
+    assert txt["name"] == (
+        f"${{format(\"%s.%s\", railway_custom_domain.{domain_name}.verification_host_label, "
+        f"railway_custom_domain.{domain_name}.zone)}}"
+    )
 
 
 @pytest.mark.parametrize("env", ENVIRONMENT_NAMES)

@@ -94,9 +94,8 @@ def test_only_prod_replicates_every_bucket_to_another_region(stacks: dict[Combo,
 def test_protect_from_destroy_comes_from_the_environment(stacks: dict[Combo, dict[str, Any]], env: str, protected: bool) -> None:
     stack = stacks[env, 4]
     for resource_type in ("aws_s3_bucket", "aws_kms_key"):
-        # The storage constructs' buckets and keys (the audit and flow log keys follow their own settings).
-        storage = {n: b for n, b in resources_of(stack, resource_type).items() if n.startswith(("Bucket-", "AccessLogs"))}
-        assert storage, resource_type
-        for block in storage.values():
+        storage = [b for b in resources_of(stack, resource_type).values() if "/Bucket-" in b["//"]["metadata"]["path"] or "/AccessLogs" in b["//"]["metadata"]["path"]]
+        assert storage
+        for block in storage:
             assert (block.get("lifecycle") == {"prevent_destroy": True}) is protected, (resource_type, block.get("bucket"))
     assert all(b["force_destroy"] is False for b in resources_of(stack, "aws_s3_bucket").values())

@@ -309,6 +309,17 @@ def test_add_to_resource_policy_and_key_policy(fresh_stack: Any) -> None:
     assert key["CloudTrailEncrypts"]["condition"][0]["variable"] == "kms:EncryptionContext:aws:cloudtrail:arn"
 
 
+def test_fails_when_a_statement_id_repeats(fresh_stack: Any) -> None:
+    from constructs_lib._iam import statement
+
+    _, logs = base_stack(fresh_stack)
+    bucket = secure_s3(fresh_stack, logs)
+    with pytest.raises(ValidationError, match=r"^test/Docs: statement sid must be unique within the policy, got 'DenyInsecureTransport'$"):
+        bucket.add_to_resource_policy(statement(sid="DenyInsecureTransport", actions=["s3:GetObject"], resources=[bucket.bucket_arn]))
+    with pytest.raises(ValidationError, match=r"^test/Docs/Key: statement sid must be unique within the policy, got 'AccountAdministersKey'$"):
+        bucket.add_to_key_policy(statement(sid="AccountAdministersKey", actions=["kms:Decrypt"], resources=["*"]))
+
+
 def test_find_all_and_phi_buckets(fresh_stack: Any) -> None:
     from constructs_lib import DataClassification, SecureS3, phi_buckets
 

@@ -119,3 +119,11 @@ def test_fails_when_grant_prefix_is_not_a_folder(setup: tuple[Any, Any, Any], pr
     _, bucket, identity = setup
     with pytest.raises(ValidationError, match=rf"^test/Docs: prefix must be empty or key folders ending in '/'.*got {re.escape(repr(prefix))}$"):
         bucket.grant_read(identity, prefix=prefix)
+
+
+def test_fails_when_the_same_grant_is_given_twice(setup: tuple[Any, Any, Any]) -> None:
+    _, bucket, identity = setup
+    bucket.grant_read(identity, prefix="a/")
+    bucket.grant_read(identity)
+    with pytest.raises(ValidationError, match=r"^test/Docs: grant must be given once per grantee, access and prefix, got 'read to acme-dev-medical-records on a/'$"):
+        bucket.grant_read(identity, prefix="a/")

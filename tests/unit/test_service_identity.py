@@ -55,6 +55,21 @@ def test_credentials_are_references_to_the_current_key(fresh_stack: Any) -> None
     assert identity.grantee_name == "acme-dev-medical-records"
 
 
+def test_credentials_bundle_for_the_service(fresh_stack: Any) -> None:
+    from cdktf import TerraformOutput
+
+    from constructs_lib._iam import AwsAccount
+
+    identity = _identity(fresh_stack)
+    credentials = identity.credentials
+    for field in ("access_key_id", "secret_access_key", "region"):
+        TerraformOutput(fresh_stack, field, value=getattr(credentials, field), sensitive=True)
+    outputs = synth_json(fresh_stack)["output"]
+    assert outputs["secret_access_key"]["value"] == ref(identity.access_keys[-1], "secret")
+    assert outputs["access_key_id"]["value"] == ref(identity.access_keys[-1], "id")
+    assert outputs["region"]["value"] == ref(AwsAccount.of(identity)._region, "region")
+
+
 def test_two_keys_during_rotation_hand_out_the_newest(fresh_stack: Any) -> None:
     identity = _identity(fresh_stack, access_key_versions=("1", "2"))
     assert [k.node.id for k in identity.access_keys] == ["AccessKey1", "AccessKey2"]

@@ -1,0 +1,35 @@
+"""HC-NEON-001: a production Neon project keeps at least a week of history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._rule import Level, PackOptions, Rule, Violation
+from .._view import StackView, is_reference
+
+PROVIDER_DEFAULT_SECONDS = 86_400
+"""What the Neon provider applies when ``history_retention_seconds`` is absent."""
+
+
+def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
+    minimum = options.min_history_retention_days * 86_400
+    for project in view.resources("neon_project"):
+        value = project.get("history_retention_seconds", PROVIDER_DEFAULT_SECONDS)
+        if is_reference(value):
+            continue  # decided at apply time; the construct validated its input
+        if not isinstance(value, (int, float)) or value < minimum:
+            yield Violation(
+                address=project.address,
+                detail=f"history_retention_seconds is {value!r}, production needs >= {minimum} ({options.min_history_retention_days} days)",
+            )
+
+
+RULE = Rule(
+    id="HC-NEON-001",
+    level=Level.ERROR,
+    rationale="point-in-time restore of production PHI must reach back at least a week (HIPAA contingency plan)",
+    fix="set the environment's retention_days to 7 or more (history_retention_seconds >= 604800)",
+    hipaa=None,
+    check=check,
+    production_only=True,
+)

@@ -1,0 +1,148 @@
+"""Bad input through the real entry point: one clear line, exit status 2, no traceback, cdktf.out untouched.
+
+``tests/unit/test_environments.py`` holds the per-field environment-file cases
+(``BAD_VALUES``, unknown keys, empty/non-TOML/missing files, basic command-line
+errors). This module adds the process-environment and remaining command-line and
+file cases, and construct-level failures (guardrail findings, unjustified suppressions)
+driven through ``main.main``. Config and command-line errors fail before cdktf is
+imported, so each subprocess here costs well under a second.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from cdktf import App
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+import main
+import stacks.app
+from environments import ENVIRONMENTS_DIR, EnvironmentConfig
+from tests.conftest import REPO_ROOT
+from tests.unit.test_environments import _assert_clean_failure, _copy_environments, _set_key
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "main.py"), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1", **(env or {})},
+    )
+
+
+@pytest.fixture
+def outdir(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "previous.txt").write_text("previous output")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "fragment"),
+    [
+        (["--env", ""], {}, "command line --env: environments must be one or more of dev, staging, prod, got none"),
+        (["--env", "dev,qa"], {}, "command line --env: environment must be one of dev, staging, prod, got 'qa'"),
+        (["--phase", "two"], {}, "command line --phase: phase must be one of 1..4, got 'two'"),
+        (["--phase", "-1"], {}, "command line --phase: phase must be one of 1..4, got '-1'"),
+        (["--outdir"], {}, "command line: argument --outdir: expected one argument"),
+        (["--config-dir", "/nonexistent/environments"], {}, "/nonexistent/environments/dev.toml: is missing"),
+        ([], {"PLATFORM_PHASE": "9"}, "environment PLATFORM_PHASE: phase must be one of 1..4, got '9'"),
+        ([], {"PLATFORM_ENVIRONMENTS": "prod,uat"}, "environment PLATFORM_ENVIRONMENTS: environment must be one of dev, staging, prod, got 'uat'"),
+        ([], {"TFC_ORGANIZATION": "acme health!"}, "environment: TFC_ORGANIZATION and TFC_WORKSPACE_PREFIX must be letters, digits, '-' or '_'"),
+    ],
+    ids=["empty-env", "unknown-env-in-list", "phase-word", "phase-negative", "outdir-without-value", "missing-config-dir", "env-var-phase", "env-var-environments", "env-var-tfc-org"],
+)
+def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, args: list[str], env: dict[str, str], fragment: str) -> None:
+    extra = [] if "--outdir" in args else ["--outdir", str(outdir)]
+    result = _run(*args, *extra, env=env)
+    if "--outdir" in args:  # argparse failed before an output folder was known: nothing may be written
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.strip().splitlines() == [f"error: {fragment}"]
+        return
+    _assert_clean_failure(result, outdir, fragment)
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "raw", "fragment"),
+    [
+        ("dev", "name", "5", "name must be 'dev', 'staging' or 'prod', got 5"),
+        ("dev", "project", '"Health Care"', "project must match pattern"),
+        ("dev", "dns_subdomain", '"Dev"', "dns_subdomain must match pattern"),
+        ("staging", "replicas_min", "0", "replicas_min must be 1..50, got 0"),
+        ("prod", "pg_version", '"17"', "neon.pg_version must be a valid integer, got '17'"),
+        ("prod", "region_id", "5", "neon.region_id must be a valid string, got 5"),
+        ("dev", "region", '""', "railway.region must have at least 1 character"),
+    ],
+    ids=["name-wrong-type", "project-with-space", "subdomain-uppercase", "replicas-zero", "pg-version-string", "neon-region-number", "railway-region-empty"],
+)
+def test_fails_when_environment_file_value_is_malformed(tmp_path: Path, outdir: Path, env: str, key: str, raw: str, fragment: str) -> None:
+    directory = _copy_environments(tmp_path)
+    _set_key(directory / f"{env}.toml", key, raw)
+    result = _run("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(result, outdir, f"{env}.toml: {fragment}")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('name = "dev"\nname = "dev"\n', "is not valid TOML"),
+        ("[terraform_cloud]\norganization = \"acme health\"\n", "terraform_cloud.organization must match pattern"),
+        ("[guardrails]\nproduction = true\nstrict = true\n", "guardrails.strict is not a known key (allowed: production)"),
+    ],
+    ids=["duplicate-key", "tfc-org-with-space", "unknown-guardrails-key"],
+)
+def test_fails_when_environment_file_structure_is_bad(tmp_path: Path, outdir: Path, text: str, fragment: str) -> None:
+    directory = _copy_environments(tmp_path)
+    body = (ENVIRONMENTS_DIR / "dev.toml").read_text().replace("[guardrails]\nproduction = false\n", "")
+    (directory / "dev.toml").write_text(text + body if text.startswith("name") else body + "\n" + text)
+    result = _run("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(result, outdir, "dev.toml: ", fragment)
+
+
+def _with_dev_extra(add):  # noqa: ANN001, ANN202 - wraps stacks.app.build_app with a construct-level change
+    original = stacks.app.build_app
+
+    def build(configs: Sequence[EnvironmentConfig], outdir: Path) -> App:
+        app = original(configs, outdir)
+        add(app.node.find_child("dev"))
+        return app
+
+    return build
+
+
+def _suppress_with(reason: str):  # noqa: ANN202
+    def add(stack) -> None:  # noqa: ANN001
+        from constructs_lib.guardrails import suppress
+
+        suppress(S3Bucket(stack, "Docs"), "HC-S3-005", reason)
+
+    return add
+
+
+@pytest.mark.parametrize(
+    ("add", "expected"),
+    [
+        (lambda s: S3Bucket(s, "Stray"), "error: dev/Stray: HC-S3-001 (error): bucket has no aws_s3_bucket_server_side_encryption_configuration"),
+        (_suppress_with("temporary"), "error: dev/Docs: reason must be a reason of at least 20 characters"),
+    ],
+    ids=["guardrail-finding", "suppression-without-reason"],
+)
+def test_fails_when_a_construct_breaks_the_rules(monkeypatch: pytest.MonkeyPatch, outdir: Path, capsys: pytest.CaptureFixture[str], add, expected: str) -> None:  # noqa: ANN001
+    monkeypatch.setattr(stacks.app, "build_app", _with_dev_extra(add))
+    status = main.main(["--env", "dev", "--outdir", str(outdir)], {})
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "Traceback" not in err
+    assert err.splitlines()[0].startswith(expected)
+    assert all(line.startswith("error: dev/") for line in err.splitlines())
+    assert (outdir / "previous.txt").read_text() == "previous output"
+    assert sorted(p.name for p in outdir.parent.iterdir()) == ["out"]

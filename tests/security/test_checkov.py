@@ -1,0 +1,116 @@
+"""The checkov gate: zero unaccepted failures, and proof that checkov really checked every stack.
+
+A ``terraform.required_version`` in cdk.tf.json makes checkov's parser drop the file and
+run nothing (checkov issue 7454), so "no failures" alone proves nothing: every stack
+file must produce results, and every resource of a type checkov has checks for must
+have been checked at least once. The floor therefore grows by itself as constructs land.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ALL_COMBOS, Combo
+from tests.security._checkov import CheckovMissing, SkipFileError, checkov_bin, load_skips, results_of, run_checkov, unchecked_stacks
+
+
+def _terraform_report(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    report = reports.get("terraform_json")
+    assert report is not None, "checkov ran no terraform_json checks at all (did it parse cdk.tf.json? see checkov issue 7454)"
+    return report
+
+
+def _stack_key(env: str, phase: int) -> str:
+    return f"phase{phase}/{env}"
+
+
+def test_checkov_parsed_and_checked_every_stack(checkov_reports: dict[str, dict[str, Any]]) -> None:
+    report = _terraform_report(checkov_reports)
+    assert report["summary"]["parsing_errors"] == 0, report["results"].get("parsing_errors")
+    missing = unchecked_stacks(report, [_stack_key(e, p) for e, p in ALL_COMBOS])
+    assert missing == [], f"checkov ran no checks on {missing}"
+
+
+def test_the_gate_notices_a_stack_checkov_could_not_parse(synth_root: Path, tmp_path: Path) -> None:
+    # checkov issue 7454: terraform.required_version makes the parser drop the file silently.
+    for env in ("dev", "prod"):
+        stack = json.loads((synth_root / "phase1" / "stacks" / env / "cdk.tf.json").read_text())
+        if env == "prod":
+            stack["terraform"]["required_version"] = ">= 1.5"
+        target = tmp_path / "phase1" / "stacks" / env
+        target.mkdir(parents=True)
+        (target / "cdk.tf.json").write_text(json.dumps(stack))
+    report = run_checkov(tmp_path, "terraform_json").get("terraform_json")
+    assert unchecked_stacks(report, ["phase1/dev", "phase1/prod"]) == ["phase1/prod"]
+
+
+def test_checkov_checked_every_resource_it_has_checks_for(
+    checkov_reports: dict[str, dict[str, Any]], checkov_types: frozenset[str], stacks: dict[Combo, dict[str, Any]]
+) -> None:
+    checked = {(r.stack, r.resource) for r in results_of(_terraform_report(checkov_reports))}
+    unchecked = []
+    for (env, phase), stack in stacks.items():
+        for rtype, blocks in stack.get("resource", {}).items():
+            if rtype in checkov_types:
+                unchecked += [f"{_stack_key(env, phase)}:{rtype}.{name}" for name in blocks if (_stack_key(env, phase), f"{rtype}.{name}") not in checked]
+    assert unchecked == [], f"checkov has checks for these resources but ran none: {unchecked}"
+
+
+def test_checkov_finds_nothing_that_the_skip_file_does_not_accept(checkov_reports: dict[str, dict[str, Any]]) -> None:
+    skips = load_skips()
+    failures = [r for r in results_of(_terraform_report(checkov_reports)) if not r.passed]
+    unaccepted = [f"{r.check_id} {r.stack}:{r.resource}" for r in failures if not any(s.accepts(r) for s in skips)]
+    assert unaccepted == [], "checkov failures (fix them, or accept each in tests/security/checkov_skips.toml with a reason):\n" + "\n".join(unaccepted)
+
+
+def test_every_skip_entry_accepts_a_current_failure(checkov_reports: dict[str, dict[str, Any]]) -> None:
+    failures = [r for r in results_of(_terraform_report(checkov_reports)) if not r.passed]
+    stale = [f"{s.id} {list(s.resources)}" for s in load_skips() if not any(s.accepts(r) for r in failures)]
+    assert stale == [], f"skip entries that match no failure (remove them): {stale}"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "checkov_skips.toml"
+    path.write_text(text)
+    return path
+
+
+GOOD_REASON = "AWS cannot deliver server access logs to an SSE-KMS bucket, so the log target uses SSE-S3"
+
+
+def test_a_complete_skip_entry_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, f'[[skip]]\nid = "CKV_AWS_145"\nresources = ["aws_s3_bucket.*Logs*"]\nstacks = ["phase*/prod"]\nreason = "{GOOD_REASON}"\n')
+    (skip,) = load_skips(path)
+    assert (skip.id, skip.resources, skip.stacks, skip.reason) == ("CKV_AWS_145", ("aws_s3_bucket.*Logs*",), ("phase*/prod",), GOOD_REASON)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('id = "CKV_AWS_145"\nresources = ["aws_s3_bucket.Logs"]', r"skip #1 \(CKV_AWS_145\): reason must be a reason of at least 20 characters.*got None"),
+        ('id = "CKV_AWS_145"\nresources = ["aws_s3_bucket.Logs"]\nreason = "false positive"', r"reason must be .*got 'false positive'"),
+        ('id = "CKV_AWS_145"\nresources = ["aws_s3_bucket.Logs"]\nreason = "not needed, accepted risk, ok"', r"reason must be .*not boilerplate"),
+        (f'id = "S3-1"\nresources = ["aws_s3_bucket.Logs"]\nreason = "{GOOD_REASON}"', r"id must be a checkov check id .*got 'S3-1'"),
+        (f'id = "CKV_AWS_145"\nresources = []\nreason = "{GOOD_REASON}"', r"resources must be a non-empty list"),
+        (f'id = "CKV_AWS_145"\nresources = ["aws_s3_bucket.Logs"]\nreason = "{GOOD_REASON}"\nwhy = "x"', r"unknown key\(s\) \['why'\]"),
+    ],
+    ids=["no-reason", "short-reason", "boilerplate-reason", "bad-id", "no-resources", "unknown-key"],
+)
+def test_fails_when_a_skip_entry_is_not_justified(tmp_path: Path, entry: str, message: str) -> None:
+    with pytest.raises(SkipFileError, match=message):
+        load_skips(_write(tmp_path, f"[[skip]]\n{entry}\n"))
+
+
+def test_the_repository_skip_file_is_valid() -> None:
+    for skip in load_skips():
+        assert len(skip.reason) >= 20
+
+
+def test_fails_with_a_setup_hint_when_checkov_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CHECKOV_BIN", str(tmp_path / "nowhere" / "checkov"))
+    with pytest.raises(CheckovMissing, match=r"run `make setup`"):
+        checkov_bin()

@@ -1,0 +1,35 @@
+"""Secret scan: no credential-looking literal anywhere in the synthesized output (checkov's secrets framework)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.security._checkov import run_checkov
+
+PLANTED_ACCESS_KEY = "AKIA" + "Q3EGT5BZ7WXN4RMC"  # split so this file itself does not look like a credential
+
+
+def _failed(report: dict[str, Any] | None) -> list[str]:
+    if report is None:
+        return []
+    return [f"{c['check_id']} {c['file_path']}:{c.get('file_line_range')}" for c in report["results"]["failed_checks"]]
+
+
+def test_no_secret_in_any_synthesized_stack(checkov_reports: dict[str, dict[str, Any]], synth_root: Path) -> None:
+    assert _failed(checkov_reports.get("secrets")) == []
+    assert len(list(synth_root.glob("phase*/stacks/*/cdk.tf.json"))) == 12
+
+
+def test_secret_scan_catches_a_planted_secret(synth_root: Path, tmp_path: Path) -> None:
+    stack = json.loads((synth_root / "phase1" / "stacks" / "dev" / "cdk.tf.json").read_text())
+    stack.setdefault("resource", {})["railway_variable"] = {
+        "leak": {"name": "AWS_ACCESS_KEY_ID", "value": PLANTED_ACCESS_KEY, "environment_id": "e", "service_id": "s"}
+    }
+    target = tmp_path / "phase1" / "stacks" / "dev"
+    target.mkdir(parents=True)
+    (target / "cdk.tf.json").write_text(json.dumps(stack, indent=2))
+    failed = _failed(run_checkov(tmp_path, "secrets").get("secrets"))
+    assert len(failed) == 1
+    assert failed[0].startswith("CKV_SECRET_2 /phase1/stacks/dev/cdk.tf.json")
