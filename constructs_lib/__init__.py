@@ -25,6 +25,8 @@ _LAZY: dict[str, str] = {
     "CloudflarePlan": ".edge_policy",
     "plan_subnets": ".subnets",
     "SubnetPlan": ".subnets",
+    "AuditTrail": ".audit_trail",
+    "AuditTrailProps": ".audit_trail",
     "CustomDomainRecords": ".railway_service",
     "ImageSource": ".railway_source",
     "RailwayProject": ".railway_project",

@@ -102,15 +102,24 @@ MIN_AUDIT_LOG_RETENTION_DAYS = 365
 """Floor for network audit logs: a year (HIPAA-minded; checkov CKV_AWS_338)."""
 
 
-def check_log_retention(days: int, *, allow_short: bool) -> int:
-    """A CloudWatch retention period, at least a year unless ``allow_short``."""
-    if days not in CLOUDWATCH_RETENTION_DAYS:
+def check_log_retention(days: int, *, allow_short: bool, flag: str = "allow_short_flow_log_retention") -> int:
+    """A CloudWatch retention period, at least a year unless ``allow_short`` (the setting named ``flag``)."""
+    if isinstance(days, bool) or days not in CLOUDWATCH_RETENTION_DAYS:
         raise ValueError(f"one of {CLOUDWATCH_RETENTION_DAYS}")
     if days < MIN_AUDIT_LOG_RETENTION_DAYS and not allow_short:
-        raise ValueError(f">= {MIN_AUDIT_LOG_RETENTION_DAYS} (or set allow_short_flow_log_retention = true)")
+        raise ValueError(f">= {MIN_AUDIT_LOG_RETENTION_DAYS} (or set {flag} = true)")
     return days
 
 
+_EMAIL_LOCAL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+
+
+def check_email(value: str) -> str:
+    """An email address ``local@domain`` (dot-atom local part, lowercase DNS domain, <= 254 characters)."""
+    local, at, domain = value.rpartition("@")
+    if not at or len(value) > 254 or len(local) > 64 or not _EMAIL_LOCAL_RE.match(local) or not _DOMAIN_RE.match(domain):
+        raise ValueError("an email address such as 'oncall@health.example.org'")
+    return value
 _SECRET_NAME_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "DATABASE_URL", "CONNECTION_STRING")
 _SECRET_NAME_WORDS = frozenset({"PWD", "DSN", "SALT"})
 _URL_CREDENTIALS_RE = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)

@@ -14,6 +14,7 @@ from cdktf_cdktf_provider_cloudflare.zone_setting import ZoneSetting
 from constructs import Construct
 
 from . import _edge_rules
+from ._edge_health import EdgeHealth, check_health
 from ._validation import check_domain
 from .edge_policy import (
     BROWSER_CACHE_TTL_SECONDS,
@@ -76,6 +77,14 @@ class EdgeProps:
     """Stricter limit on ``auth_path_prefixes``. Default: no separate rule (a second rule needs plan pro)."""
     advanced_certificate: bool = False
     """Order an Advanced Certificate Manager pack (paid) covering ``public_domain`` and ``*.public_domain``. Default: off."""
+    health_check_path: str | None = None
+    """Path of a Cloudflare standalone health check (HTTPS GET, expects 200) on every public hostname;
+    needs plan pro or higher. Default: no health checks."""
+    health_alert_account_id: str | None = None
+    """Cloudflare account (32 hex digits) that gets a notification policy emailing ``health_alert_emails``
+    when a health check changes state; needs ``health_check_path``. Default: no notification policy."""
+    health_alert_emails: tuple[str, ...] = ()
+    """Addresses the health check notification policy emails. Default: none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +111,7 @@ class CloudflareEdge(Construct):
         self.props = props
         self.public_domain = props.public_domain or props.domain
         self._records: dict[str, DnsRecord] = {}
+        self.health: EdgeHealth | None = None
         zone = DataCloudflareZone(self, "Zone", filter=DataCloudflareZoneFilter(name=props.domain))
         self.zone_id: str = zone.id
         self.zone_settings: dict[str, ZoneSetting] = {}
@@ -109,6 +119,11 @@ class CloudflareEdge(Construct):
         if props.manage_zone_settings:
             self._add_settings(props)
             self._add_rulesets(props)
+        if props.health_check_path is not None:
+            self.health = EdgeHealth(
+                self, "Health", zone_id=self.zone_id, path=props.health_check_path,
+                account_id=props.health_alert_account_id, emails=props.health_alert_emails,
+            )
         self.certificate_pack: CertificatePack | None = None
         if props.advanced_certificate:
             self.certificate_pack = CertificatePack(
@@ -167,6 +182,8 @@ class CloudflareEdge(Construct):
             comment=f"managed by cdktf ({path})",
         )
         self._records[hostname] = record
+        if self.health is not None:
+            self.health.add(label, hostname)
         return record
 
     def add_verification_record(self, label: str, name: str, content: str) -> DnsRecord:
@@ -195,6 +212,8 @@ class CloudflareEdge(Construct):
         def fail(name: str, value: object, allowed: str) -> None:
             raise ValidationError(path, name, value, allowed)
 
+        if props.health_check_path is not None or props.health_alert_account_id is not None or props.health_alert_emails:
+            check_health(path, props)
         for name in ("domain", "public_domain"):
             value = getattr(props, name)
             if value is None:
@@ -287,3 +306,4 @@ class CloudflareEdge(Construct):
             self.rulesets[phase] = Ruleset(
                 self, construct_id, zone_id=self.zone_id, kind="zone", phase=phase, name=description, description=description, rules=rules
             )
+

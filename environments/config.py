@@ -17,6 +17,7 @@ from constructs_lib._validation import (
     check_aws_region,
     check_cidr,
     check_domain,
+    check_email,
     check_log_retention,
     check_neon_compute_range,
     check_neon_compute_units,
@@ -148,6 +149,21 @@ class CloudflareSettings(_Section):
     level below it, not ``api.<dns_subdomain>.<domain>``. Per environment, not zone-wide.
     """
 
+    health_check_path: Annotated[str | None, Field(pattern=r"^/[A-Za-z0-9._~/-]*$")] = None
+    """Cloudflare standalone health check (HTTPS GET, expects 200) of every public hostname at this path;
+    needs plan pro or higher. Per environment. Absent: no health checks."""
+    account_id: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+    """Cloudflare account for a notification policy emailing ``audit.alert_emails`` when a health check
+    changes state (needs ``health_check_path``). Per environment. Absent: no notification policy."""
+
+    @model_validator(mode="after")
+    def _health_checks(self) -> CloudflareSettings:
+        if self.health_check_path is not None and self.plan == "free":
+            raise ValueError(f"cloudflare.health_check_path must be unset on the free plan (health checks need pro or higher), got {self.health_check_path!r}")
+        if self.account_id is not None and self.health_check_path is None:
+            raise ValueError(f"cloudflare.account_id must be unset without health_check_path (it only serves health check alerts), got {self.account_id!r}")
+        return self
+
     @model_validator(mode="after")
     def _plan_allows(self) -> CloudflareSettings:
         for field, value, allowed in check_rate_limits(
@@ -161,8 +177,8 @@ class CloudflareSettings(_Section):
         return self
 
     def zone_wide(self) -> dict[str, object]:
-        """The values that apply to the whole zone (all but ``manage_zone`` and ``advanced_certificate``)."""
-        return self.model_dump(exclude={"manage_zone", "advanced_certificate"})
+        """The values that apply to the whole zone (all but ``manage_zone``, ``advanced_certificate`` and the health checks)."""
+        return self.model_dump(exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id"})
 
 
 class NetworkSettings(_Section):
@@ -184,6 +200,53 @@ class NetworkSettings(_Section):
             check_log_retention(days, allow_short=self.allow_short_flow_log_retention)
         except ValueError as exc:
             raise ValueError(f"network.flow_log_retention_days must be {exc}, got {days!r}") from None
+        return self
+
+
+class AuditSettings(_Section):
+    """``[audit]``: the CloudTrail trail's log group, the alert topic's subscribers and the alarm thresholds."""
+
+    alert_emails: Annotated[list[Annotated[str, AfterValidator(check_email)]], Field(min_length=1, max_length=20)]
+    """Required: at least one on-call address subscribed to the security alert topic."""
+    log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
+    """Retention of the trail's CloudWatch log group; at least 365 unless ``allow_short_log_retention``."""
+    allow_short_log_retention: bool = False
+    """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
+    alarm_period_seconds: Annotated[int, _range(60, 86_400)] = 300
+    """Period over which each security alarm sums its events, a multiple of 60."""
+    alarm_evaluation_periods: Annotated[int, _range(1, 24)] = 1
+    """Periods each alarm evaluates (period x periods <= one day)."""
+    unauthorized_api_calls_threshold: Annotated[int, _range(1, 10_000)] = 1
+    """Unauthorized API calls per period that raise the alarm (CIS: any)."""
+    console_signin_failures_threshold: Annotated[int, _range(1, 10_000)] = 3
+    """Failed console sign-ins per period that raise the alarm."""
+    change_alarm_threshold: Annotated[int, _range(1, 10_000)] = 1
+    """Events per period for the root-use and configuration-change alarms (CIS: any)."""
+    protect_from_destroy: bool = True
+    """prevent_destroy on the audit KMS key and the trail's log group."""
+
+    @field_validator("alert_emails")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("distinct addresses")
+        return value
+
+    @model_validator(mode="after")
+    def _audit_values(self) -> AuditSettings:
+        days = self.log_retention_days
+        try:
+            check_log_retention(days, allow_short=self.allow_short_log_retention, flag="allow_short_log_retention")
+        except ValueError as exc:
+            raise ValueError(f"audit.log_retention_days must be {exc}, got {days!r}") from None
+        period = self.alarm_period_seconds
+        if period % 60:
+            raise ValueError(f"audit.alarm_period_seconds must be a multiple of 60, got {period!r}")
+        if period * self.alarm_evaluation_periods > 86_400:
+            raise ValueError(
+                f"audit.alarm_evaluation_periods must be <= {86_400 // period} (period x periods <= one day), "
+                f"got {self.alarm_evaluation_periods!r}"
+            )
         return self
 
 
@@ -251,6 +314,8 @@ class EnvironmentConfig(_Section):
     cloudflare: CloudflareSettings = CloudflareSettings()
     network: NetworkSettings = NetworkSettings()
     s3: S3Settings = S3Settings()
+    audit: AuditSettings
+    """Required: who receives the security alarms is an explicit choice per environment."""
     guardrails: GuardrailSettings = GuardrailSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Absent: local state in ``terraform.<env>.tfstate``."""

@@ -33,6 +33,10 @@ class Component(enum.Enum):
     """Cloudflare zone settings, rulesets and public DNS: TLS at the edge is a phase 1 security item."""
     VPC = "vpc"
     """AWS VPC baseline: its first tenant is the phase 4 AI service (Railway and Neon need no VPC)."""
+    AUDIT_TRAIL = "audit_trail"
+    """CloudTrail (infrastructure changes from phase 1, PHI data events as PHI buckets arrive), alert topic, security alarms.
+
+    Writes to the ``audit-logs`` bucket, which arrives in phase 1 for this reason (see ``BUCKETS``)."""
 
 
 COMPONENT_PHASES: dict[Component, int] = {
@@ -40,6 +44,7 @@ COMPONENT_PHASES: dict[Component, int] = {
     Component.EDGE: 1,
     Component.STORAGE: 1,
     Component.SERVICES: 1,
+    Component.AUDIT_TRAIL: 1,
     Component.NEON_READ_REPLICA: 3,
     Component.NEON_ANALYTICS_BRANCH: 4,
     Component.VPC: 4,

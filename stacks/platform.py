@@ -7,6 +7,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
+from constructs_lib.audit_trail import AuditTrail, AuditTrailProps
 from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps
 from constructs_lib.providers.neon import NeonProvider
 from constructs_lib.baseline_vpc import NatGateways, VpcProps
@@ -60,6 +61,9 @@ class PlatformStack(TerraformStack):
         """AWS identities (IAM user + access key) by service name, for services with S3 grants."""
         if plan.has(Component.STORAGE):
             self._add_storage()
+        self.audit_trail: AuditTrail | None = None
+        if plan.has(Component.AUDIT_TRAIL):
+            self._add_audit_trail()
         self.services: dict[str, RailwayService] = {}
         """The environment's Railway services by name (empty before the services component)."""
         if plan.has(Component.SERVICES):
@@ -150,6 +154,9 @@ class PlatformStack(TerraformStack):
             api_requests_per_period=cloudflare.api_requests_per_period,
             auth_requests_per_period=cloudflare.auth_requests_per_period,
             advanced_certificate=cloudflare.advanced_certificate,
+            health_check_path=cloudflare.health_check_path,
+            health_alert_account_id=cloudflare.account_id,
+            health_alert_emails=tuple(config.audit.alert_emails) if cloudflare.account_id else (),
         )
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
         if not cloudflare.manage_zone:
@@ -261,6 +268,27 @@ class PlatformStack(TerraformStack):
             variables=variables,
             secrets=self._service_secrets(spec),
             custom_domain=f"{spec.hostname_label}.{config.public_domain}" if spec.public else None,
+        )
+
+    def _add_audit_trail(self) -> None:
+        """The trail into the ``audit-logs`` bucket; PHI buckets of this and later phases are found at synthesis."""
+        audit = self.config.audit
+        self.audit_trail = AuditTrail(
+            self,
+            "AuditTrail",
+            AuditTrailProps(
+                name_prefix=f"{self.config.project}-{self.config.name}",
+                log_bucket=self.buckets.get("audit-logs"),  # type: ignore[arg-type]  # AuditTrail rejects a missing bucket
+                alert_emails=tuple(audit.alert_emails),
+                log_retention_days=audit.log_retention_days,
+                allow_short_log_retention=audit.allow_short_log_retention,
+                alarm_period_seconds=audit.alarm_period_seconds,
+                alarm_evaluation_periods=audit.alarm_evaluation_periods,
+                unauthorized_api_calls_threshold=audit.unauthorized_api_calls_threshold,
+                console_signin_failures_threshold=audit.console_signin_failures_threshold,
+                change_alarm_threshold=audit.change_alarm_threshold,
+                protect_from_destroy=audit.protect_from_destroy,
+            ),
         )
 
     def _add_storage(self) -> None:

@@ -54,7 +54,8 @@ def _copy_environments(tmp_path: Path) -> Path:
 def _set_key(path: Path, key: str, raw_value: str | None) -> None:
     """Replace ``key = ...`` with ``raw_value`` (None deletes the line).
 
-    ``key`` is a top-level key or ``section.key`` for a key that other sections share.
+    ``key`` is a top-level key or ``section.key`` for a key that other sections share;
+    ``# key`` sets a commented-out example line.
     """
     text = path.read_text()
     start = 0
@@ -64,7 +65,7 @@ def _set_key(path: Path, key: str, raw_value: str | None) -> None:
     pattern = re.compile(rf"^{re.escape(key)} = .*$", re.MULTILINE)
     match = pattern.search(text, start)
     assert match, f"{key} not in {path.name}"
-    replacement = "" if raw_value is None else f"{key} = {raw_value}"
+    replacement = "" if raw_value is None else f"{key.removeprefix('# ')} = {raw_value}"
     path.write_text(text[: match.start()] + replacement + text[match.end() :])
 
 
@@ -126,6 +127,22 @@ BAD_VALUES = [
     ("dev", "s3.protect_from_destroy", '"no"', "s3.protect_from_destroy", "boolean"),
     ("prod", "retention_days", "3", "retention_days", ">= 7 when guardrails.production is true (HC-NEON-001), got 3"),
     ("dev", "production", '"yes"', "guardrails.production", "valid boolean"),
+    ("prod", "alert_emails", '["oncall@"]', "audit.alert_emails", "an email address such as 'oncall@health.example.org', got 'oncall@'"),
+    ("prod", "alert_emails", '["on call@meridian-health.org"]', "audit.alert_emails", "an email address"),
+    ("staging", "alert_emails", "[]", "audit.alert_emails", "at least 1 item"),
+    ("dev", "alert_emails", '["a@meridian-health.org", "a@meridian-health.org"]', "audit.alert_emails", "distinct addresses"),
+    ("prod", "alert_emails", None, "audit.alert_emails", "is required"),
+    ("prod", "log_retention_days", "90", "audit.log_retention_days", ">= 365 (or set allow_short_log_retention = true), got 90"),
+    ("dev", "log_retention_days", "100", "audit.log_retention_days", "one of (1, 3, 5,"),
+    ("prod", "alarm_period_seconds", "30", "audit.alarm_period_seconds", "60..86400, got 30"),
+    ("prod", "alarm_period_seconds", "90", "audit.alarm_period_seconds", "a multiple of 60, got 90"),
+    ("staging", "alarm_evaluation_periods", "0", "audit.alarm_evaluation_periods", "1..24, got 0"),
+    ("prod", "unauthorized_api_calls_threshold", "0", "audit.unauthorized_api_calls_threshold", "1..10000, got 0"),
+    ("prod", "console_signin_failures_threshold", '"3"', "audit.console_signin_failures_threshold", "integer"),
+    ("dev", "change_alarm_threshold", "20000", "audit.change_alarm_threshold", "1..10000, got 20000"),
+    ("prod", "audit.protect_from_destroy", '"yes"', "audit.protect_from_destroy", "boolean"),
+    ("prod", "# health_check_path", '"/health"', "cloudflare.health_check_path", "unset on the free plan (health checks need pro or higher), got '/health'"),
+    ("dev", "# account_id", '"0123456789abcdef0123456789abcdef"', "cloudflare.account_id", "unset without health_check_path"),
 ]
 
 

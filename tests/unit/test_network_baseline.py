@@ -83,7 +83,7 @@ def test_vpc_arrives_in_phase_4(stacks: dict[Combo, dict[str, Any]], configs: di
     assert zones == set(config.availability_zones)
     nats = resources_of(stacks[env, phase], "aws_nat_gateway")
     assert len(nats) == (config.az_count if config.network.nat_gateways == "per_az" else 1)
-    (log_group,) = resources_of(stacks[env, phase], "aws_cloudwatch_log_group").values()
+    (log_group,) = [g for g in resources_of(stacks[env, phase], "aws_cloudwatch_log_group").values() if g["name"].startswith("/aws/vpc/")]
     assert log_group["retention_in_days"] == config.network.flow_log_retention_days
     assert log_group["name"] == f"/aws/vpc/{config.project}-{env}/flow-logs"
 

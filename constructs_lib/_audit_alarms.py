@@ -1,0 +1,177 @@
+"""CIS AWS Foundations monitoring: CloudTrail metric filters and the alarms on them.
+
+The filter patterns are those of the CIS AWS Foundations Benchmark (v3.0, section 4
+"Monitoring", controls 4.1 to 4.11 that apply to this platform) and AWS Security Hub's
+CloudWatch.1..14 controls, written once here as data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
+    CloudwatchLogMetricFilter,
+    CloudwatchLogMetricFilterMetricTransformation,
+)
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
+from constructs import Construct
+
+
+def _any_event(*names: str) -> str:
+    return " || ".join(f"($.eventName = {name})" for name in names)
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityAlarm:
+    """One CIS monitoring control: a metric filter pattern and which threshold applies."""
+
+    id: str
+    """Construct id suffix and metric name (``UnauthorizedApiCalls``)."""
+    description: str
+    pattern: str
+    threshold: str
+    """Which ``AlarmSettings`` threshold applies: ``unauthorized_api_calls``, ``console_signin_failures`` or ``change``."""
+
+
+SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
+    SecurityAlarm(
+        "UnauthorizedApiCalls",
+        "Unauthorized API calls (CIS 4.1)",
+        '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) '
+        '&& ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }',
+        "unauthorized_api_calls",
+    ),
+    SecurityAlarm(
+        "ConsoleSignInFailures",
+        "AWS Management Console authentication failures (CIS 4.6)",
+        '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+        "console_signin_failures",
+    ),
+    SecurityAlarm(
+        "RootAccountUse",
+        "Use of the root account (CIS 4.3)",
+        '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+        "change",
+    ),
+    SecurityAlarm(
+        "IamPolicyChanges",
+        "IAM policy changes (CIS 4.4)",
+        "{ "
+        + _any_event(
+            "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy",
+            "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion",
+            "SetDefaultPolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy",
+            "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy",
+        )
+        + " }",
+        "change",
+    ),
+    SecurityAlarm(
+        "KmsKeyDisabledOrScheduledForDeletion",
+        "Disabling or scheduled deletion of customer-managed KMS keys (CIS 4.7)",
+        "{ ($.eventSource = kms.amazonaws.com) && ((" + _any_event("DisableKey", "ScheduleKeyDeletion") + ")) }",
+        "change",
+    ),
+    SecurityAlarm(
+        "S3BucketPolicyChanges",
+        "S3 bucket policy changes (CIS 4.8)",
+        "{ ($.eventSource = s3.amazonaws.com) && (("
+        + _any_event(
+            "PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+            "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
+        )
+        + ")) }",
+        "change",
+    ),
+    SecurityAlarm(
+        "CloudTrailChanges",
+        "CloudTrail configuration changes (CIS 4.5)",
+        "{ " + _any_event("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging", "PutEventSelectors") + " }",
+        "change",
+    ),
+    SecurityAlarm(
+        "SecurityGroupChanges",
+        "Security group changes (CIS 4.10)",
+        "{ "
+        + _any_event(
+            "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
+            "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup",
+        )
+        + " }",
+        "change",
+    ),
+    SecurityAlarm(
+        "NetworkAclChanges",
+        "Network ACL changes (CIS 4.11)",
+        "{ "
+        + _any_event(
+            "CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
+            "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation",
+        )
+        + " }",
+        "change",
+    ),
+)
+"""The alarms every AuditTrail creates, in construct order."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AlarmSettings:
+    """Thresholds (events per period) and timing shared by the security alarms."""
+
+    period_seconds: int
+    evaluation_periods: int
+    unauthorized_api_calls: int
+    console_signin_failures: int
+    change: int
+
+
+class SecurityAlarms(Construct):
+    """One ``aws_cloudwatch_log_metric_filter`` and one ``aws_cloudwatch_metric_alarm`` per ``SECURITY_ALARMS`` entry.
+
+    Each filter counts matching events (value 1, default 0) in ``namespace``; each alarm fires
+    when the sum over ``period_seconds`` reaches its threshold, and notifies ``topic_arn``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        log_group_name: str,
+        namespace: str,
+        name_prefix: str,
+        topic_arn: str,
+        settings: AlarmSettings,
+    ) -> None:
+        super().__init__(scope, id_)
+        self.filters: dict[str, CloudwatchLogMetricFilter] = {}
+        self.alarms: dict[str, CloudwatchMetricAlarm] = {}
+        for alarm in SECURITY_ALARMS:
+            self.filters[alarm.id] = CloudwatchLogMetricFilter(
+                self,
+                f"{alarm.id}Filter",
+                name=f"{name_prefix}-{alarm.id}",
+                log_group_name=log_group_name,
+                pattern=alarm.pattern,
+                metric_transformation=CloudwatchLogMetricFilterMetricTransformation(
+                    name=alarm.id, namespace=namespace, value="1", default_value="0"
+                ),
+            )
+            self.alarms[alarm.id] = CloudwatchMetricAlarm(
+                self,
+                f"{alarm.id}Alarm",
+                alarm_name=f"{name_prefix}-{alarm.id}",
+                alarm_description=alarm.description,
+                namespace=namespace,
+                metric_name=alarm.id,
+                statistic="Sum",
+                period=settings.period_seconds,
+                evaluation_periods=settings.evaluation_periods,
+                threshold=getattr(settings, alarm.threshold),
+                comparison_operator="GreaterThanOrEqualToThreshold",
+                treat_missing_data="notBreaching",
+                actions_enabled=True,
+                alarm_actions=[topic_arn],
+                depends_on=[self.filters[alarm.id]],
+            )
