@@ -19,6 +19,9 @@ from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs_lib import (
     AccessLogBucket,
     AccessLogBucketProps,
+    AuditTrail,
+    AuditTrailProps,
+    DataClassification,
     EdgeProps,
     NatGateways,
     NeonDatabase,
@@ -69,6 +72,26 @@ documents = SecureS3(
     stack,
     "Documents",
     SecureS3Props(project=PROJECT, environment=ENVIRONMENT, purpose="documents", access_log_bucket=access_logs, protect_from_destroy=False),
+)
+# Audit: an Object Lock bucket for the trail; the trail finds every PHI bucket of the stack.
+audit_logs = SecureS3(
+    stack,
+    "AuditLogs",
+    SecureS3Props(
+        project=PROJECT,
+        environment=ENVIRONMENT,
+        purpose="audit-logs",
+        access_log_bucket=access_logs,
+        classification=DataClassification.INTERNAL,
+        object_lock_retention_days=2190,  # HIPAA: six years
+        noncurrent_version_expiration_days=2190,
+        protect_from_destroy=False,
+    ),
+)
+AuditTrail(
+    stack,
+    "AuditTrail",
+    AuditTrailProps(name_prefix=f"{PROJECT}-{ENVIRONMENT}", log_bucket=audit_logs, alert_emails=("oncall@example-health.org",), protect_from_destroy=False),
 )
 identity = ServiceIdentity(stack, "PatientIdentity", ServiceIdentityProps(project=PROJECT, environment=ENVIRONMENT, service="patient"))
 documents.grant_read_write(identity)

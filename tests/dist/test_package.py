@@ -1,0 +1,142 @@
+"""The library as a package: build, publish to a live local index, install into a clean venv, synthesize.
+
+Real components, no mocks: ``python -m build`` makes the wheel and sdist, ``pypiserver``
+serves them on 127.0.0.1 with upload authentication, ``twine`` uploads, and a fresh venv
+installs ``healthcare-constructs`` from that index only, then runs ``examples/quickstart.py``
+(every construct of the library) from a folder outside the repository.
+
+The fresh venv does not re-download the ~600 MB of jsii provider packages on every run:
+a ``.pth`` file makes the app venv's already-installed dependencies visible, and pip then
+checks the wheel's declared ranges against them (a range they do not satisfy fails the
+install, since the local index holds nothing else).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+import urllib.error
+import urllib.request
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from constructs_lib import __version__
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+USER, PASSWORD = "publisher", "local-index-test-only"
+
+
+def _run(*command: str | Path, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, command))} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheel and sdist of the library, built from a copy of the sources (the repo stays clean)."""
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "CHANGELOG.md"):
+        (source / name).write_bytes((REPO_ROOT / name).read_bytes())
+    _run("cp", "-r", REPO_ROOT / "constructs_lib", source / "constructs_lib")
+    _run("find", source, "-name", "__pycache__", "-prune", "-exec", "rm", "-rf", "{}", "+")
+    out = tmp_path_factory.mktemp("dist")
+    _run(sys.executable, "-m", "build", "--no-isolation", "--outdir", out, source)
+    _run(sys.executable, "-m", "twine", "check", "--strict", *sorted(out.iterdir()))
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def index_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live pypiserver on 127.0.0.1 that requires authentication to upload."""
+    with warnings.catch_warnings():  # passlib (pypiserver's own htpasswd library) imports the deprecated crypt module
+        warnings.filterwarnings("ignore", message="'crypt' is deprecated", category=DeprecationWarning)
+        from passlib.apache import HtpasswdFile
+
+    root = tmp_path_factory.mktemp("index")
+    (root / "packages").mkdir()
+    htpasswd = HtpasswdFile(str(root / "htpasswd"), new=True)
+    htpasswd.set_password(USER, PASSWORD)
+    htpasswd.save()
+    port = _free_port()
+    log = (root / "pypiserver.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pypiserver", "run", "--interface", "127.0.0.1", "--port", str(port),
+         "--passwords", str(root / "htpasswd"), "--authenticate", "update", str(root / "packages")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/simple/", timeout=1).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert server.poll() is None, (root / "pypiserver.log").read_text()
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+def test_wheel_holds_the_library_only(dist: Path) -> None:
+    (wheel,) = dist.glob("*.whl")
+    assert wheel.name == f"healthcare_constructs-{__version__}-py3-none-any.whl"
+    names = zipfile.ZipFile(wheel).namelist()
+    top_level = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top_level == {"constructs_lib"}
+    assert "constructs_lib/py.typed" in names
+    assert "constructs_lib/providers/neon/schema.json" in names
+    assert "constructs_lib/providers/railway/schema.json" in names
+    metadata = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/METADATA").decode()
+    assert "Requires-Dist: cdktf<0.22,>=0.21.0" in metadata
+    assert len(list(dist.glob("*.tar.gz"))) == 1
+
+
+def test_upload_needs_credentials(dist: Path, index_url: str) -> None:
+    result = _run(sys.executable, "-m", "twine", "upload", "--non-interactive", "--repository-url", index_url,
+                  "-u", USER, "-p", "wrong-password", *sorted(dist.iterdir()), check=False)
+    assert result.returncode != 0
+    assert "403" in result.stdout + result.stderr or "401" in result.stdout + result.stderr
+
+
+def test_installs_from_the_index_into_a_clean_venv_and_synthesizes(dist: Path, index_url: str, tmp_path: Path) -> None:
+    _run(sys.executable, "-m", "twine", "upload", "--non-interactive", "--repository-url", index_url,
+         "-u", USER, "-p", PASSWORD, *sorted(dist.iterdir()))
+    venv = tmp_path / "venv"
+    _run(sys.executable, "-m", "venv", venv)
+    python = venv / "bin" / "python"
+    site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
+    (site / "app_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    _run(python, "-m", "pip", "install", "--no-cache-dir", "--index-url", f"{index_url}/simple/",
+         f"healthcare-constructs=={__version__}")
+    workdir = tmp_path / "user-project"
+    workdir.mkdir()
+    (workdir / "app.py").write_bytes((REPO_ROOT / "examples" / "quickstart.py").read_bytes())
+    located = _run(python, "-c", "import constructs_lib; print(constructs_lib.__file__)", cwd=workdir).stdout
+    assert located.startswith(str(site)), located
+    _run(python, "app.py", cwd=workdir)
+    stack = json.loads((workdir / "cdktf.out" / "stacks" / "quickstart" / "cdk.tf.json").read_text())
+    types = set(stack["resource"])
+    for expected in ("neon_project", "aws_s3_bucket", "railway_service", "cloudflare_zone_setting", "aws_vpc", "aws_cloudtrail"):
+        assert expected in types, sorted(types)
