@@ -7,6 +7,10 @@ per phase (dev, staging and prod at that phase) and every test reads the parsed 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +21,9 @@ from syrupy.extensions.json import JSONSnapshotExtension
 from environments import ENVIRONMENT_NAMES, PHASES, EnvironmentConfig, load_all
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
+CLI_TEST = "tests/unit/test_cdktf_cli.py"
+_CLI_RUN = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
 
 ENV_VARS_READ = (
     "PLATFORM_ENVIRONMENTS",
@@ -102,3 +109,39 @@ def synth_json(stack: Any) -> dict[str, Any]:
     from cdktf import Testing as CdktfTesting
 
     return json.loads(CdktfTesting.synth(stack))
+
+
+def _start_cdktf_synth() -> tuple[subprocess.Popen[bytes], Path]:
+    workdir = Path(tempfile.mkdtemp(prefix="cdktf-cli-"))
+    env = {**os.environ, "PATH": f"{CDKTF.parent}{os.pathsep}{os.environ['PATH']}", "CHECKPOINT_DISABLE": "1", "CI": "1"}
+    for name in ENV_VARS_READ:  # the CLI synthesizes the defaults, like make synth
+        env.pop(name, None)
+    with (workdir / "cli.log").open("wb") as log:
+        process = subprocess.Popen(
+            [str(CDKTF), "synth", "--output", str(workdir / "out")], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    return process, workdir
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start ``cdktf synth`` as soon as its test is selected.
+
+    It is a separate Node + Python process that pays the jsii import again; started now, it
+    runs on the second core while this session synthesizes, instead of after it.
+    """
+    if any(item.nodeid.startswith(CLI_TEST) for item in session.items) and CDKTF.exists() and shutil.which("node"):
+        session.config.stash[_CLI_RUN] = _start_cdktf_synth()
+
+
+@pytest.fixture(scope="session")
+def cdktf_cli_output(request: pytest.FixtureRequest) -> Iterator[tuple[int, str, Path]]:
+    """(exit status, log, output folder) of ``cdktf synth`` through the pinned CLI."""
+    process, workdir = request.config.stash.get(_CLI_RUN, None) or _start_cdktf_synth()
+    try:
+        returncode = process.wait(timeout=600)
+        yield returncode, (workdir / "cli.log").read_text(errors="replace"), workdir / "out"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
