@@ -167,6 +167,7 @@ class AuditLogs(Construct):
             self,
             "DeliveryRolePolicy",
             name=f"{name_prefix}-cloudtrail-logs-delivery",
+            path="/platform/",
             description=f"CloudTrail delivers {arns.log_group_name} log streams",
             policy=delivery.json,
         )

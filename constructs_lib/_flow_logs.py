@@ -15,13 +15,16 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.flow_log import FlowLog
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
 FLOW_LOG_DELIVERY_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
 """What the flow logs service needs on an existing log group (no CreateLogGroup, no account-wide Describe)."""
+POLICY_PATH = "/platform/"
+"""IAM path of the delivery role's managed policy."""
 KMS_LOGS_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
 
 
@@ -30,8 +33,9 @@ class FlowLogs(Construct):
 
     Creates a KMS key (rotation on, usable only by this account and CloudWatch Logs for
     this one log group) with an alias, the log group, an IAM role the flow logs service
-    assumes only on behalf of this account, its inline policy on this log group only,
-    and the ``aws_flow_log``.
+    assumes only on behalf of this account, a customer-managed policy (RolePolicy, on this
+    log group only, path ``/platform/``) attached to it by RolePolicyAttachment (no inline
+    policy: HC-IAM-003), and the ``aws_flow_log``.
     """
 
     def __init__(self, scope: Construct, id_: str, *, vpc_id: str, name_prefix: str, region: str, retention_days: int) -> None:
@@ -112,7 +116,15 @@ class FlowLogs(Construct):
                 )
             ],
         )
-        role_policy = IamRolePolicy(self, "RolePolicy", name="deliver-flow-logs", role=self.role.id, policy=delivery.json)
+        self.role_policy = IamPolicy(
+            self,
+            "RolePolicy",
+            name=f"{name_prefix}-vpc-flow-logs-delivery",
+            path=POLICY_PATH,
+            description=f"VPC flow logs delivery to {self.log_group_name} only",
+            policy=delivery.json,
+        )
+        attachment = IamRolePolicyAttachment(self, "RolePolicyAttachment", role=self.role.name, policy_arn=self.role_policy.arn)
         self.flow_log = FlowLog(
             self,
             "Resource",
@@ -121,5 +133,5 @@ class FlowLogs(Construct):
             log_destination_type="cloud-watch-logs",
             log_destination=self.log_group.arn,
             iam_role_arn=self.role.arn,
-            depends_on=[role_policy],
+            depends_on=[attachment],
         )

@@ -1,13 +1,15 @@
-"""Least-privilege grants on a SecureS3 bucket: the IAM policy for the grantee and the key-policy statement."""
+"""Least-privilege grants on a SecureS3 bucket: a managed IAM policy for the grantee and the key-policy statement."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from cdktf import TerraformResource
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from constructs import Construct
 
 from ._iam import AwsAccount, Condition, PolicyDocument, statement
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from .secure_s3 import SecureS3
 
 _PREFIX_RE = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9._-]*/)+$")
+IAM_POLICY_NAME_MAX = 128
 
 
 @runtime_checkable
@@ -41,8 +44,13 @@ class Grantee(Protocol):
         """A name unique in the stack, used in construct ids, policy names and statement ids."""
         ...
 
-    def attach_policy(self, scope: Construct, id_: str, *, name: str, policy_json: str) -> TerraformResource:
-        """Create the resource that gives the grantee ``policy_json`` (child ``id_`` of ``scope``)."""
+    @property
+    def policy_path(self) -> str:
+        """IAM path of the managed policies created for the grantee (e.g. ``/services/``)."""
+        ...
+
+    def attach_policy(self, scope: Construct, id_: str, *, policy_arn: str) -> TerraformResource:
+        """Attach the managed policy ``policy_arn`` to the grantee (child ``id_`` of ``scope``); returns the attachment."""
         ...
 
 
@@ -60,8 +68,10 @@ class BucketGrant:
     key_actions: tuple[str, ...]
     document: PolicyDocument
     """The grantee's IAM policy document."""
-    policy: TerraformResource
-    """The resource attaching ``document`` to the grantee."""
+    policy: IamPolicy
+    """The customer-managed policy (``aws_iam_policy``) holding ``document``."""
+    attachment: TerraformResource
+    """The resource attaching ``policy`` to the grantee (``aws_iam_group_policy_attachment`` for a ServiceIdentity)."""
     key_policy_statement: DataAwsIamPolicyDocumentStatement
     """The statement added to the bucket key's policy."""
 
@@ -70,8 +80,26 @@ def _slug(text: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
+def policy_name(grantee_name: str, bucket_name: str, access: BucketAccess, suffix: str) -> str:
+    """``<grantee>-<bucket>-<access><suffix>``: unique in the account (managed policy names are account-wide).
+
+    Names past IAM's 128 characters keep their first 119 and end in ``-`` plus 8 hex digits of
+    the full name's SHA-256, so they stay deterministic and distinct.
+    """
+    name = f"{grantee_name}-{bucket_name}-{access.value}{suffix}"
+    if len(name) <= IAM_POLICY_NAME_MAX:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: IAM_POLICY_NAME_MAX - 9]}-{digest}"
+
+
 def grant(bucket: SecureS3, grantee: Grantee, access: BucketAccess, prefix: str) -> BucketGrant:
-    """Give ``grantee`` ``access`` on ``bucket`` (optionally only under ``prefix``) and its key."""
+    """Give ``grantee`` ``access`` on ``bucket`` (optionally only under ``prefix``) and its key.
+
+    Creates the bucket child ``Grant-<grantee>-<access>[-<prefix>]`` holding PolicyDocument,
+    Policy (a customer-managed ``aws_iam_policy``; no inline policy, HC-IAM-003) and Attachment
+    (made by the grantee), and adds a statement naming the grantee to the bucket key's policy.
+    """
     if prefix and not _PREFIX_RE.match(prefix):
         raise ValidationError(bucket.node.path, "prefix", prefix, "empty or key folders ending in '/' such as 'reports/2024/', without wildcards")
     reads = access in (BucketAccess.READ, BucketAccess.READ_WRITE)
@@ -101,7 +129,15 @@ def grant(bucket: SecureS3, grantee: Grantee, access: BucketAccess, prefix: str)
         raise ValidationError(bucket.node.path, "grant", f"{access.value} to {grantee.grantee_name} on {prefix or 'the whole bucket'}", "given once per grantee, access and prefix")
     scope = Construct(bucket, id_)
     document = PolicyDocument(scope, "PolicyDocument", statements)
-    policy = grantee.attach_policy(scope, "Policy", name=f"{bucket.bucket_name_literal}-{access.value}{suffix}"[:128], policy_json=document.json)
+    policy = IamPolicy(
+        scope,
+        "Policy",
+        name=policy_name(grantee.grantee_name, bucket.bucket_name_literal, access, suffix),
+        path=grantee.policy_path,
+        description=f"{access.value} on s3://{bucket.bucket_name_literal}/{prefix} for {grantee.grantee_name}",
+        policy=document.json,
+    )
+    attachment = grantee.attach_policy(scope, "Attachment", policy_arn=policy.arn)
 
     key_statement = statement(
         sid=f"Grant{_slug(access.value)}{_slug(grantee.grantee_name)}{_slug(prefix)}",
@@ -121,5 +157,6 @@ def grant(bucket: SecureS3, grantee: Grantee, access: BucketAccess, prefix: str)
         key_actions=key_actions,
         document=document,
         policy=policy,
+        attachment=attachment,
         key_policy_statement=key_statement,
     )

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from .secure_s3 import SecureS3
 
 IAM_ROLE_NAME_MAX = 64
+POLICY_PATH = "/platform/"
+"""IAM path of the replication role's managed policy."""
 
 
 class Replica(Construct):
@@ -51,9 +54,10 @@ class Replica(Construct):
 
     Creates Key (KMS key in the replica region), ``Resource`` (aws_s3_bucket with the same
     baseline, lifecycle and Object Lock as the source, logging to the replica-region
-    access-logs bucket), Policy, Role and RolePolicy (the
-    replication role: read the source versions, decrypt with the source key, write and
-    encrypt with the replica key, nothing else) and Replication on the source bucket. Adds
+    access-logs bucket), Policy, Role, RolePolicy and RolePolicyAttachment (the
+    replication role and its customer-managed policy, path ``/platform/``, no inline policy:
+    read the source versions, decrypt with the source key, write and encrypt with the
+    replica key, nothing else) and Replication on the source bucket. Adds
     the role to both key policies.
     """
 
@@ -167,7 +171,18 @@ class Replica(Construct):
                 statement(sid="EncryptReplica", actions=KMS_REPLICATION_DESTINATION_ACTIONS, resources=[self.key.key_arn], conditions=[replica_via]),
             ],
         )
-        self.role_policy = IamRolePolicy(self, "RolePolicy", role=self.role.id, name="replication", policy=permissions.json)
+        # Bucket names are at most 63 characters, so the policy name stays within IAM's 128.
+        self.role_policy = IamPolicy(
+            self,
+            "RolePolicy",
+            name=f"{source.bucket_name_literal}-replication",
+            path=POLICY_PATH,
+            description=f"S3 replication of s3://{source.bucket_name_literal} to s3://{name}",
+            policy=permissions.json,
+        )
+        self.role_policy_attachment = IamRolePolicyAttachment(
+            self, "RolePolicyAttachment", role=self.role.name, policy_arn=self.role_policy.arn
+        )
         source.add_to_key_policy(
             statement(
                 sid="ReplicationDecrypts",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from cdktf import TerraformResource
 from cdktf_cdktf_provider_aws.iam_access_key import IamAccessKey
 from cdktf_cdktf_provider_aws.iam_group import IamGroup
-from cdktf_cdktf_provider_aws.iam_group_policy import IamGroupPolicy
+from cdktf_cdktf_provider_aws.iam_group_policy_attachment import IamGroupPolicyAttachment
 from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.iam_user_group_membership import IamUserGroupMembership
 from constructs import Construct
@@ -55,8 +55,9 @@ class ServiceIdentity(Construct):
 
     Creates ``Resource`` (aws_iam_user, no login profile, so no console password), Group
     (aws_iam_group), Membership and ``AccessKey<version>`` per entry of
-    ``access_key_versions``. Permissions are attached to the group (checkov CKV_AWS_40), by
-    grants such as ``SecureS3.grant_read``. The secret access key is only available as the
+    ``access_key_versions``. Permissions are customer-managed policies attached to the group
+    (checkov CKV_AWS_40; no inline policies, HC-IAM-003), created by grants such as
+    ``SecureS3.grant_read``. The secret access key is only available as the
     ``secret_access_key`` token, which Terraform treats as sensitive; it is stored in state,
     so state must be encrypted (Terraform Cloud, or an encrypted S3 backend).
     """
@@ -132,6 +133,11 @@ class ServiceIdentity(Construct):
     def grantee_name(self) -> str:
         return self._name
 
-    def attach_policy(self, scope: Construct, id_: str, *, name: str, policy_json: str) -> TerraformResource:
-        """An inline policy on the identity's group."""
-        return IamGroupPolicy(scope, id_, group=self.group.name, name=name, policy=policy_json)
+    @property
+    def policy_path(self) -> str:
+        """IAM path of the managed policies granted to this identity: the identity's own ``path``."""
+        return self.props.path
+
+    def attach_policy(self, scope: Construct, id_: str, *, policy_arn: str) -> TerraformResource:
+        """Attach the managed policy ``policy_arn`` to the identity's group (never to the user)."""
+        return IamGroupPolicyAttachment(scope, id_, group=self.group.name, policy_arn=policy_arn)

@@ -57,14 +57,28 @@ def config_at(configs: dict[str, EnvironmentConfig], env: str, phase: int) -> En
 
 
 @pytest.fixture(scope="session")
-def synth_root(tmp_path_factory: pytest.TempPathFactory, configs: dict[str, EnvironmentConfig]) -> Path:
-    """Every environment x phase, synthesized through ``stacks.app.synthesize`` into ``<root>/phase<N>``."""
+def _synthesized(tmp_path_factory: pytest.TempPathFactory, configs: dict[str, EnvironmentConfig]) -> tuple[Path, dict[int, list[str]]]:
+    """Every environment x phase through ``stacks.app.synthesize``: the root and each phase's warning lines."""
     from stacks.app import synthesize
 
     root = tmp_path_factory.mktemp("synth")
-    for phase in PHASES:
-        synthesize([config_at(configs, env, phase) for env in ENVIRONMENT_NAMES], root / f"phase{phase}")
-    return root
+    warnings = {
+        phase: synthesize([config_at(configs, env, phase) for env in ENVIRONMENT_NAMES], root / f"phase{phase}")
+        for phase in PHASES
+    }
+    return root, warnings
+
+
+@pytest.fixture(scope="session")
+def synth_root(_synthesized: tuple[Path, dict[int, list[str]]]) -> Path:
+    """Every environment x phase, synthesized through ``stacks.app.synthesize`` into ``<root>/phase<N>``."""
+    return _synthesized[0]
+
+
+@pytest.fixture(scope="session")
+def synth_warnings(_synthesized: tuple[Path, dict[int, list[str]]]) -> dict[int, list[str]]:
+    """``{phase: warning lines}`` that ``synthesize`` returned for all environments at that phase (guardrail warnings among them)."""
+    return _synthesized[1]
 
 
 @pytest.fixture(scope="session")

@@ -167,8 +167,23 @@ def test_flow_log_role_is_least_privilege(default_vpc: dict[str, Any]) -> None:
             "resources": [log_group_arn, f"{log_group_arn}:*"],
         }
     ]
-    (role_policy,) = resources_of(default_vpc, "aws_iam_role_policy").values()
-    assert role_policy["role"] == _ref(default_vpc, "aws_iam_role", "FlowLogs_Role")
+    assert resources_of(default_vpc, "aws_iam_role_policy") == {}
+    (policy,) = resources_of(default_vpc, "aws_iam_policy").values()
+    (delivery_json,) = [f"${{data.aws_iam_policy_document.{n}.json}}" for n in documents if "DeliveryPolicy" in n]
+    assert policy == {
+        "name": "hc-test-vpc-flow-logs-delivery",
+        "path": "/platform/",
+        "description": "VPC flow logs delivery to /aws/vpc/hc-test/flow-logs only",
+        "policy": delivery_json,
+    }
+    (attachment,) = resources_of(default_vpc, "aws_iam_role_policy_attachment").values()
+    assert attachment == {
+        "role": _ref(default_vpc, "aws_iam_role", "FlowLogs_Role", "name"),
+        "policy_arn": _ref(default_vpc, "aws_iam_policy", "FlowLogs_RolePolicy", "arn"),
+    }
+    (attachment_name,) = resources_of(default_vpc, "aws_iam_role_policy_attachment")
+    (flow_log,) = resources_of(default_vpc, "aws_flow_log").values()
+    assert flow_log["depends_on"] == [f"aws_iam_role_policy_attachment.{attachment_name}"]
 
 
 def test_short_retention_needs_the_explicit_flag(fresh_stack: Any) -> None:

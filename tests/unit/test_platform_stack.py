@@ -11,7 +11,7 @@ import pytest
 from environments import ENVIRONMENT_NAMES, PHASES, EnvironmentConfig
 from environments.config import TerraformCloudSettings
 from stacks.phases import MAX_PHASE, SERVICES, plan_for
-from tests.conftest import ALL_COMBOS, Combo, resource_addresses
+from tests.conftest import ALL_COMBOS, Combo, resource_addresses, resources_of
 
 
 def test_each_phase_writes_one_stack_per_environment(synth_root: Path) -> None:
@@ -57,6 +57,33 @@ def test_required_providers_are_pinned(stacks: dict[Combo, dict[str, Any]], env:
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
 def test_local_state_per_environment_by_default(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
     assert stacks[env, phase]["terraform"]["backend"] == {"local": {"path": f"terraform.{env}.tfstate"}}
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_synthesis_reports_no_guardrail_warnings(synth_warnings: dict[int, list[str]], phase: int) -> None:
+    """``stacks.app.synthesize`` (what main.py prints as ``warning: ...``) returns no warning for any environment."""
+    assert synth_warnings[phase] == []
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_identities_get_only_attached_managed_policies(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    """HC-IAM-003 (cdk-nag IAMNoInlinePolicy): every identity policy is an aws_iam_policy, attached exactly once."""
+    stack = stacks[env, phase]
+    for inline in ("aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_user_policy_attachment"):
+        assert resources_of(stack, inline) == {}, inline
+    assert all("inline_policy" not in role for role in resources_of(stack, "aws_iam_role").values())
+    policies = resources_of(stack, "aws_iam_policy")
+    attached = [
+        a["policy_arn"]
+        for kind in ("aws_iam_group_policy_attachment", "aws_iam_role_policy_attachment")
+        for a in resources_of(stack, kind).values()
+    ]
+    assert sorted(attached) == sorted(f"${{aws_iam_policy.{name}.arn}}" for name in policies)
+    assert {p["path"] for p in policies.values()} <= {"/services/", "/platform/"}
+    assert len({p["name"] for p in policies.values()}) == len(policies)
+    if phase == 4:  # flow-log delivery plus five grants, and one replication policy per bucket where replicated
+        assert sum(p["path"] == "/services/" for p in policies.values()) == 5
+        assert any(p["name"] == f"healthcare-{env}-vpc-flow-logs-delivery" for p in policies.values())
 
 
 @pytest.mark.parametrize("env", ENVIRONMENT_NAMES)

@@ -37,17 +37,19 @@ def test_buckets_and_identities_follow_the_phase_table(stacks: dict[Combo, dict[
 
 def test_grants_per_service_per_bucket(stacks: dict[Combo, dict[str, Any]]) -> None:
     stack = stacks["dev", 4]
-    policies = {b["name"]: json.dumps(b["group"]) for b in resources_of(stack, "aws_iam_group_policy").values()}
-    assert set(policies) == {
-        "healthcare-dev-medical-documents-read_write",
-        "healthcare-dev-medical-images-read_write",
-        "healthcare-dev-medical-documents-read",
-        "healthcare-dev-appointment-attachments-read_write",
-        "healthcare-dev-ml-models-read",
+    assert resources_of(stack, "aws_iam_group_policy") == {}
+    arns = {f"${{aws_iam_policy.{name}.arn}}": b["name"] for name, b in resources_of(stack, "aws_iam_policy").items() if b["path"] == "/services/"}
+    policies = {arns[b["policy_arn"]]: json.dumps(b["group"]) for b in resources_of(stack, "aws_iam_group_policy_attachment").values()}
+    assert set(policies) == set(arns.values()) == {
+        "healthcare-dev-medical-records-healthcare-dev-medical-documents-read_write",
+        "healthcare-dev-medical-records-healthcare-dev-medical-images-read_write",
+        "healthcare-dev-provider-healthcare-dev-medical-documents-read",
+        "healthcare-dev-appointment-healthcare-dev-appointment-attachments-read_write",
+        "healthcare-dev-ai-healthcare-dev-ml-models-read",
     }
     groups = {b["name"]: name for name, b in resources_of(stack, "aws_iam_group").items()}
-    assert f"aws_iam_group.{groups['healthcare-dev-ai']}" in policies["healthcare-dev-ml-models-read"]
-    assert f"aws_iam_group.{groups['healthcare-dev-provider']}" in policies["healthcare-dev-medical-documents-read"]
+    assert f"aws_iam_group.{groups['healthcare-dev-ai']}" in policies["healthcare-dev-ai-healthcare-dev-ml-models-read"]
+    assert f"aws_iam_group.{groups['healthcare-dev-provider']}" in policies["healthcare-dev-provider-healthcare-dev-medical-documents-read"]
 
 
 def test_plan_grants_only_reference_present_services_and_buckets() -> None:

@@ -133,7 +133,7 @@ def test_access_logs_go_to_the_log_bucket_which_admits_only_this_bucket(built: t
 def test_no_replication_object_lock_or_grants_by_default(built: tuple[Any, dict[str, Any]]) -> None:
     bucket, out = built
     assert bucket.replica is None and bucket.object_lock is None
-    for resource_type in ("aws_s3_bucket_replication_configuration", "aws_s3_bucket_object_lock_configuration", "aws_iam_role", "aws_iam_group_policy"):
+    for resource_type in ("aws_s3_bucket_replication_configuration", "aws_s3_bucket_object_lock_configuration", "aws_iam_role", "aws_iam_policy", "aws_iam_group_policy"):
         assert resources_of(out, resource_type) == {}, resource_type
 
 
@@ -269,6 +269,14 @@ def test_replication_to_an_encrypted_bucket_in_another_region(fresh_stack: Any) 
     assert role["DecryptSource"]["resources"] == [ref(bucket.key.resource, "arn")]
     assert role["EncryptReplica"]["resources"] == [ref(replica.key.resource, "arn")]
     assert role["EncryptReplica"]["condition"][0]["values"] == ["s3.us-west-2.amazonaws.com"]
+    assert resources_of(out, "aws_iam_role_policy") == {}
+    assert block(out, replica.role_policy) == {
+        "name": "acme-dev-medical-documents-replication",
+        "path": "/platform/",
+        "description": "S3 replication of s3://acme-dev-medical-documents to s3://acme-dev-medical-documents-replica",
+        "policy": ref(replica.permissions.document, "json"),
+    }
+    assert block(out, replica.role_policy_attachment) == {"role": ref(replica.role, "name"), "policy_arn": ref(replica.role_policy, "arn")}
     source_key = statements(out, bucket.key.policy)["ReplicationDecrypts"]
     assert source_key["principals"] == [{"type": "AWS", "identifiers": [ref(replica.role, "arn")]}]
     assert source_key["actions"] == ["kms:Decrypt"]

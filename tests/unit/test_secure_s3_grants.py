@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from constructs_lib import ValidationError
-from tests.conftest import synth_json
+from tests.conftest import resources_of, synth_json
 from tests.unit._s3_helpers import base_stack, block, ref, secure_s3, statements
 
 VIA_S3 = {"test": "StringEquals", "variable": "kms:ViaService"}
@@ -50,10 +50,44 @@ def test_grant_read(setup: tuple[Any, Any, Any]) -> None:
             "condition": [{**VIA_S3, "values": [_region_ref(bucket)]}],
         },
     }
-    policy = block(out, result.policy)
-    assert policy["group"] == ref(identity.group, "name")
-    assert policy["name"] == "acme-dev-medical-documents-read"
-    assert policy["policy"] == ref(result.document.document, "json")
+    assert block(out, result.policy) == {
+        "name": "acme-dev-medical-records-acme-dev-medical-documents-read",
+        "path": "/services/",
+        "description": "read on s3://acme-dev-medical-documents/ for acme-dev-medical-records",
+        "policy": ref(result.document.document, "json"),
+    }
+    assert block(out, result.attachment) == {"group": ref(identity.group, "name"), "policy_arn": ref(result.policy, "arn")}
+    assert result.attachment.terraform_resource_type == "aws_iam_group_policy_attachment"
+    assert [result.policy.node.id, result.attachment.node.id] == ["Policy", "Attachment"]
+
+
+def test_grants_create_no_inline_policies(setup: tuple[Any, Any, Any]) -> None:
+    stack, bucket, identity = setup
+    bucket.grant_read(identity)
+    bucket.grant_write(identity, prefix="inbox/")
+    out = synth_json(stack)
+    for inline in ("aws_iam_group_policy", "aws_iam_user_policy", "aws_iam_role_policy"):
+        assert resources_of(out, inline) == {}, inline
+    assert sorted(p["name"] for p in resources_of(out, "aws_iam_policy").values()) == [
+        "acme-dev-medical-records-acme-dev-medical-documents-read",
+        "acme-dev-medical-records-acme-dev-medical-documents-write-inbox",
+    ]
+    attached = sorted(a["policy_arn"] for a in resources_of(out, "aws_iam_group_policy_attachment").values())
+    assert attached == sorted(f"${{aws_iam_policy.{name}.arn}}" for name in resources_of(out, "aws_iam_policy"))
+
+
+def test_policy_names_past_128_characters_end_in_a_digest() -> None:
+    from constructs_lib._grants import policy_name
+    from constructs_lib.storage_types import BucketAccess
+
+    short = policy_name("acme-dev-svc", "acme-dev-docs", BucketAccess.READ, "-a")
+    assert short == "acme-dev-svc-acme-dev-docs-read-a"
+    long_a = policy_name("p" * 64, "b" * 63, BucketAccess.READ_WRITE, "-" + "x" * 40)
+    long_b = policy_name("p" * 64, "b" * 63, BucketAccess.READ_WRITE, "-" + "x" * 39 + "y")
+    assert len(long_a) == len(long_b) == 128
+    assert long_a[:119] == long_b[:119] and long_a != long_b
+    assert re.fullmatch(r"p{64}-b{54}-[0-9a-f]{8}", long_a)
+    assert long_a == policy_name("p" * 64, "b" * 63, BucketAccess.READ_WRITE, "-" + "x" * 40)
 
 
 def test_grant_write_has_no_list_and_no_delete(setup: tuple[Any, Any, Any]) -> None:
@@ -86,7 +120,8 @@ def test_grant_read_write_with_prefix(setup: tuple[Any, Any, Any]) -> None:
         "s3:ListMultipartUploadParts",
     ]
     assert result.object_resource.endswith("/reports/2024/*")
-    assert block(out, result.policy)["name"] == "acme-dev-medical-documents-read_write-reports-2024"
+    assert block(out, result.policy)["name"] == "acme-dev-medical-records-acme-dev-medical-documents-read_write-reports-2024"
+    assert block(out, result.policy)["description"] == "read_write on s3://acme-dev-medical-documents/reports/2024/ for acme-dev-medical-records"
 
 
 def test_grant_adds_the_identity_to_the_key_policy(setup: tuple[Any, Any, Any]) -> None:

@@ -80,6 +80,20 @@ def test_two_keys_during_rotation_hand_out_the_newest(fresh_stack: Any) -> None:
 def test_custom_path(fresh_stack: Any) -> None:
     identity = _identity(fresh_stack, path="/platform/services/")
     assert block(synth_json(fresh_stack), identity.resource)["path"] == "/platform/services/"
+    assert identity.policy_path == "/platform/services/"
+
+
+def test_attach_policy_attaches_a_managed_policy_to_the_group(fresh_stack: Any) -> None:
+    from constructs import Construct
+
+    identity = _identity(fresh_stack)
+    arn = "arn:aws:iam::111122223333:policy/services/example"
+    attachment = identity.attach_policy(Construct(fresh_stack, "Grant"), "Attachment", policy_arn=arn)
+    out = synth_json(fresh_stack)
+    assert block(out, attachment) == {"group": ref(identity.group, "name"), "policy_arn": arn}
+    assert attachment.terraform_resource_type == "aws_iam_group_policy_attachment"
+    for inline in ("aws_iam_group_policy", "aws_iam_user_policy", "aws_iam_user_policy_attachment"):
+        assert resources_of(out, inline) == {}, inline
 
 
 @pytest.mark.parametrize(
