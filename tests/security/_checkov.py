@@ -49,7 +49,36 @@ def run_checkov(directory: Path, *frameworks: str) -> dict[str, dict[str, Any]]:
         raise RuntimeError(f"checkov exited {result.returncode}: {result.stderr[-2000:]}")
     parsed = json.loads(result.stdout)
     reports = parsed if isinstance(parsed, list) else [parsed]
-    return {r["check_type"]: r for r in reports if isinstance(r, dict) and "check_type" in r}
+    by_framework = {r["check_type"]: r for r in reports if isinstance(r, dict) and "check_type" in r}
+    if "terraform_json" in by_framework:
+        qualify_addresses(by_framework["terraform_json"], directory)
+    return by_framework
+
+
+def qualify_addresses(report: dict[str, Any], directory: Path) -> None:
+    """Give every result of a ``terraform_json`` report its full address, in place.
+
+    checkov's terraform_json runner names the results of its Python checks after the
+    *block kind*: ``resource.<name>`` and ``data.<name>`` (``f"{block_type}.{entity_name}"``
+    in ``TerraformJsonRunner.run_block``), while its graph checks use the Terraform address
+    ``<type>.<name>`` and ``data.<type>.<name>``. The type is looked up by name in the scanned
+    file (``directory`` + the result's ``file_path``); cdktf logical ids are unique per stack,
+    and a name found under no type or under several is an error, never a guess.
+    """
+    files: dict[str, dict[str, Any]] = {}
+    results = report.get("results") or {}
+    for outcome in ("passed_checks", "failed_checks", "skipped_checks"):
+        for record in results.get(outcome) or []:
+            kind, _, name = record["resource"].partition(".")
+            if kind not in ("resource", "data") or not name or "." in name:
+                continue
+            path = record["file_path"]
+            if path not in files:
+                files[path] = json.loads((directory / path.lstrip("/")).read_text())
+            types = [t for t, blocks in files[path].get(kind, {}).items() if name in blocks]
+            if len(types) != 1:
+                raise ValueError(f"checkov result {record['check_id']} on {record['resource']} in {path}: {kind} name found under types {types}, expected one")
+            record["resource"] = f"{types[0]}.{name}" if kind == "resource" else f"data.{types[0]}.{name}"
 
 
 @dataclass(frozen=True, slots=True)

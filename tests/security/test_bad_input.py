@@ -80,7 +80,7 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
         ("staging", "replicas_min", "0", "replicas_min must be 1..50, got 0"),
         ("prod", "pg_version", '"17"', "neon.pg_version must be a valid integer, got '17'"),
         ("prod", "region_id", "5", "neon.region_id must be a valid string, got 5"),
-        ("dev", "region", '""', "railway.region must have at least 1 character"),
+        ("dev", "railway.region", '""', "railway.region must match pattern '^[a-z0-9]+(-[a-z0-9]+)+$', got ''"),
     ],
     ids=["name-wrong-type", "project-with-space", "subdomain-uppercase", "replicas-zero", "pg-version-string", "neon-region-number", "railway-region-empty"],
 )

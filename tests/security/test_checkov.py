@@ -4,6 +4,8 @@ A ``terraform.required_version`` in cdk.tf.json makes checkov's parser drop the 
 run nothing (checkov issue 7454), so "no failures" alone proves nothing: every stack
 file must produce results, and every resource of a type checkov has checks for must
 have been checked at least once. The floor therefore grows by itself as constructs land.
+Results are compared by full address (``_checkov.qualify_addresses``): checkov names
+its Python-check results ``resource.<name>``, its graph-check results ``<type>.<name>``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ALL_COMBOS, Combo
-from tests.security._checkov import CheckovMissing, SkipFileError, checkov_bin, load_skips, results_of, run_checkov, unchecked_stacks
+from tests.security._checkov import CheckovMissing, SkipFileError, checkov_bin, load_skips, qualify_addresses, results_of, run_checkov, unchecked_stacks
 
 
 def _terraform_report(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -58,6 +60,32 @@ def test_checkov_checked_every_resource_it_has_checks_for(
             if rtype in checkov_types:
                 unchecked += [f"{_stack_key(env, phase)}:{rtype}.{name}" for name in blocks if (_stack_key(env, phase), f"{rtype}.{name}") not in checked]
     assert unchecked == [], f"checkov has checks for these resources but ran none: {unchecked}"
+
+
+def _report_on(tmp_path: Path, stack: dict[str, Any], *resources: str) -> dict[str, Any]:
+    target = tmp_path / "phase2" / "stacks" / "dev"
+    target.mkdir(parents=True)
+    (target / "cdk.tf.json").write_text(json.dumps(stack))
+    records = [{"check_id": "CKV_AWS_1", "resource": r, "file_path": "/phase2/stacks/dev/cdk.tf.json"} for r in resources]
+    return {"results": {"passed_checks": records, "failed_checks": []}}
+
+
+def test_python_check_results_get_their_terraform_address(tmp_path: Path) -> None:
+    # checkov names Python-check results "resource.<name>" / "data.<name>"; graph checks use the address.
+    stack = {"resource": {"aws_s3_bucket_policy": {"P_1": {}}, "aws_s3_bucket": {"B_2": {}}}, "data": {"aws_iam_policy_document": {"D_3": {}}}}
+    report = _report_on(tmp_path, stack, "resource.P_1", "data.D_3", "aws_s3_bucket.B_2", "data.aws_iam_policy_document.D_3", "provider.aws")
+    qualify_addresses(report, tmp_path)
+    assert [r.resource for r in results_of(report)] == [
+        "aws_s3_bucket_policy.P_1", "data.aws_iam_policy_document.D_3", "aws_s3_bucket.B_2", "data.aws_iam_policy_document.D_3", "provider.aws"
+    ]
+
+
+def test_fails_when_a_python_check_result_names_no_single_resource(tmp_path: Path) -> None:
+    stack = {"resource": {"aws_s3_bucket_policy": {"Same": {}}, "aws_s3_bucket": {"Same": {}}}}
+    with pytest.raises(ValueError, match=r"resource\.Same in /phase2/stacks/dev/cdk\.tf\.json: resource name found under types \['aws_s3_bucket_policy', 'aws_s3_bucket'\]"):
+        qualify_addresses(_report_on(tmp_path, stack, "resource.Same"), tmp_path)
+    with pytest.raises(ValueError, match=r"resource\.Gone .*found under types \[\]"):
+        qualify_addresses(_report_on(tmp_path / "other", stack, "resource.Gone"), tmp_path / "other")
 
 
 def test_checkov_finds_nothing_that_the_skip_file_does_not_accept(checkov_reports: dict[str, dict[str, Any]]) -> None:

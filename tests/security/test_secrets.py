@@ -27,9 +27,13 @@ def test_secret_scan_catches_a_planted_secret(synth_root: Path, tmp_path: Path) 
     stack.setdefault("resource", {})["railway_variable"] = {
         "leak": {"name": "AWS_ACCESS_KEY_ID", "value": PLANTED_ACCESS_KEY, "environment_id": "e", "service_id": "s"}
     }
+    text = json.dumps(stack, indent=2)
+    planted_line = next(number for number, line in enumerate(text.splitlines(), start=1) if PLANTED_ACCESS_KEY in line)
     target = tmp_path / "phase1" / "stacks" / "dev"
     target.mkdir(parents=True)
-    (target / "cdk.tf.json").write_text(json.dumps(stack, indent=2))
-    failed = _failed(run_checkov(tmp_path, "secrets").get("secrets"))
-    assert len(failed) == 1
-    assert failed[0].startswith("CKV_SECRET_2 /phase1/stacks/dev/cdk.tf.json")
+    (target / "cdk.tf.json").write_text(text)
+    report = run_checkov(tmp_path, "secrets").get("secrets")
+    assert report is not None, "checkov's secrets framework reported nothing"
+    # Exactly the planted key, on its line: the rest of the stack scans clean.
+    found = [(c["check_id"], c["file_path"], c["file_line_range"][0]) for c in report["results"]["failed_checks"]]
+    assert found == [("CKV_SECRET_2", "/phase1/stacks/dev/cdk.tf.json", planted_line)]

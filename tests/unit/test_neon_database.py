@@ -15,7 +15,8 @@ from tests.conftest import REPO_ROOT, synth_json
 
 NEON_SCHEMA = REPO_ROOT / "constructs_lib/providers/neon/schema.json"
 LOCKED = {"locked_region_id": "aws-us-east-1", "locked_pg_version": 17}
-URI = "postgres://%s:%s@%s/%s?sslmode=require"
+URI = "postgres://%s/%s?sslmode=require"
+AUTHORITY = "%s:%s@%s"
 
 
 def _props(**overrides: Any) -> NeonDatabaseProps:
@@ -155,13 +156,13 @@ def test_connection_uri_is_an_expression_over_sensitive_references(fresh_stack: 
     role = _address(stack, "neon_role", name="medical_records_owner")
     db = _address(stack, "neon_database", name="medical_records")
     project = _address(stack, "neon_project")
-    assert value == f'${{format("{URI}", {role}.name, urlencode({role}.password), {project}.database_host, {db}.name)}}'
+    assert value == f'${{format("{URI}", format("{AUTHORITY}", {role}.name, urlencode({role}.password), {project}.database_host), {db}.name)}}'
 
 
 def test_pooled_connection_uri_uses_the_pooler_host(fresh_stack: Any) -> None:
     database = NeonDatabase(fresh_stack, "db", _props())
     value = _output_of(fresh_stack, database.connection_uri("auth", pooled=True))
-    assert re.search(r"neon_project\.\S+\.database_host_pooler, neon_database\.\S+\.name\)\}$", value), value
+    assert re.search(r"neon_project\.\S+\.database_host_pooler\), neon_database\.\S+\.name\)\}$", value), value
 
 
 def test_read_only_connection_uri_goes_through_the_replica(fresh_stack: Any) -> None:
@@ -170,7 +171,7 @@ def test_read_only_connection_uri_goes_through_the_replica(fresh_stack: Any) -> 
     stack = synth_json(fresh_stack)
     replica = _address(stack, "neon_endpoint")
     role = _address(stack, "neon_role", name="auth_owner")
-    assert f"{role}.name, urlencode({role}.password), {replica}.host, {_address(stack, 'neon_database', name='auth')}.name)" in value
+    assert f"{role}.name, urlencode({role}.password), {replica}.host), {_address(stack, 'neon_database', name='auth')}.name)" in value
 
 
 def test_analytics_connection_uri_uses_the_reader_role_and_branch_compute(fresh_stack: Any) -> None:
@@ -178,7 +179,7 @@ def test_analytics_connection_uri_uses_the_reader_role_and_branch_compute(fresh_
     value = _output_of(fresh_stack, database.analytics_connection_uri("auth"))
     stack = synth_json(fresh_stack)
     reader = _address(stack, "neon_role", name="analytics_reader")
-    assert f"{reader}.name, urlencode({reader}.password), {_address(stack, 'neon_endpoint')}.host, " in value
+    assert f"{reader}.name, urlencode({reader}.password), {_address(stack, 'neon_endpoint')}.host), " in value
 
 
 def test_fails_when_read_only_uri_is_asked_without_a_replica(fresh_stack: Any) -> None:

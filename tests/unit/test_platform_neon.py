@@ -87,5 +87,5 @@ def test_platform_stack_exposes_the_database(configs: dict[str, EnvironmentConfi
     assert Token.is_unresolved(uri)
     TerraformOutput(stack, "patient_uri", value=uri, sensitive=True)
     value = synth_json(stack)["output"]["patient_uri"]["value"]
-    assert value.startswith('${format("postgres://%s:%s@%s/%s?sslmode=require", neon_role.')
+    assert value.startswith('${format("postgres://%s/%s?sslmode=require", format("%s:%s@%s", neon_role.')
     assert ".password)" in value
