@@ -150,9 +150,9 @@ def load_skips(path: Path = SKIP_FILE) -> list[Skip]:
         data = tomllib.loads(path.read_text())
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SkipFileError(f"{path.name}: cannot be read as TOML ({exc})") from None
-    unknown = set(data) - {"skip"}
+    unknown = set(data) - {"skip", "unevaluable"}
     if unknown:
-        raise SkipFileError(f"{path.name}: only [[skip]] tables are allowed, got {sorted(unknown)}")
+        raise SkipFileError(f"{path.name}: only [[skip]] and [[unevaluable]] tables are allowed, got {sorted(unknown)}")
     skips = []
     for number, entry in enumerate(data.get("skip", []), start=1):
         where = f"{path.name}: skip #{number}"
@@ -175,3 +175,25 @@ def load_skips(path: Path = SKIP_FILE) -> list[Skip]:
             raise SkipFileError(f"{where} ({check_id}): reason must be {exc}, got {reason!r}") from None
         skips.append(Skip(check_id, tuple(resources), text, tuple(stacks)))
     return skips
+
+
+def load_unevaluable(path: Path = SKIP_FILE) -> dict[str, str]:
+    """``[[unevaluable]]`` entries: resource type -> why checkov's checks for it cannot evaluate our output.
+
+    A type listed here is left out of the per-resource coverage floor; the gate fails when
+    checkov does check resources of a listed type (the entry is stale).
+    """
+    data = tomllib.loads(path.read_text())
+    found: dict[str, str] = {}
+    for number, entry in enumerate(data.get("unevaluable", []), start=1):
+        where = f"{path.name}: unevaluable #{number}"
+        if set(entry) != {"type", "reason"}:
+            raise SkipFileError(f"{where}: keys must be exactly type and reason, got {sorted(entry)}")
+        rtype, reason = entry["type"], entry["reason"]
+        if not isinstance(rtype, str) or not re.match(r"^[a-z0-9]+_[a-z0-9_]+$", rtype):
+            raise SkipFileError(f"{where}: type must be a resource type such as aws_sns_topic_policy, got {rtype!r}")
+        try:
+            found[rtype] = check_reason(reason if isinstance(reason, str) else "")
+        except ValueError as exc:
+            raise SkipFileError(f"{where} ({rtype}): reason must be {exc}, got {reason!r}") from None
+    return found
