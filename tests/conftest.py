@@ -24,6 +24,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
 CLI_TEST = "tests/unit/test_cdktf_cli.py"
 _CLI_RUN = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
+CHECKOV_TESTS = "tests/security/"
+WANTS_CHECKOV = pytest.StashKey[bool]()
+CHECKOV_RUN = pytest.StashKey["subprocess.Popen[bytes]"]()
+"""The session's single checkov run, started as soon as the stacks exist (see ``_synthesized``)."""
 
 ENV_VARS_READ = (
     "PLATFORM_ENVIRONMENTS",
@@ -57,8 +61,14 @@ def config_at(configs: dict[str, EnvironmentConfig], env: str, phase: int) -> En
 
 
 @pytest.fixture(scope="session")
-def _synthesized(tmp_path_factory: pytest.TempPathFactory, configs: dict[str, EnvironmentConfig]) -> tuple[Path, dict[int, list[str]]]:
-    """Every environment x phase through ``stacks.app.synthesize``: the root and each phase's warning lines."""
+def _synthesized(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, configs: dict[str, EnvironmentConfig]
+) -> tuple[Path, dict[int, list[str]]]:
+    """Every environment x phase through ``stacks.app.synthesize``: the root and each phase's warning lines.
+
+    When checkov tests are selected, their single checkov run starts right here, in the
+    background, so it uses the second core while the session's other tests run.
+    """
     from stacks.app import synthesize
 
     root = tmp_path_factory.mktemp("synth")
@@ -66,6 +76,13 @@ def _synthesized(tmp_path_factory: pytest.TempPathFactory, configs: dict[str, En
         phase: synthesize([config_at(configs, env, phase) for env in ENVIRONMENT_NAMES], root / f"phase{phase}")
         for phase in PHASES
     }
+    if request.config.stash.get(WANTS_CHECKOV, False):
+        from tests.security._checkov import CheckovMissing, start_checkov
+
+        try:
+            request.config.stash[CHECKOV_RUN] = start_checkov(root, "terraform_json", "secrets")
+        except CheckovMissing:
+            pass  # checkov_reports runs it again and fails with the message
     return root, warnings
 
 
@@ -137,12 +154,22 @@ def _start_cdktf_synth() -> tuple[subprocess.Popen[bytes], Path]:
     return process, workdir
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that wait for background processes (cdktf CLI, checkov) last.
+
+    Their processes start early (after collection, after the session's synthesis) and use
+    the second core while everything else runs; waiting for them first would serialize it all.
+    """
+    items.sort(key=lambda item: item.nodeid.startswith((CLI_TEST, CHECKOV_TESTS)))
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start ``cdktf synth`` as soon as its test is selected.
 
     It is a separate Node + Python process that pays the jsii import again; started now, it
     runs on the second core while this session synthesizes, instead of after it.
     """
+    session.config.stash[WANTS_CHECKOV] = any(item.nodeid.startswith(CHECKOV_TESTS) for item in session.items)
     if any(item.nodeid.startswith(CLI_TEST) for item in session.items) and CDKTF.exists() and shutil.which("node"):
         session.config.stash[_CLI_RUN] = _start_cdktf_synth()
 

@@ -41,18 +41,28 @@ def checkov_bin() -> Path:
     return path
 
 
-def run_checkov(directory: Path, *frameworks: str) -> dict[str, dict[str, Any]]:
-    """One checkov run over ``directory``: ``{framework: report}`` (a framework with no results has none)."""
+def start_checkov(directory: Path, *frameworks: str) -> subprocess.Popen[bytes]:
+    """Start one checkov run over ``directory`` in the background; ``finish_checkov`` collects it."""
     command = [str(checkov_bin()), "-d", str(directory), "--framework", *frameworks, "--output", "json", "--skip-download", "--compact"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, "LOG_LEVEL": "ERROR"})
-    if result.returncode not in (0, 1):
-        raise RuntimeError(f"checkov exited {result.returncode}: {result.stderr[-2000:]}")
-    parsed = json.loads(result.stdout)
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "LOG_LEVEL": "ERROR"})
+
+
+def finish_checkov(process: subprocess.Popen[bytes], directory: Path) -> dict[str, dict[str, Any]]:
+    """Wait for a run started by ``start_checkov``: ``{framework: report}`` (a framework with no results has none)."""
+    stdout, stderr = process.communicate(timeout=600)
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"checkov exited {process.returncode}: {stderr.decode(errors='replace')[-2000:]}")
+    parsed = json.loads(stdout)
     reports = parsed if isinstance(parsed, list) else [parsed]
     by_framework = {r["check_type"]: r for r in reports if isinstance(r, dict) and "check_type" in r}
     if "terraform_json" in by_framework:
         qualify_addresses(by_framework["terraform_json"], directory)
     return by_framework
+
+
+def run_checkov(directory: Path, *frameworks: str) -> dict[str, dict[str, Any]]:
+    """One checkov run over ``directory``: ``{framework: report}`` (a framework with no results has none)."""
+    return finish_checkov(start_checkov(directory, *frameworks), directory)
 
 
 def qualify_addresses(report: dict[str, Any], directory: Path) -> None:

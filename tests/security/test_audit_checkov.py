@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.security.conftest import report_subset
 from tests.conftest import ALL_COMBOS
 
 AUDIT_CHECKS = {
@@ -26,18 +23,9 @@ AUDIT_CHECKS = {
 
 
 @pytest.fixture(scope="module")
-def checkov_report(synth_root: Path) -> dict[str, Any]:
-    checkov = os.environ.get("CHECKOV_BIN")
-    if not checkov:
-        pytest.fail("CHECKOV_BIN is not set (make test sets it): the audit checkov gate cannot run")
-    result = subprocess.run(
-        [checkov, "-d", str(synth_root), "--framework", "terraform_json", "--check", ",".join(AUDIT_CHECKS),
-         "--skip-download", "-o", "json"],
-        capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert result.returncode in (0, 1), result.stderr
-    report = json.loads(result.stdout)
-    return report if isinstance(report, dict) else next(r for r in report if r["check_type"] == "terraform_json")
+def checkov_report(checkov_reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The audit checks' results from the session's single checkov run over every env x phase."""
+    return report_subset(checkov_reports["terraform_json"], check_ids=AUDIT_CHECKS)
 
 
 def test_audit_checks_ran_and_none_failed(checkov_report: dict[str, Any]) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.security.conftest import report_subset
 
 NETWORK_CHECKS = {
     "CKV2_AWS_11": "aws_vpc",  # flow logs enabled
@@ -24,18 +22,9 @@ NETWORK_CHECKS = {
 
 
 @pytest.fixture(scope="module")
-def checkov_report(synth_root: Path) -> dict[str, Any]:
-    checkov = os.environ.get("CHECKOV_BIN")
-    if not checkov:
-        pytest.fail("CHECKOV_BIN is not set (make test sets it): the network checkov gate cannot run")
-    result = subprocess.run(
-        [checkov, "-d", str(synth_root / "phase4"), "--framework", "terraform_json", "--check", ",".join(NETWORK_CHECKS),
-         "--skip-download", "-o", "json"],
-        capture_output=True, text=True, timeout=600, check=False,
-    )
-    assert result.returncode in (0, 1), result.stderr
-    report = json.loads(result.stdout)
-    return report if isinstance(report, dict) else next(r for r in report if r["check_type"] == "terraform_json")
+def checkov_report(checkov_reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The network checks' phase-4 results from the session's single checkov run."""
+    return report_subset(checkov_reports["terraform_json"], check_ids=NETWORK_CHECKS, phase=4)
 
 
 def test_network_checks_ran_and_none_failed(checkov_report: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 """checkov's S3, KMS and IAM checks over every bucket, key and identity the platform synthesizes.
 
-checkov runs once, over the phase-4 stacks of all three environments: a phase only adds
+It reads the phase-4 results of the session's single checkov run: a phase only adds
 (``test_a_higher_phase_keeps_every_resource``), so phase 4 holds every bucket, key and
 identity of the lower phases, and prod holds the replicas. Findings are compared with
 ``UNAVOIDABLE``: any other failure of an S3/KMS/IAM check fails the test, and so does an
@@ -10,15 +10,13 @@ gate and its skip file belong to the guardrails; this test only covers storage.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stacks.phases import BUCKET_GRANTS, BUCKETS
+from tests.security.conftest import report_subset
 from tests.conftest import Combo
 
 STORAGE_TYPES = ("aws_s3_", "aws_kms_", "aws_iam_")
@@ -66,20 +64,9 @@ def _paths_by_logical_id(stack: dict[str, Any]) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def checkov_report(synth_root: Path) -> dict[str, Any]:
-    checkov = os.environ.get("CHECKOV_BIN")
-    if not checkov:
-        pytest.fail("CHECKOV_BIN is not set (the Makefile sets it to .venv-checkov/bin/checkov)")
-    result = subprocess.run(
-        [checkov, "-d", str(synth_root / "phase4" / "stacks"), "--framework", "terraform_json", "-o", "json", "--skip-download", "--compact"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
-    )
-    assert result.returncode in (0, 1), result.stderr[-2000:]
-    report = json.loads(result.stdout)
-    return report[0] if isinstance(report, list) else report
+def checkov_report(checkov_reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Every phase-4 result from the session's single checkov run (phase 4 holds every bucket, key and identity)."""
+    return report_subset(checkov_reports["terraform_json"], phase=4)
 
 
 def _storage_results(report: dict[str, Any], stacks: dict[Combo, dict[str, Any]], kind: str) -> set[tuple[str, str, str]]:
