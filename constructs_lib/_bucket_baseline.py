@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cdktf import TerraformProvider
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
@@ -32,6 +33,9 @@ from .errors import ValidationError
 
 MIN_TLS_VERSION = "1.2"
 """Requests over older TLS versions are denied by every bucket policy."""
+
+if TYPE_CHECKING:
+    from .secure_s3 import SecureS3Props
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +183,16 @@ class LifecycleDays:
     noncurrent_version_expiration_days: int
     abort_incomplete_multipart_upload_days: int
     expiration_days: int | None = None
+
+    @classmethod
+    def of(cls, props: SecureS3Props) -> LifecycleDays:
+        """The lifecycle numbers of a SecureS3 (its replica keeps the same ones)."""
+        return cls(
+            transition_ia_days=props.transition_ia_days,
+            transition_glacier_days=props.transition_glacier_days,
+            noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
+            abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
+        )
 
 
 def add_lifecycle(

@@ -91,12 +91,7 @@ class Replica(Construct):
         add_lifecycle(
             self,
             self.resource,
-            LifecycleDays(
-                transition_ia_days=props.transition_ia_days,
-                transition_glacier_days=props.transition_glacier_days,
-                noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
-                abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
-            ),
+            LifecycleDays.of(props),
             versioning=baseline.versioning,
             provider=provider,
         )

@@ -257,6 +257,8 @@ def test_protection_off_needs_no_locked_values() -> None:
 
     settings = NeonSettings(region_id="aws-us-west-2", protect_from_destroy=False, hipaa=False)
     assert (settings.locked_region_id, settings.locked_pg_version) == (None, None)
+
+
 def _insert_after(path: Path, anchor: str, lines: str) -> None:
     text = path.read_text()
     assert anchor in text
