@@ -20,7 +20,6 @@ from constructs_lib.secure_s3 import SecureS3, SecureS3Props
 from constructs_lib.service_identity import ServiceIdentity, ServiceIdentityProps
 from constructs_lib.storage_types import ObjectLockMode
 from constructs_lib.guardrails import apply_guardrails, suppress
-from constructs_lib.providers.versions import NEON, RAILWAY
 from constructs_lib.railway_project import RailwayProject, RailwayProjectProps
 from constructs_lib.railway_service import RailwayService, RailwayServiceProps
 from constructs_lib.railway_source import RegionReplicas, RepoSource
@@ -99,8 +98,6 @@ class PlatformStack(TerraformStack):
         ]
         self.aws = AwsProvider(self, "aws", region=self.config.aws_region, default_tags=self._default_tags)
         self.cloudflare = CloudflareProvider(self, "cloudflare")
-        for pin in (NEON, RAILWAY):
-            self.add_override(f"terraform.required_providers.{pin.name}", pin.as_required_provider())
 
     def _add_neon_database(self) -> None:
         neon = self.config.neon
