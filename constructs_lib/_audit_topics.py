@@ -7,6 +7,7 @@ import json
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from ._audit_logs import AuditArns
@@ -48,9 +49,11 @@ class AuditTopics(Construct):
         name_prefix: str,
         kms_key_arn: str,
         alert_emails: tuple[str, ...],
+        protect_from_destroy: bool = True,
     ) -> None:
         super().__init__(scope, id_)
-        self.alerts = SnsTopic(self, "Alerts", name=f"{name_prefix}-security-alerts", kms_master_key_id=kms_key_arn)
+        lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if protect_from_destroy else None
+        self.alerts = SnsTopic(self, "Alerts", name=f"{name_prefix}-security-alerts", kms_master_key_id=kms_key_arn, lifecycle=lifecycle)
         SnsTopicPolicy(
             self,
             "AlertsPolicy",
@@ -72,7 +75,7 @@ class AuditTopics(Construct):
             SnsTopicSubscription(self, f"Email-{address}", topic_arn=self.alerts.arn, protocol="email", endpoint=address)
             for address in alert_emails
         )
-        self.deliveries = SnsTopic(self, "Deliveries", name=f"{name_prefix}-cloudtrail-deliveries", kms_master_key_id=kms_key_arn)
+        self.deliveries = SnsTopic(self, "Deliveries", name=f"{name_prefix}-cloudtrail-deliveries", kms_master_key_id=kms_key_arn, lifecycle=lifecycle)
         self.deliveries_policy = SnsTopicPolicy(
             self,
             "DeliveriesPolicy",

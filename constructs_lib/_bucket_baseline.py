@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -133,24 +134,46 @@ def tls_statements(bucket_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
     ]
 
 
-def encryption_statements(bucket_arn: str, kms_key_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
-    """Deny uploads that ask for anything but SSE-KMS with the bucket's key.
+ENCRYPTION_HEADER = "s3:x-amz-server-side-encryption"
+KMS_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+CUSTOMER_KEY_HEADER = "s3:x-amz-server-side-encryption-customer-algorithm"
+NON_KMS_ENCRYPTION_SID = "DenyNonKmsEncryption"
 
-    An upload without encryption headers gets the bucket's default encryption (this key),
-    so only headers that name another algorithm or key, or a customer-provided key
-    (SSE-C), are denied.
+
+def non_kms_encryption_statement(bucket_arn: str, *, exempt_services: Sequence[str] = ()) -> DataAwsIamPolicyDocumentStatement:
+    """Deny an upload whose ``x-amz-server-side-encryption`` header is *present* and names another algorithm.
+
+    ``Null`` = false makes the statement fire only when the header is sent: an upload without
+    it gets the bucket's default encryption (SSE-KMS with the bucket key). A ``...IfExists``
+    operator would instead be true when the header is absent and deny every ordinary upload.
+    ``exempt_services`` are AWS service principals whose documented deliveries name another
+    algorithm (CloudTrail writes its digest files with SSE-S3); the exemption only lifts this
+    deny, each service still needs its own allow.
+    """
+    conditions = [Condition("Null", ENCRYPTION_HEADER, ("false",)), Condition("StringNotEquals", ENCRYPTION_HEADER, ("aws:kms",))]
+    if exempt_services:
+        conditions.append(Condition("StringNotEquals", "aws:PrincipalServiceName", tuple(exempt_services)))
+    return statement(
+        sid=NON_KMS_ENCRYPTION_SID,
+        effect="Deny",
+        actions=["s3:PutObject"],
+        resources=[f"{bucket_arn}/*"],
+        principal_type="*",
+        principals=["*"],
+        conditions=conditions,
+    )
+
+
+def encryption_statements(bucket_arn: str, kms_key_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
+    """Deny uploads whose headers ask for anything but SSE-KMS with the bucket's key.
+
+    An upload without encryption headers gets the bucket's default encryption (this key), so
+    it is allowed; each deny fires only when a header is present and names another algorithm,
+    another key, or a customer-provided key (SSE-C, also blocked by the encryption configuration).
     """
     objects = [f"{bucket_arn}/*"]
     return [
-        statement(
-            sid="DenyNonKmsEncryption",
-            effect="Deny",
-            actions=["s3:PutObject"],
-            resources=objects,
-            principal_type="*",
-            principals=["*"],
-            conditions=[Condition("StringNotEqualsIfExists", "s3:x-amz-server-side-encryption", ("aws:kms",))],
-        ),
+        non_kms_encryption_statement(bucket_arn),
         statement(
             sid="DenyOtherKmsKeys",
             effect="Deny",
@@ -159,7 +182,8 @@ def encryption_statements(bucket_arn: str, kms_key_arn: str) -> list[DataAwsIamP
             principal_type="*",
             principals=["*"],
             conditions=[
-                Condition("StringNotEqualsIfExists", "s3:x-amz-server-side-encryption-aws-kms-key-id", (kms_key_arn,))
+                Condition("Null", KMS_KEY_HEADER, ("false",)),
+                Condition("StringNotEquals", KMS_KEY_HEADER, (kms_key_arn,)),
             ],
         ),
         statement(
@@ -169,9 +193,45 @@ def encryption_statements(bucket_arn: str, kms_key_arn: str) -> list[DataAwsIamP
             resources=objects,
             principal_type="*",
             principals=["*"],
-            conditions=[Condition("Null", "s3:x-amz-server-side-encryption-customer-algorithm", ("false",))],
+            conditions=[Condition("Null", CUSTOMER_KEY_HEADER, ("false",))],
         ),
     ]
+
+
+READER_BUCKET_ACTIONS: tuple[str, ...] = ("s3:ListBucket", "s3:GetBucketLocation")
+READER_OBJECT_ACTIONS: tuple[str, ...] = ("s3:GetObject", "s3:GetObjectVersion")
+
+
+def reader_bucket_statements(bucket_arn: str, principal_arn: str, label: str) -> list[DataAwsIamPolicyDocumentStatement]:
+    """Bucket-policy allows for a reader named by ARN: list the bucket, read every object version."""
+    return [
+        statement(
+            sid=f"{label}Lists",
+            actions=READER_BUCKET_ACTIONS,
+            resources=[bucket_arn],
+            principal_type="AWS",
+            principals=[principal_arn],
+        ),
+        statement(
+            sid=f"{label}Reads",
+            actions=READER_OBJECT_ACTIONS,
+            resources=[f"{bucket_arn}/*"],
+            principal_type="AWS",
+            principals=[principal_arn],
+        ),
+    ]
+
+
+def reader_key_statement(principal_arn: str, label: str, region: str) -> DataAwsIamPolicyDocumentStatement:
+    """Key-policy allow for a reader: ``kms:Decrypt`` only when S3 in ``region`` asks on its behalf."""
+    return statement(
+        sid=f"{label}DecryptsThroughS3",
+        actions=["kms:Decrypt"],
+        resources=["*"],
+        principal_type="AWS",
+        principals=[principal_arn],
+        conditions=[Condition("StringEquals", "kms:ViaService", (f"s3.{region}.amazonaws.com",))],
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

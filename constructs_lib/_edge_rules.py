@@ -1,8 +1,14 @@
 """Rules of the zone's entry-point rulesets (cache, response headers, rate limits).
 
 Built with the generated struct classes: a plain snake_case dict inside a list would be
-dropped silently at synth. Every value interpolated into an expression has been checked
-by ``edge_policy.check_url_path`` (or is a fixed extension list), so no quoting is needed.
+dropped silently at synth. Every value interpolated into an expression goes through an
+``edge_policy`` check here (a DNS label, a URL path, a file extension), so none can close the
+string literal or add a clause; the construct has already reported bad props as ``ValidationError``.
+
+Hosts are matched by their first DNS label (``api.`` matches ``api.meridian-health.org`` and
+``api.dev.meridian-health.org``), lowercased first: ``http.host`` is the client's ``Host`` header
+as sent, and DNS names are case-insensitive. Only ``starts_with()``, ``lower()``, ``eq``, ``in``
+and ``and``/``or``/``not`` are used; none of them needs a paid plan.
 """
 
 from __future__ import annotations
@@ -17,26 +23,43 @@ from cdktf_cdktf_provider_cloudflare.ruleset import (
     RulesetRulesRatelimit,
 )
 
+from .edge_policy import check_file_extension, check_hostname_label, check_url_path
+
 RATE_LIMIT_CHARACTERISTICS = ["cf.colo.id", "ip.src"]
 """Count per client IP (per Cloudflare data centre): the only characteristic below Enterprise."""
+
+EVERY_PATH = 'starts_with(http.request.uri.path, "/")'
+"""Every request of the zone, written with the one field a free zone's rate limiting rule may use (the path)."""
+
+
+def host_first_label_in(labels: Sequence[str]) -> str:
+    """Expression: the request's host, lowercased, starts with one of ``labels`` followed by a dot."""
+    if not labels:
+        raise ValueError("one or more hostname labels")
+    return "(" + " or ".join(f'starts_with(lower(http.host), "{check_hostname_label(label)}.")' for label in labels) + ")"
 
 
 def path_under(prefix: str) -> str:
     """Expression matching ``prefix`` itself and everything below it."""
+    check_url_path(prefix)
     return f'(http.request.uri.path eq "{prefix}" or starts_with(http.request.uri.path, "{prefix}/"))'
 
 
-def cache_rules(*, api_path_prefix: str, static_extensions: Sequence[str], static_edge_ttl_seconds: int) -> list[RulesetRules]:
-    """Cache static assets at the edge for ``static_edge_ttl_seconds``; never cache the API.
+def cache_rules(*, api_hostname_labels: Sequence[str], static_extensions: Sequence[str], static_edge_ttl_seconds: int) -> list[RulesetRules]:
+    """Cache static assets of non-API hosts for ``static_edge_ttl_seconds``; never cache an API host.
 
-    The bypass rule comes last: for cache settings the last matching rule wins.
+    The API bypass comes last because for cache settings the last matching rule wins. It is
+    needed even though the first rule already skips API hosts: without any rule Cloudflare
+    caches its default extensions (png, jpg, pdf, csv, docx, ...) whenever the origin's headers
+    allow it.
     """
-    extensions = " ".join(f'"{e}"' for e in static_extensions)
+    api_hosts = host_first_label_in(api_hostname_labels)
+    extensions = " ".join(f'"{check_file_extension(e)}"' for e in static_extensions)
     return [
         RulesetRules(
             ref="cache_static_assets",
-            description="Cache static assets at the edge",
-            expression=f"(http.request.uri.path.extension in {{{extensions}}} and not {path_under(api_path_prefix)})",
+            description="Cache static assets at the edge, except on API hosts",
+            expression=f"(http.request.uri.path.extension in {{{extensions}}} and not {api_hosts})",
             action="set_cache_settings",
             action_parameters=RulesetRulesActionParameters(
                 cache=True,
@@ -46,8 +69,8 @@ def cache_rules(*, api_path_prefix: str, static_extensions: Sequence[str], stati
         ),
         RulesetRules(
             ref="never_cache_api",
-            description=f"Never cache {api_path_prefix}",
-            expression=path_under(api_path_prefix),
+            description=f"Never cache API hosts ({', '.join(f'{label}.*' for label in api_hostname_labels)})",
+            expression=api_hosts,
             action="set_cache_settings",
             action_parameters=RulesetRulesActionParameters(cache=False),
             enabled=True,
@@ -55,8 +78,8 @@ def cache_rules(*, api_path_prefix: str, static_extensions: Sequence[str], stati
     ]
 
 
-def security_header_rules(*, content_security_policy: str, referrer_policy: str) -> list[RulesetRules]:
-    """Set the security response headers on every response (HSTS is the zone's security_header setting)."""
+def security_header_rules(*, platform_hostname_labels: Sequence[str], content_security_policy: str, referrer_policy: str) -> list[RulesetRules]:
+    """Set the security response headers on the platform's hosts (HSTS is the zone's security_header setting)."""
     headers = {
         "X-Frame-Options": "DENY",
         "X-Content-Type-Options": "nosniff",
@@ -66,8 +89,8 @@ def security_header_rules(*, content_security_policy: str, referrer_policy: str)
     return [
         RulesetRules(
             ref="security_response_headers",
-            description="Security headers on every response",
-            expression="true",
+            description="Security headers on the platform's hostnames",
+            expression=host_first_label_in(platform_hostname_labels),
             action="rewrite",
             action_parameters=RulesetRulesActionParameters(
                 headers={name: RulesetRulesActionParametersHeaders(operation="set", value=value) for name, value in headers.items()}
@@ -79,14 +102,21 @@ def security_header_rules(*, content_security_policy: str, referrer_policy: str)
 
 def rate_limit_rules(
     *,
-    api_path_prefix: str,
+    api_hostname_labels: Sequence[str],
+    match_host: bool,
     auth_path_prefixes: Sequence[str],
     period_seconds: int,
     mitigation_seconds: int,
     api_requests: int,
     auth_requests: int | None,
 ) -> list[RulesetRules]:
-    """Block a client IP over the limit; the stricter authentication rule (when asked) comes first."""
+    """Block a client IP over the limit; the stricter authentication rule (when asked) comes first.
+
+    With ``match_host`` (plan pro or higher) the rules match the API hosts. Without it (free
+    plan: a rate limiting expression may only use the path) the one rule matches every path of
+    every host in the zone, which includes every API host: limiting too much is the safe side.
+    """
+    api_scope = host_first_label_in(api_hostname_labels) if match_host else EVERY_PATH
 
     def rule(ref: str, description: str, expression: str, requests: int) -> RulesetRules:
         return RulesetRules(
@@ -105,7 +135,10 @@ def rate_limit_rules(
 
     rules = []
     if auth_requests is not None:
-        auth_expression = " or ".join(path_under(p) for p in auth_path_prefixes)
-        rules.append(rule("rate_limit_auth", "Stricter rate limit on authentication paths", f"({auth_expression})", auth_requests))
-    rules.append(rule("rate_limit_api", f"Rate limit {api_path_prefix} per client IP", path_under(api_path_prefix), api_requests))
+        if not auth_path_prefixes:
+            raise ValueError("one or more authentication paths")
+        auth_paths = " or ".join(path_under(p) for p in auth_path_prefixes)
+        rules.append(rule("rate_limit_auth", "Stricter rate limit on authentication paths of API hosts", f"({api_scope} and ({auth_paths}))", auth_requests))
+    description = "Rate limit API hosts per client IP" if match_host else "Rate limit every host of the zone per client IP (free plan: path-only expressions)"
+    rules.append(rule("rate_limit_api", description, api_scope, api_requests))
     return rules

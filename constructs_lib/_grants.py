@@ -132,9 +132,9 @@ def grant(bucket: SecureS3, grantee: Grantee, access: BucketAccess, prefix: str)
     policy = IamPolicy(
         scope,
         "Policy",
-        name=policy_name(grantee.grantee_name, bucket.bucket_name_literal, access, suffix),
+        name=policy_name(grantee.grantee_name, bucket.name_stem, access, suffix),
         path=grantee.policy_path,
-        description=f"{access.value} on s3://{bucket.bucket_name_literal}/{prefix} for {grantee.grantee_name}",
+        description=f"{access.value} on the {bucket.name_stem} bucket (prefix '{prefix}') for {grantee.grantee_name}",
         policy=document.json,
     )
     attachment = grantee.attach_policy(scope, "Attachment", policy_arn=policy.arn)

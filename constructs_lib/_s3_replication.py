@@ -50,7 +50,7 @@ POLICY_PATH = "/platform/"
 
 
 class Replica(Construct):
-    """The replica bucket ``name`` in ``provider``'s region and the replication from ``source``.
+    """The replica bucket ``<stem>-<account id>`` in ``provider``'s region and the replication from ``source``.
 
     Creates Key (KMS key in the replica region), ``Resource`` (aws_s3_bucket with the same
     baseline, lifecycle and Object Lock as the source, logging to the replica-region
@@ -61,26 +61,28 @@ class Replica(Construct):
     the role to both key policies.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, source: SecureS3, name: str, provider: AwsProvider) -> None:
+    def __init__(self, scope: Construct, id_: str, *, source: SecureS3, stem: str, provider: AwsProvider) -> None:
         super().__init__(scope, id_)
         props = source.props
         account = AwsAccount.of(self)
         replica_region = provider.region
+        self.region: str = replica_region
+        """The replica's region (the replica provider's explicit ``region``)."""
         prevent = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
         lock = props.object_lock_retention_days is not None
 
         self.key = BucketKey(
             self,
             "Key",
-            alias_name=name,
-            description=f"SSE-KMS key of s3://{name} (replica of s3://{source.bucket_name_literal})",
+            alias_name=stem,
+            description=f"SSE-KMS key of the {stem} bucket (replica of {source.name_stem})",
             protect_from_destroy=props.protect_from_destroy,
             provider=provider,
         )
         self.resource = S3Bucket(
             self,
             "Resource",
-            bucket=name,
+            bucket=f"{stem}-{account.account_id}",
             force_destroy=props.force_destroy,
             object_lock_enabled=lock or None,
             tags={"DataClassification": props.classification.value},
@@ -103,7 +105,7 @@ class Replica(Construct):
             "Logging",
             bucket=self.resource.id,
             target_bucket=replica_logs.bucket_id,
-            target_prefix=f"{name}/",
+            target_prefix=f"{stem}/",
             provider=provider,
         )
         replica_logs.add_source(self.resource.arn)
@@ -119,6 +121,7 @@ class Replica(Construct):
                 ),
                 depends_on=[baseline.versioning],
                 provider=provider,
+                lifecycle=prevent,
             )
         self.policy_document = PolicyDocument(
             self, "PolicyDocument", tls_statements(self.resource.arn) + encryption_statements(self.resource.arn, self.key.key_arn)
@@ -149,9 +152,9 @@ class Replica(Construct):
         self.role = IamRole(
             self,
             "Role",
-            name=f"{source.bucket_name_literal}-replication"[:IAM_ROLE_NAME_MAX],
+            name=f"{source.name_stem}-replication"[:IAM_ROLE_NAME_MAX],
             assume_role_policy=trust.json,
-            description=f"S3 replication of s3://{source.bucket_name_literal} to s3://{name}",
+            description=f"S3 replication of {source.name_stem} to {stem}",
         )
         source_via = Condition("StringEquals", "kms:ViaService", (f"s3.{account.region}.amazonaws.com",))
         replica_via = Condition("StringEquals", "kms:ViaService", (f"s3.{replica_region}.amazonaws.com",))
@@ -170,9 +173,9 @@ class Replica(Construct):
         self.role_policy = IamPolicy(
             self,
             "RolePolicy",
-            name=f"{source.bucket_name_literal}-replication",
+            name=f"{source.name_stem}-replication",
             path=POLICY_PATH,
-            description=f"S3 replication of s3://{source.bucket_name_literal} to s3://{name}",
+            description=f"S3 replication of {source.name_stem} to {stem}",
             policy=permissions.json,
         )
         self.role_policy_attachment = IamRolePolicyAttachment(
@@ -225,6 +228,7 @@ class Replica(Construct):
                 )
             ],
             depends_on=[source.baseline.versioning, baseline.versioning],
+            lifecycle=prevent,
         )
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._bucket_baseline import MAX_LIFECYCLE_DAYS, LifecycleDays, validate_lifecycle
-from ._validation import check_bucket_name, check_name_part
+from ._validation import check_account_bucket_stem, check_name_part
 from .errors import ValidationError
 from .storage_types import DataClassification, ObjectLockMode
 
@@ -13,11 +13,11 @@ if TYPE_CHECKING:
     from .secure_s3 import SecureS3Props
 
 REPLICA_SUFFIX = "-replica"
-"""The replica bucket is named ``<bucket name>-replica``."""
+"""The replica bucket's stem is ``<stem>-replica`` (the bucket ``<stem>-replica-<account id>``)."""
 
 
 def validate_props(path: str, props: SecureS3Props) -> str:
-    """Check ``props`` and return the bucket name, or raise ``ValidationError`` naming ``path``."""
+    """Check ``props`` and return the bucket name's stem ``<project>-<env>-<purpose>``, or raise ``ValidationError`` naming ``path``."""
     for field in ("project", "environment", "purpose"):
         value = getattr(props, field)
         try:
@@ -27,7 +27,7 @@ def validate_props(path: str, props: SecureS3Props) -> str:
     name = f"{props.project}-{props.environment}-{props.purpose}"
     longest = f"{name}{REPLICA_SUFFIX}" if props.replica_provider is not None else name
     try:
-        check_bucket_name(longest)
+        check_account_bucket_stem(longest)
     except ValueError as error:
         field = "bucket name (with the replica suffix)" if longest != name else "bucket name"
         raise ValidationError(path, field, longest, str(error)) from None
@@ -57,12 +57,15 @@ def validate_props(path: str, props: SecureS3Props) -> str:
         raise ValidationError(path, "object_lock_mode", props.object_lock_mode.value, "left at its default unless object_lock_retention_days is set")
 
     if props.force_destroy:
-        if props.classification is DataClassification.PHI:
-            raise ValidationError(path, "force_destroy", True, "False for PHI buckets (classification=phi)")
+        if props.classification is DataClassification.PHI and not props.allow_force_destroy_phi:
+            raise ValidationError(path, "force_destroy", True, "False for PHI buckets (classification=phi) unless allow_force_destroy_phi (synthetic data only)")
         if props.protect_from_destroy:
             raise ValidationError(path, "force_destroy", True, "False while protect_from_destroy is True")
         if retention is not None and props.object_lock_mode is ObjectLockMode.COMPLIANCE:
             raise ValidationError(path, "force_destroy", True, "False with Object Lock in COMPLIANCE mode (locked objects cannot be deleted)")
+
+    if props.allow_force_destroy_phi and not props.force_destroy:
+        raise ValidationError(path, "allow_force_destroy_phi", True, "False unless force_destroy is True")
 
     provider, replica_logs = props.replica_provider, props.replica_access_log_bucket
     if provider is not None:

@@ -35,8 +35,9 @@ def trail_bucket_statements(bucket_arn: str, arns: AuditArns) -> list[DataAwsIam
 
 
 def trail_key_statements(arns: AuditArns) -> list[DataAwsIamPolicyDocumentStatement]:
-    """``kms:GenerateDataKey*`` for log files of this trail (encryption context names it) and
-    ``kms:DescribeKey``, for this trail only (AWS's documented key policy, narrowed to one trail)."""
+    """``kms:GenerateDataKey*`` for log files of this trail (encryption context names it), ``kms:Decrypt``
+    (needed with an S3 Bucket Key) and ``kms:DescribeKey``, for this trail only (AWS's documented key
+    policy, narrowed to one trail by ``aws:SourceArn``)."""
     this_trail = Condition("StringEquals", "aws:SourceArn", (arns.trail_arn,))
     return [
         statement(
@@ -46,6 +47,16 @@ def trail_key_statements(arns: AuditArns) -> list[DataAwsIamPolicyDocumentStatem
             principal_type="Service",
             principals=[CLOUDTRAIL],
             conditions=[this_trail, Condition("StringEquals", "kms:EncryptionContext:aws:cloudtrail:arn", (arns.trail_arn,))],
+        ),
+        # "Configure AWS KMS key policies for CloudTrail": with an S3 Bucket Key on the bucket (SecureS3
+        # enables it), kms:Decrypt is required to create or update a trail with SSE-KMS.
+        statement(
+            sid="CloudTrailDecryptsForBucketKey",
+            actions=["kms:Decrypt"],
+            resources=["*"],
+            principal_type="Service",
+            principals=[CLOUDTRAIL],
+            conditions=[this_trail],
         ),
         statement(
             sid="CloudTrailDescribesKey",

@@ -215,5 +215,32 @@ def check_bucket_name(value: str) -> str:
 
 
 def bucket_name(project: str, environment: str, purpose: str) -> str:
-    """The platform's bucket naming convention ``<project>-<env>-<purpose>``, validated."""
-    return check_bucket_name(f"{check_name_part(project)}-{check_name_part(environment)}-{check_name_part(purpose)}")
+    """The stem of the platform's bucket names, ``<project>-<env>-<purpose>``, validated with its account suffix.
+
+    Bucket names are global across every AWS account, so the bucket itself is named
+    ``<stem>-<account id>`` (see ``check_account_bucket_stem``).
+    """
+    return check_account_bucket_stem(f"{check_name_part(project)}-{check_name_part(environment)}-{check_name_part(purpose)}")
+
+
+ACCOUNT_ID_LENGTH = 12
+ACCOUNT_SUFFIX_LENGTH = ACCOUNT_ID_LENGTH + 1
+"""``-<12-digit account id>``, appended to every bucket name so that names are unique by construction."""
+
+
+def check_account_bucket_stem(stem: str) -> str:
+    """A bucket name stem that stays a valid S3 bucket name once ``-<account id>`` is appended.
+
+    S3 bucket names are global: ``healthcare-prod-audit-logs`` may already belong to someone
+    else, and the first apply would fail with ``BucketAlreadyExists``. The 12-digit account id
+    (known only at apply time) makes the name ours; the stem therefore has at most 50 characters.
+    """
+    try:
+        check_bucket_name(f"{stem}-{'1' * ACCOUNT_ID_LENGTH}")
+    except ValueError:
+        raise ValueError(
+            f"a bucket name stem of at most {63 - ACCOUNT_SUFFIX_LENGTH} characters that stays an S3 bucket name "
+            f"with '-<account id>' appended (lowercase letters, digits and hyphens, starting with a letter or digit, "
+            f"no reserved prefix such as xn-- or sthree-)"
+        ) from None
+    return stem

@@ -22,7 +22,8 @@ LOG_DELIVERY_SID = "AllowServerAccessLogDelivery"
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AccessLogBucketProps:
-    """Settings for AccessLogBucket; the bucket is named ``<project>-<environment>-<purpose>``."""
+    """Settings for AccessLogBucket; the bucket is named ``<project>-<environment>-<purpose>-<account id>``
+    (bucket names are global: the account id makes it unique by construction)."""
 
     project: str
     environment: str
@@ -38,6 +39,9 @@ class AccessLogBucketProps:
     """Delete overwritten or deleted log versions after this many days. Default: 30."""
     protect_from_destroy: bool = True
     """Terraform ``prevent_destroy`` on the bucket. Default: on."""
+    force_destroy: bool = False
+    """Let ``terraform destroy`` delete the bucket with its logs (disposable environments). Refused with
+    ``protect_from_destroy``. Default: off."""
     provider: AwsProvider | None = None
     """Provider (region) of the bucket; S3 only delivers access logs within a region, so replicas in
     another region need a log bucket there. Default: the stack's default AWS provider."""
@@ -66,6 +70,7 @@ class AccessLogBucket(Construct):
             name = bucket_name(props.project, props.environment, props.purpose)
         except ValueError as error:
             raise ValidationError(path, "bucket name", f"{props.project}-{props.environment}-{props.purpose}", str(error)) from None
+        self._account = AwsAccount.of(self)
         days = LifecycleDays(
             transition_ia_days=props.transition_ia_days,
             transition_glacier_days=props.transition_glacier_days,
@@ -74,15 +79,16 @@ class AccessLogBucket(Construct):
             expiration_days=props.expiration_days,
         )
         validate_lifecycle(path, days)
+        if props.force_destroy and props.protect_from_destroy:
+            raise ValidationError(path, "force_destroy", True, "False while protect_from_destroy is True")
 
         self.props = props
         self._sources: list[str] = []
-        self._account = AwsAccount.of(self)
         self.resource = S3Bucket(
             self,
             "Resource",
-            bucket=name,
-            force_destroy=False,
+            bucket=f"{name}-{AwsAccount.of(self).account_id}",
+            force_destroy=props.force_destroy,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None,
             provider=props.provider,
         )
@@ -98,8 +104,8 @@ class AccessLogBucket(Construct):
             depends_on=[baseline.public_access_block],
             provider=props.provider,
         )
-        self.bucket_name_literal = name
-        """The bucket's name as a plain string (known at synth)."""
+        self.name_stem = name
+        """``<project>-<environment>-<purpose>`` as a plain string (known at synth): the bucket's name without its account suffix."""
 
     @property
     def bucket_name(self) -> str:

@@ -19,7 +19,7 @@ from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics
 from ._iam import AwsAccount
-from ._trail_bucket import trail_bucket_statements, trail_key_statements
+from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
 from ._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_email, check_log_retention
 from .errors import ValidationError
 from .secure_s3 import SecureS3, phi_buckets
@@ -61,10 +61,15 @@ class AuditTrailProps:
     """Log S3 object reads and writes of every PHI SecureS3 in the stack and of its cross-region replica
     (found at synthesis, so a bucket added by a later phase is covered without touching this construct).
     Default: on."""
+    log_reader_arn: str | None = None
+    """IAM role (or user) ARN of whoever reads the audit logs in S3 (security team, auditors): it may list
+    and read the log bucket and ``kms:Decrypt`` through S3 with the bucket's key, on the cross-region
+    replica too, by the bucket and key policies. Default: nobody can decrypt the S3 copy (the
+    CloudWatch Logs copy stays readable through IAM) — set it wherever the logs are evidence."""
     allow_unlocked_log_bucket: bool = False
     """Accept a log bucket without S3 Object Lock (its logs could then be deleted). Default: refused."""
     protect_from_destroy: bool = True
-    """Terraform ``prevent_destroy`` on the audit KMS key and the log group. Default: on."""
+    """Terraform ``prevent_destroy`` on the audit KMS key, the log group and the alert and delivery topics. Default: on."""
 
 
 class AuditTrail(Construct):
@@ -95,6 +100,10 @@ class AuditTrail(Construct):
         bucket = props.log_bucket
         bucket.add_to_resource_policy(*trail_bucket_statements(bucket.bucket_arn, arns))
         bucket.add_to_key_policy(*trail_key_statements(arns))
+        # Digest files (log file validation) are SSE-S3 even when log files are SSE-KMS.
+        bucket.allow_sse_s3_uploads_from(CLOUDTRAIL)
+        if props.log_reader_arn is not None:
+            bucket.grant_read_to_principal(props.log_reader_arn, label="AuditLogReader")
 
         self.logs = AuditLogs(
             self,
@@ -111,6 +120,7 @@ class AuditTrail(Construct):
             name_prefix=props.name_prefix,
             kms_key_arn=self.logs.key.arn,
             alert_emails=props.alert_emails,
+            protect_from_destroy=props.protect_from_destroy,
         )
         self.resource = Cloudtrail(
             self,

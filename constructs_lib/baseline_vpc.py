@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.default_network_acl import DefaultNetworkAcl, DefaultNetworkAclEgress, DefaultNetworkAclIngress
@@ -19,10 +20,13 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from ._flow_logs import FlowLogs
+from ._iam import AwsAccount
 from ._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
 from .errors import ValidationError
 from .subnets import SubnetPlan, plan_subnets
 
+ADMIN_PORT_DENY_RULES: tuple[tuple[int, int], ...] = ((50, 22), (60, 3389))
+"""(NACL rule number, TCP port) of the ingress denies for SSH and RDP from 0.0.0.0/0, ahead of the allow at 100."""
 
 
 class NatGateways(enum.Enum):
@@ -127,6 +131,9 @@ class BaselineVpc(Construct):
             RouteTableAssociation(self, f"DatabaseRouteTableAssociation-{zone}", subnet_id=subnet.id, route_table_id=database_table.id)
 
         services = ["s3", "dynamodb"] if props.dynamodb_endpoint else ["s3"]
+        account = AwsAccount.of(self)
+        # Private and database tiers both reach S3 (and DynamoDB) without leaving AWS's network;
+        # the endpoint policy admits only this account's resources (no exfiltration to other accounts).
         self.gateway_endpoints = {
             service: VpcEndpoint(
                 self,
@@ -134,7 +141,8 @@ class BaselineVpc(Construct):
                 vpc_id=self.vpc.id,
                 service_name=f"com.amazonaws.{props.region}.{service}",
                 vpc_endpoint_type="Gateway",
-                route_table_ids=[t.id for t in self.private_route_tables],
+                route_table_ids=[t.id for t in self.private_route_tables] + [database_table.id],
+                policy=json.dumps(endpoint_policy(service, props.region, account.account_id)),
                 tags={"Name": f"{name}-{service}"},
             )
             for service in services
@@ -142,15 +150,22 @@ class BaselineVpc(Construct):
 
         # Managing the default security group removes every rule AWS put in it (CKV2_AWS_12).
         DefaultSecurityGroup(self, "DefaultSecurityGroup", vpc_id=self.vpc.id, tags={"Name": f"{name}-default-closed"})
-        # The default NACL under Terraform, equal to AWS's own default: traffic is controlled by
-        # security groups and route tables, and drift (an added deny or allow) shows in plan.
+        # The default NACL under Terraform: remote administration ports (SSH 22, RDP 3389) are denied
+        # from anywhere (CIS AWS Foundations 5.1), everything else is left to security groups and route
+        # tables; drift (an added deny or allow) shows in plan. NACL rules are evaluated by number, lowest first.
         all_traffic = {"protocol": "-1", "rule_no": 100, "action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}
-        DefaultNetworkAcl(
+        self.default_network_acl = DefaultNetworkAcl(
             self,
             "DefaultNetworkAcl",
             default_network_acl_id=self.vpc.default_network_acl_id,
             subnet_ids=[s.id for s in self.public_subnets + self.private_subnets + self.database_subnets],
-            ingress=[DefaultNetworkAclIngress(**all_traffic)],
+            ingress=[
+                *(
+                    DefaultNetworkAclIngress(protocol="6", rule_no=rule_no, action="deny", cidr_block="0.0.0.0/0", from_port=port, to_port=port)
+                    for rule_no, port in ADMIN_PORT_DENY_RULES
+                ),
+                DefaultNetworkAclIngress(**all_traffic),
+            ],
             egress=[DefaultNetworkAclEgress(**all_traffic)],
             tags={"Name": f"{name}-default"},
         )
@@ -178,3 +193,33 @@ class BaselineVpc(Construct):
         except ValueError as exc:
             raise ValidationError(path, "flow_log_retention_days", props.flow_log_retention_days, str(exc)) from None
         return plan
+
+
+def endpoint_policy(service: str, region: str, account_id: str) -> dict[str, object]:
+    """The gateway endpoint's policy: any principal in the VPC may reach this account's ``service`` resources only.
+
+    S3 additionally admits reads of the ECR image layer bucket of ``region`` (AWS-owned), which
+    container hosts in the VPC need to pull images. Written as JSON (an endpoint policy is a
+    resource policy; checkov's identity-policy checks would misread a policy document data source).
+    """
+    statements: list[dict[str, object]] = [
+        {
+            "Sid": "OwnAccountResourcesOnly",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": f"{service}:*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceAccount": account_id}},
+        }
+    ]
+    if service == "s3":
+        statements.append(
+            {
+                "Sid": "EcrImageLayers",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::prod-{region}-starport-layer-bucket/*",
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cdktf import Token
@@ -21,6 +20,8 @@ from .edge_policy import (
     DEFAULT_CONTENT_SECURITY_POLICY,
     CloudflarePlan,
     check_content_security_policy,
+    check_file_extension,
+    check_hostname_label,
     check_rate_limits,
     check_url_path,
 )
@@ -29,8 +30,6 @@ from .errors import ValidationError
 HSTS_ONE_YEAR_SECONDS = 31_536_000
 REFERRER_POLICIES = ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
 """Referrer policies that never send a path to another origin."""
-_LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
-_EXTENSION_RE = re.compile(r"^[a-z0-9]{1,10}$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -58,23 +57,32 @@ class EdgeProps:
     static_edge_ttl_seconds: int = 86_400
     """Edge TTL of static assets. Default: one day."""
     static_extensions: tuple[str, ...] = ("css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "woff", "woff2", "ttf")
-    """File extensions cached at the edge; nothing else is."""
-    api_path_prefix: str = "/api"
-    """Path of the API: never cached, rate limited."""
-    auth_path_prefixes: tuple[str, ...] = ("/api/auth",)
-    """Authentication paths for the stricter rate limit."""
+    """File extensions cached at the edge for ``static_edge_ttl_seconds`` whatever the origin says, on every
+    host of the zone except the API hosts. A non-API host must therefore never serve PHI under these extensions."""
+    api_hostname_labels: tuple[str, ...] = ("api",)
+    """First DNS labels of the API hosts. A host of the zone whose first label is one of these (``api.<public_domain>``
+    of every environment sharing the zone, in any letter case) is never cached at the edge and is rate limited. Default: api."""
+    platform_hostname_labels: tuple[str, ...] = ("api",)
+    """First DNS labels of the platform's hostnames: those hosts get the security response headers, and
+    ``add_public_hostname`` publishes only these labels. Must include every ``api_hostname_labels`` label. Default: api."""
+    auth_path_prefixes: tuple[str, ...] = ("/auth",)
+    """Paths on the API hosts for the stricter rate limit (``auth_requests_per_period``). Default: /auth."""
     content_security_policy: str = DEFAULT_CONTENT_SECURITY_POLICY
-    """Content-Security-Policy header on every response. Default: same-origin only, no framing."""
+    """Content-Security-Policy header on the platform's hostnames. Default: same-origin only, no framing."""
     referrer_policy: str = "strict-origin-when-cross-origin"
-    """Referrer-Policy header on every response."""
+    """Referrer-Policy header on the platform's hostnames."""
     rate_limit_period_seconds: int = 10
     """Rate limit counting window. Default: 10 s (the only value on the free plan)."""
     rate_limit_mitigation_seconds: int = 10
     """How long a client over the limit is blocked. Default: 10 s (the only value on the free plan)."""
     api_requests_per_period: int = 100
-    """Requests per client IP per window on the API. Default: 100 per 10 s, about 10 per second."""
+    """Requests per client IP per window. Default: 100 per 10 s, about 10 per second.
+
+    On plan pro or higher the rule matches the API hosts. On the free plan a rate limiting rule may
+    match only the URI path (Cloudflare: "Available fields in rule expression: Path, Verified Bot"),
+    so the rule covers every path of every host in the zone, the API hosts included."""
     auth_requests_per_period: int | None = None
-    """Stricter limit on ``auth_path_prefixes``. Default: no separate rule (a second rule needs plan pro)."""
+    """Stricter limit on ``auth_path_prefixes`` of the API hosts. Default: no separate rule (a second rule needs plan pro)."""
     advanced_certificate: bool = False
     """Order an Advanced Certificate Manager pack (paid) covering ``public_domain`` and ``*.public_domain``. Default: off."""
     health_check_path: str | None = None
@@ -100,9 +108,19 @@ class CloudflareEdge(Construct):
     Looks the zone up by name (``data.cloudflare_zone``). With ``manage_zone_settings``:
     one ``cloudflare_zone_setting`` per setting (SSL strict, minimum TLS, TLS 1.3,
     Always Use HTTPS, Automatic HTTPS Rewrites, HSTS, security level high, browser cache
-    TTL, Brotli) and three zone entry-point ``cloudflare_ruleset``s (cache rules, response
-    header transform, rate limiting). Public hostnames are proxied CNAMEs added with
-    ``add_public_hostname``; ``advanced_certificate`` adds a ``cloudflare_certificate_pack``.
+    TTL, Brotli) and three zone entry-point ``cloudflare_ruleset``s:
+
+    - cache rules: static extensions cached on non-API hosts; last (the last match wins), every
+      API host never cached;
+    - response header transform: security headers on the platform's hosts
+      (``platform_hostname_labels``), not on every host of the zone;
+    - rate limiting: the API hosts on plan pro or higher; every host of the zone on the free plan,
+      whose rate limiting expressions cannot name the host.
+
+    Hosts are matched by their first DNS label, so the rules created by the one stack that owns
+    the zone cover every environment's ``api.<public_domain>`` in that zone. Public hostnames are
+    proxied CNAMEs added with ``add_public_hostname``; ``advanced_certificate`` adds a
+    ``cloudflare_certificate_pack``.
     """
 
     def __init__(self, scope: Construct, id_: str, props: EdgeProps) -> None:
@@ -146,13 +164,20 @@ class CloudflareEdge(Construct):
     def add_public_hostname(self, label: str, target: str) -> DnsRecord:
         """A proxied CNAME ``<label>.<public_domain>`` -> ``target`` (e.g. a Railway service domain token).
 
-        Raises ``ValidationError`` for a bad label or target, a duplicate, or a hostname two
-        or more levels below the zone without ``advanced_certificate`` (Universal SSL would
-        not cover it and browsers would get a certificate error).
+        Raises ``ValidationError`` for a bad label or target, a label not in
+        ``platform_hostname_labels`` (the edge rules would not cover the hostname), a duplicate, or
+        a hostname two or more levels below the zone without ``advanced_certificate`` (Universal SSL
+        would not cover it and browsers would get a certificate error).
         """
         path = self.node.path
-        if not isinstance(label, str) or not _LABEL_RE.match(label):
-            raise ValidationError(path, "label", label, "a lowercase DNS label such as 'api'")
+        try:
+            check_hostname_label(label)
+        except ValueError as exc:
+            raise ValidationError(path, "label", label, str(exc)) from None
+        if label not in self.props.platform_hostname_labels:
+            raise ValidationError(
+                path, "label", label, f"one of platform_hostname_labels ({', '.join(self.props.platform_hostname_labels)}), so the edge rules cover the hostname"
+            )
         hostname = f"{label}.{self.public_domain}"
         if hostname in self._records:
             raise ValidationError(path, "label", label, "unique within the edge (already added)")
@@ -193,8 +218,10 @@ class CloudflareEdge(Construct):
         ``name`` and ``content`` are its ``verification_host_label`` / ``verification_record_value``
         (references known after apply). ``label`` names the record's construct id.
         """
-        if not isinstance(label, str) or not _LABEL_RE.match(label):
-            raise ValidationError(self.node.path, "label", label, "a lowercase DNS label such as 'api'")
+        try:
+            check_hostname_label(label)
+        except ValueError as exc:
+            raise ValidationError(self.node.path, "label", label, str(exc)) from None
         return DnsRecord(
             self,
             f"Verification-{label}",
@@ -234,16 +261,23 @@ class CloudflareEdge(Construct):
             fail("browser_cache_ttl_seconds", props.browser_cache_ttl_seconds, "a value Cloudflare accepts (30, 60, ..., 3600, ..., 31536000)")
         if not 1 <= props.static_edge_ttl_seconds <= HSTS_ONE_YEAR_SECONDS:
             fail("static_edge_ttl_seconds", props.static_edge_ttl_seconds, f"1..{HSTS_ONE_YEAR_SECONDS}")
-        if not props.static_extensions or any(not _EXTENSION_RE.match(e) for e in props.static_extensions):
-            fail("static_extensions", props.static_extensions, "one or more lowercase extensions such as 'css'")
-        for name, paths in (("api_path_prefix", (props.api_path_prefix,)), ("auth_path_prefixes", props.auth_path_prefixes)):
-            if not paths:
-                fail(name, paths, "one or more URL paths")
-            for value in paths:
+        for name, check, allowed in (
+            ("static_extensions", check_file_extension, "one or more lowercase extensions such as 'css'"),
+            ("api_hostname_labels", check_hostname_label, "one or more lowercase DNS labels such as 'api'"),
+            ("platform_hostname_labels", check_hostname_label, "one or more lowercase DNS labels such as 'api'"),
+            ("auth_path_prefixes", check_url_path, "one or more URL paths such as '/auth'"),
+        ):
+            values = getattr(props, name)
+            if not isinstance(values, (tuple, list)) or not values:
+                fail(name, values, f"{allowed}, as a tuple")
+            for value in values:
                 try:
-                    check_url_path(value)
-                except ValueError as exc:
-                    fail(name, value, str(exc))
+                    check(value)
+                except ValueError:
+                    fail(name, value, allowed)
+        missing = [label for label in props.api_hostname_labels if label not in props.platform_hostname_labels]
+        if missing:
+            fail("platform_hostname_labels", props.platform_hostname_labels, f"a tuple including every api_hostname_labels label (missing {', '.join(missing)})")
         try:
             check_content_security_policy(props.content_security_policy)
         except ValueError as exc:
@@ -289,12 +323,21 @@ class CloudflareEdge(Construct):
     def _add_rulesets(self, props: EdgeProps) -> None:
         phases = (
             ("CacheRules", "http_request_cache_settings", "Cache static assets only; never the API",
-             _edge_rules.cache_rules(api_path_prefix=props.api_path_prefix, static_extensions=props.static_extensions, static_edge_ttl_seconds=props.static_edge_ttl_seconds)),
+             _edge_rules.cache_rules(
+                 api_hostname_labels=props.api_hostname_labels,
+                 static_extensions=props.static_extensions,
+                 static_edge_ttl_seconds=props.static_edge_ttl_seconds,
+             )),
             ("SecurityHeaders", "http_response_headers_transform", "Security response headers",
-             _edge_rules.security_header_rules(content_security_policy=props.content_security_policy, referrer_policy=props.referrer_policy)),
+             _edge_rules.security_header_rules(
+                 platform_hostname_labels=props.platform_hostname_labels,
+                 content_security_policy=props.content_security_policy,
+                 referrer_policy=props.referrer_policy,
+             )),
             ("RateLimits", "http_ratelimit", "Rate limits per client IP",
              _edge_rules.rate_limit_rules(
-                 api_path_prefix=props.api_path_prefix,
+                 api_hostname_labels=props.api_hostname_labels,
+                 match_host=props.plan.rate_limit_matches_host,
                  auth_path_prefixes=props.auth_path_prefixes,
                  period_seconds=props.rate_limit_period_seconds,
                  mitigation_seconds=props.rate_limit_mitigation_seconds,

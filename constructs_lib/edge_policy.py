@@ -1,10 +1,23 @@
-"""Pure edge policy values: what each Cloudflare plan allows, the default CSP; no cdktf.
+"""Pure edge policy values: what each Cloudflare plan allows, the default CSP, the values
+that go into rule expressions; no cdktf.
 
-Source: Cloudflare's "Rate limiting rules - availability by plan" table (rules: 1, 2, 5, 100;
-counting periods up to 10 s, 1 min, 10 min, 65535 s; mitigation up to 10 s, 1 h, 1 day, 1 day). Everything else
-NetworkBaseline configures (strict SSL, minimum TLS, TLS 1.3, Always Use HTTPS,
-Automatic HTTPS Rewrites, HSTS, security level, browser cache TTL, Brotli, cache rules,
-response header transform rules) is available on every plan, Free included.
+Sources (Cloudflare docs, developers.cloudflare.com):
+
+- "Rate limiting rules > Availability" (waf/rate-limiting-rules/#availability): rules 1, 2, 5,
+  100; counting periods up to 10 s, 1 min, 10 min, 65535 s; mitigation up to 10 s, 1 h, 1 day,
+  1 day; "Available fields in rule expression": Free "Path, Verified Bot", Pro "Host, URI, Path,
+  Full URI, Query, Verified Bot", Business adds "Method, Source IP, User Agent". A free zone's
+  rate limiting rule therefore cannot name the host.
+- "Operators and grouping symbols": "Access to the ``matches`` operator requires a Cloudflare
+  Business or Enterprise plan"; ``starts_with()`` / ``lower()`` carry no plan restriction
+  ("Functions"), so the expressions here use only those, ``eq``, ``in``, ``and``/``or``/``not``.
+- Cache Rules and Transform Rules: "Available on all plans" (10 rules each on Free); their
+  expressions may use ``http.host`` (Cache Rules "Available settings > Fields": "Hostname -
+  http.host").
+
+Everything else NetworkBaseline configures (strict SSL, minimum TLS, TLS 1.3, Always Use HTTPS,
+Automatic HTTPS Rewrites, HSTS, security level, browser cache TTL, Brotli) is available on every
+plan, Free included.
 """
 
 from __future__ import annotations
@@ -32,13 +45,29 @@ def check_content_security_policy(value: str) -> str:
     return value
 
 
-_PATH_RE = re.compile(r"^/[A-Za-z0-9._~/-]{0,200}$")
+_PATH_RE = re.compile(r"/[A-Za-z0-9._~/-]{0,200}")
+_LABEL_RE = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+_EXTENSION_RE = re.compile(r"[a-z0-9]{1,10}")
 
 
 def check_url_path(value: str) -> str:
-    """A URL path prefix such as ``/api``: it goes into rule expressions, so no quotes or spaces."""
-    if not _PATH_RE.match(value):
-        raise ValueError("a URL path such as '/api' (letters, digits, '._~/-' only)")
+    """A URL path prefix such as ``/auth``: it goes into rule expressions, so no quotes, spaces or newlines."""
+    if not isinstance(value, str) or not _PATH_RE.fullmatch(value):
+        raise ValueError("a URL path such as '/auth' (letters, digits, '._~/-' only)")
+    return value
+
+
+def check_hostname_label(value: str) -> str:
+    """One lowercase DNS label such as ``api``: it goes into rule expressions, so nothing else."""
+    if not isinstance(value, str) or not _LABEL_RE.fullmatch(value):
+        raise ValueError("a lowercase DNS label such as 'api'")
+    return value
+
+
+def check_file_extension(value: str) -> str:
+    """A lowercase file extension without the dot, such as ``css`` (it goes into rule expressions)."""
+    if not isinstance(value, str) or not _EXTENSION_RE.fullmatch(value):
+        raise ValueError("a lowercase extension such as 'css'")
     return value
 
 
@@ -53,6 +82,11 @@ class CloudflarePlan(enum.Enum):
     PRO = "pro"
     BUSINESS = "business"
     ENTERPRISE = "enterprise"
+
+    @property
+    def rate_limit_matches_host(self) -> bool:
+        """Whether a rate limiting rule expression may use ``http.host`` (Free: the URI path only)."""
+        return self is not CloudflarePlan.FREE
 
     @property
     def rate_limit_rules(self) -> int:

@@ -123,7 +123,9 @@ class NeonDatabase(Construct):
         self._services: dict[str, _ServiceDatabase] = {}
         for service in props.services:
             db_name = service.replace("-", "_")
-            role = Role(self, f"{service}-owner", project_id=self.project.id, branch_id=self.project.default_branch_id, name=f"{db_name}_owner")
+            role = Role(
+                self, f"{service}-owner", project_id=self.project.id, branch_id=self.project.default_branch_id, name=f"{db_name}_owner", lifecycle=protect
+            )
             database = Database(
                 self,
                 f"{service}-database",

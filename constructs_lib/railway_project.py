@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from .errors import ValidationError
@@ -28,6 +29,9 @@ class RailwayProjectProps:
     workspace_id: str | None = None
     """Railway workspace that owns the project. Default: the token's only workspace
     (the provider requires it when the token sees several). Changing it replaces the project."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on the project (deleting it deletes every service, volume and
+    variable in it). Default: on."""
     pr_deploys: bool = False
     """Weakening: create a temporary Railway environment for every pull request, a copy of the
     project's environment that runs unreviewed code next to its variables (secrets included).
@@ -67,6 +71,7 @@ class RailwayProject(Construct):
             has_pr_deploys=props.pr_deploys,
             workspace_id=props.workspace_id,
             default_environment=ProjectDefaultEnvironment(name=props.environment_name),
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None,
         )
 
     @property

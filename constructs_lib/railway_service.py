@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from ._railway_variables import service_variables
@@ -71,6 +72,16 @@ class RailwayServiceProps:
     """Label of that hostname. Default: ``<project name>-<name>``."""
     volume: VolumeMount | None = None
     """A persistent volume. Default: none (data belongs in Neon and S3)."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on the service (deleting it drops its domains, variables and
+    deployment history). Default: on."""
+    apply_region_changes: bool = False
+    """Let Terraform update ``regions`` after creation. Railway provider 0.6.2 never sends ``regions``
+    on update (its Update builds the service instance input without them), so a replica change
+    fails every apply with "Provider produced inconsistent result after apply" and the plan never
+    settles (upstream issues #77/#78, fix in PR #79, unreleased). Default: off: ``regions`` is set at
+    creation and then ignored (``lifecycle.ignore_changes``); change replicas in Railway as the
+    README's runbook says. Turn on only with a provider release that sends them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +137,11 @@ class RailwayService(Construct):
             source_repo_branch=source.branch if isinstance(source, RepoSource) else None,
             root_directory=source.root_directory if isinstance(source, RepoSource) else None,
             config_path=source.resolved_config_path if isinstance(source, RepoSource) else None,
-            regions=[ServiceRegions(region=r.region, num_replicas=r.replicas) for r in props.regions],
+            # Sorted by region id: the provider reads regions back sorted, so any other order never settles.
+            regions=[ServiceRegions(region=r.region, num_replicas=r.replicas) for r in sorted(props.regions, key=lambda r: r.region)],
             cron_schedule=props.cron_schedule,
             volume=ServiceVolume(name=props.volume.name, mount_path=props.volume.mount_path) if props.volume else None,
+            lifecycle=_lifecycle(props),
         )
         environment_id = props.project.environment_id
         self.variable_collection: VariableCollection | None = None
@@ -255,3 +268,14 @@ def _check_replicas(path: str, props: RailwayServiceProps) -> None:
         raise ValidationError(
             path, "regions", f"{total} replicas ({shown})", f"{props.replicas_min}..{props.replicas_max} replicas in total (replicas_min..replicas_max)"
         )
+
+
+REGIONS_ATTRIBUTE = "regions"
+
+
+def _lifecycle(props: RailwayServiceProps) -> TerraformResourceLifecycle | None:
+    """``prevent_destroy`` when protected; ``ignore_changes = ["regions"]`` unless region changes can be applied."""
+    ignore = None if props.apply_region_changes else [REGIONS_ATTRIBUTE]
+    if not props.protect_from_destroy and ignore is None:
+        return None
+    return TerraformResourceLifecycle(prevent_destroy=props.protect_from_destroy or None, ignore_changes=ignore)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
@@ -17,19 +18,37 @@ from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from constructs import Construct
 
-from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, encryption_statements, tls_statements
+from ._bucket_baseline import (
+    NON_KMS_ENCRYPTION_SID,
+    LifecycleDays,
+    add_baseline,
+    add_lifecycle,
+    encryption_statements,
+    non_kms_encryption_statement,
+    reader_bucket_statements,
+    reader_key_statement,
+    tls_statements,
+)
 from ._bucket_key import BucketKey
 from ._grants import BucketGrant, Grantee, grant
-from ._iam import PolicyDocument
+from ._iam import AwsAccount, PolicyDocument
 from ._s3_replication import Replica
 from ._secure_s3_checks import REPLICA_SUFFIX, validate_props
 from .access_log_bucket import AccessLogBucket
+from .errors import ValidationError
 from .storage_types import BucketAccess, DataClassification, ObjectLockMode
+
+_PRINCIPAL_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[A-Za-z0-9+=,.@_/-]{1,512}$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SecureS3Props:
-    """Settings for SecureS3; the bucket is named ``<project>-<environment>-<purpose>``."""
+    """Settings for SecureS3; the bucket is named ``<project>-<environment>-<purpose>-<account id>``.
+
+    S3 bucket names are global across all AWS accounts: the account id (read from the AWS
+    provider's credentials at plan time) makes the name unique by construction, so the first
+    apply cannot fail with ``BucketAlreadyExists`` because someone else took the short name.
+    """
 
     project: str
     """First part of the bucket name (lowercase words joined by hyphens)."""
@@ -63,8 +82,12 @@ class SecureS3Props:
     protect_from_destroy: bool = True
     """Terraform ``prevent_destroy`` on the bucket, its key and its replica. Default: on."""
     force_destroy: bool = False
-    """Let ``terraform destroy`` delete a non-empty bucket. Refused for PHI, with Object Lock in
-    COMPLIANCE mode and together with ``protect_from_destroy``. Default: off."""
+    """Let ``terraform destroy`` delete a non-empty bucket, its object versions and GOVERNANCE-locked
+    objects (the deployer needs ``s3:BypassGovernanceRetention``). Refused with Object Lock in COMPLIANCE
+    mode, together with ``protect_from_destroy``, and for PHI unless ``allow_force_destroy_phi``. Default: off."""
+    allow_force_destroy_phi: bool = False
+    """Permit ``force_destroy`` on a PHI bucket: only for disposable environments that hold synthetic
+    data (dev). Default: refused."""
 
 
 class SecureS3(Construct):
@@ -80,9 +103,11 @@ class SecureS3(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: SecureS3Props) -> None:
         super().__init__(scope, id_)
-        self.bucket_name_literal = validate_props(self.node.path, props)
-        """The bucket's name as a plain string (known at synth); prefer ``bucket_name`` for references."""
+        self.name_stem = validate_props(self.node.path, props)
+        """``<project>-<environment>-<purpose>`` as a plain string (known at synth): the bucket's name
+        without its account suffix; it names the key alias, the grant policies and the access-log prefix."""
         self.props = props
+        self._sse_s3_services: list[str] = []
         self.classification = props.classification
         """What the bucket holds."""
         lock = props.object_lock_retention_days is not None
@@ -91,14 +116,14 @@ class SecureS3(Construct):
         self.key = BucketKey(
             self,
             "Key",
-            alias_name=self.bucket_name_literal,
-            description=f"SSE-KMS key of s3://{self.bucket_name_literal} ({props.classification.value})",
+            alias_name=self.name_stem,
+            description=f"SSE-KMS key of the {self.name_stem} bucket ({props.classification.value})",
             protect_from_destroy=props.protect_from_destroy,
         )
         self.resource = S3Bucket(
             self,
             "Resource",
-            bucket=self.bucket_name_literal,
+            bucket=f"{self.name_stem}-{AwsAccount.of(self).account_id}",
             force_destroy=props.force_destroy,
             object_lock_enabled=lock or None,
             tags={"DataClassification": props.classification.value},
@@ -116,7 +141,7 @@ class SecureS3(Construct):
             "Logging",
             bucket=self.resource.id,
             target_bucket=props.access_log_bucket.bucket_id,
-            target_prefix=f"{self.bucket_name_literal}/",
+            target_prefix=f"{self.name_stem}/",
         )
         props.access_log_bucket.add_source(self.resource.arn)
         self.object_lock = (
@@ -130,6 +155,7 @@ class SecureS3(Construct):
                     )
                 ),
                 depends_on=[self.baseline.versioning],
+                lifecycle=prevent,
             )
             if lock
             else None
@@ -147,7 +173,7 @@ class SecureS3(Construct):
             depends_on=[self.baseline.public_access_block],
         )
         self.replica: Replica | None = (
-            Replica(self, "Replica", source=self, name=f"{self.bucket_name_literal}{REPLICA_SUFFIX}", provider=props.replica_provider)
+            Replica(self, "Replica", source=self, stem=f"{self.name_stem}{REPLICA_SUFFIX}", provider=props.replica_provider)
             if props.replica_provider is not None
             else None
         )
@@ -182,6 +208,39 @@ class SecureS3(Construct):
     def add_to_key_policy(self, *statements: DataAwsIamPolicyDocumentStatement) -> None:
         """Append statements to the bucket key's policy (before synthesis)."""
         self.key.add_to_policy(*statements)
+
+    def allow_sse_s3_uploads_from(self, service_principal: str) -> None:
+        """Lift the deny of non-KMS encryption headers for one AWS service principal.
+
+        For documented deliveries that name SSE-S3 themselves: CloudTrail encrypts its digest
+        files with SSE-S3 even when the trail's log files use SSE-KMS ("Encrypting CloudTrail log
+        files with AWS KMS keys"). The service still needs its own allow statement.
+        """
+        if service_principal not in self._sse_s3_services:
+            self._sse_s3_services.append(service_principal)
+        self.policy_document.put(
+            NON_KMS_ENCRYPTION_SID, non_kms_encryption_statement(self.resource.arn, exempt_services=self._sse_s3_services)
+        )
+
+    def grant_read_to_principal(self, principal_arn: str, *, label: str) -> None:
+        """Let an IAM principal outside this stack (an auditor's role) list, read and decrypt every object.
+
+        Written into the bucket policy and the key policy (``kms:Decrypt`` only through S3), and
+        into the replica's, so the decision does not depend on identity policies this stack does
+        not own. ``label`` (letters and digits) names the statements.
+        """
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,40}", label):
+            raise ValidationError(self.node.path, "label", label, "letters and digits, starting with a letter")
+        if not Token.is_unresolved(principal_arn) and not _PRINCIPAL_ARN_RE.match(principal_arn):
+            raise ValidationError(self.node.path, "principal_arn", principal_arn, "an IAM role or user ARN such as arn:aws:iam::123456789012:role/audit-reader")
+        targets: list[tuple[PolicyDocument, BucketKey, str, str]] = [
+            (self.policy_document, self.key, self.resource.arn, AwsAccount.of(self).region)
+        ]
+        if self.replica is not None:
+            targets.append((self.replica.policy_document, self.replica.key, self.replica.bucket_arn, self.replica.region))
+        for document, key, bucket_arn, region in targets:
+            document.add(*reader_bucket_statements(bucket_arn, principal_arn, label))
+            key.add_to_policy(reader_key_statement(principal_arn, label, region))
 
     # Grants -----------------------------------------------------------------------------
 

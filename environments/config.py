@@ -31,6 +31,8 @@ ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 
 PHASES = (1, 2, 3, 4)
 
+IAM_PRINCIPAL_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
+
 MIN_PRODUCTION_RETENTION_DAYS = 7
 """Shortest backup / history retention a production environment may declare (guardrail HC-NEON-001)."""
 
@@ -114,6 +116,8 @@ class RailwaySettings(_Section):
     """Folder of the repository holding one subfolder per service."""
     workspace_id: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")] | None = None
     """Railway workspace owning the project; needed when the token sees several. Absent: the token's only workspace."""
+    protect_from_destroy: bool = True
+    """prevent_destroy on the Railway project and its services (deleting them drops domains, variables, volumes)."""
 
 
 class CloudflareSettings(_Section):
@@ -224,6 +228,9 @@ class AuditSettings(_Section):
     """Events per period for the root-use and configuration-change alarms (CIS: any)."""
     protect_from_destroy: bool = True
     """prevent_destroy on the audit KMS key and the trail's log group."""
+    log_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
+    """IAM role ARN that reads the audit logs in S3 (bucket policy + ``kms:Decrypt`` through S3, replica
+    included). Required when ``guardrails.production`` is true: logs no one can decrypt are no evidence."""
 
     @field_validator("alert_emails")
     @classmethod
@@ -265,6 +272,9 @@ class S3Settings(_Section):
     """Object Lock mode of the audit-log bucket; GOVERNANCE lets privileged principals delete (non-production)."""
     access_log_expiration_days: Annotated[int, _range(91, 36500)] = 2190
     """Delete server access logs this many days after delivery (after their GLACIER transition at 90 days)."""
+    force_destroy: bool = False
+    """Let ``cdktf destroy`` empty and delete every bucket (GOVERNANCE-locked audit logs included; the deployer
+    needs ``s3:BypassGovernanceRetention``). Only for disposable environments with synthetic data."""
 
 
 class GuardrailSettings(_Section):
@@ -349,6 +359,25 @@ class EnvironmentConfig(_Section):
         if self.s3.replica_region == self.aws_region:
             raise ValueError(
                 f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _production_has_audit_reader(self) -> EnvironmentConfig:
+        if self.guardrails.production and self.audit.log_reader_arn is None:
+            raise ValueError(
+                "audit.log_reader_arn is required when guardrails.production is true "
+                "(an IAM role ARN such as arn:aws:iam::123456789012:role/audit-reader; without it nobody can decrypt the audit logs)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _teardown_is_consistent(self) -> EnvironmentConfig:
+        s3 = self.s3
+        if s3.force_destroy and (s3.protect_from_destroy or self.guardrails.production or s3.audit_log_lock_mode == "COMPLIANCE"):
+            raise ValueError(
+                "s3.force_destroy must be false unless s3.protect_from_destroy is false, audit_log_lock_mode is GOVERNANCE "
+                f"and guardrails.production is false (only disposable environments with synthetic data), got {s3.force_destroy!r}"
             )
         return self
 

@@ -85,6 +85,29 @@ def load_environment(path: Path) -> EnvironmentConfig:
     return config
 
 
+def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
+    """Every bucket the environment can ever have (each phase, its replica and access-log buckets) gets a valid name.
+
+    Names are ``<project>-<env>-<purpose>[-replica]-<account id>``: bucket names are global, and
+    the account id makes them unique by construction, so the stem may have at most 50 characters.
+    """
+    # The phase plan is plain data (no cdktf import); every phase's buckets are checked, so a
+    # later promotion cannot fail on a name.
+    from constructs_lib._validation import check_account_bucket_stem
+    from stacks.phases import BUCKETS
+
+    replica = config.s3.replica_region is not None
+    stems = [f"{config.project}-{config.name}-{bucket.purpose}{'-replica' if replica else ''}" for bucket in BUCKETS]
+    stems.append(f"{config.project}-{config.name}-access-logs")
+    if replica:
+        stems.append(f"{config.project}-{config.name}-access-logs-{config.s3.replica_region}")
+    for stem in stems:
+        try:
+            check_account_bucket_stem(stem)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: project and name must leave room for the bucket name {stem}-<account id>: {exc}") from None
+
+
 def check_across(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> None:
     """Rules between environments: VPC CIDRs must not overlap; one owner per Cloudflare zone."""
     configs = list(configs)
@@ -123,6 +146,7 @@ def load_all(directory: Path = ENVIRONMENTS_DIR) -> dict[str, EnvironmentConfig]
             raise ConfigError(f"{_display(path)}: is missing; every environment ({', '.join(ENVIRONMENT_NAMES)}) needs a file")
         configs[name] = load_environment(path)
         sources[name] = _display(path)
+        check_bucket_names(configs[name], sources[name])
     for stray in sorted(directory.glob("*.toml")):
         if stray.stem not in ENVIRONMENT_NAMES:
             raise ConfigError(f"{_display(stray)}: environment name must be one of {', '.join(ENVIRONMENT_NAMES)}, got {stray.stem!r}")

@@ -52,7 +52,7 @@ AwsProvider(
     stack,
     "aws",
     region="us-east-1",
-    default_tags=[AwsProviderDefaultTags(tags={"Environment": ENVIRONMENT, "Phase": "1", "DataClassification": "phi"})],
+    default_tags=[AwsProviderDefaultTags(tags={"Environment": ENVIRONMENT, "DataClassification": "phi"})],
 )
 CloudflareProvider(stack, "cloudflare")  # CLOUDFLARE_API_TOKEN at deploy time
 NeonProvider(stack, "neon")  # NEON_API_KEY at deploy time

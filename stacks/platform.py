@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf import CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformStack
+from cdktf import CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
@@ -48,6 +48,9 @@ class PlatformStack(TerraformStack):
         self.plan = plan
         self._configure_backend()
         self._configure_providers()
+        # The phase is an output, not a tag: a tag would change on every AWS resource at each
+        # promotion, and a promotion must only add resources.
+        TerraformOutput(self, "platform_phase", value=plan.phase, description="Rollout phase of this environment (stacks/phases.py)")
         self.database: NeonDatabase | None = None
         if plan.has(Component.NEON_DATABASE):
             self._add_neon_database()
@@ -89,7 +92,6 @@ class PlatformStack(TerraformStack):
             AwsProviderDefaultTags(
                 tags={
                     "Environment": self.config.name,
-                    "Phase": str(self.plan.phase),
                     "Project": self.config.project,
                     "DataClassification": STACK_DATA_CLASSIFICATION,
                     "ManagedBy": "cdktf",
@@ -181,6 +183,7 @@ class PlatformStack(TerraformStack):
                 environment_name=config.name,
                 description=f"{config.project} platform, {config.name} environment",
                 workspace_id=railway.workspace_id,
+                protect_from_destroy=railway.protect_from_destroy,
             ),
         )
         pending = [spec for spec in self.plan.services if spec.runs_on_railway]
@@ -265,6 +268,7 @@ class PlatformStack(TerraformStack):
             variables=variables,
             secrets=self._service_secrets(spec),
             custom_domain=f"{spec.hostname_label}.{config.public_domain}" if spec.public else None,
+            protect_from_destroy=railway.protect_from_destroy,
         )
 
     def _add_audit_trail(self) -> None:
@@ -285,6 +289,7 @@ class PlatformStack(TerraformStack):
                 console_signin_failures_threshold=audit.console_signin_failures_threshold,
                 change_alarm_threshold=audit.change_alarm_threshold,
                 protect_from_destroy=audit.protect_from_destroy,
+                log_reader_arn=audit.log_reader_arn,
             ),
         )
 
@@ -305,6 +310,7 @@ class PlatformStack(TerraformStack):
                 environment=env,
                 expiration_days=s3.access_log_expiration_days,
                 protect_from_destroy=s3.protect_from_destroy,
+                force_destroy=s3.force_destroy,
             ),
         )
         self.replica_access_log_bucket = (
@@ -317,6 +323,7 @@ class PlatformStack(TerraformStack):
                     purpose=f"access-logs-{s3.replica_region}",
                     expiration_days=s3.access_log_expiration_days,
                     protect_from_destroy=s3.protect_from_destroy,
+                    force_destroy=s3.force_destroy,
                     provider=replica_provider,
                 ),
             )
@@ -346,6 +353,9 @@ class PlatformStack(TerraformStack):
                     replica_provider=replica_provider,
                     replica_access_log_bucket=self.replica_access_log_bucket,
                     protect_from_destroy=s3.protect_from_destroy,
+                    force_destroy=s3.force_destroy,
+                    # force_destroy passed the loader's check: a disposable environment with synthetic data.
+                    allow_force_destroy_phi=s3.force_destroy,
                 ),
             )
         for grant in self.plan.bucket_grants:

@@ -36,7 +36,7 @@ from constructs import Construct
 
 from constructs_lib.guardrails import WARNING_METADATA_TYPE, apply_guardrails, error_findings
 
-FULL_TAGS = {"Environment": "test", "Phase": "2", "DataClassification": "phi"}
+FULL_TAGS = {"Environment": "test", "DataClassification": "phi"}
 _FINDING = re.compile(r"^(?P<path>[^:]+): (?P<rule>HC-[A-Z0-9-]+) \((?:error|warning)\): ")
 
 

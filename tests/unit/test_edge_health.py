@@ -32,7 +32,7 @@ def test_no_health_checks_by_default(fresh_stack: Any) -> None:
 
 
 def test_every_public_hostname_gets_a_health_check_and_the_policy_covers_them(fresh_stack: Any) -> None:
-    edge = _edge(fresh_stack, plan=CloudflarePlan.PRO, health_check_path="/health",
+    edge = _edge(fresh_stack, plan=CloudflarePlan.PRO, health_check_path="/health", platform_hostname_labels=("api", "app"),
                  health_alert_account_id=ACCOUNT_ID, health_alert_emails=("oncall@example-health.org",))
     edge.add_public_hostname("api", "gateway.up.railway.app")
     edge.add_public_hostname("app", "web.up.railway.app")

@@ -1,4 +1,4 @@
-"""Pure edge policy: what each Cloudflare plan allows, CSP and path rules."""
+"""Pure edge policy: what each Cloudflare plan allows, CSP, and the values rule expressions accept."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from constructs_lib.edge_policy import (
     DEFAULT_CONTENT_SECURITY_POLICY,
     CloudflarePlan,
     check_content_security_policy,
+    check_file_extension,
+    check_hostname_label,
     check_rate_limits,
     check_url_path,
 )
@@ -21,6 +23,11 @@ def test_plan_limits_follow_cloudflares_table() -> None:
     assert CloudflarePlan.PRO.mitigation_timeouts[-1] == 3600
     assert CloudflarePlan.BUSINESS.rate_limit_periods[-1] == 600
     assert CloudflarePlan.BUSINESS.mitigation_timeouts[-1] == 86400
+
+
+def test_only_paid_plans_may_match_the_host_in_rate_limiting_rules() -> None:
+    # Cloudflare "Rate limiting rules > Availability": Free "Path, Verified Bot"; Pro and up add "Host".
+    assert [p.rate_limit_matches_host for p in CloudflarePlan] == [False, True, True, True]
 
 
 def test_default_rate_limits_fit_the_free_plan() -> None:
@@ -46,7 +53,26 @@ def test_fails_when_csp_is_bad(value: str) -> None:
         check_content_security_policy(value)
 
 
-@pytest.mark.parametrize("value", ["api", "/api\"", "/api or true", "/api)", ""])
+def test_expression_values_accepted() -> None:
+    assert check_url_path("/auth/v2_login.x-~") == "/auth/v2_login.x-~"
+    assert check_hostname_label("api") == "api"
+    assert check_hostname_label("a" * 63) == "a" * 63
+    assert check_file_extension("woff2") == "woff2"
+
+
+@pytest.mark.parametrize("value", ["auth", "/auth\"", "/auth or true", "/auth)", "", "/auth\n", "/auth\\", None])
 def test_fails_when_url_path_could_break_an_expression(value: str) -> None:
-    with pytest.raises(ValueError, match="a URL path such as '/api'"):
+    with pytest.raises(ValueError, match="a URL path such as '/auth'"):
         check_url_path(value)
+
+
+@pytest.mark.parametrize("value", ["API", "api.", "api.dev", 'api") or true or ("', "api\n", "-api", "api-", "a" * 64, "", "*", None])
+def test_fails_when_hostname_label_could_break_an_expression(value: str) -> None:
+    with pytest.raises(ValueError, match="a lowercase DNS label such as 'api'"):
+        check_hostname_label(value)
+
+
+@pytest.mark.parametrize("value", ["CSS", ".css", 'css" "x', "css\n", "", "a" * 11])
+def test_fails_when_file_extension_could_break_an_expression(value: str) -> None:
+    with pytest.raises(ValueError, match="a lowercase extension such as 'css'"):
+        check_file_extension(value)

@@ -29,7 +29,7 @@ def test_flags_select_environment_and_preview_phase(tmp_path: Path, capsys: pyte
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert list(manifest["stacks"]) == ["prod"]
     stack = json.loads((tmp_path / "out" / "stacks" / "prod" / "cdk.tf.json").read_text())
-    assert stack["provider"]["aws"][0]["default_tags"][0]["tags"]["Phase"] == "3"
+    assert stack["output"]["platform_phase"]["value"] == 3
     assert "error:" not in capsys.readouterr().err
 
 

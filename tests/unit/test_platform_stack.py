@@ -31,13 +31,27 @@ def test_aws_default_tags(stacks: dict[Combo, dict[str, Any]], env: str, phase: 
         {
             "tags": {
                 "Environment": env,
-                "Phase": str(phase),
                 "Project": "healthcare",
                 "DataClassification": "phi",
                 "ManagedBy": "cdktf",
             }
         }
     ]
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_phase_is_an_output_and_never_a_tag(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    """A promotion must only add: a Phase tag would update every AWS resource at each promotion."""
+    stack = stacks[env, phase]
+    assert stack["output"]["platform_phase"]["value"] == phase
+    tagged = [
+        f"{rtype}.{name}"
+        for rtype, blocks in stack["resource"].items()
+        for name, block in blocks.items()
+        if "Phase" in (block.get("tags") or {}) or "Phase" in (block.get("tags_all") or {})
+    ]
+    assert tagged == []
+    assert all("Phase" not in tags["tags"] for aws in stack["provider"]["aws"] for tags in aws["default_tags"])
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)

@@ -1,4 +1,8 @@
-"""HC-TAG-001: every taggable AWS resource carries Environment, Phase and DataClassification."""
+"""HC-TAG-001: every taggable AWS resource carries Environment and DataClassification.
+
+The rollout phase is deliberately not a tag: a tag that changes on every promotion would show
+an update on every AWS resource, and a promotion must only add resources.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from .._rule import Level, PackOptions, Rule, Violation
 from .._view import StackView, as_list
 
-REQUIRED_TAGS = ("Environment", "Phase", "DataClassification")
+REQUIRED_TAGS = ("Environment", "DataClassification")
 
 
 def default_tags(view: StackView) -> dict[str, Mapping[str, Any]]:
@@ -42,7 +46,7 @@ def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
 RULE = Rule(
     id="HC-TAG-001",
     level=Level.ERROR,
-    rationale="cost, ownership and PHI inventories rely on every AWS resource saying its environment, phase and data class",
+    rationale="cost, ownership and PHI inventories rely on every AWS resource saying its environment and data class",
     fix="set the tags on the resource or in the AWS provider's default_tags (PlatformStack does this)",
     hipaa=None,
     check=check,
