@@ -239,8 +239,8 @@ def check_account_bucket_stem(stem: str) -> str:
         check_bucket_name(f"{stem}-{'1' * ACCOUNT_ID_LENGTH}")
     except ValueError:
         raise ValueError(
-            f"a bucket name stem of at most {63 - ACCOUNT_SUFFIX_LENGTH} characters that stays an S3 bucket name "
-            f"with '-<account id>' appended (lowercase letters, digits and hyphens, starting with a letter or digit, "
-            f"no reserved prefix such as xn-- or sthree-)"
+            f"lowercase letters, digits and hyphens, at most {63 - ACCOUNT_SUFFIX_LENGTH} characters, so that "
+            "'<name>-<account id>' is an S3 bucket name (3..63 characters, starting with a letter or digit, "
+            "without reserved prefixes such as xn--, sthree-, amzn-s3-demo-)"
         ) from None
     return stem

@@ -152,7 +152,8 @@ class NeonDatabase(Construct):
             )
             self.analytics_endpoint = self._endpoint("AnalyticsEndpoint", self.analytics_branch.id)
             self.analytics_reader = Role(
-                self, "AnalyticsReader", project_id=self.project.id, branch_id=self.analytics_branch.id, name=props.analytics_reader_role
+                self, "AnalyticsReader", project_id=self.project.id, branch_id=self.analytics_branch.id, name=props.analytics_reader_role,
+                lifecycle=protect,
             )
 
     def _endpoint(self, id_: str, branch_id: str) -> Endpoint:

@@ -117,6 +117,8 @@ patient = RailwayService(
 )
 
 # Edge and network: strict TLS, HSTS, security headers, rate limits; a VPC with flow logs.
+# "api" is the default API host label: api.* hosts are never cached at the edge and are rate limited,
+# and add_public_hostname accepts only labels in platform_hostname_labels (default: "api").
 network = NetworkBaseline(
     stack,
     "Network",

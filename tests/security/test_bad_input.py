@@ -81,10 +81,17 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
         ("prod", "pg_version", '"17"', "neon.pg_version must be a valid integer, got '17'"),
         ("prod", "region_id", "5", "neon.region_id must be a valid string, got 5"),
         ("dev", "railway.region", '""', "railway.region must match pattern '^[a-z0-9]+(-[a-z0-9]+)+$', got ''"),
+        ("prod", "audit.log_reader_arn", None, "audit.log_reader_arn is required when guardrails.production is true"),
+        ("prod", "audit.log_reader_arn", '"arn:aws:iam::12345:role/reader"', "audit.log_reader_arn must match pattern"),
+        ("staging", "project", '"healthcare-platform-ab"', "project and name must leave room for the bucket name healthcare-platform-ab-staging-"),
+        ("prod", "s3.protect_from_destroy", "false\nforce_destroy = true", "s3.force_destroy must be false unless s3.protect_from_destroy is false"),
     ],
-    ids=["name-wrong-type", "project-with-space", "subdomain-uppercase", "replicas-zero", "pg-version-string", "neon-region-number", "railway-region-empty"],
+    ids=[
+        "name-wrong-type", "project-with-space", "subdomain-uppercase", "replicas-zero", "pg-version-string", "neon-region-number",
+        "railway-region-empty", "prod-without-audit-reader", "audit-reader-not-an-arn", "bucket-name-too-long-with-account", "prod-force-destroy",
+    ],
 )
-def test_fails_when_environment_file_value_is_malformed(tmp_path: Path, outdir: Path, env: str, key: str, raw: str, fragment: str) -> None:
+def test_fails_when_environment_file_value_is_malformed(tmp_path: Path, outdir: Path, env: str, key: str, raw: str | None, fragment: str) -> None:
     directory = _copy_environments(tmp_path)
     _set_key(directory / f"{env}.toml", key, raw)
     result = _run("--config-dir", str(directory), "--outdir", str(outdir))

@@ -25,7 +25,7 @@ def test_defaults(fresh_stack: Any) -> None:
     logs = _logs(fresh_stack)
     out = synth_json(fresh_stack)
     bucket = block(out, logs.resource)
-    assert bucket["bucket"] == "acme-dev-access-logs"
+    assert bucket["bucket"] == "acme-dev-access-logs-${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}"
     assert bucket["force_destroy"] is False
     assert bucket["lifecycle"] == {"prevent_destroy": True}
     (rule,) = block(out, logs.baseline.encryption)["rule"]
@@ -61,7 +61,7 @@ def test_each_source_is_added_to_one_delivery_statement(fresh_stack: Any) -> Non
 def test_overrides(fresh_stack: Any) -> None:
     logs = _logs(fresh_stack, purpose="logs", expiration_days=400, transition_glacier_days=None, noncurrent_version_expiration_days=5, protect_from_destroy=False)
     out = synth_json(fresh_stack)
-    assert block(out, logs.resource)["bucket"] == "acme-dev-logs"
+    assert block(out, logs.resource)["bucket"] == "acme-dev-logs-${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}"
     assert "lifecycle" not in block(out, logs.resource)
     (rule,) = block(out, logs.lifecycle_configuration)["rule"]
     assert rule["transition"] == [{"days": 30, "storage_class": "STANDARD_IA"}]
@@ -82,3 +82,13 @@ def test_overrides(fresh_stack: Any) -> None:
 def test_fails_when_log_bucket_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], match: str) -> None:
     with pytest.raises(ValidationError, match=rf"^test/Logs: {match}"):
         _logs(fresh_stack, **overrides)
+
+
+def test_fails_when_force_destroy_contradicts_protect_from_destroy(fresh_stack: Any) -> None:
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+    from constructs_lib import AccessLogBucket, AccessLogBucketProps, ValidationError
+
+    AwsProvider(fresh_stack, "aws", region="us-east-1")
+    with pytest.raises(ValidationError, match=r"^test/Logs: force_destroy must be False while protect_from_destroy is True, got True$"):
+        AccessLogBucket(fresh_stack, "Logs", AccessLogBucketProps(project="acme", environment="dev", force_destroy=True))

@@ -107,16 +107,54 @@ def test_default_network_acl_is_managed(default_vpc: dict[str, Any]) -> None:
     assert acl["default_network_acl_id"] == _ref(default_vpc, "aws_vpc", "Vpc", "default_network_acl_id")
     assert len(acl["subnet_ids"]) == 9
     rule = {"protocol": "-1", "rule_no": 100, "action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}
-    assert acl["ingress"] == [rule] and acl["egress"] == [rule]
+    assert acl["egress"] == [rule]
+    assert acl["ingress"][-1] == rule
+
+
+@pytest.mark.parametrize(("port", "expected"), [(22, "deny"), (3389, "deny"), (443, "allow"), (5432, "allow")])
+def test_default_network_acl_denies_remote_administration_from_anywhere(default_vpc: dict[str, Any], port: int, expected: str) -> None:
+    """CIS AWS Foundations 5.1: no NACL admits 0.0.0.0/0 to SSH or RDP. NACLs apply the lowest-numbered matching rule."""
+    (acl,) = resources_of(default_vpc, "aws_default_network_acl").values()
+
+    def matches(rule: dict[str, Any]) -> bool:
+        if rule["cidr_block"] != "0.0.0.0/0":
+            return False
+        return rule["protocol"] == "-1" or (rule["protocol"] == "6" and rule["from_port"] <= port <= rule["to_port"])
+
+    first = min((r for r in acl["ingress"] if matches(r)), key=lambda r: r["rule_no"])
+    assert first["action"] == expected
 
 
 def test_gateway_endpoints_on_private_route_tables(default_vpc: dict[str, Any]) -> None:
     endpoints = {e["service_name"]: e for e in resources_of(default_vpc, "aws_vpc_endpoint").values()}
     assert set(endpoints) == {"com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.dynamodb"}
-    private_tables = sorted(_ref(default_vpc, "aws_route_table", f"PrivateRouteTable-{z}") for z in ZONES)
+    tables = sorted([_ref(default_vpc, "aws_route_table", f"PrivateRouteTable-{z}") for z in ZONES] + [_ref(default_vpc, "aws_route_table", "DatabaseRouteTable")])
     for endpoint in endpoints.values():
         assert endpoint["vpc_endpoint_type"] == "Gateway"
-        assert sorted(endpoint["route_table_ids"]) == private_tables
+        # The database tier reaches S3 (backups, exports) without a route out of the VPC.
+        assert sorted(endpoint["route_table_ids"]) == tables
+
+
+def test_gateway_endpoint_policies_admit_only_this_account(default_vpc: dict[str, Any]) -> None:
+    """Decisions of the endpoint policy: this account's buckets and tables yes, another account's no."""
+    import json
+
+    from tests.access.iam_eval import Principal, Request, evaluate
+
+    account = "111122223333"
+    caller = Principal.role(account, "ai-service")
+    for endpoint in resources_of(default_vpc, "aws_vpc_endpoint").values():
+        service = endpoint["service_name"].rsplit(".", 1)[1]
+        policy = json.loads(endpoint["policy"].replace("${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}", account))
+        action, resource = ("s3:GetObject", "arn:aws:s3:::bucket/key") if service == "s3" else ("dynamodb:GetItem", f"arn:aws:dynamodb:us-east-1:{account}:table/t")
+        ours = Request(caller, action, resource, {"aws:ResourceAccount": account})
+        theirs = Request(caller, action, resource, {"aws:ResourceAccount": "444455556666"})
+        assert evaluate(policy, ours, resource_policy=True) == "allow"
+        assert evaluate(policy, theirs, resource_policy=True) is None
+    s3_endpoint = next(e for e in resources_of(default_vpc, "aws_vpc_endpoint").values() if e["service_name"].endswith(".s3"))
+    s3_policy = json.loads(s3_endpoint["policy"].replace("${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}", account))
+    layers = Request(caller, "s3:GetObject", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/sha256/abc", {"aws:ResourceAccount": "444455556666"})
+    assert evaluate(s3_policy, layers, resource_policy=True) == "allow"
 
 
 def test_dynamodb_endpoint_can_be_left_out(fresh_stack: Any) -> None:

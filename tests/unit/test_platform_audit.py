@@ -41,7 +41,7 @@ def test_every_phi_bucket_is_in_the_data_events(stacks: dict[Combo, dict[str, An
 def test_trail_writes_to_the_audit_log_bucket(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], combo: Combo) -> None:
     env, _ = combo
     stack, config = stacks[combo], configs[env]
-    buckets = {b["bucket"]: name for name, b in resources_of(stack, "aws_s3_bucket").items()}
+    buckets = {b["bucket"].split("-${")[0]: name for name, b in resources_of(stack, "aws_s3_bucket").items()}
     trail = _trail(stack)
     assert trail["name"] == f"{config.project}-{env}-audit"
     assert trail["s3_bucket_name"] == f"${{aws_s3_bucket.{buckets[f'{config.project}-{env}-audit-logs']}.bucket}}"

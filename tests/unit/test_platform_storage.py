@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -21,9 +22,19 @@ IDENTITIES = {1: set(), 2: {"medical-records", "provider"}, 3: {"medical-records
 IDENTITIES[4] = IDENTITIES[3] | {"ai"}
 
 
+_ACCOUNT_SUFFIX = re.compile(r"-\$\{data\.aws_caller_identity\.[A-Za-z0-9_]+\.account_id\}$")
+
+
+def _stem(bucket: str) -> str:
+    """A bucket name without its ``-<account id>`` suffix (bucket names are global: the account id makes them ours)."""
+    stem, count = _ACCOUNT_SUFFIX.subn("", bucket)
+    assert count == 1, f"bucket {bucket!r} does not end in -<account id>"
+    return stem
+
+
 def _primary_buckets(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """``{bucket name: block}`` of the buckets in the stack's default provider region."""
-    return {b["bucket"]: b for b in resources_of(stack, "aws_s3_bucket").values() if "provider" not in b}
+    """``{bucket name stem: block}`` of the buckets in the stack's default provider region."""
+    return {_stem(b["bucket"]): b for b in resources_of(stack, "aws_s3_bucket").values() if "provider" not in b}
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
@@ -82,7 +93,7 @@ def test_only_prod_replicates_every_bucket_to_another_region(stacks: dict[Combo,
     for env in ("dev", "staging"):
         assert resources_of(stacks[env, phase], "aws_s3_bucket_replication_configuration") == {}
     prod = stacks["prod", phase]
-    replicas = {b["bucket"]: b for b in resources_of(prod, "aws_s3_bucket").values() if "provider" in b}
+    replicas = {_stem(b["bucket"]): b for b in resources_of(prod, "aws_s3_bucket").values() if "provider" in b}
     assert set(replicas) == {f"healthcare-prod-{purpose}-replica" for purpose in PRIMARY_BUCKETS[phase]} | {
         "healthcare-prod-access-logs-us-west-2"
     }
@@ -100,4 +111,34 @@ def test_protect_from_destroy_comes_from_the_environment(stacks: dict[Combo, dic
         assert storage
         for block in storage:
             assert (block.get("lifecycle") == {"prevent_destroy": True}) is protected, (resource_type, block.get("bucket"))
-    assert all(b["force_destroy"] is False for b in resources_of(stack, "aws_s3_bucket").values())
+    # A disposable environment (dev) can be torn down: every bucket may be emptied by destroy.
+    assert all(b["force_destroy"] is not protected for b in resources_of(stack, "aws_s3_bucket").values())
+
+
+@pytest.mark.parametrize(("env", "protected"), [("dev", False), ("prod", True)])
+def test_prevent_destroy_covers_every_stateful_type_in_protected_environments(stacks: dict[Combo, dict[str, Any]], env: str, protected: bool) -> None:
+    """Per resource type, prod protects what holds data or names (README: destroy protection)."""
+    stack = stacks[env, 4]
+    types = (
+        "aws_s3_bucket_object_lock_configuration",
+        "aws_sns_topic",
+        "neon_role",
+        "railway_project",
+        "railway_service",
+    )
+    for resource_type in types:
+        blocks = resources_of(stack, resource_type)
+        assert blocks, resource_type
+        for name, block in blocks.items():
+            assert bool((block.get("lifecycle") or {}).get("prevent_destroy")) is protected, (env, resource_type, name)
+    for name, block in resources_of(stacks["prod", 4], "aws_s3_bucket_replication_configuration").items():
+        assert block["lifecycle"] == {"prevent_destroy": True}, name
+
+
+def test_bucket_names_are_unique_by_account() -> None:
+    """Every bucket the plan can create fits S3's 63 characters with the account suffix (checked at load)."""
+    from environments import load_all
+    from environments.loader import check_bucket_names
+
+    for name, config in load_all().items():
+        check_bucket_names(config, name)

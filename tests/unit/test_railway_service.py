@@ -180,10 +180,23 @@ def test_replicas_across_regions_add_up_within_bounds(fresh_stack: Any) -> None:
 
     regions = [RegionReplicas(region="us-east4-eqdc4a", replicas=2), RegionReplicas(region="europe-west4-drams3a", replicas=3)]
     _service(fresh_stack, regions=regions, replicas_min=2, replicas_max=5)
+    # Sorted by region id: provider 0.6.2 reads regions back sorted, so another order never settles.
     assert _only(synth_json(fresh_stack), "railway_service")["regions"] == [
-        {"region": "us-east4-eqdc4a", "num_replicas": 2},
         {"region": "europe-west4-drams3a", "num_replicas": 3},
+        {"region": "us-east4-eqdc4a", "num_replicas": 2},
     ]
+
+
+def test_regions_are_set_at_creation_and_then_ignored_by_default(fresh_stack: Any) -> None:
+    """Railway provider 0.6.2 never sends regions on update: a change would fail every apply and never settle."""
+    _service(fresh_stack)
+    lifecycle = _only(synth_json(fresh_stack), "railway_service")["lifecycle"]
+    assert lifecycle == {"ignore_changes": ["regions"], "prevent_destroy": True}
+
+
+def test_region_changes_apply_when_the_provider_sends_them(fresh_stack: Any) -> None:
+    _service(fresh_stack, apply_region_changes=True, protect_from_destroy=False)
+    assert "lifecycle" not in _only(synth_json(fresh_stack), "railway_service")
 
 
 def test_props_are_frozen(fresh_stack: Any) -> None:

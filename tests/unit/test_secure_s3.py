@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import pytest
@@ -27,12 +29,13 @@ def built(fresh_stack: Any) -> tuple[Any, dict[str, Any]]:
 def test_bucket_is_named_by_convention_and_protected(built: tuple[Any, dict[str, Any]]) -> None:
     bucket, out = built
     resource = block(out, bucket.resource)
-    assert resource["bucket"] == "acme-dev-medical-documents"
+    # Bucket names are global: the account id makes them unique by construction.
+    assert resource["bucket"] == "acme-dev-medical-documents-${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}"
     assert resource["force_destroy"] is False
     assert "object_lock_enabled" not in resource
     assert resource["tags"] == {"DataClassification": "phi"}
     assert resource["lifecycle"] == {"prevent_destroy": True}
-    assert bucket.bucket_name_literal == "acme-dev-medical-documents"
+    assert bucket.name_stem == "acme-dev-medical-documents"
     assert bucket.classification.value == "phi"
 
 
@@ -88,11 +91,15 @@ def test_bucket_policy_denies_plain_http_old_tls_and_other_keys(built: tuple[Any
         assert found[sid]["actions"] == ["s3:*"]
         assert found[sid]["resources"] == [bucket_arn, f"{bucket_arn}/*"]
         assert found[sid]["condition"] == [{"test": test, "variable": variable, "values": values}]
+    # Each encryption deny fires only when its header is present (an absent header means the
+    # bucket's default SSE-KMS applies); "...IfExists" would deny every upload without headers.
     assert found["DenyNonKmsEncryption"]["condition"] == [
-        {"test": "StringNotEqualsIfExists", "variable": "s3:x-amz-server-side-encryption", "values": ["aws:kms"]}
+        {"test": "Null", "variable": "s3:x-amz-server-side-encryption", "values": ["false"]},
+        {"test": "StringNotEquals", "variable": "s3:x-amz-server-side-encryption", "values": ["aws:kms"]},
     ]
     assert found["DenyOtherKmsKeys"]["condition"] == [
-        {"test": "StringNotEqualsIfExists", "variable": "s3:x-amz-server-side-encryption-aws-kms-key-id", "values": [key_arn]}
+        {"test": "Null", "variable": "s3:x-amz-server-side-encryption-aws-kms-key-id", "values": ["false"]},
+        {"test": "StringNotEquals", "variable": "s3:x-amz-server-side-encryption-aws-kms-key-id", "values": [key_arn]},
     ]
     assert found["DenyCustomerProvidedKeys"]["condition"] == [
         {"test": "Null", "variable": "s3:x-amz-server-side-encryption-customer-algorithm", "values": ["false"]}
@@ -101,6 +108,31 @@ def test_bucket_policy_denies_plain_http_old_tls_and_other_keys(built: tuple[Any
         assert found[sid]["effect"] == "Deny" and found[sid]["actions"] == ["s3:PutObject"]
         assert found[sid]["resources"] == [f"{bucket_arn}/*"]
         assert found[sid]["principals"] == [{"type": "*", "identifiers": ["*"]}]
+
+
+def test_bucket_policy_decides_uploads_by_their_headers(built: tuple[Any, dict[str, Any]]) -> None:
+    """What S3 decides for a principal the account allowed to write: the bucket policy alone denies or not."""
+    from tests.access.iam_eval import Decision, Principal, Request, decide_same_account
+    from tests.access.world import ACCOUNT, StackWorld
+
+    world = StackWorld(out := built[1])
+    assert out
+    docs = world.bucket("Docs")
+    writer = Principal.role(ACCOUNT, "writer")
+    may_write = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]}
+
+    def put(**headers: str) -> Decision:
+        context = {"aws:SecureTransport": True, "s3:TlsVersion": "1.3", **headers}
+        request = Request(writer, "s3:PutObject", f"{docs.arn}/a.pdf", context)
+        return decide_same_account(request, resource_policy=docs.policy, identity_policies=[may_write], resource_account=ACCOUNT)
+
+    sse, key_id = "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"
+    assert put() is Decision.ALLOW
+    assert put(**{sse: "aws:kms"}) is Decision.ALLOW
+    assert put(**{sse: "aws:kms", key_id: docs.key_arn or ""}) is Decision.ALLOW
+    assert put(**{sse: "AES256"}) is Decision.EXPLICIT_DENY
+    assert put(**{sse: "aws:kms", key_id: f"arn:aws:kms:us-east-1:{ACCOUNT}:key/other"}) is Decision.EXPLICIT_DENY
+    assert put(**{"s3:x-amz-server-side-encryption-customer-algorithm": "AES256"}) is Decision.EXPLICIT_DENY
 
 
 def test_default_lifecycle(built: tuple[Any, dict[str, Any]]) -> None:
@@ -235,7 +267,7 @@ def test_replication_to_an_encrypted_bucket_in_another_region(fresh_stack: Any) 
     out = synth_json(fresh_stack)
     replica = bucket.replica
     replica_bucket = block(out, replica.resource)
-    assert replica_bucket["bucket"] == "acme-dev-medical-documents-replica"
+    assert replica_bucket["bucket"] == "acme-dev-medical-documents-replica-${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}"
     assert replica_bucket["provider"] == "aws.west"
     assert replica_bucket["lifecycle"] == {"prevent_destroy": True}
     replica_key = block(out, replica.key.resource)
@@ -273,7 +305,7 @@ def test_replication_to_an_encrypted_bucket_in_another_region(fresh_stack: Any) 
     assert block(out, replica.role_policy) == {
         "name": "acme-dev-medical-documents-replication",
         "path": "/platform/",
-        "description": "S3 replication of s3://acme-dev-medical-documents to s3://acme-dev-medical-documents-replica",
+        "description": "S3 replication of acme-dev-medical-documents to acme-dev-medical-documents-replica",
         "policy": ref(replica.permissions.document, "json"),
     }
     assert block(out, replica.role_policy_attachment) == {"role": ref(replica.role, "name"), "policy_arn": ref(replica.role_policy, "arn")}
@@ -350,9 +382,10 @@ def test_find_all_and_phi_buckets(fresh_stack: Any) -> None:
         ({"purpose": "-docs"}, "purpose", "hyphen-separated words"),
         ({"purpose": "medical-documents-" + "x" * 50}, "bucket name", "3..63"),
         ({"project": "sthree"}, "bucket name", "reserved prefixes"),
-        ({"purpose": "docs-s3alias"}, "bucket name", "got 'acme-dev-docs-s3alias'"),
+        # 51 characters: a valid name alone, too long once '-<account id>' makes it globally unique.
+        ({"purpose": "d" * 42}, "bucket name", f"at most 50 characters.*got 'acme-dev-{'d' * 42}'"),
     ],
-    ids=["underscore", "leading-hyphen", "too-long", "reserved-prefix", "reserved-suffix"],
+    ids=["underscore", "leading-hyphen", "too-long", "reserved-prefix", "too-long-with-account-suffix"],
 )
 def test_fails_when_name_breaks_s3_rules(fresh_stack: Any, overrides: dict[str, Any], field: str, fragment: str) -> None:
     _, logs = base_stack(fresh_stack)
@@ -408,8 +441,38 @@ def test_fails_when_lock_mode_is_given_without_object_lock(fresh_stack: Any) -> 
 
 def test_fails_when_force_destroy_is_asked_for_phi(fresh_stack: Any) -> None:
     _, logs = base_stack(fresh_stack)
-    with pytest.raises(ValidationError, match=r"^test/Docs: force_destroy must be False for PHI buckets \(classification=phi\), got True$"):
+    with pytest.raises(ValidationError, match=r"^test/Docs: force_destroy must be False for PHI buckets \(classification=phi\) unless allow_force_destroy_phi \(synthetic data only\), got True$"):
         secure_s3(fresh_stack, logs, force_destroy=True, protect_from_destroy=False)
+
+
+def test_force_destroy_on_phi_needs_the_explicit_synthetic_data_flag(fresh_stack: Any) -> None:
+    """Disposable environments (dev) must be able to tear down; the weakening is named, never implied."""
+    _, logs = base_stack(fresh_stack)
+    bucket = secure_s3(fresh_stack, logs, force_destroy=True, protect_from_destroy=False, allow_force_destroy_phi=True)
+    assert block(synth_json(fresh_stack), bucket.resource)["force_destroy"] is True
+
+
+def test_fails_when_allow_force_destroy_phi_is_set_without_force_destroy(fresh_stack: Any) -> None:
+    _, logs = base_stack(fresh_stack)
+    with pytest.raises(ValidationError, match=r"^test/Docs: allow_force_destroy_phi must be False unless force_destroy is True, got True$"):
+        secure_s3(fresh_stack, logs, allow_force_destroy_phi=True)
+
+
+@pytest.mark.parametrize(
+    ("arn", "label", "field"),
+    [
+        ("arn:aws:iam::12345:role/reader", "Reader", "principal_arn"),
+        ("arn:aws:s3:::bucket", "Reader", "principal_arn"),
+        ("arn:aws:iam::123456789012:role/reader", "audit-reader", "label"),
+    ],
+    ids=["short-account", "not-iam", "label-with-hyphen"],
+)
+def test_fails_when_a_principal_reader_is_malformed(fresh_stack: Any, arn: str, label: str, field: str) -> None:
+    _, logs = base_stack(fresh_stack)
+    bucket = secure_s3(fresh_stack, logs)
+    bad = arn if field == "principal_arn" else label
+    with pytest.raises(ValidationError, match=rf"^test/Docs: {field} must be .*got '{re.escape(bad)}'$"):
+        bucket.grant_read_to_principal(arn, label=label)
 
 
 def test_fails_when_force_destroy_contradicts_protect_from_destroy(fresh_stack: Any) -> None:

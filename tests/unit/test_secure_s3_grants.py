@@ -53,7 +53,7 @@ def test_grant_read(setup: tuple[Any, Any, Any]) -> None:
     assert block(out, result.policy) == {
         "name": "acme-dev-medical-records-acme-dev-medical-documents-read",
         "path": "/services/",
-        "description": "read on s3://acme-dev-medical-documents/ for acme-dev-medical-records",
+        "description": "read on the acme-dev-medical-documents bucket (prefix '') for acme-dev-medical-records",
         "policy": ref(result.document.document, "json"),
     }
     assert block(out, result.attachment) == {"group": ref(identity.group, "name"), "policy_arn": ref(result.policy, "arn")}
@@ -121,7 +121,7 @@ def test_grant_read_write_with_prefix(setup: tuple[Any, Any, Any]) -> None:
     ]
     assert result.object_resource.endswith("/reports/2024/*")
     assert block(out, result.policy)["name"] == "acme-dev-medical-records-acme-dev-medical-documents-read_write-reports-2024"
-    assert block(out, result.policy)["description"] == "read_write on s3://acme-dev-medical-documents/reports/2024/ for acme-dev-medical-records"
+    assert block(out, result.policy)["description"] == "read_write on the acme-dev-medical-documents bucket (prefix 'reports/2024/') for acme-dev-medical-records"
 
 
 def test_grant_adds_the_identity_to_the_key_policy(setup: tuple[Any, Any, Any]) -> None:
