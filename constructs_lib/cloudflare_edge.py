@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import Token
+from cdktf import TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_cloudflare.certificate_pack import CertificatePack
 from cdktf_cdktf_provider_cloudflare.data_cloudflare_zone import DataCloudflareZone, DataCloudflareZoneFilter
 from cdktf_cdktf_provider_cloudflare.dns_record import DnsRecord
@@ -93,6 +93,9 @@ class EdgeProps:
     when a health check changes state; needs ``health_check_path``. Default: no notification policy."""
     health_alert_emails: tuple[str, ...] = ()
     """Addresses the health check notification policy emails. Default: none."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on the public hostname and verification DNS records (deleting
+    ``api.<domain>`` takes the platform off the internet). Default: on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +131,7 @@ class CloudflareEdge(Construct):
         self._validate(self.node.path, props)
         self.props = props
         self.public_domain = props.public_domain or props.domain
+        self._record_lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
         self._records: dict[str, DnsRecord] = {}
         self.health: EdgeHealth | None = None
         zone = DataCloudflareZone(self, "Zone", filter=DataCloudflareZoneFilter(name=props.domain))
@@ -205,6 +209,7 @@ class CloudflareEdge(Construct):
             proxied=True,
             ttl=1,
             comment=f"managed by cdktf ({path})",
+            lifecycle=self._record_lifecycle,
         )
         self._records[hostname] = record
         if self.health is not None:
@@ -232,6 +237,7 @@ class CloudflareEdge(Construct):
             proxied=False,
             ttl=1,
             comment=f"managed by cdktf ({self.node.path})",
+            lifecycle=self._record_lifecycle,
         )
 
     @staticmethod

@@ -143,7 +143,8 @@ class CloudflareSettings(_Section):
     rate_limit_mitigation_seconds: int = 10
     """How long a client over the limit is blocked (free plan: 10 only)."""
     api_requests_per_period: int = 100
-    """Requests per client IP per window on ``/api`` (100 per 10 s is about 10/s, bursts within the window)."""
+    """Requests per client IP per window: on the API hosts (``api.*``) on pro and higher; on the free plan, whose
+    rate limiting rule can only match paths, on every host of the zone (100 per 10 s is about 10/s)."""
     auth_requests_per_period: int | None = None
     """Stricter limit on the authentication paths; absent: no separate rule (it needs plan pro or higher)."""
     advanced_certificate: bool = False
@@ -159,6 +160,8 @@ class CloudflareSettings(_Section):
     account_id: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
     """Cloudflare account for a notification policy emailing ``audit.alert_emails`` when a health check
     changes state (needs ``health_check_path``). Per environment. Absent: no notification policy."""
+    protect_from_destroy: bool = True
+    """prevent_destroy on this environment's DNS records (public hostnames and their verification records). Per environment."""
 
     @model_validator(mode="after")
     def _health_checks(self) -> CloudflareSettings:
@@ -181,8 +184,9 @@ class CloudflareSettings(_Section):
         return self
 
     def zone_wide(self) -> dict[str, object]:
-        """The values that apply to the whole zone (all but ``manage_zone``, ``advanced_certificate`` and the health checks)."""
-        return self.model_dump(exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id"})
+        """The values that apply to the whole zone (all but the per-environment ones: ``manage_zone``,
+        ``advanced_certificate``, the health checks and ``protect_from_destroy``)."""
+        return self.model_dump(exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id", "protect_from_destroy"})
 
 
 class NetworkSettings(_Section):

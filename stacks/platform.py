@@ -156,6 +156,7 @@ class PlatformStack(TerraformStack):
             health_check_path=cloudflare.health_check_path,
             health_alert_account_id=cloudflare.account_id,
             health_alert_emails=tuple(config.audit.alert_emails) if cloudflare.account_id else (),
+            protect_from_destroy=cloudflare.protect_from_destroy,
         )
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
         if not cloudflare.manage_zone:

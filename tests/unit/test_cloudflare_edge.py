@@ -392,6 +392,7 @@ def test_public_hostname_is_a_proxied_cname_to_the_target(fresh_stack: Any) -> N
         "proxied": True,
         "ttl": 1,
         "comment": "managed by cdktf (test/Edge)",
+        "lifecycle": {"prevent_destroy": True},
     }
     assert records["status.dev.example-health.org"]["content"] == "status.up.railway.app"
     assert set(edge.hostnames) == {"api.dev.example-health.org", "status.dev.example-health.org"}
@@ -480,3 +481,11 @@ def test_fails_when_hostname_is_too_deep_for_universal_ssl(fresh_stack: Any) -> 
 def test_fails_when_edge_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=f"^test/Edge: {message}"):
         _edge(fresh_stack, **overrides)
+
+
+def test_dns_records_can_be_left_unprotected_for_disposable_environments(fresh_stack: Any) -> None:
+    edge = _edge(fresh_stack, protect_from_destroy=False)
+    edge.add_public_hostname("api", "api.up.railway.app")
+    edge.add_verification_record("api", "_railway.api.example-health.org", "token")
+    records = resources_of(synth_json(fresh_stack), "cloudflare_dns_record").values()
+    assert [r.get("lifecycle") for r in records] == [None, None]

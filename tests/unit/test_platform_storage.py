@@ -120,6 +120,7 @@ def test_prevent_destroy_covers_every_stateful_type_in_protected_environments(st
     """Per resource type, prod protects what holds data or names (README: destroy protection)."""
     stack = stacks[env, 4]
     types = (
+        "cloudflare_dns_record",
         "aws_s3_bucket_object_lock_configuration",
         "aws_sns_topic",
         "neon_role",
