@@ -63,14 +63,20 @@ def _pick_phase(value: str, source: str) -> int:
 
 
 def _terraform_cloud(environ: Mapping[str, str], config: EnvironmentConfig) -> TerraformCloudSettings | None:
+    """The file's ``[terraform_cloud]``, with ``TFC_ORGANIZATION`` / ``TFC_WORKSPACE_PREFIX`` taking precedence.
+
+    The variables also move a local-state environment into Terraform Cloud (for example dev in a
+    sandbox organization); every other workspace setting keeps the file's value or its default.
+    """
     organization = environ.get("TFC_ORGANIZATION", "").strip()
     if not organization:
         return config.terraform_cloud
     prefix = environ.get("TFC_WORKSPACE_PREFIX", "").strip() or (
         config.terraform_cloud.workspace_prefix if config.terraform_cloud else "healthcare"
     )
+    base = config.terraform_cloud.model_dump() if config.terraform_cloud else {}
     try:
-        return TerraformCloudSettings(organization=organization, workspace_prefix=prefix)
+        return TerraformCloudSettings.model_validate({**base, "organization": organization, "workspace_prefix": prefix})
     except ValueError:
         raise ConfigError(
             "environment: TFC_ORGANIZATION and TFC_WORKSPACE_PREFIX must be letters, digits, '-' or '_', "
@@ -96,7 +102,8 @@ def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[Envir
     selected = []
     for name in names:
         config = configs[name]
-        update: dict[str, object] = {"terraform_cloud": _terraform_cloud(environ, config)}
+        tfc = _terraform_cloud(environ, config)
+        update: dict[str, object] = {"terraform_cloud": tfc, "state_backend": "terraform_cloud" if tfc else config.state_backend}
         if phase is not None:
             update["phase"] = phase
         selected.append(config.model_copy(update=update))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle, Token
+from cdktf import Postcondition, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_cloudflare.certificate_pack import CertificatePack
 from cdktf_cdktf_provider_cloudflare.data_cloudflare_zone import DataCloudflareZone, DataCloudflareZoneFilter
 from cdktf_cdktf_provider_cloudflare.dns_record import DnsRecord
@@ -96,6 +97,10 @@ class EdgeProps:
     protect_from_destroy: bool = True
     """Terraform ``prevent_destroy`` on the public hostname and verification DNS records (deleting
     ``api.<domain>`` takes the platform off the internet). Default: on."""
+    zone_id: str | None = None
+    """The zone's id (32 hex digits). The zone is then read by id and the plan fails unless its name
+    is ``domain``, so a credential or id for another zone cannot be used by mistake. Default: look
+    the zone up by name (whatever zone of that name the token sees)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +139,22 @@ class CloudflareEdge(Construct):
         self._record_lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
         self._records: dict[str, DnsRecord] = {}
         self.health: EdgeHealth | None = None
-        zone = DataCloudflareZone(self, "Zone", filter=DataCloudflareZoneFilter(name=props.domain))
+        if props.zone_id is None:
+            zone = DataCloudflareZone(self, "Zone", filter=DataCloudflareZoneFilter(name=props.domain))
+        else:
+            zone = DataCloudflareZone(
+                self,
+                "Zone",
+                zone_id=props.zone_id,
+                lifecycle=TerraformResourceLifecycle(
+                    postcondition=[
+                        Postcondition(
+                            condition=f'${{self.name == "{props.domain}"}}',
+                            error_message=f"Cloudflare zone {props.zone_id} is not {props.domain}: check [cloudflare] zone_id and the API token",
+                        )
+                    ]
+                ),
+            )
         self.zone_id: str = zone.id
         self.zone_settings: dict[str, ZoneSetting] = {}
         self.rulesets: dict[str, Ruleset] = {}
@@ -247,6 +267,8 @@ class CloudflareEdge(Construct):
 
         if props.health_check_path is not None or props.health_alert_account_id is not None or props.health_alert_emails:
             check_health(path, props)
+        if props.zone_id is not None and not re.fullmatch(r"[0-9a-f]{32}", props.zone_id):
+            fail("zone_id", props.zone_id, "a Cloudflare zone id (32 lowercase hex digits)")
         for name in ("domain", "public_domain"):
             value = getattr(props, name)
             if value is None:

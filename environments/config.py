@@ -162,6 +162,9 @@ class CloudflareSettings(_Section):
     changes state (needs ``health_check_path``). Per environment. Absent: no notification policy."""
     protect_from_destroy: bool = True
     """prevent_destroy on this environment's DNS records (public hostnames and their verification records). Per environment."""
+    zone_id: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+    """The zone's Cloudflare id: the stack reads that zone and fails at plan unless its name is ``domain``, so a
+    token for another zone cannot be used by mistake. Required unless ``disposable`` (then the zone is looked up by name)."""
 
     @model_validator(mode="after")
     def _health_checks(self) -> CloudflareSettings:
@@ -186,7 +189,7 @@ class CloudflareSettings(_Section):
     def zone_wide(self) -> dict[str, object]:
         """The values that apply to the whole zone (all but the per-environment ones: ``manage_zone``,
         ``advanced_certificate``, the health checks and ``protect_from_destroy``)."""
-        return self.model_dump(exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id", "protect_from_destroy"})
+        return self.model_dump(exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id", "protect_from_destroy", "zone_id"})
 
 
 class NetworkSettings(_Section):
@@ -288,13 +291,38 @@ class GuardrailSettings(_Section):
     """Holds production PHI: production-only rules apply (Neon history >= 7 days, prevent_destroy). Default: off."""
 
 
+TERRAFORM_VERSION = "1.14.2"
+"""Terraform version the workspaces run unless ``[terraform_cloud] terraform_version`` says otherwise."""
+
+TFC_TEAM_PATTERN = r"^[A-Za-z0-9_-]{1,60}$"
+
+
 class TerraformCloudSettings(_Section):
-    """``[terraform_cloud]``: remote state and runs; absent means local state."""
+    """``[terraform_cloud]``: the environment's Terraform Cloud workspace (state, runs, who may apply).
+
+    The workspace itself, its variable set and team access are created by the ``bootstrap``
+    stack from these same values (README: Deploying).
+    """
 
     organization: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
-    """Terraform Cloud organization that owns the workspaces."""
+    """Terraform Cloud organization that owns the workspaces (configuration: your organization's name)."""
     workspace_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")] = "healthcare"
     """Workspaces are named ``<workspace_prefix>-<env>``."""
+    terraform_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = TERRAFORM_VERSION
+    """Exact Terraform version the workspace runs (pinned: an upgrade is a reviewed change)."""
+    auto_apply: bool = False
+    """Apply a successful plan without confirmation. Refused in production."""
+    read_team: Annotated[str | None, Field(pattern=TFC_TEAM_PATTERN)] = None
+    """Team (by name) that may read the workspace: runs, plans, state outputs. Absent: owners only."""
+    apply_team: Annotated[str | None, Field(pattern=TFC_TEAM_PATTERN)] = None
+    """Team (by name) that may plan and apply. Required in production."""
+    notify_member_emails: Annotated[list[Annotated[str, AfterValidator(check_email)]], Field(max_length=20)] = []
+    """Organization members (by their Terraform Cloud email) who get an email when a run fails.
+    Terraform Cloud emails members only (arbitrary addresses are Terraform Enterprise only). Required in production."""
+
+    def workspace_name(self, environment: str) -> str:
+        """``<workspace_prefix>-<environment>``: the one place workspace names are made (app stacks and bootstrap)."""
+        return f"{self.workspace_prefix}-{environment}"
 
 
 class EnvironmentConfig(_Section):
@@ -308,6 +336,15 @@ class EnvironmentConfig(_Section):
     """Prefix of every resource name (``<project>-<env>-<purpose>``)."""
     aws_region: Annotated[str, AfterValidator(check_aws_region)]
     """AWS region of the environment's AWS resources."""
+    aws_account_ids: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = []
+    """AWS accounts the environment may be applied in (``allowed_account_ids`` of every AWS provider): a credential
+    for another account fails at plan. Required unless ``disposable``."""
+    disposable: bool
+    """Holds only synthetic data and may be destroyed and rebuilt at will: local state, no account pin and
+    ``[s3] force_destroy`` are allowed only here. Never with ``guardrails.production``."""
+    state_backend: Literal["local", "terraform_cloud"]
+    """Where Terraform state lives. ``local`` (``terraform.<env>.tfstate``, secrets in plain text on disk)
+    only for disposable environments; otherwise ``terraform_cloud`` with a ``[terraform_cloud]`` section."""
     domain: Annotated[str, AfterValidator(check_domain)]
     """The platform's Cloudflare zone, e.g. ``example-health.org``."""
     dns_subdomain: Annotated[str, Field(pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$")]
@@ -332,7 +369,41 @@ class EnvironmentConfig(_Section):
     """Required: who receives the security alarms is an explicit choice per environment."""
     guardrails: GuardrailSettings = GuardrailSettings()
     terraform_cloud: TerraformCloudSettings | None = None
-    """Absent: local state in ``terraform.<env>.tfstate``."""
+    """Required with ``state_backend = "terraform_cloud"``, refused with ``local``."""
+
+    @model_validator(mode="after")
+    def _state_and_accounts(self) -> EnvironmentConfig:
+        if self.disposable and self.guardrails.production:
+            raise ValueError("disposable must be false when guardrails.production is true (production data is never disposable), got True")
+        if self.state_backend == "local" and not self.disposable:
+            raise ValueError(
+                "state_backend must be 'terraform_cloud' unless disposable is true (local state keeps Neon passwords, "
+                "IAM secret keys and Railway variables in plain text on one laptop), got 'local'"
+            )
+        if self.state_backend == "terraform_cloud" and self.terraform_cloud is None:
+            raise ValueError("terraform_cloud is required when state_backend is 'terraform_cloud' (organization, workspace_prefix, ...)")
+        if self.state_backend == "local" and self.terraform_cloud is not None:
+            raise ValueError("terraform_cloud must be absent when state_backend is 'local' (one source for where state lives)")
+        if not self.disposable and not self.aws_account_ids:
+            raise ValueError(
+                "aws_account_ids is required unless disposable is true (the AWS accounts this environment may be applied in; "
+                "a credential for any other account then fails at plan)"
+            )
+        if len(set(self.aws_account_ids)) != len(self.aws_account_ids):
+            raise ValueError(f"aws_account_ids must be distinct, got {self.aws_account_ids!r}")
+        tfc = self.terraform_cloud
+        if self.guardrails.production:
+            if self.railway.workspace_id is None:
+                raise ValueError("railway.workspace_id is required when guardrails.production is true (a token that sees another workspace must not create prod there)")
+            if tfc is not None and tfc.auto_apply:
+                raise ValueError("terraform_cloud.auto_apply must be false when guardrails.production is true (a person confirms every prod apply), got True")
+            if tfc is not None and tfc.apply_team is None:
+                raise ValueError("terraform_cloud.apply_team is required when guardrails.production is true (the named team that may apply prod)")
+            if tfc is not None and not tfc.notify_member_emails:
+                raise ValueError("terraform_cloud.notify_member_emails is required when guardrails.production is true (someone hears of a failed prod run)")
+        if not self.disposable and self.cloudflare.zone_id is None:
+            raise ValueError("cloudflare.zone_id is required unless disposable is true (the zone is then pinned: a token for another zone fails at plan)")
+        return self
 
     @model_validator(mode="after")
     def _replicas_ordered(self) -> EnvironmentConfig:
@@ -378,10 +449,10 @@ class EnvironmentConfig(_Section):
     @model_validator(mode="after")
     def _teardown_is_consistent(self) -> EnvironmentConfig:
         s3 = self.s3
-        if s3.force_destroy and (s3.protect_from_destroy or self.guardrails.production or s3.audit_log_lock_mode == "COMPLIANCE"):
+        if s3.force_destroy and (not self.disposable or s3.protect_from_destroy or s3.audit_log_lock_mode == "COMPLIANCE"):
             raise ValueError(
-                "s3.force_destroy must be false unless s3.protect_from_destroy is false, audit_log_lock_mode is GOVERNANCE "
-                f"and guardrails.production is false (only disposable environments with synthetic data), got {s3.force_destroy!r}"
+                "s3.force_destroy must be false unless disposable is true, s3.protect_from_destroy is false and "
+                f"audit_log_lock_mode is GOVERNANCE (only environments with synthetic data), got {s3.force_destroy!r}"
             )
         return self
 

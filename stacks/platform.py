@@ -34,9 +34,9 @@ STACK_DATA_CLASSIFICATION = "phi"
 class PlatformStack(TerraformStack):
     """The stack of one environment (``dev``, ``staging`` or ``prod``) at its rollout phase.
 
-    Creates the providers (AWS with default tags, Cloudflare; Neon and Railway pinned in
-    ``required_providers``), the state backend (local ``terraform.<env>.tfstate``, or
-    the Terraform Cloud workspace ``<prefix>-<env>`` when configured) and every
+    Creates the providers (AWS with default tags and ``allowed_account_ids``, Cloudflare; Neon and
+    Railway pinned in ``required_providers``), the state backend (``state_backend``: local
+    ``terraform.<env>.tfstate``, or the Terraform Cloud workspace ``<prefix>-<env>``) and every
     component the phase plan lists, and the HIPAA guardrail pack (``constructs_lib.guardrails``),
     with production-only rules when ``[guardrails] production`` is set. Credentials come from the process environment at
     deploy time (``AWS_*``, ``CLOUDFLARE_API_TOKEN``, ``NEON_API_KEY``, ``RAILWAY_TOKEN``).
@@ -77,11 +77,7 @@ class PlatformStack(TerraformStack):
         if tfc is None:
             LocalBackend(self, path=f"terraform.{self.config.name}.tfstate")
         else:
-            CloudBackend(
-                self,
-                organization=tfc.organization,
-                workspaces=NamedCloudWorkspace(f"{tfc.workspace_prefix}-{self.config.name}"),
-            )
+            CloudBackend(self, organization=tfc.organization, workspaces=NamedCloudWorkspace(tfc.workspace_name(self.config.name)))
 
     def _add_guardrails(self) -> None:
         # Evaluated at synth over the finished stack, so components added later are covered too.
@@ -98,7 +94,11 @@ class PlatformStack(TerraformStack):
                 }
             )
         ]
-        self.aws = AwsProvider(self, "aws", region=self.config.aws_region, default_tags=self._default_tags)
+        # A credential for any other account fails at plan, before anything is changed.
+        self._allowed_account_ids = list(self.config.aws_account_ids) or None
+        self.aws = AwsProvider(
+            self, "aws", region=self.config.aws_region, default_tags=self._default_tags, allowed_account_ids=self._allowed_account_ids
+        )
         self.cloudflare = CloudflareProvider(self, "cloudflare")
 
     def _add_neon_database(self) -> None:
@@ -157,6 +157,7 @@ class PlatformStack(TerraformStack):
             health_alert_account_id=cloudflare.account_id,
             health_alert_emails=tuple(config.audit.alert_emails) if cloudflare.account_id else (),
             protect_from_destroy=cloudflare.protect_from_destroy,
+            zone_id=cloudflare.zone_id,
         )
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
         if not cloudflare.manage_zone:
@@ -299,7 +300,14 @@ class PlatformStack(TerraformStack):
         s3 = self.config.s3
         project, env = self.config.project, self.config.name
         replica_provider = (
-            AwsProvider(self, "aws_replica", alias="replica", region=s3.replica_region, default_tags=self._default_tags)
+            AwsProvider(
+                self,
+                "aws_replica",
+                alias="replica",
+                region=s3.replica_region,
+                default_tags=self._default_tags,
+                allowed_account_ids=self._allowed_account_ids,
+            )
             if s3.replica_region
             else None
         )
