@@ -7,9 +7,14 @@ This is the only module that reads the process environment and the command line:
     python main.py --env dev --phase 3   dev only, previewing phase 3
     PLATFORM_ENVIRONMENTS=dev,staging PLATFORM_PHASE=3 cdktf synth
     python main.py deploy dev            check credentials, then run ``cdktf deploy dev``
+    python main.py deploy bootstrap      check TF_VAR_ credentials, then ``cdktf deploy bootstrap``
 
-Terraform Cloud: ``TFC_ORGANIZATION`` (and optionally ``TFC_WORKSPACE_PREFIX``) switch
-every selected stack to its own workspace ``<prefix>-<env>``. ``CDKTF_OUTDIR`` (set by
+Without ``--env`` every environment and the ``bootstrap`` stack (Terraform Cloud workspaces,
+stacks/bootstrap.py) are synthesized; ``--env bootstrap`` selects it alone.
+
+Terraform Cloud: each file's ``state_backend`` decides; ``TFC_ORGANIZATION`` (and optionally
+``TFC_WORKSPACE_PREFIX``) override the organization and prefix, and move a local-state
+environment to its own workspace ``<prefix>-<env>``. ``CDKTF_OUTDIR`` (set by
 the cdktf CLI) or ``--outdir`` choose the output folder (default ``cdktf.out``).
 
 Configuration is validated before cdktf is imported, so bad input fails in well under
@@ -23,7 +28,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from environments import ENVIRONMENT_NAMES, ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
@@ -46,13 +52,18 @@ def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+BOOTSTRAP = "bootstrap"
+"""The Terraform Cloud bootstrap stack (stacks/bootstrap.py); selectable like an environment."""
+STACK_NAMES = (*ENVIRONMENT_NAMES, BOOTSTRAP)
+
+
 def _pick_environments(requested: Sequence[str], source: str) -> list[str]:
     names = [n.strip() for item in requested for n in item.split(",") if n.strip()]
     if not names:
-        raise ConfigError(f"{source}: environments must be one or more of {', '.join(ENVIRONMENT_NAMES)}, got none")
+        raise ConfigError(f"{source}: environments must be one or more of {', '.join(STACK_NAMES)}, got none")
     for name in names:
-        if name not in ENVIRONMENT_NAMES:
-            raise ConfigError(f"{source}: environment must be one of {', '.join(ENVIRONMENT_NAMES)}, got {name!r}")
+        if name not in STACK_NAMES:
+            raise ConfigError(f"{source}: environment must be one of {', '.join(STACK_NAMES)}, got {name!r}")
     return list(dict.fromkeys(names))
 
 
@@ -84,7 +95,18 @@ def _terraform_cloud(environ: Mapping[str, str], config: EnvironmentConfig) -> T
         ) from None
 
 
-def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[EnvironmentConfig], Path]:
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What one run synthesizes: environment configs, the bootstrap stack's inputs, the output folder."""
+
+    configs: list[EnvironmentConfig]
+    """The environments' stacks, each at its own (or the previewed) phase."""
+    bootstrap: list[EnvironmentConfig]
+    """Every environment file when the bootstrap stack is selected (all by default), else empty."""
+    outdir: Path
+
+
+def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> Selection:
     """The validated configs to synthesize and the output folder, from arguments and environment."""
     args = _parse_args(argv)
     configs = load_all(args.config_dir)
@@ -93,22 +115,23 @@ def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> tuple[list[Envir
     elif environ.get("PLATFORM_ENVIRONMENTS", "").strip():
         names = _pick_environments([environ["PLATFORM_ENVIRONMENTS"]], "environment PLATFORM_ENVIRONMENTS")
     else:
-        names = list(ENVIRONMENT_NAMES)
+        names = list(STACK_NAMES)
     phase: int | None = None
     if args.phase is not None:
         phase = _pick_phase(args.phase, "command line --phase")
     elif environ.get("PLATFORM_PHASE", "").strip():
         phase = _pick_phase(environ["PLATFORM_PHASE"], "environment PLATFORM_PHASE")
-    selected = []
-    for name in names:
-        config = configs[name]
+    def effective(config: EnvironmentConfig) -> EnvironmentConfig:
         tfc = _terraform_cloud(environ, config)
         update: dict[str, object] = {"terraform_cloud": tfc, "state_backend": "terraform_cloud" if tfc else config.state_backend}
         if phase is not None:
             update["phase"] = phase
-        selected.append(config.model_copy(update=update))
+        return config.model_copy(update=update)
+
+    selected = [effective(configs[name]) for name in names if name != BOOTSTRAP]
+    bootstrap = [effective(config) for config in configs.values()] if BOOTSTRAP in names else []
     outdir = args.outdir or Path(environ.get("CDKTF_OUTDIR") or "cdktf.out")
-    return selected, outdir
+    return Selection(configs=selected, bootstrap=bootstrap, outdir=outdir)
 
 
 AWS_CREDENTIAL_SOURCES = (
@@ -137,18 +160,50 @@ def missing_deploy_credentials(environ: Mapping[str, str], config: EnvironmentCo
     return missing
 
 
+def missing_bootstrap_credentials(environ: Mapping[str, str], configs: Sequence[EnvironmentConfig]) -> list[str]:
+    """What ``cdktf deploy bootstrap`` lacks: a Terraform Cloud token and every ``TF_VAR_<env>_<credential>``."""
+    from stacks.credentials import PROVIDER_CREDENTIALS, credential_variable_name
+
+    home_credentials = Path(environ.get("HOME", "~")).expanduser() / ".terraform.d" / "credentials.tfrc.json"
+    missing = [] if environ.get(TFC_TOKEN) or environ.get("TFE_TOKEN") or home_credentials.exists() else [f"{TFC_TOKEN} (or `terraform login`)"]
+    for config in configs:
+        if _terraform_cloud(environ, config) is None:
+            continue
+        missing += [
+            f"TF_VAR_{credential_variable_name(config.name, key)}"
+            for key, _ in PROVIDER_CREDENTIALS
+            if not environ.get(f"TF_VAR_{credential_variable_name(config.name, key)}")
+        ]
+    return missing
+
+
 def deploy(argv: Sequence[str], environ: Mapping[str, str]) -> int:
-    """``main.py deploy <env> [cdktf args]``: check credentials, then hand over to ``cdktf deploy <env>``."""
+    """``main.py deploy <env|bootstrap> [cdktf args]``: check credentials, then hand over to ``cdktf deploy``."""
     if not argv:
-        raise ConfigError(f"command line: deploy needs an environment, one of {', '.join(ENVIRONMENT_NAMES)}")
+        raise ConfigError(f"command line: deploy needs a stack, one of {', '.join(STACK_NAMES)}")
     (name,) = _pick_environments([argv[0]], "command line deploy")
-    config = load_all()[name]
-    missing = missing_deploy_credentials(environ, config)
+    configs = load_all()
+    if name == BOOTSTRAP:
+        missing = missing_bootstrap_credentials(environ, list(configs.values()))
+    else:
+        missing = missing_deploy_credentials(environ, configs[name])
     if missing:
         raise ConfigError(f"deploy {name}: missing credentials: {'; '.join(missing)} (see README, Deploying)")
     command = ["cdktf", "deploy", name, *argv[1:]]
     os.execvpe(command[0], command, {**environ, "PLATFORM_ENVIRONMENTS": name})
     return 0  # not reached: execvpe replaces this process
+
+
+NODE_DEPRECATIONS_SILENCED = "--disable-warning=DEP0044"
+"""The prebuilt tfe provider's bundled JavaScript calls ``util.isArray`` (Node DEP0044): a warning on
+every synthesis that no user can act on. Only that warning is silenced, for the jsii Node process."""
+
+
+def quiet_node_deprecations(environ: MutableMapping[str, str]) -> None:
+    """Add ``NODE_DEPRECATIONS_SILENCED`` to ``NODE_OPTIONS`` (before jsii starts Node)."""
+    options = environ.get("NODE_OPTIONS", "")
+    if NODE_DEPRECATIONS_SILENCED not in options.split():
+        environ["NODE_OPTIONS"] = f"{options} {NODE_DEPRECATIONS_SILENCED}".strip()
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -158,17 +213,18 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     try:
         if argv[:1] == ["deploy"]:
             return deploy(argv[1:], environ)
-        configs, outdir = resolve(argv, environ)
+        selection = resolve(argv, environ)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
     # Imported only now: the jsii runtime and provider packages take seconds to load.
+    quiet_node_deprecations(os.environ)
     from constructs_lib.errors import ConstructError
     from stacks.app import synthesize
 
     try:
-        warnings = synthesize(configs, outdir)
+        warnings = synthesize(selection.configs, selection.outdir, bootstrap=selection.bootstrap)
     except ConstructError as exc:
         # One line per problem: a failed guardrail run reports each finding on its own line.
         for line in str(exc).splitlines():

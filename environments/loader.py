@@ -109,8 +109,19 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
 
 
 def check_across(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> None:
-    """Rules between environments: VPC CIDRs must not overlap; one owner per Cloudflare zone."""
+    """Rules between environments: VPC CIDRs must not overlap; one owner per Cloudflare zone; one
+    Terraform Cloud organization and workspace prefix (the bootstrap stack manages them together)."""
     configs = list(configs)
+    remote = [c for c in configs if c.terraform_cloud is not None]
+    for config in remote[1:]:
+        first, tfc = remote[0].terraform_cloud, config.terraform_cloud
+        assert first is not None and tfc is not None
+        for key in ("organization", "workspace_prefix"):
+            if getattr(tfc, key) != getattr(first, key):
+                raise ConfigError(
+                    f"{sources[config.name]}: terraform_cloud.{key} must equal {remote[0].name}'s {getattr(first, key)!r} "
+                    f"(one bootstrap stack manages every workspace), got {getattr(tfc, key)!r}"
+                )
     for first, second in itertools.combinations(configs, 2):
         if first.vpc_network.overlaps(second.vpc_network):
             raise ConfigError(

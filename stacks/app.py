@@ -14,19 +14,26 @@ from constructs_lib.errors import GuardrailViolation, SynthesisError
 from constructs_lib.guardrails import error_findings, warning_findings
 from environments import EnvironmentConfig
 
+from .bootstrap import BootstrapStack
 from .phases import plan_for
 from .platform import PlatformStack
 
 
-def build_app(configs: Sequence[EnvironmentConfig], outdir: Path) -> App:
-    """An ``App`` writing to ``outdir`` with one ``PlatformStack`` per config, not yet synthesized."""
+def build_app(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap: Sequence[EnvironmentConfig] = ()) -> App:
+    """An ``App`` writing to ``outdir`` with one ``PlatformStack`` per config, not yet synthesized.
+
+    ``bootstrap`` (every environment file) adds the ``bootstrap`` stack: the Terraform Cloud
+    workspaces of those environments (``stacks/bootstrap.py``).
+    """
     app = App(outdir=str(outdir))
     for config in configs:
         PlatformStack(app, config, plan_for(config.phase))
+    if any(config.terraform_cloud is not None for config in bootstrap):
+        BootstrapStack(app, bootstrap)
     return app
 
 
-def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> list[str]:
+def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap: Sequence[EnvironmentConfig] = ()) -> list[str]:
     """Synthesize ``configs`` into ``outdir``, replacing it only when everything succeeded.
 
     The stacks are written to a temporary sibling folder which then takes the place of
@@ -39,7 +46,7 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path) -> list[str]:
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.new-", dir=outdir.parent))
     try:
-        app = build_app(configs, staging)
+        app = build_app(configs, staging, bootstrap=bootstrap)
         _synth(app)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdktf import CloudBackend, Fn, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack
+from cdktf import Fn, LocalBackend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
@@ -25,6 +25,7 @@ from constructs_lib.railway_service import RailwayService, RailwayServiceProps
 from constructs_lib.railway_source import RegionReplicas, RepoSource
 from environments import EnvironmentConfig
 
+from .backends import TerraformCloudWorkspace
 from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
@@ -77,7 +78,7 @@ class PlatformStack(TerraformStack):
         if tfc is None:
             LocalBackend(self, path=f"terraform.{self.config.name}.tfstate")
         else:
-            CloudBackend(self, organization=tfc.organization, workspaces=NamedCloudWorkspace(tfc.workspace_name(self.config.name)))
+            TerraformCloudWorkspace(self, organization=tfc.organization, workspace=tfc.workspace_name(self.config.name))
 
     def _add_guardrails(self) -> None:
         # Evaluated at synth over the finished stack, so components added later are covered too.

@@ -21,6 +21,14 @@ from syrupy.extensions.json import JSONSnapshotExtension
 from environments import ENVIRONMENT_NAMES, PHASES, EnvironmentConfig, load_all
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Synthesis must need no Terraform binary (users synthesize without one, and cdktf's own
+# CloudBackend would shell out to `terraform version`): hide any terraform on PATH from the
+# whole session, including the jsii Node process and every subprocess the tests start.
+os.environ["PATH"] = os.pathsep.join(
+    entry for entry in os.environ.get("PATH", "").split(os.pathsep) if not (Path(entry) / "terraform").exists()
+)
+os.environ["NODE_OPTIONS"] = f"{os.environ.get('NODE_OPTIONS', '')} --disable-warning=DEP0044".strip()
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
 CLI_TEST = "tests/unit/test_cdktf_cli.py"
 _CLI_RUN = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
@@ -72,8 +80,14 @@ def _synthesized(
     from stacks.app import synthesize
 
     root = tmp_path_factory.mktemp("synth")
+    # The bootstrap stack (Terraform Cloud workspaces) does not depend on the phase: it is
+    # synthesized once, next to the phase-1 stacks, so checkov and the secret scan cover it too.
     warnings = {
-        phase: synthesize([config_at(configs, env, phase) for env in ENVIRONMENT_NAMES], root / f"phase{phase}")
+        phase: synthesize(
+            [config_at(configs, env, phase) for env in ENVIRONMENT_NAMES],
+            root / f"phase{phase}",
+            bootstrap=list(configs.values()) if phase == PHASES[0] else (),
+        )
         for phase in PHASES
     }
     if request.config.stash.get(WANTS_CHECKOV, False):
@@ -105,6 +119,12 @@ def stacks(synth_root: Path) -> dict[Combo, dict[str, Any]]:
         (env, phase): json.loads((synth_root / f"phase{phase}" / "stacks" / env / "cdk.tf.json").read_text())
         for env, phase in ALL_COMBOS
     }
+
+
+@pytest.fixture(scope="session")
+def bootstrap_stack(synth_root: Path) -> dict[str, Any]:
+    """Parsed ``cdk.tf.json`` of the ``bootstrap`` stack (Terraform Cloud workspaces of every environment file)."""
+    return json.loads((synth_root / f"phase{PHASES[0]}" / "stacks" / "bootstrap" / "cdk.tf.json").read_text())
 
 
 def resources_of(stack: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:

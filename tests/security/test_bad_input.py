@@ -16,6 +16,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import Any
+
 import pytest
 from cdktf import App
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
@@ -49,14 +51,14 @@ def outdir(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("args", "env", "fragment"),
     [
-        (["--env", ""], {}, "command line --env: environments must be one or more of dev, staging, prod, got none"),
-        (["--env", "dev,qa"], {}, "command line --env: environment must be one of dev, staging, prod, got 'qa'"),
+        (["--env", ""], {}, "command line --env: environments must be one or more of dev, staging, prod, bootstrap, got none"),
+        (["--env", "dev,qa"], {}, "command line --env: environment must be one of dev, staging, prod, bootstrap, got 'qa'"),
         (["--phase", "two"], {}, "command line --phase: phase must be one of 1..4, got 'two'"),
         (["--phase", "-1"], {}, "command line --phase: phase must be one of 1..4, got '-1'"),
         (["--outdir"], {}, "command line: argument --outdir: expected one argument"),
         (["--config-dir", "/nonexistent/environments"], {}, "/nonexistent/environments/dev.toml: is missing"),
         ([], {"PLATFORM_PHASE": "9"}, "environment PLATFORM_PHASE: phase must be one of 1..4, got '9'"),
-        ([], {"PLATFORM_ENVIRONMENTS": "prod,uat"}, "environment PLATFORM_ENVIRONMENTS: environment must be one of dev, staging, prod, got 'uat'"),
+        ([], {"PLATFORM_ENVIRONMENTS": "prod,uat"}, "environment PLATFORM_ENVIRONMENTS: environment must be one of dev, staging, prod, bootstrap, got 'uat'"),
         ([], {"TFC_ORGANIZATION": "acme health!"}, "environment: TFC_ORGANIZATION and TFC_WORKSPACE_PREFIX must be letters, digits, '-' or '_'"),
     ],
     ids=["empty-env", "unknown-env-in-list", "phase-word", "phase-negative", "outdir-without-value", "missing-config-dir", "env-var-phase", "env-var-environments", "env-var-tfc-org"],
@@ -84,11 +86,22 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
         ("prod", "audit.log_reader_arn", None, "audit.log_reader_arn is required when guardrails.production is true"),
         ("prod", "audit.log_reader_arn", '"arn:aws:iam::12345:role/reader"', "audit.log_reader_arn must match pattern"),
         ("staging", "project", '"healthcare-platform-ab"', "project and name must leave room for the bucket name healthcare-platform-ab-staging-"),
-        ("prod", "s3.protect_from_destroy", "false\nforce_destroy = true", "s3.force_destroy must be false unless s3.protect_from_destroy is false"),
+        ("prod", "s3.protect_from_destroy", "false\nforce_destroy = true", "s3.force_destroy must be false unless disposable is true"),
+        ("prod", "state_backend", '"local"', "state_backend must be 'terraform_cloud' unless disposable is true (local state keeps Neon passwords"),
+        ("staging", "state_backend", '"local"', "state_backend must be 'terraform_cloud' unless disposable is true"),
+        ("prod", "aws_account_ids", "[]", "aws_account_ids is required unless disposable is true"),
+        ("prod", "aws_account_ids", '["12345678901"]', "aws_account_ids.0 must match pattern '^\\d{12}$', got '12345678901'"),
+        ("prod", "workspace_prefix", '"health care"', "terraform_cloud.workspace_prefix must match pattern"),
+        ("prod", "disposable", "true", "disposable must be false when guardrails.production is true"),
+        ("prod", "railway.workspace_id", None, "railway.workspace_id is required when guardrails.production is true"),
+        ("prod", "auto_apply", "true", "terraform_cloud.auto_apply must be false when guardrails.production is true"),
+        ("staging", "cloudflare.zone_id", None, "cloudflare.zone_id is required unless disposable is true"),
     ],
     ids=[
         "name-wrong-type", "project-with-space", "subdomain-uppercase", "replicas-zero", "pg-version-string", "neon-region-number",
         "railway-region-empty", "prod-without-audit-reader", "audit-reader-not-an-arn", "bucket-name-too-long-with-account", "prod-force-destroy",
+        "prod-local-state", "staging-local-state", "prod-without-account-ids", "account-id-11-digits", "workspace-prefix-with-space",
+        "prod-disposable", "prod-without-railway-workspace", "prod-auto-apply", "staging-without-zone-id",
     ],
 )
 def test_fails_when_environment_file_value_is_malformed(tmp_path: Path, outdir: Path, env: str, key: str, raw: str | None, fragment: str) -> None:
@@ -118,8 +131,8 @@ def test_fails_when_environment_file_structure_is_bad(tmp_path: Path, outdir: Pa
 def _with_dev_extra(add):  # noqa: ANN001, ANN202 - wraps stacks.app.build_app with a construct-level change
     original = stacks.app.build_app
 
-    def build(configs: Sequence[EnvironmentConfig], outdir: Path) -> App:
-        app = original(configs, outdir)
+    def build(configs: Sequence[EnvironmentConfig], outdir: Path, **options: Any) -> App:
+        app = original(configs, outdir, **options)
         add(app.node.find_child("dev"))
         return app
 

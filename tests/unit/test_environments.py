@@ -39,8 +39,9 @@ def test_config_is_frozen() -> None:
 
 def test_public_domain_puts_prod_at_the_zone_apex() -> None:
     configs = load_all()
-    assert configs["prod"].public_domain == configs["prod"].domain
-    assert configs["dev"].public_domain == f"dev.{configs['dev'].domain}"
+    # Every environment has its own zone (Cloudflare tokens are scoped per zone), hostnames at its apex.
+    assert {name: c.public_domain for name, c in configs.items()} == {name: c.domain for name, c in configs.items()}
+    assert len({c.domain for c in configs.values()}) == len(configs)
 
 
 def _copy_environments(tmp_path: Path) -> Path:
@@ -101,7 +102,6 @@ BAD_VALUES = [
     ("prod", "region_id", '"aws-us-east-2"', "neon.locked_region_id", "equal to region_id ('aws-us-east-2') while protect_from_destroy is on"),
     ("prod", "locked_region_id", None, "neon.locked_region_id", "got None"),
     ("prod", "pg_version", "18", "neon.locked_pg_version", "equal to pg_version (18) while protect_from_destroy is on"),
-    ("staging", "min_tls_version", '"1.3"', "cloudflare.min_tls_version", "must equal prod's '1.2' (it owns zone meridian-health.org), got '1.3'"),
     ("prod", "manage_zone", "false", "cloudflare.manage_zone", "true in exactly one environment of zone meridian-health.org"),
     ("dev", "manage_zone", "1", "cloudflare.manage_zone", "boolean"),
     ("prod", "plan", '"gold"', "cloudflare.plan", "got 'gold'"),
@@ -223,7 +223,7 @@ def test_fails_when_environment_file_is_missing(tmp_path: Path, outdir: Path) ->
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--env", "qa"], "command line --env: environment must be one of dev, staging, prod, got 'qa'"),
+        (["--env", "qa"], "command line --env: environment must be one of dev, staging, prod, bootstrap, got 'qa'"),
         (["--phase", "0"], "command line --phase: phase must be one of 1..4, got '0'"),
         (["--phase", "5"], "command line --phase: phase must be one of 1..4, got '5'"),
         (["--bogus"], "command line: unrecognized arguments: --bogus"),
@@ -306,12 +306,12 @@ def test_availability_zones_default_to_region_letters() -> None:
     assert configs["prod"].network.nat_gateways == "per_az"
     assert configs["dev"].network.nat_gateways == "single"
     assert {c.network.flow_log_retention_days for c in configs.values()} == {365}
-    assert [n for n, c in configs.items() if c.cloudflare.manage_zone] == ["prod"]
+    assert [n for n, c in configs.items() if not c.cloudflare.manage_zone] == []
 
 
 def test_fails_when_a_zone_has_two_owners(tmp_path: Path, outdir: Path) -> None:
     directory = _copy_environments(tmp_path)
-    _set_key(directory / "dev.toml", "manage_zone", "true")
+    _set_key(directory / "dev.toml", "domain", '"meridian-health.org"')
     result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
     _assert_clean_failure(
         result,
@@ -332,3 +332,13 @@ def test_fails_when_railway_workspace_id_is_not_a_uuid() -> None:
         parse_environment(data, "prod.toml")
     data["railway"]["workspace_id"] = "0f0e0d0c-0b0a-4908-8706-050403020100"
     assert parse_environment(data, "prod.toml").railway.workspace_id == "0f0e0d0c-0b0a-4908-8706-050403020100"
+
+
+def test_fails_when_an_environment_sharing_a_zone_disagrees_on_zone_wide_values(tmp_path: Path, outdir: Path) -> None:
+    """Environments may share a zone (one owns it); the others must repeat its zone-wide values."""
+    directory = _copy_environments(tmp_path)
+    _set_key(directory / "staging.toml", "domain", '"meridian-health.org"')
+    _set_key(directory / "staging.toml", "manage_zone", "false")
+    _set_key(directory / "staging.toml", "min_tls_version", '"1.3"')
+    result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(result, outdir, "staging.toml: cloudflare.min_tls_version must equal prod's '1.2' (it owns zone meridian-health.org), got '1.3'")

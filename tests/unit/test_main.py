@@ -35,15 +35,28 @@ def test_flags_select_environment_and_preview_phase(tmp_path: Path, capsys: pyte
 
 def test_environment_variables_select_environments_phase_and_outdir(tmp_path: Path) -> None:
     environ = {"PLATFORM_ENVIRONMENTS": "staging, dev", "PLATFORM_PHASE": "2", "CDKTF_OUTDIR": str(tmp_path / "o")}
-    configs, outdir = entry.resolve([], environ)
-    assert [(c.name, c.phase) for c in configs] == [("staging", 2), ("dev", 2)]
-    assert outdir == tmp_path / "o"
+    selection = entry.resolve([], environ)
+    assert [(c.name, c.phase) for c in selection.configs] == [("staging", 2), ("dev", 2)]
+    assert selection.bootstrap == []
+    assert selection.outdir == tmp_path / "o"
+
+
+def test_default_selection_adds_the_bootstrap_stack() -> None:
+    selection = entry.resolve([], {})
+    assert [c.name for c in selection.configs] == ["dev", "staging", "prod"]
+    assert [c.name for c in selection.bootstrap] == ["dev", "staging", "prod"]
+    only = entry.resolve(["--env", "bootstrap"], {})
+    assert (only.configs, [c.name for c in only.bootstrap]) == ([], ["dev", "staging", "prod"])
 
 
 def test_terraform_cloud_from_environment_variables() -> None:
-    configs, _ = entry.resolve(["--env", "dev"], {"TFC_ORGANIZATION": "acme-health", "TFC_WORKSPACE_PREFIX": "plat"})
+    configs = entry.resolve(["--env", "dev"], {"TFC_ORGANIZATION": "acme-health", "TFC_WORKSPACE_PREFIX": "plat"}).configs
     assert configs[0].terraform_cloud is not None
     assert (configs[0].terraform_cloud.organization, configs[0].terraform_cloud.workspace_prefix) == ("acme-health", "plat")
+    assert configs[0].state_backend == "terraform_cloud"
+    # The file's other workspace settings survive the override.
+    prod = entry.resolve(["--env", "prod"], {"TFC_ORGANIZATION": "acme-health"}).configs[0]
+    assert prod.terraform_cloud is not None and prod.terraform_cloud.apply_team == "platform-admins"
 
 
 def test_fails_when_terraform_cloud_organization_is_malformed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,7 +67,7 @@ def test_fails_when_terraform_cloud_organization_is_malformed(capsys: pytest.Cap
 def test_fails_when_environment_variable_names_unknown_environment(capsys: pytest.CaptureFixture[str]) -> None:
     assert entry.main([], environ={"PLATFORM_ENVIRONMENTS": "dev,qa"}) == 2
     assert capsys.readouterr().err == (
-        "error: environment PLATFORM_ENVIRONMENTS: environment must be one of dev, staging, prod, got 'qa'\n"
+        "error: environment PLATFORM_ENVIRONMENTS: environment must be one of dev, staging, prod, bootstrap, got 'qa'\n"
     )
 
 
@@ -107,7 +120,7 @@ def test_deploy_hands_over_to_cdktf_deploy(tmp_path: Path) -> None:
     cdktf.write_text('#!/bin/sh\necho "args=$* envs=$PLATFORM_ENVIRONMENTS"\n')
     cdktf.chmod(cdktf.stat().st_mode | stat.S_IEXEC)
     result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "main.py"), "deploy", "staging", "--auto-approve"],
+        [sys.executable, str(REPO_ROOT / "main.py"), "deploy", "dev", "--auto-approve"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -115,4 +128,23 @@ def test_deploy_hands_over_to_cdktf_deploy(tmp_path: Path) -> None:
         env={"PATH": f"{fake_bin}{os.pathsep}/usr/bin:/bin", **ALL_CREDENTIALS},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "args=deploy staging --auto-approve envs=staging"
+    assert result.stdout.strip() == "args=deploy dev --auto-approve envs=dev"
+
+
+def test_deploy_bootstrap_names_every_missing_credential_variable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bootstrap apply writes each Terraform Cloud environment's credentials from TF_VAR_<env>_<credential>."""
+    environ = {"HOME": str(tmp_path), "TF_TOKEN_app_terraform_io": "t", "TF_VAR_prod_neon_api_key": "set"}
+    missing = entry.missing_bootstrap_credentials(environ, list(entry.load_all().values()))
+    assert missing == [
+        "TF_VAR_staging_aws_access_key_id",
+        "TF_VAR_staging_aws_secret_access_key",
+        "TF_VAR_staging_cloudflare_api_token",
+        "TF_VAR_staging_neon_api_key",
+        "TF_VAR_staging_railway_token",
+        "TF_VAR_prod_aws_access_key_id",
+        "TF_VAR_prod_aws_secret_access_key",
+        "TF_VAR_prod_cloudflare_api_token",
+        "TF_VAR_prod_railway_token",
+    ]
+    assert entry.main(["deploy", "bootstrap"], environ=environ) == 2
+    assert capsys.readouterr().err.startswith("error: deploy bootstrap: missing credentials: TF_VAR_staging_aws_access_key_id; ")

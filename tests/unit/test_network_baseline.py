@@ -21,7 +21,15 @@ def test_phase_plan_brings_edge_in_phase_1_and_vpc_in_phase_4() -> None:
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
 def test_every_stack_looks_up_its_zone(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
     (zone,) = stacks[env, phase]["data"]["cloudflare_zone"].values()
-    assert zone["filter"] == {"name": configs[env].domain}
+    zone_id = configs[env].cloudflare.zone_id
+    if zone_id is None:  # disposable environments look their zone up by name
+        assert zone["filter"] == {"name": configs[env].domain}
+        return
+    # Pinned by id, and the plan fails unless the zone with that id is the configured domain.
+    assert zone["zone_id"] == zone_id and "filter" not in zone
+    (check,) = zone["lifecycle"]["postcondition"]
+    assert check["condition"] == f'${{self.name == "{configs[env].domain}"}}'
+    assert zone_id in check["error_message"]
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)

@@ -17,7 +17,9 @@ from tests.conftest import ALL_COMBOS, Combo, resource_addresses, resources_of
 def test_each_phase_writes_one_stack_per_environment(synth_root: Path) -> None:
     for phase in PHASES:
         manifest = json.loads((synth_root / f"phase{phase}" / "manifest.json").read_text())
-        assert sorted(manifest["stacks"]) == sorted(ENVIRONMENT_NAMES)
+        # The bootstrap stack (Terraform Cloud workspaces) is phase-independent: written once, with phase 1.
+        expected = sorted([*ENVIRONMENT_NAMES, "bootstrap"]) if phase == PHASES[0] else sorted(ENVIRONMENT_NAMES)
+        assert sorted(manifest["stacks"]) == expected
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
@@ -69,8 +71,28 @@ def test_required_providers_are_pinned(stacks: dict[Combo, dict[str, Any]], env:
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
-def test_local_state_per_environment_by_default(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
-    assert stacks[env, phase]["terraform"]["backend"] == {"local": {"path": f"terraform.{env}.tfstate"}}
+def test_state_backend_follows_the_environment_file(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
+    """Disposable dev keeps local state; every other environment's state is in its Terraform Cloud workspace."""
+    terraform = stacks[env, phase]["terraform"]
+    config = configs[env]
+    if config.state_backend == "local":
+        assert config.disposable
+        assert terraform["backend"] == {"local": {"path": f"terraform.{env}.tfstate"}} and "cloud" not in terraform
+    else:
+        assert config.terraform_cloud is not None
+        assert terraform["cloud"] == {"organization": config.terraform_cloud.organization, "workspaces": {"name": f"healthcare-{env}"}}
+        assert "backend" not in terraform
+    assert {name: c.state_backend for name, c in configs.items()} == {"dev": "local", "staging": "terraform_cloud", "prod": "terraform_cloud"}
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_aws_providers_are_pinned_to_the_environment_accounts(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
+    """A credential for another account fails at plan: every AWS provider, the replica region's too."""
+    providers = stacks[env, phase]["provider"]["aws"]
+    expected = configs[env].aws_account_ids
+    assert expected or configs[env].disposable
+    for provider in providers:
+        assert provider.get("allowed_account_ids") == (expected or None), provider.get("alias")
 
 
 @pytest.mark.parametrize("phase", PHASES)
@@ -114,6 +136,7 @@ def test_terraform_cloud_backend_uses_one_workspace_per_environment(
     from stacks.app import synthesize
 
     tfc = TerraformCloudSettings(organization="acme-health", workspace_prefix="platform")
+    # Synthesis needs no Terraform binary (conftest hides any on PATH): cdktf's CloudBackend would run `terraform version`.
     synthesize([c.model_copy(update={"terraform_cloud": tfc}) for c in configs.values()], tmp_path / "out")
     for env in ENVIRONMENT_NAMES:
         stack = json.loads((tmp_path / "out" / "stacks" / env / "cdk.tf.json").read_text())
