@@ -23,7 +23,7 @@ help:
 	@echo "make synth              set up, then synthesize every environment into cdktf.out/stacks/<env>"
 	@echo "make test               set up, then run the whole test suite (what CI runs)"
 	@echo "make setup              only set up .venv, .venv-checkov and node_modules"
-	@echo "make deploy ENV=dev     cdktf deploy <env> (needs provider credentials)"
+	@echo "make deploy ENV=dev     check credentials, then cdktf deploy <env> (ENV=bootstrap: the Terraform Cloud workspaces)"
 	@echo "make bench              synthesis benchmark against the jsii import floor"
 	@echo "make dist               build the library wheel + sdist into dist/"
 	@echo "make publish            upload dist/ to TWINE_REPOSITORY_URL (TWINE_USERNAME / TWINE_PASSWORD)"
