@@ -1,41 +1,74 @@
 #!/usr/bin/env python
 """Entry point of the platform app: load environments, build one stack each, synthesize.
 
-This is the only module that reads the process environment and the command line:
-
-    python main.py                       every environment at its own phase
-    python main.py --env dev --phase 3   dev only, previewing phase 3
-    PLATFORM_ENVIRONMENTS=dev,staging PLATFORM_PHASE=3 cdktf synth
-    python main.py deploy dev            check credentials, then run ``cdktf deploy dev``
-    python main.py deploy bootstrap      check TF_VAR_ credentials, then ``cdktf deploy bootstrap``
-
-Without ``--env`` every environment and the ``bootstrap`` stack (Terraform Cloud workspaces,
-stacks/bootstrap.py) are synthesized; ``--env bootstrap`` selects it alone.
-
-Terraform Cloud: each file's ``state_backend`` decides; ``TFC_ORGANIZATION`` (and optionally
-``TFC_WORKSPACE_PREFIX``) override the organization and prefix, and move a local-state
-environment to its own workspace ``<prefix>-<env>``. ``CDKTF_OUTDIR`` (set by
-the cdktf CLI) or ``--outdir`` choose the output folder (default ``cdktf.out``).
-
-Configuration is validated before cdktf is imported, so bad input fails in well under
-a second with one line on stderr and exit status 2; a failed guardrail prints one
-``error: <construct path>: <rule id> ...`` line per finding, also with status 2;
-``cdktf.out`` is replaced only after a complete synthesis.
+This is the only module that reads the process environment and the command line.
+``python main.py --help`` prints the whole interface (``HELP`` below): synthesis (the
+default), ``deploy`` and ``promote``, the environment variables that matter and the exit
+codes. Configuration is validated before cdktf is imported, so bad input fails in well under
+a second; every problem is reported, one line each; ``cdktf.out`` is replaced only after a
+complete synthesis.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import tempfile
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from environments import ENVIRONMENT_NAMES, ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
+from environments import ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
 from environments.config import TerraformCloudSettings
 
+EXIT_OK = 0
 EXIT_USAGE = 2
+"""Bad command line, environment file or process environment; a construct or guardrail rejected the stacks."""
+EXIT_UNSAFE_PROMOTION = 3
+"""``promote`` found resources the promotion would remove or replace."""
+
+BOOTSTRAP = "bootstrap"
+"""The Terraform Cloud bootstrap stack (stacks/bootstrap.py); selectable like an environment."""
+
+HELP = f"""\
+commands:
+  main.py [--env NAME]... [--phase N] [--outdir DIR] [--config-dir DIR] [--quiet]
+      synthesize (the default): every environment file at its own phase, plus the
+      bootstrap stack; prints one line per stack (name, phase, resource count, path)
+  main.py deploy NAME [cdktf deploy args...]
+      check the credentials NAME needs, then run `cdktf deploy NAME` (NAME: an
+      environment, or {BOOTSTRAP} for the Terraform Cloud workspaces)
+  main.py promote NAME --to N [--json] [--config-dir DIR]
+      synthesize NAME at its phase and at N in one process and show what the
+      promotion adds (by construct and type, cost-bearing resources with the values
+      that size them); exits {EXIT_UNSAFE_PROMOTION} naming every address it would remove or replace
+
+examples:
+  python main.py                          every environment and the bootstrap stack
+  python main.py --env dev --phase 3      dev only, previewing phase 3
+  python main.py promote prod --to 2      what promoting prod to phase 2 adds
+  make deploy ENV=dev                     = python main.py deploy dev
+
+environments: one file per environment, environments/<name>.toml (the name is the
+  file name); see README "Adding an environment"
+
+environment variables:
+  PLATFORM_ENVIRONMENTS  comma-separated names, as --env (the cdktf CLI has no flags for the app)
+  PLATFORM_PHASE         as --phase
+  CDKTF_OUTDIR           output folder, set by the cdktf CLI (default cdktf.out)
+  TFC_ORGANIZATION, TFC_WORKSPACE_PREFIX   override the files' Terraform Cloud organization/prefix
+  deploy: AWS_* (or AWS_PROFILE), CLOUDFLARE_API_TOKEN, NEON_API_KEY, RAILWAY_TOKEN for local
+  state; TF_TOKEN_app_terraform_io (or `terraform login`) for Terraform Cloud; bootstrap:
+  TF_VAR_<env>_<credential> for every Terraform Cloud environment
+
+exit status:
+  {EXIT_OK}  success
+  {EXIT_USAGE}  bad command line, environment file or process environment, or a construct or
+     guardrail rejected a stack (one `error:` line per problem; nothing written)
+  {EXIT_UNSAFE_PROMOTION}  promote: the promotion would remove or replace resources
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,27 +76,40 @@ class _Parser(argparse.ArgumentParser):
         raise ConfigError(f"command line: {message}")
 
 
-def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = _Parser(prog="main.py", description="Synthesize the platform stacks.")
-    parser.add_argument("--env", action="append", dest="envs", metavar="NAME", help="environment to synthesize (repeatable; default: all)")
+def _synth_parser() -> _Parser:
+    parser = _Parser(
+        prog="main.py", description="Synthesize, deploy or preview the promotion of the platform stacks.",
+        epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--env", action="append", dest="envs", metavar="NAME", help="environment to synthesize (repeatable; default: all, and bootstrap)")
     parser.add_argument("--phase", help="preview this phase (1..4) instead of each environment's own")
     parser.add_argument("--outdir", type=Path, help="output folder (default: $CDKTF_OUTDIR or cdktf.out)")
-    parser.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR, help="folder of <env>.toml files (default: environments/)")
-    return parser.parse_args(argv)
+    parser.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR, help="folder of <name>.toml files (default: environments/)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on success (warnings and errors still go to stderr)")
+    return parser
 
 
-BOOTSTRAP = "bootstrap"
-"""The Terraform Cloud bootstrap stack (stacks/bootstrap.py); selectable like an environment."""
-STACK_NAMES = (*ENVIRONMENT_NAMES, BOOTSTRAP)
+def _promote_parser() -> _Parser:
+    parser = _Parser(prog="main.py promote", description="Preview what promoting an environment to a higher phase changes.", epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("name", metavar="NAME", help="environment to promote")
+    parser.add_argument("--to", required=True, dest="target", metavar="N", help="target phase (higher than the file's phase)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output for CI")
+    parser.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR, help="folder of <name>.toml files (default: environments/)")
+    return parser
 
 
-def _pick_environments(requested: Sequence[str], source: str) -> list[str]:
+def _parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    return _synth_parser().parse_args(argv)
+
+
+def _pick_environments(requested: Sequence[str], source: str, known: Sequence[str]) -> list[str]:
     names = [n.strip() for item in requested for n in item.split(",") if n.strip()]
+    choices = ", ".join([*known, BOOTSTRAP])
     if not names:
-        raise ConfigError(f"{source}: environments must be one or more of {', '.join(STACK_NAMES)}, got none")
+        raise ConfigError(f"{source}: environments must be one or more of {choices}, got none")
     for name in names:
-        if name not in STACK_NAMES:
-            raise ConfigError(f"{source}: environment must be one of {', '.join(STACK_NAMES)}, got {name!r}")
+        if name not in known and name != BOOTSTRAP:
+            raise ConfigError(f"{source}: environment must be one of {choices} (one file each in environments/), got {name!r}")
     return list(dict.fromkeys(names))
 
 
@@ -95,6 +141,14 @@ def _terraform_cloud(environ: Mapping[str, str], config: EnvironmentConfig) -> T
         ) from None
 
 
+def _effective(config: EnvironmentConfig, environ: Mapping[str, str], phase: int | None = None) -> EnvironmentConfig:
+    tfc = _terraform_cloud(environ, config)
+    update: dict[str, object] = {"terraform_cloud": tfc, "state_backend": "terraform_cloud" if tfc else config.state_backend}
+    if phase is not None:
+        update["phase"] = phase
+    return config.model_copy(update=update)
+
+
 @dataclass(frozen=True, slots=True)
 class Selection:
     """What one run synthesizes: environment configs, the bootstrap stack's inputs, the output folder."""
@@ -104,34 +158,29 @@ class Selection:
     bootstrap: list[EnvironmentConfig]
     """Every environment file when the bootstrap stack is selected (all by default), else empty."""
     outdir: Path
+    quiet: bool = False
 
 
 def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> Selection:
     """The validated configs to synthesize and the output folder, from arguments and environment."""
     args = _parse_args(argv)
     configs = load_all(args.config_dir)
+    known = list(configs)
     if args.envs:
-        names = _pick_environments(args.envs, "command line --env")
+        names = _pick_environments(args.envs, "command line --env", known)
     elif environ.get("PLATFORM_ENVIRONMENTS", "").strip():
-        names = _pick_environments([environ["PLATFORM_ENVIRONMENTS"]], "environment PLATFORM_ENVIRONMENTS")
+        names = _pick_environments([environ["PLATFORM_ENVIRONMENTS"]], "environment PLATFORM_ENVIRONMENTS", known)
     else:
-        names = list(STACK_NAMES)
+        names = [*known, BOOTSTRAP]
     phase: int | None = None
     if args.phase is not None:
         phase = _pick_phase(args.phase, "command line --phase")
     elif environ.get("PLATFORM_PHASE", "").strip():
         phase = _pick_phase(environ["PLATFORM_PHASE"], "environment PLATFORM_PHASE")
-    def effective(config: EnvironmentConfig) -> EnvironmentConfig:
-        tfc = _terraform_cloud(environ, config)
-        update: dict[str, object] = {"terraform_cloud": tfc, "state_backend": "terraform_cloud" if tfc else config.state_backend}
-        if phase is not None:
-            update["phase"] = phase
-        return config.model_copy(update=update)
-
-    selected = [effective(configs[name]) for name in names if name != BOOTSTRAP]
-    bootstrap = [effective(config) for config in configs.values()] if BOOTSTRAP in names else []
+    selected = [_effective(configs[name], environ, phase) for name in names if name != BOOTSTRAP]
+    bootstrap = [_effective(config, environ) for config in configs.values()] if BOOTSTRAP in names else []
     outdir = args.outdir or Path(environ.get("CDKTF_OUTDIR") or "cdktf.out")
-    return Selection(configs=selected, bootstrap=bootstrap, outdir=outdir)
+    return Selection(configs=selected, bootstrap=bootstrap, outdir=outdir, quiet=args.quiet)
 
 
 AWS_CREDENTIAL_SOURCES = (
@@ -179,10 +228,10 @@ def missing_bootstrap_credentials(environ: Mapping[str, str], configs: Sequence[
 
 def deploy(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     """``main.py deploy <env|bootstrap> [cdktf args]``: check credentials, then hand over to ``cdktf deploy``."""
-    if not argv:
-        raise ConfigError(f"command line: deploy needs a stack, one of {', '.join(STACK_NAMES)}")
-    (name,) = _pick_environments([argv[0]], "command line deploy")
     configs = load_all()
+    if not argv:
+        raise ConfigError(f"command line: deploy needs a stack, one of {', '.join([*configs, BOOTSTRAP])}")
+    (name,) = _pick_environments([argv[0]], "command line deploy", list(configs))
     if name == BOOTSTRAP:
         missing = missing_bootstrap_credentials(environ, list(configs.values()))
     else:
@@ -206,17 +255,78 @@ def quiet_node_deprecations(environ: MutableMapping[str, str]) -> None:
         environ["NODE_OPTIONS"] = f"{options} {NODE_DEPRECATIONS_SILENCED}".strip()
 
 
+def promote(argv: Sequence[str], environ: Mapping[str, str]) -> int:
+    """``main.py promote NAME --to N [--json]``: what promoting NAME to phase N adds; exit 3 if it would remove or replace."""
+    args = _promote_parser().parse_args(argv)
+    configs = load_all(args.config_dir)
+    (name,) = _pick_environments([args.name], "command line promote", list(configs))
+    if name == BOOTSTRAP:
+        raise ConfigError(f"command line promote: {BOOTSTRAP} has no phase; promote an environment, one of {', '.join(configs)}")
+    target = _pick_phase(args.target, "command line promote --to")
+    config = _effective(configs[name], environ)
+    if target <= config.phase:
+        raise ConfigError(
+            f"command line promote --to: phase must be higher than {name}'s current phase {config.phase} "
+            f"(a promotion only adds; environments/{name}.toml sets the phase), got {target}"
+        )
+    quiet_node_deprecations(os.environ)
+    from stacks.promotion import diff, with_costs
+    from stacks.app import synthesize
+
+    documents = {}
+    with tempfile.TemporaryDirectory(prefix="promote-") as work:
+        for phase in (config.phase, target):
+            outdir = Path(work) / f"phase{phase}"
+            synthesize([config.model_copy(update={"phase": phase})], outdir)
+            documents[phase] = json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text())
+    promotion = with_costs(diff(name, config.phase, documents[config.phase], target, documents[target]), config)
+    if args.json:
+        print(json.dumps(promotion.as_json(), indent=2, sort_keys=True))
+    else:
+        for line in promotion.lines():
+            print(line)
+    if not promotion.safe:
+        blocked = [c.address for c in (*promotion.removed, *promotion.replaced)]
+        print(f"error: promote {name}: the promotion would remove or replace {', '.join(blocked)}", file=sys.stderr)
+        return EXIT_UNSAFE_PROMOTION
+    return EXIT_OK
+
+
+def _summary(selection: Selection) -> list[str]:
+    """One line per synthesized stack: name, phase, resource count, output path."""
+    lines = []
+    stacks = [(c.name, f"phase {c.phase}") for c in selection.configs]
+    if selection.bootstrap and any(c.terraform_cloud is not None for c in selection.bootstrap):
+        stacks.append((BOOTSTRAP, "Terraform Cloud workspaces"))
+    for name, what in stacks:
+        path = selection.outdir / "stacks" / name / "cdk.tf.json"
+        document = json.loads(path.read_text())
+        count = sum(len(blocks) for blocks in (document.get("resource") or {}).values())
+        lines.append(f"{name}: {what}, {count} resources -> {path}")
+    return lines
+
+
+def _report(exc: Exception) -> int:
+    """Every problem on its own ``error:`` line; exit status 2."""
+    for line in str(exc).splitlines():
+        print(f"error: {line}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
-    """Run the app; returns the process exit status."""
+    """Run the app; returns the process exit status (``HELP`` lists them)."""
     environ = os.environ if environ is None else environ
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv[:1] == ["deploy"]:
             return deploy(argv[1:], environ)
+        if argv[:1] == ["promote"]:
+            return promote(argv[1:], environ)
         selection = resolve(argv, environ)
     except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _report(exc)
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
 
     # Imported only now: the jsii runtime and provider packages take seconds to load.
     quiet_node_deprecations(os.environ)
@@ -227,12 +337,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         warnings = synthesize(selection.configs, selection.outdir, bootstrap=selection.bootstrap)
     except ConstructError as exc:
         # One line per problem: a failed guardrail run reports each finding on its own line.
-        for line in str(exc).splitlines():
-            print(f"error: {line}", file=sys.stderr)
-        return EXIT_USAGE
+        return _report(exc)
     for line in warnings:
         print(f"warning: {line}", file=sys.stderr)
-    return 0
+    if not selection.quiet:
+        for line in _summary(selection):
+            print(line)
+    return EXIT_OK
 
 
 if __name__ == "__main__":

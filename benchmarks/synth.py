@@ -34,11 +34,11 @@ ALL_12_CODE = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from environments import ENVIRONMENT_NAMES, PHASES, load_all
+from environments import PHASES, load_all
 from stacks.app import synthesize
 configs = load_all()
 for phase in PHASES:
-    synthesize([configs[e].model_copy(update={{"phase": phase}}) for e in ENVIRONMENT_NAMES], Path({out!r}) / f"phase{{phase}}")
+    synthesize([configs[e].model_copy(update={{"phase": phase}}) for e in configs], Path({out!r}) / f"phase{{phase}}")
 """
 
 

@@ -1,14 +1,18 @@
-"""Environment files and their validated, frozen model (no cdktf imports here)."""
+"""Environment files and their validated, frozen model (no cdktf imports here).
 
-from .config import ENVIRONMENT_NAMES, PHASES, EnvironmentConfig
-from .loader import ENVIRONMENTS_DIR, ConfigError, load_all, load_environment, parse_environment
+Every ``environments/<name>.toml`` is one environment; its name is the file name.
+"""
+
+from .config import ENVIRONMENT_NAME_PATTERN, PHASES, EnvironmentConfig
+from .loader import ENVIRONMENTS_DIR, ConfigError, environment_files, load_all, load_environment, parse_environment
 
 __all__ = [
     "ENVIRONMENTS_DIR",
-    "ENVIRONMENT_NAMES",
+    "ENVIRONMENT_NAME_PATTERN",
     "PHASES",
     "ConfigError",
     "EnvironmentConfig",
+    "environment_files",
     "load_all",
     "load_environment",
     "parse_environment",

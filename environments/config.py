@@ -8,7 +8,8 @@ setting. Nothing here imports cdktf: constructs receive plain values from this m
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Literal
+from collections.abc import Iterator
+from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -26,8 +27,11 @@ from constructs_lib._validation import (
 )
 from constructs_lib.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, check_content_security_policy, check_rate_limits
 
-ENVIRONMENT_NAMES = ("dev", "staging", "prod")
-"""The environments the platform knows; each is one stack and one Terraform Cloud workspace."""
+ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
+"""An environment's name is its file's name: a lowercase letter, then lowercase letters, digits or ``-``,
+at most 20 characters. It names the stack, the Terraform Cloud workspace and every resource."""
+RESERVED_NAMES = ("bootstrap",)
+"""Stack names the app uses itself (the Terraform Cloud bootstrap stack)."""
 
 PHASES = (1, 2, 3, 4)
 
@@ -53,6 +57,18 @@ def _vpc_cidr(value: str) -> str:
 
 class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    def _problems(self) -> Iterator[str]:
+        """Rules between this section's fields, one message per broken rule (all of them, not the first)."""
+        return iter(())
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Self:
+        problems = list(self._problems())
+        if problems:
+            # One ValueError whose lines the loader reports one by one.
+            raise ValueError("\n".join(problems))
+        return self
 
 
 class NeonSettings(_Section):
@@ -166,16 +182,11 @@ class CloudflareSettings(_Section):
     """The zone's Cloudflare id: the stack reads that zone and fails at plan unless its name is ``domain``, so a
     token for another zone cannot be used by mistake. Required unless ``disposable`` (then the zone is looked up by name)."""
 
-    @model_validator(mode="after")
-    def _health_checks(self) -> CloudflareSettings:
+    def _problems(self) -> Iterator[str]:
         if self.health_check_path is not None and self.plan == "free":
-            raise ValueError(f"cloudflare.health_check_path must be unset on the free plan (health checks need pro or higher), got {self.health_check_path!r}")
+            yield f"cloudflare.health_check_path must be unset on the free plan (health checks need pro or higher), got {self.health_check_path!r}"
         if self.account_id is not None and self.health_check_path is None:
-            raise ValueError(f"cloudflare.account_id must be unset without health_check_path (it only serves health check alerts), got {self.account_id!r}")
-        return self
-
-    @model_validator(mode="after")
-    def _plan_allows(self) -> CloudflareSettings:
+            yield f"cloudflare.account_id must be unset without health_check_path (it only serves health check alerts), got {self.account_id!r}"
         for field, value, allowed in check_rate_limits(
             CloudflarePlan(self.plan),
             period_seconds=self.rate_limit_period_seconds,
@@ -183,8 +194,7 @@ class CloudflareSettings(_Section):
             api_requests=self.api_requests_per_period,
             auth_requests=self.auth_requests_per_period,
         ):
-            raise ValueError(f"cloudflare.{field} must be {allowed}, got {value!r}")
-        return self
+            yield f"cloudflare.{field} must be {allowed}, got {value!r}"
 
     def zone_wide(self) -> dict[str, object]:
         """The values that apply to the whole zone (all but the per-environment ones: ``manage_zone``,
@@ -204,14 +214,12 @@ class NetworkSettings(_Section):
     availability_zones: list[Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[1-9][a-z]$")]] | None = None
     """Explicit AZ names; absent: ``<aws_region>a``, ``b``, ... (``az_count`` of them)."""
 
-    @model_validator(mode="after")
-    def _retention(self) -> NetworkSettings:
+    def _problems(self) -> Iterator[str]:
         days = self.flow_log_retention_days
         try:
             check_log_retention(days, allow_short=self.allow_short_flow_log_retention)
         except ValueError as exc:
-            raise ValueError(f"network.flow_log_retention_days must be {exc}, got {days!r}") from None
-        return self
+            yield f"network.flow_log_retention_days must be {exc}, got {days!r}"
 
 
 class AuditSettings(_Section):
@@ -246,22 +254,20 @@ class AuditSettings(_Section):
             raise ValueError("distinct addresses")
         return value
 
-    @model_validator(mode="after")
-    def _audit_values(self) -> AuditSettings:
+    def _problems(self) -> Iterator[str]:
         days = self.log_retention_days
         try:
             check_log_retention(days, allow_short=self.allow_short_log_retention, flag="allow_short_log_retention")
         except ValueError as exc:
-            raise ValueError(f"audit.log_retention_days must be {exc}, got {days!r}") from None
+            yield f"audit.log_retention_days must be {exc}, got {days!r}"
         period = self.alarm_period_seconds
         if period % 60:
-            raise ValueError(f"audit.alarm_period_seconds must be a multiple of 60, got {period!r}")
-        if period * self.alarm_evaluation_periods > 86_400:
-            raise ValueError(
+            yield f"audit.alarm_period_seconds must be a multiple of 60, got {period!r}"
+        elif period * self.alarm_evaluation_periods > 86_400:
+            yield (
                 f"audit.alarm_evaluation_periods must be <= {86_400 // period} (period x periods <= one day), "
                 f"got {self.alarm_evaluation_periods!r}"
             )
-        return self
 
 
 class S3Settings(_Section):
@@ -328,8 +334,8 @@ class TerraformCloudSettings(_Section):
 class EnvironmentConfig(_Section):
     """One environment: its rollout phase and the values its stack is built from."""
 
-    name: Literal["dev", "staging", "prod"]
-    """Environment and stack name; must match the file name."""
+    name: Annotated[str, Field(pattern=ENVIRONMENT_NAME_PATTERN)]
+    """Environment and stack name: the file name (``environments/<name>.toml``), set by the loader."""
     phase: Annotated[int, _range(1, 4)]
     """Rollout phase 1..4; a higher phase adds components, never removes them."""
     project: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,20}[a-z0-9]$")] = "healthcare"
@@ -371,56 +377,59 @@ class EnvironmentConfig(_Section):
     terraform_cloud: TerraformCloudSettings | None = None
     """Required with ``state_backend = "terraform_cloud"``, refused with ``local``."""
 
-    @model_validator(mode="after")
-    def _state_and_accounts(self) -> EnvironmentConfig:
+    def _state_and_accounts(self) -> Iterator[str]:
         if self.disposable and self.guardrails.production:
-            raise ValueError("disposable must be false when guardrails.production is true (production data is never disposable), got True")
+            yield ("disposable must be false when guardrails.production is true (production data is never disposable), got True")
         if self.state_backend == "local" and not self.disposable:
-            raise ValueError(
+            yield (
                 "state_backend must be 'terraform_cloud' unless disposable is true (local state keeps Neon passwords, "
                 "IAM secret keys and Railway variables in plain text on one laptop), got 'local'"
             )
         if self.state_backend == "terraform_cloud" and self.terraform_cloud is None:
-            raise ValueError("terraform_cloud is required when state_backend is 'terraform_cloud' (organization, workspace_prefix, ...)")
-        if self.state_backend == "local" and self.terraform_cloud is not None:
-            raise ValueError("terraform_cloud must be absent when state_backend is 'local' (one source for where state lives)")
+            yield ("terraform_cloud is required when state_backend is 'terraform_cloud' (organization, workspace_prefix, ...)")
+        elif self.state_backend == "local" and self.disposable and self.terraform_cloud is not None:
+            yield ("terraform_cloud must be absent when state_backend is 'local' (one source for where state lives)")
         if not self.disposable and not self.aws_account_ids:
-            raise ValueError(
+            yield (
                 "aws_account_ids is required unless disposable is true (the AWS accounts this environment may be applied in; "
                 "a credential for any other account then fails at plan)"
             )
         if len(set(self.aws_account_ids)) != len(self.aws_account_ids):
-            raise ValueError(f"aws_account_ids must be distinct, got {self.aws_account_ids!r}")
+            yield (f"aws_account_ids must be distinct, got {self.aws_account_ids!r}")
         tfc = self.terraform_cloud
         if self.guardrails.production:
             if self.railway.workspace_id is None:
-                raise ValueError("railway.workspace_id is required when guardrails.production is true (a token that sees another workspace must not create prod there)")
+                yield ("railway.workspace_id is required when guardrails.production is true (a token that sees another workspace must not create prod there)")
             if tfc is not None and tfc.auto_apply:
-                raise ValueError("terraform_cloud.auto_apply must be false when guardrails.production is true (a person confirms every prod apply), got True")
+                yield ("terraform_cloud.auto_apply must be false when guardrails.production is true (a person confirms every prod apply), got True")
             if tfc is not None and tfc.apply_team is None:
-                raise ValueError("terraform_cloud.apply_team is required when guardrails.production is true (the named team that may apply prod)")
+                yield ("terraform_cloud.apply_team is required when guardrails.production is true (the named team that may apply prod)")
             if tfc is not None and not tfc.notify_member_emails:
-                raise ValueError("terraform_cloud.notify_member_emails is required when guardrails.production is true (someone hears of a failed prod run)")
+                yield ("terraform_cloud.notify_member_emails is required when guardrails.production is true (someone hears of a failed prod run)")
         if not self.disposable and self.cloudflare.zone_id is None:
-            raise ValueError("cloudflare.zone_id is required unless disposable is true (the zone is then pinned: a token for another zone fails at plan)")
-        return self
+            yield ("cloudflare.zone_id is required unless disposable is true (the zone is then pinned: a token for another zone fails at plan)")
 
-    @model_validator(mode="after")
-    def _replicas_ordered(self) -> EnvironmentConfig:
+    def _replicas_ordered(self) -> Iterator[str]:
         if self.replicas_min > self.replicas_max:
-            raise ValueError(
+            yield (
                 f"replicas_min must be <= replicas_max ({self.replicas_max}), got {self.replicas_min}"
             )
-        return self
 
-    @model_validator(mode="after")
-    def _zones_match(self) -> EnvironmentConfig:
+    def _zones_match(self) -> Iterator[str]:
         zones = self.network.availability_zones
         if zones is not None and (len(zones) != self.az_count or len(set(zones)) != len(zones) or any(not z.startswith(self.aws_region) for z in zones)):
-            raise ValueError(
+            yield (
                 f"network.availability_zones must be {self.az_count} distinct zones of {self.aws_region} (az_count), got {zones!r}"
             )
-        return self
+
+    def _problems(self) -> Iterator[str]:
+        yield from self._state_and_accounts()
+        yield from self._replicas_ordered()
+        yield from self._zones_match()
+        yield from self._replica_in_another_region()
+        yield from self._production_has_audit_reader()
+        yield from self._teardown_is_consistent()
+        yield from self._production_keeps_history()
 
     @property
     def availability_zones(self) -> tuple[str, ...]:
@@ -429,42 +438,34 @@ class EnvironmentConfig(_Section):
             return tuple(self.network.availability_zones)
         return tuple(f"{self.aws_region}{letter}" for letter in "abcdef"[: self.az_count])
 
-    @model_validator(mode="after")
-    def _replica_in_another_region(self) -> EnvironmentConfig:
+    def _replica_in_another_region(self) -> Iterator[str]:
         if self.s3.replica_region == self.aws_region:
-            raise ValueError(
+            yield (
                 f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}"
             )
-        return self
 
-    @model_validator(mode="after")
-    def _production_has_audit_reader(self) -> EnvironmentConfig:
+    def _production_has_audit_reader(self) -> Iterator[str]:
         if self.guardrails.production and self.audit.log_reader_arn is None:
-            raise ValueError(
+            yield (
                 "audit.log_reader_arn is required when guardrails.production is true "
                 "(an IAM role ARN such as arn:aws:iam::123456789012:role/audit-reader; without it nobody can decrypt the audit logs)"
             )
-        return self
 
-    @model_validator(mode="after")
-    def _teardown_is_consistent(self) -> EnvironmentConfig:
+    def _teardown_is_consistent(self) -> Iterator[str]:
         s3 = self.s3
         if s3.force_destroy and (not self.disposable or s3.protect_from_destroy or s3.audit_log_lock_mode == "COMPLIANCE"):
-            raise ValueError(
+            yield (
                 "s3.force_destroy must be false unless disposable is true, s3.protect_from_destroy is false and "
                 f"audit_log_lock_mode is GOVERNANCE (only environments with synthetic data), got {s3.force_destroy!r}"
             )
-        return self
 
-    @model_validator(mode="after")
-    def _production_keeps_history(self) -> EnvironmentConfig:
+    def _production_keeps_history(self) -> Iterator[str]:
         # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.
         if self.guardrails.production and self.retention_days < MIN_PRODUCTION_RETENTION_DAYS:
-            raise ValueError(
+            yield (
                 f"retention_days must be >= {MIN_PRODUCTION_RETENTION_DAYS} when guardrails.production is true "
                 f"(HC-NEON-001), got {self.retention_days}"
             )
-        return self
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

@@ -7,6 +7,7 @@ what is allowed, e.g. ``environments/dev.toml: az_count must be 1..6, got 9``.
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 import pydantic
 
-from .config import ENVIRONMENT_NAMES, EnvironmentConfig
+from .config import ENVIRONMENT_NAME_PATTERN, RESERVED_NAMES, EnvironmentConfig
 
 ENVIRONMENTS_DIR = Path(__file__).resolve().parent
 
@@ -55,34 +56,67 @@ def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> str:
     return ", ".join(model.model_fields)
 
 
-def parse_environment(data: Mapping[str, Any], source: str) -> EnvironmentConfig:
-    """Validate one already-parsed document; ``source`` names it in errors."""
-    try:
-        return EnvironmentConfig.model_validate(data)
-    except pydantic.ValidationError as exc:
-        error = dict(exc.errors(include_url=False)[0])
+def _problem_lines(source: str, exc: pydantic.ValidationError) -> list[str]:
+    lines = []
+    for raw in exc.errors(include_url=False):
+        error = dict(raw)
         if error["type"] == "extra_forbidden":
             error["ctx_allowed"] = _allowed_keys(EnvironmentConfig, error["loc"])
-        raise ConfigError(_format(source, error)) from None
+        if error["type"] == "value_error" and "\n" in error["msg"]:
+            # A section's rules report every broken rule at once, one per line.
+            for message in error["msg"].removeprefix("Value error, ").split("\n"):
+                lines.append(_format(source, {**error, "msg": message}))
+        else:
+            lines.append(_format(source, error))
+    return lines
+
+
+def problems(source: str, lines: list[str]) -> ConfigError:
+    """One error for one problem; ``N problems in <source>:`` and a line each for several."""
+    if len(lines) == 1:
+        return ConfigError(lines[0])
+    return ConfigError("\n".join([f"{len(lines)} problems in {source}:", *lines]))
+
+
+def parse_environment(data: Mapping[str, Any], source: str, *, name: str | None = None) -> EnvironmentConfig:
+    """Validate one already-parsed document; ``source`` names it in errors, ``name`` (the file's) is the environment's."""
+    document = dict(data) if name is None else {**data, "name": name}
+    try:
+        return EnvironmentConfig.model_validate(document)
+    except pydantic.ValidationError as exc:
+        raise problems(source, _problem_lines(source, exc)) from None
+
+
+def environment_name(path: Path) -> str:
+    """The environment's name: the file name without ``.toml``, validated."""
+    name = path.stem
+    if not re.fullmatch(ENVIRONMENT_NAME_PATTERN, name):
+        raise ConfigError(
+            f"{_display(path)}: environment name (the file name) must be a lowercase letter, then lowercase letters, "
+            f"digits or '-', at most 20 characters, got {name!r}"
+        )
+    if name in RESERVED_NAMES:
+        raise ConfigError(f"{_display(path)}: environment name must not be one the app reserves ({', '.join(RESERVED_NAMES)}), got {name!r}")
+    return name
 
 
 def load_environment(path: Path) -> EnvironmentConfig:
-    """Read and validate one environment file; its ``name`` must match the file name."""
+    """Read and validate one environment file; the environment is named after the file."""
     source = _display(path)
+    name = environment_name(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{source}: cannot be read ({exc.strerror})") from None
     if not raw.strip():
-        raise ConfigError(f"{source}: is empty; it must be a TOML table with name, phase, aws_region, ...")
+        raise ConfigError(f"{source}: is empty; it must be a TOML table with phase, aws_region, ...")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{source}: is not valid TOML ({exc})") from None
-    config = parse_environment(data, source)
-    if config.name != path.stem:
-        raise ConfigError(f"{source}: name must match the file name {path.stem!r}, got {config.name!r}")
-    return config
+    if "name" in data:
+        raise ConfigError(f"{source}: name is not a key: the environment's name is its file name ({name!r}), got {data['name']!r}")
+    return parse_environment(data, source, name=name)
 
 
 def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
@@ -108,58 +142,87 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
             raise ConfigError(f"{source}: project and name must leave room for the bucket name {stem}-<account id>: {exc}") from None
 
 
-def check_across(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> None:
-    """Rules between environments: VPC CIDRs must not overlap; one owner per Cloudflare zone; one
-    Terraform Cloud organization and workspace prefix (the bootstrap stack manages them together)."""
+def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> list[str]:
+    """Rules between environment files, one line per conflict (all of them).
+
+    VPC CIDRs must not overlap; names that must be unique stay unique (public hostnames, bucket
+    and Neon project names, Terraform Cloud workspaces); one owner per Cloudflare zone whose
+    zone-wide values the others repeat; one Terraform Cloud organization and workspace prefix
+    (the bootstrap stack manages them together).
+    """
     configs = list(configs)
+    lines: list[str] = []
     remote = [c for c in configs if c.terraform_cloud is not None]
     for config in remote[1:]:
         first, tfc = remote[0].terraform_cloud, config.terraform_cloud
         assert first is not None and tfc is not None
         for key in ("organization", "workspace_prefix"):
             if getattr(tfc, key) != getattr(first, key):
-                raise ConfigError(
+                lines.append(
                     f"{sources[config.name]}: terraform_cloud.{key} must equal {remote[0].name}'s {getattr(first, key)!r} "
                     f"(one bootstrap stack manages every workspace), got {getattr(tfc, key)!r}"
                 )
     for first, second in itertools.combinations(configs, 2):
         if first.vpc_network.overlaps(second.vpc_network):
-            raise ConfigError(
-                f"{sources[second.name]}: vpc_cidr must not overlap {first.name}'s {first.vpc_cidr}, "
-                f"got {second.vpc_cidr!r}"
+            lines.append(f"{sources[second.name]}: vpc_cidr must not overlap {first.name}'s {first.vpc_cidr}, got {second.vpc_cidr!r}")
+        if first.public_domain == second.public_domain:
+            lines.append(
+                f"{sources[second.name]}: public hostnames must differ from {first.name}'s: both publish under "
+                f"{first.public_domain!r} (domain and dns_subdomain), got the same"
+            )
+        if f"{first.project}-{first.name}" == f"{second.project}-{second.name}":
+            lines.append(
+                f"{sources[second.name]}: project and name must not repeat {first.name}'s {first.project}-{first.name!s} "
+                "(bucket and Neon project names are <project>-<name>-...), got the same"
             )
     for domain in dict.fromkeys(c.domain for c in configs):
         sharing = [c for c in configs if c.domain == domain]
         owners = [c for c in sharing if c.cloudflare.manage_zone]
         if len(owners) != 1:
             last = (owners or sharing)[-1]
-            raise ConfigError(
+            lines.append(
                 f"{sources[last.name]}: cloudflare.manage_zone must be true in exactly one environment of zone {domain} "
                 f"(zone-wide settings and rulesets exist once per zone), got owners {[c.name for c in owners]!r}"
             )
+            continue
         owner = owners[0].cloudflare.zone_wide()
         for config in sharing:
             for key, value in config.cloudflare.zone_wide().items():
                 if value != owner[key]:
-                    raise ConfigError(
+                    lines.append(
                         f"{sources[config.name]}: cloudflare.{key} must equal {owners[0].name}'s {owner[key]!r} "
                         f"(it owns zone {domain}), got {value!r}"
                     )
+    return lines
+
+
+def environment_files(directory: Path = ENVIRONMENTS_DIR) -> list[Path]:
+    """Every ``<name>.toml`` in ``directory``, sorted by name; each is one environment."""
+    return sorted(directory.glob("*.toml"))
 
 
 def load_all(directory: Path = ENVIRONMENTS_DIR) -> dict[str, EnvironmentConfig]:
-    """Load every known environment file in ``directory``, validated alone and together."""
+    """Load every environment file in ``directory``, validated alone and together (sorted by name).
+
+    Problems are collected across all files and reported together, one line each.
+    """
+    files = environment_files(directory)
+    if not files:
+        raise ConfigError(f"{_display(directory)}: has no environment files (<name>.toml); add one per environment")
     configs: dict[str, EnvironmentConfig] = {}
     sources: dict[str, str] = {}
-    for name in ENVIRONMENT_NAMES:
-        path = directory / f"{name}.toml"
-        if not path.exists():
-            raise ConfigError(f"{_display(path)}: is missing; every environment ({', '.join(ENVIRONMENT_NAMES)}) needs a file")
-        configs[name] = load_environment(path)
-        sources[name] = _display(path)
-        check_bucket_names(configs[name], sources[name])
-    for stray in sorted(directory.glob("*.toml")):
-        if stray.stem not in ENVIRONMENT_NAMES:
-            raise ConfigError(f"{_display(stray)}: environment name must be one of {', '.join(ENVIRONMENT_NAMES)}, got {stray.stem!r}")
-    check_across(configs.values(), sources)
+    lines: list[str] = []
+    for path in files:
+        try:
+            config = load_environment(path)
+            check_bucket_names(config, _display(path))
+        except ConfigError as exc:
+            lines += [line for line in str(exc).splitlines() if not line.endswith(" problems in " + _display(path) + ":")]
+            continue
+        configs[config.name] = config
+        sources[config.name] = _display(path)
+    if not lines:
+        lines = across_problems(configs.values(), sources)
+    if lines:
+        raise problems(_display(directory) if len({line.split(":", 1)[0] for line in lines}) > 1 else lines[0].split(":", 1)[0], lines)
     return configs

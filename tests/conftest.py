@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from environments import ENVIRONMENT_NAMES, PHASES, EnvironmentConfig, load_all
+from environments import PHASES, EnvironmentConfig, environment_files, load_all
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +45,9 @@ ENV_VARS_READ = (
     "CDKTF_OUTDIR",
     "CDKTF_CONTEXT_JSON",
 )
+
+ENVIRONMENT_NAMES: tuple[str, ...] = tuple(path.stem for path in environment_files())
+"""The repository's environment files (dev, prod, staging): the name of each is its file name."""
 
 Combo = tuple[str, int]
 ALL_COMBOS: tuple[Combo, ...] = tuple((env, phase) for env in ENVIRONMENT_NAMES for phase in PHASES)

@@ -35,14 +35,14 @@ def table(root: Path, report: dict[str, Any], covered_types: frozenset[str]) -> 
 
 
 def main() -> None:
-    from environments import ENVIRONMENT_NAMES, PHASES, load_all
+    from environments import PHASES, load_all
     from stacks.app import synthesize
 
     configs = load_all()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for phase in PHASES:
-            synthesize([configs[e].model_copy(update={"phase": phase}) for e in ENVIRONMENT_NAMES], root / f"phase{phase}")
+            synthesize([configs[e].model_copy(update={"phase": phase}) for e in configs], root / f"phase{phase}")
         report = run_checkov(root, "terraform_json")["terraform_json"]
         print(table(root, report, checked_resource_types()))
 

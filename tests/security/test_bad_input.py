@@ -51,14 +51,14 @@ def outdir(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("args", "env", "fragment"),
     [
-        (["--env", ""], {}, "command line --env: environments must be one or more of dev, staging, prod, bootstrap, got none"),
-        (["--env", "dev,qa"], {}, "command line --env: environment must be one of dev, staging, prod, bootstrap, got 'qa'"),
+        (["--env", ""], {}, "command line --env: environments must be one or more of dev, prod, staging, bootstrap, got none"),
+        (["--env", "dev,qa"], {}, "command line --env: environment must be one of dev, prod, staging, bootstrap (one file each in environments/), got 'qa'"),
         (["--phase", "two"], {}, "command line --phase: phase must be one of 1..4, got 'two'"),
         (["--phase", "-1"], {}, "command line --phase: phase must be one of 1..4, got '-1'"),
         (["--outdir"], {}, "command line: argument --outdir: expected one argument"),
-        (["--config-dir", "/nonexistent/environments"], {}, "/nonexistent/environments/dev.toml: is missing"),
+        (["--config-dir", "/nonexistent/environments"], {}, "/nonexistent/environments: has no environment files (<name>.toml)"),
         ([], {"PLATFORM_PHASE": "9"}, "environment PLATFORM_PHASE: phase must be one of 1..4, got '9'"),
-        ([], {"PLATFORM_ENVIRONMENTS": "prod,uat"}, "environment PLATFORM_ENVIRONMENTS: environment must be one of dev, staging, prod, bootstrap, got 'uat'"),
+        ([], {"PLATFORM_ENVIRONMENTS": "prod,uat"}, "environment PLATFORM_ENVIRONMENTS: environment must be one of dev, prod, staging, bootstrap (one file each in environments/), got 'uat'"),
         ([], {"TFC_ORGANIZATION": "acme health!"}, "environment: TFC_ORGANIZATION and TFC_WORKSPACE_PREFIX must be letters, digits, '-' or '_'"),
     ],
     ids=["empty-env", "unknown-env-in-list", "phase-word", "phase-negative", "outdir-without-value", "missing-config-dir", "env-var-phase", "env-var-environments", "env-var-tfc-org"],
@@ -76,7 +76,6 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
 @pytest.mark.parametrize(
     ("env", "key", "raw", "fragment"),
     [
-        ("dev", "name", "5", "name must be 'dev', 'staging' or 'prod', got 5"),
         ("dev", "project", '"Health Care"', "project must match pattern"),
         ("dev", "dns_subdomain", '"Dev"', "dns_subdomain must match pattern"),
         ("staging", "replicas_min", "0", "replicas_min must be 1..50, got 0"),
@@ -98,7 +97,7 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
         ("staging", "cloudflare.zone_id", None, "cloudflare.zone_id is required unless disposable is true"),
     ],
     ids=[
-        "name-wrong-type", "project-with-space", "subdomain-uppercase", "replicas-zero", "pg-version-string", "neon-region-number",
+        "project-with-space", "subdomain-uppercase", "replicas-zero", "pg-version-string", "neon-region-number",
         "railway-region-empty", "prod-without-audit-reader", "audit-reader-not-an-arn", "bucket-name-too-long-with-account", "prod-force-destroy",
         "prod-local-state", "staging-local-state", "prod-without-account-ids", "account-id-11-digits", "workspace-prefix-with-space",
         "prod-disposable", "prod-without-railway-workspace", "prod-auto-apply", "staging-without-zone-id",

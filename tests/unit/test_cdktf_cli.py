@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from environments import ENVIRONMENT_NAMES, EnvironmentConfig
-from tests.conftest import CDKTF, Combo
+from environments import EnvironmentConfig
+from tests.conftest import ENVIRONMENT_NAMES, CDKTF, Combo
 
 
 @pytest.mark.slow

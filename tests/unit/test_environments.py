@@ -75,8 +75,7 @@ BAD_VALUES = [
     ("dev", "phase", "0", "phase", "1..4, got 0"),
     ("dev", "phase", "5", "phase", "1..4, got 5"),
     ("dev", "phase", '"four"', "phase", "got 'four'"),
-    ("staging", "name", '"qa"', "name", "got 'qa'"),
-    ("staging", "name", '"prod"', "name", "must match the file name 'staging'"),
+    ("staging", "phase", '2\nname = "prod"', "name", "name is not a key: the environment's name is its file name ('staging'), got 'prod'"),
     ("dev", "aws_region", '"us-middle-9"', "aws_region", "AWS region code"),
     ("dev", "domain", '"Not A Domain"', "domain", "DNS name"),
     ("dev", "domain", None, "domain", "is required"),
@@ -213,17 +212,17 @@ def test_fails_when_file_is_not_an_environment(tmp_path: Path, outdir: Path, con
     _assert_clean_failure(result, outdir, "staging.toml: ", fragment)
 
 
-def test_fails_when_environment_file_is_missing(tmp_path: Path, outdir: Path) -> None:
-    directory = _copy_environments(tmp_path)
-    (directory / "prod.toml").unlink()
+def test_fails_when_no_environment_file_exists(tmp_path: Path, outdir: Path) -> None:
+    directory = tmp_path / "environments"
+    directory.mkdir()
     result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
-    _assert_clean_failure(result, outdir, "prod.toml: is missing")
+    _assert_clean_failure(result, outdir, "environments: has no environment files (<name>.toml)")
 
 
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--env", "qa"], "command line --env: environment must be one of dev, staging, prod, bootstrap, got 'qa'"),
+        (["--env", "qa"], "command line --env: environment must be one of dev, prod, staging, bootstrap (one file each in environments/), got 'qa'"),
         (["--phase", "0"], "command line --phase: phase must be one of 1..4, got '0'"),
         (["--phase", "5"], "command line --phase: phase must be one of 1..4, got '5'"),
         (["--bogus"], "command line: unrecognized arguments: --bogus"),
@@ -312,6 +311,7 @@ def test_availability_zones_default_to_region_letters() -> None:
 def test_fails_when_a_zone_has_two_owners(tmp_path: Path, outdir: Path) -> None:
     directory = _copy_environments(tmp_path)
     _set_key(directory / "dev.toml", "domain", '"meridian-health.org"')
+    _set_key(directory / "dev.toml", "dns_subdomain", '"dev"')
     result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
     _assert_clean_failure(
         result,
@@ -329,15 +329,16 @@ def test_fails_when_railway_workspace_id_is_not_a_uuid() -> None:
     data = tomllib.loads((ENVIRONMENTS_DIR / "prod.toml").read_text())
     data["railway"]["workspace_id"] = "team-1"
     with pytest.raises(ConfigError, match=r"^prod\.toml: railway\.workspace_id .*got 'team-1'$"):
-        parse_environment(data, "prod.toml")
+        parse_environment(data, "prod.toml", name="prod")
     data["railway"]["workspace_id"] = "0f0e0d0c-0b0a-4908-8706-050403020100"
-    assert parse_environment(data, "prod.toml").railway.workspace_id == "0f0e0d0c-0b0a-4908-8706-050403020100"
+    assert parse_environment(data, "prod.toml", name="prod").railway.workspace_id == "0f0e0d0c-0b0a-4908-8706-050403020100"
 
 
 def test_fails_when_an_environment_sharing_a_zone_disagrees_on_zone_wide_values(tmp_path: Path, outdir: Path) -> None:
     """Environments may share a zone (one owns it); the others must repeat its zone-wide values."""
     directory = _copy_environments(tmp_path)
     _set_key(directory / "staging.toml", "domain", '"meridian-health.org"')
+    _set_key(directory / "staging.toml", "dns_subdomain", '"staging"')
     _set_key(directory / "staging.toml", "manage_zone", "false")
     _set_key(directory / "staging.toml", "min_tls_version", '"1.3"')
     result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))

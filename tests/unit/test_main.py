@@ -43,10 +43,11 @@ def test_environment_variables_select_environments_phase_and_outdir(tmp_path: Pa
 
 def test_default_selection_adds_the_bootstrap_stack() -> None:
     selection = entry.resolve([], {})
-    assert [c.name for c in selection.configs] == ["dev", "staging", "prod"]
-    assert [c.name for c in selection.bootstrap] == ["dev", "staging", "prod"]
+    # Environments are the files in environments/, by name.
+    assert [c.name for c in selection.configs] == ["dev", "prod", "staging"]
+    assert [c.name for c in selection.bootstrap] == ["dev", "prod", "staging"]
     only = entry.resolve(["--env", "bootstrap"], {})
-    assert (only.configs, [c.name for c in only.bootstrap]) == ([], ["dev", "staging", "prod"])
+    assert (only.configs, [c.name for c in only.bootstrap]) == ([], ["dev", "prod", "staging"])
 
 
 def test_terraform_cloud_from_environment_variables() -> None:
@@ -67,7 +68,7 @@ def test_fails_when_terraform_cloud_organization_is_malformed(capsys: pytest.Cap
 def test_fails_when_environment_variable_names_unknown_environment(capsys: pytest.CaptureFixture[str]) -> None:
     assert entry.main([], environ={"PLATFORM_ENVIRONMENTS": "dev,qa"}) == 2
     assert capsys.readouterr().err == (
-        "error: environment PLATFORM_ENVIRONMENTS: environment must be one of dev, staging, prod, bootstrap, got 'qa'\n"
+        "error: environment PLATFORM_ENVIRONMENTS: environment must be one of dev, prod, staging, bootstrap (one file each in environments/), got 'qa'\n"
     )
 
 
@@ -136,15 +137,15 @@ def test_deploy_bootstrap_names_every_missing_credential_variable(tmp_path: Path
     environ = {"HOME": str(tmp_path), "TF_TOKEN_app_terraform_io": "t", "TF_VAR_prod_neon_api_key": "set"}
     missing = entry.missing_bootstrap_credentials(environ, list(entry.load_all().values()))
     assert missing == [
+        "TF_VAR_prod_aws_access_key_id",
+        "TF_VAR_prod_aws_secret_access_key",
+        "TF_VAR_prod_cloudflare_api_token",
+        "TF_VAR_prod_railway_token",
         "TF_VAR_staging_aws_access_key_id",
         "TF_VAR_staging_aws_secret_access_key",
         "TF_VAR_staging_cloudflare_api_token",
         "TF_VAR_staging_neon_api_key",
         "TF_VAR_staging_railway_token",
-        "TF_VAR_prod_aws_access_key_id",
-        "TF_VAR_prod_aws_secret_access_key",
-        "TF_VAR_prod_cloudflare_api_token",
-        "TF_VAR_prod_railway_token",
     ]
     assert entry.main(["deploy", "bootstrap"], environ=environ) == 2
-    assert capsys.readouterr().err.startswith("error: deploy bootstrap: missing credentials: TF_VAR_staging_aws_access_key_id; ")
+    assert capsys.readouterr().err.startswith("error: deploy bootstrap: missing credentials: TF_VAR_prod_aws_access_key_id; ")

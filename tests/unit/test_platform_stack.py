@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from environments import ENVIRONMENT_NAMES, PHASES, EnvironmentConfig
+from environments import PHASES, EnvironmentConfig
 from environments.config import TerraformCloudSettings
 from stacks.phases import MAX_PHASE, SERVICES, plan_for
-from tests.conftest import ALL_COMBOS, Combo, resource_addresses, resources_of
+from tests.conftest import ENVIRONMENT_NAMES, ALL_COMBOS, Combo, resource_addresses, resources_of
 
 
 def test_each_phase_writes_one_stack_per_environment(synth_root: Path) -> None:
