@@ -17,13 +17,14 @@ export CHECKOV_BIN := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup synth test deploy bench dist publish clean
+.PHONY: help setup synth test deploy promote bench dist publish clean
 
 help:
 	@echo "make synth              set up, then synthesize every environment into cdktf.out/stacks/<env>"
 	@echo "make test               set up, then run the whole test suite (what CI runs)"
 	@echo "make setup              only set up .venv, .venv-checkov and node_modules"
 	@echo "make deploy ENV=dev     check credentials, then cdktf deploy <env> (ENV=bootstrap: the Terraform Cloud workspaces)"
+	@echo "make promote ENV=prod TO=2  preview what promoting an environment adds (exit 3 if it removes or replaces)"
 	@echo "make bench              synthesis benchmark against the jsii import floor"
 	@echo "make dist               build the library wheel + sdist into dist/"
 	@echo "make publish            upload dist/ to TWINE_REPOSITORY_URL (TWINE_USERNAME / TWINE_PASSWORD)"
@@ -52,6 +53,10 @@ test: setup
 
 deploy: setup
 	$(VENV)/bin/python main.py deploy $(ENV)
+
+promote: setup
+	@test -n "$${TO:-}" || { echo "error: promote: set TO to the target phase, e.g. make promote ENV=prod TO=2" >&2; exit 2; }
+	$(VENV)/bin/python main.py promote $(ENV) --to $(TO)
 
 bench: setup
 	$(VENV)/bin/python benchmarks/synth.py

@@ -21,7 +21,7 @@ from ._audit_topics import AuditTopics
 from ._iam import AwsAccount
 from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
 from ._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_email, check_log_retention
-from .errors import ValidationError
+from .errors import Problems, ValidationError
 from .secure_s3 import SecureS3, phi_buckets
 
 _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
@@ -224,14 +224,14 @@ class _PhiDataEvents:
 
 
 def _validate(path: str, props: AuditTrailProps) -> None:
-    def fail(field: str, value: object, allowed: str) -> None:
-        raise ValidationError(path, field, value, allowed)
+    problems = Problems(path)
+    fail = problems.add
 
     if not _NAME_PREFIX_RE.match(props.name_prefix):
         fail("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
     if not isinstance(props.log_bucket, SecureS3):
         fail("log_bucket", props.log_bucket, "the environment's audit-log SecureS3 bucket")
-    if props.log_bucket.props.object_lock_retention_days is None and not props.allow_unlocked_log_bucket:
+    elif props.log_bucket.props.object_lock_retention_days is None and not props.allow_unlocked_log_bucket:
         fail("log_bucket", props.log_bucket.node.path, "a SecureS3 with Object Lock (or set allow_unlocked_log_bucket=True)")
     try:
         check_log_retention(props.log_retention_days, allow_short=props.allow_short_log_retention, flag="allow_short_log_retention")
@@ -247,10 +247,10 @@ def _validate(path: str, props: AuditTrailProps) -> None:
     period, periods = props.alarm_period_seconds, props.alarm_evaluation_periods
     if isinstance(period, bool) or period < 60 or period % 60 or period > MAX_ALARM_WINDOW_SECONDS:
         fail("alarm_period_seconds", period, f"a multiple of 60 in 60..{MAX_ALARM_WINDOW_SECONDS}")
-    if isinstance(periods, bool) or periods < 1 or period * periods > MAX_ALARM_WINDOW_SECONDS:
+    elif isinstance(periods, bool) or periods < 1 or period * periods > MAX_ALARM_WINDOW_SECONDS:
         fail("alarm_evaluation_periods", periods, f">= 1 with alarm_period_seconds x periods <= {MAX_ALARM_WINDOW_SECONDS}")
     for field in ("unauthorized_api_calls_threshold", "console_signin_failures_threshold", "change_alarm_threshold"):
         value = getattr(props, field)
         if not Token.is_unresolved(value) and (isinstance(value, bool) or not 1 <= value <= 10_000):
             fail(field, value, "1..10000 events per period")
-
+    problems.raise_if_any()

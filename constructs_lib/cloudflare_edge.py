@@ -26,7 +26,7 @@ from .edge_policy import (
     check_rate_limits,
     check_url_path,
 )
-from .errors import ValidationError
+from .errors import Problems, ValidationError
 
 HSTS_ONE_YEAR_SECONDS = 31_536_000
 REFERRER_POLICIES = ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
@@ -262,8 +262,8 @@ class CloudflareEdge(Construct):
 
     @staticmethod
     def _validate(path: str, props: EdgeProps) -> None:
-        def fail(name: str, value: object, allowed: str) -> None:
-            raise ValidationError(path, name, value, allowed)
+        problems = Problems(path)
+        fail = problems.add
 
         if props.health_check_path is not None or props.health_alert_account_id is not None or props.health_alert_emails:
             check_health(path, props)
@@ -320,6 +320,7 @@ class CloudflareEdge(Construct):
             auth_requests=props.auth_requests_per_period,
         ):
             fail(name, value, allowed)
+        problems.raise_if_any()
 
     def _add_settings(self, props: EdgeProps) -> None:
         hsts = {

@@ -46,3 +46,41 @@ class GuardrailViolation(ConstructError):
     def __init__(self, findings: list[str]) -> None:
         self.findings = tuple(findings)
         super().__init__("\n".join(self.findings))
+
+
+class ValidationErrors(ValidationError):
+    """Several props of one construct are invalid: every problem, one line each (``errors``).
+
+    Its ``construct_path``, ``field``, ``value`` and ``allowed`` are the first problem's, so code
+    that handles one ``ValidationError`` keeps working.
+    """
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        first = errors[0]
+        super().__init__(first.construct_path, first.field, first.value, first.allowed)
+        self.errors = tuple(errors)
+        self.args = ("\n".join(str(e) for e in errors),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Problems:
+    """Collects a construct's validation problems so that all of them are reported at once.
+
+    ``add`` records one; ``raise_if_any`` raises the single ``ValidationError`` for one problem
+    and ``ValidationErrors`` for several, before the construct creates any child.
+    """
+
+    def __init__(self, construct_path: str) -> None:
+        self.construct_path = construct_path
+        self.errors: list[ValidationError] = []
+
+    def add(self, field: str, value: Any, allowed: str) -> None:
+        self.errors.append(ValidationError(self.construct_path, field, value, allowed))
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ValidationErrors(self.errors)

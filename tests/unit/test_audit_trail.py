@@ -325,3 +325,18 @@ def test_props_are_frozen() -> None:
     with pytest.raises(AttributeError):
         props.log_retention_days = 1  # type: ignore[misc]
     assert replace(props, log_retention_days=400).log_retention_days == 400
+
+
+def test_fails_with_every_problem_at_once(fresh_stack: Any) -> None:
+    """Validation reports every bad prop in one error (one line each), before any child exists."""
+    from constructs_lib import AuditTrail, AuditTrailProps
+    from constructs_lib.errors import ValidationErrors
+
+    bucket, _ = _stack_with_buckets(fresh_stack)
+    with pytest.raises(ValidationErrors) as caught:
+        AuditTrail(fresh_stack, "Bad", AuditTrailProps(name_prefix="X", log_bucket=bucket, alarm_period_seconds=61, alert_emails=("nobody",)))
+    lines = str(caught.value).splitlines()
+    assert [line.split(": ", 1)[1].split(" ")[0] for line in lines] == ["name_prefix", "alert_emails", "alarm_period_seconds"]
+    assert all(line.startswith("test/Bad: ") for line in lines)
+    assert caught.value.field == "name_prefix"
+    assert fresh_stack.node.try_find_child("Bad").node.children == []

@@ -489,3 +489,12 @@ def test_dns_records_can_be_left_unprotected_for_disposable_environments(fresh_s
     edge.add_verification_record("api", "_railway.api.example-health.org", "token")
     records = resources_of(synth_json(fresh_stack), "cloudflare_dns_record").values()
     assert [r.get("lifecycle") for r in records] == [None, None]
+
+
+def test_fails_with_every_problem_at_once(fresh_stack: Any) -> None:
+    from constructs_lib.errors import ValidationErrors
+
+    with pytest.raises(ValidationErrors) as caught:
+        _edge(fresh_stack, min_tls_version="1.0", referrer_policy="unsafe-url", zone_id="ZONE")
+    fields = [line.split(": ", 1)[1].split(" ")[0] for line in str(caught.value).splitlines()]
+    assert sorted(fields) == ["min_tls_version", "referrer_policy", "zone_id"]
