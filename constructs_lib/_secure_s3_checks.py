@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ._bucket_baseline import MAX_LIFECYCLE_DAYS, LifecycleDays, validate_lifecycle
 from ._validation import check_account_bucket_stem, check_name_part
-from .errors import ValidationError
+from .errors import Problems, ValidationError
 from .storage_types import DataClassification, ObjectLockMode
 
 if TYPE_CHECKING:
@@ -17,64 +17,74 @@ REPLICA_SUFFIX = "-replica"
 
 
 def validate_props(path: str, props: SecureS3Props) -> str:
-    """Check ``props`` and return the bucket name's stem ``<project>-<env>-<purpose>``, or raise ``ValidationError`` naming ``path``."""
+    """Check ``props`` and return the bucket name's stem ``<project>-<env>-<purpose>``.
+
+    Every problem is reported at once (``ValidationErrors``; a single one as ``ValidationError``), naming ``path``.
+    """
+    problems = Problems(path)
+    names_ok = True
     for field in ("project", "environment", "purpose"):
         value = getattr(props, field)
         try:
             check_name_part(value)
         except ValueError as error:
-            raise ValidationError(path, field, value, str(error)) from None
+            problems.add(field, value, str(error))
+            names_ok = False
     name = f"{props.project}-{props.environment}-{props.purpose}"
     longest = f"{name}{REPLICA_SUFFIX}" if props.replica_provider is not None else name
-    try:
-        check_account_bucket_stem(longest)
-    except ValueError as error:
-        field = "bucket name (with the replica suffix)" if longest != name else "bucket name"
-        raise ValidationError(path, field, longest, str(error)) from None
+    if names_ok:
+        try:
+            check_account_bucket_stem(longest)
+        except ValueError as error:
+            field = "bucket name (with the replica suffix)" if longest != name else "bucket name"
+            problems.add(field, longest, str(error))
 
-    validate_lifecycle(
-        path,
-        LifecycleDays(
-            transition_ia_days=props.transition_ia_days,
-            transition_glacier_days=props.transition_glacier_days,
-            noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
-            abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
-        ),
-    )
+    try:
+        validate_lifecycle(
+            path,
+            LifecycleDays(
+                transition_ia_days=props.transition_ia_days,
+                transition_glacier_days=props.transition_glacier_days,
+                noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
+                abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
+            ),
+        )
+    except ValidationError as error:
+        problems.errors.append(error)
 
     retention = props.object_lock_retention_days
     if retention is not None:
         if not 1 <= retention <= MAX_LIFECYCLE_DAYS:
-            raise ValidationError(path, "object_lock_retention_days", retention, f"1..{MAX_LIFECYCLE_DAYS} or None")
-        if props.noncurrent_version_expiration_days < retention:
-            raise ValidationError(
-                path,
+            problems.add("object_lock_retention_days", retention, f"1..{MAX_LIFECYCLE_DAYS} or None")
+        elif props.noncurrent_version_expiration_days < retention:
+            problems.add(
                 "noncurrent_version_expiration_days",
                 props.noncurrent_version_expiration_days,
                 f"at least object_lock_retention_days ({retention}): locked versions cannot expire earlier",
             )
     elif props.object_lock_mode is not ObjectLockMode.COMPLIANCE:
-        raise ValidationError(path, "object_lock_mode", props.object_lock_mode.value, "left at its default unless object_lock_retention_days is set")
+        problems.add("object_lock_mode", props.object_lock_mode.value, "left at its default unless object_lock_retention_days is set")
 
     if props.force_destroy:
         if props.classification is DataClassification.PHI and not props.allow_force_destroy_phi:
-            raise ValidationError(path, "force_destroy", True, "False for PHI buckets (classification=phi) unless allow_force_destroy_phi (synthetic data only)")
+            problems.add("force_destroy", True, "False for PHI buckets (classification=phi) unless allow_force_destroy_phi (synthetic data only)")
         if props.protect_from_destroy:
-            raise ValidationError(path, "force_destroy", True, "False while protect_from_destroy is True")
+            problems.add("force_destroy", True, "False while protect_from_destroy is True")
         if retention is not None and props.object_lock_mode is ObjectLockMode.COMPLIANCE:
-            raise ValidationError(path, "force_destroy", True, "False with Object Lock in COMPLIANCE mode (locked objects cannot be deleted)")
+            problems.add("force_destroy", True, "False with Object Lock in COMPLIANCE mode (locked objects cannot be deleted)")
 
     if props.allow_force_destroy_phi and not props.force_destroy:
-        raise ValidationError(path, "allow_force_destroy_phi", True, "False unless force_destroy is True")
+        problems.add("allow_force_destroy_phi", True, "False unless force_destroy is True")
 
     provider, replica_logs = props.replica_provider, props.replica_access_log_bucket
     if provider is not None:
         if not provider.region:
-            raise ValidationError(path, "replica_provider", provider.node.path, "an AwsProvider with an explicit region")
+            problems.add("replica_provider", provider.node.path, "an AwsProvider with an explicit region")
         if replica_logs is None:
-            raise ValidationError(path, "replica_access_log_bucket", None, "an AccessLogBucket in the replica region when replica_provider is set")
-        if replica_logs.props.provider is not provider:
-            raise ValidationError(path, "replica_access_log_bucket", replica_logs.node.path, f"an AccessLogBucket created with replica_provider ({provider.node.path})")
+            problems.add("replica_access_log_bucket", None, "an AccessLogBucket in the replica region when replica_provider is set")
+        elif replica_logs.props.provider is not provider:
+            problems.add("replica_access_log_bucket", replica_logs.node.path, f"an AccessLogBucket created with replica_provider ({provider.node.path})")
     elif replica_logs is not None:
-        raise ValidationError(path, "replica_access_log_bucket", replica_logs.node.path, "None when replica_provider is not set")
+        problems.add("replica_access_log_bucket", replica_logs.node.path, "None when replica_provider is not set")
+    problems.raise_if_any()
     return name

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from constructs_lib import ValidationError
+from constructs_lib.errors import ValidationErrors
 from tests.conftest import resources_of, synth_json
 from tests.unit._s3_helpers import base_stack, block, ref, secure_s3, statements
 
@@ -505,7 +506,7 @@ def test_fails_when_replica_name_is_too_long(fresh_stack: Any) -> None:
     _, logs = base_stack(fresh_stack)
     replica = AwsProvider(fresh_stack, "replica", alias="replica", region="us-west-2")
     purpose = "d" * (63 - len("acme-dev-") - 3)
-    with pytest.raises(ValidationError, match=rf"^test/Docs: bucket name \(with the replica suffix\) must be .*got 'acme-dev-{purpose}-replica'$"):
+    with pytest.raises(ValidationError, match=rf"(?m)^test/Docs: bucket name \(with the replica suffix\) must be .*got 'acme-dev-{purpose}-replica'$"):
         secure_s3(fresh_stack, logs, purpose=purpose, replica_provider=replica)
 
 
@@ -531,5 +532,7 @@ def test_fails_when_replica_provider_has_no_region(fresh_stack: Any) -> None:
 
     _, logs = base_stack(fresh_stack)
     replica = AwsProvider(fresh_stack, "replica", alias="replica")
-    with pytest.raises(ValidationError, match=r"^test/Docs: replica_provider must be an AwsProvider with an explicit region, got 'test/replica'$"):
+    # Every problem at once: no region, and no log bucket in the replica region either.
+    with pytest.raises(ValidationErrors, match=r"(?m)^test/Docs: replica_provider must be an AwsProvider with an explicit region, got 'test/replica'$") as caught:
         secure_s3(fresh_stack, logs, replica_provider=replica)
+    assert [e.field for e in caught.value.errors] == ["replica_provider", "replica_access_log_bucket"]
