@@ -32,15 +32,7 @@ def validate_props(path: str, props: SecureS3Props) -> str:
         field = "bucket name (with the replica suffix)" if longest != name else "bucket name"
         raise ValidationError(path, field, longest, str(error)) from None
 
-    validate_lifecycle(
-        path,
-        LifecycleDays(
-            transition_ia_days=props.transition_ia_days,
-            transition_glacier_days=props.transition_glacier_days,
-            noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
-            abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
-        ),
-    )
+    validate_lifecycle(path, LifecycleDays.of(props))
 
     retention = props.object_lock_retention_days
     if retention is not None:

@@ -108,6 +108,16 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
             raise ConfigError(f"{source}: project and name must leave room for the bucket name {stem}-<account id>: {exc}") from None
 
 
+def check_service_references(config: EnvironmentConfig, source: str) -> None:
+    """Service names in the environment file exist in the phase plan and own a database."""
+    from stacks.phases import SERVICES  # plain data, no cdktf import
+
+    owners = [spec.name for spec in SERVICES if spec.owns_database]
+    for name in config.neon.replica_readers or ():
+        if name not in owners:
+            raise ConfigError(f"{source}: neon.replica_readers must name services that own a database ({', '.join(owners)}), got {name!r}")
+
+
 def check_across(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> None:
     """Rules between environments: VPC CIDRs must not overlap; one owner per Cloudflare zone."""
     configs = list(configs)
@@ -147,6 +157,7 @@ def load_all(directory: Path = ENVIRONMENTS_DIR) -> dict[str, EnvironmentConfig]
         configs[name] = load_environment(path)
         sources[name] = _display(path)
         check_bucket_names(configs[name], sources[name])
+        check_service_references(configs[name], sources[name])
     for stray in sorted(directory.glob("*.toml")):
         if stray.stem not in ENVIRONMENT_NAMES:
             raise ConfigError(f"{_display(stray)}: environment name must be one of {', '.join(ENVIRONMENT_NAMES)}, got {stray.stem!r}")
