@@ -90,9 +90,8 @@ def database_provider(
 def login_role(scope: Construct, id_: str, *, name: str, provider: TerraformProvider) -> SqlLogin:
     """A ``LOGIN`` role with a generated password and no other attribute: not a superuser, no CREATEDB,
     CREATEROLE, REPLICATION or BYPASSRLS, member of nothing."""
-    password = Password(
-        scope, f"{id_}Password", length=PASSWORD_LENGTH, special=False, provider=ensure_random_provider(scope)
-    )
+    ensure_random_provider(scope)
+    password = Password(scope, f"{id_}Password", length=PASSWORD_LENGTH, special=False)
     role = SqlRole(
         scope,
         id_,

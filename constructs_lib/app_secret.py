@@ -43,10 +43,10 @@ class AppSecret(Construct):
         super().__init__(scope, id_)
         self.props = props
         self._validate(props)
-        provider = ensure_random_provider(self)
+        ensure_random_provider(self)
         versions = [props.version - 1, props.version] if props.keep_previous else [props.version]
         self.versions: dict[int, Bytes] = {
-            n: Bytes(self, f"v{n}", length=props.length_bytes, keepers={"name": props.name, "version": str(n)}, provider=provider)
+            n: Bytes(self, f"v{n}", length=props.length_bytes, keepers={"name": props.name, "version": str(n)})
             for n in versions
             if n >= 1
         }

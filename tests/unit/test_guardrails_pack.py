@@ -190,9 +190,9 @@ def test_main_reports_cdktf_validation_errors_in_one_line(monkeypatch: pytest.Mo
         RawResource(
             app.node.find_child("dev"),
             "Suffix",
-            "random_id",
-            {"byte_length": 4},
-            terraform_generator_metadata=TerraformProviderGeneratorMetadata(provider_name="random"),
+            "null_resource",
+            {},
+            terraform_generator_metadata=TerraformProviderGeneratorMetadata(provider_name="null"),
         )
         return app
 
