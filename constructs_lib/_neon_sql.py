@@ -87,6 +87,17 @@ def database_provider(
     )
 
 
+def secure_database(
+    scope: Construct, *, alias: str, host: str, database: str, username: str, password: str, pg_version: int
+) -> PostgresqlProvider:
+    """The database's provider (``Provider``, logged in as ``username``, its owner) and ``PUBLIC``'s privileges revoked."""
+    provider = database_provider(
+        scope, "Provider", alias=alias, host=host, database=database, username=username, password=password, pg_version=pg_version
+    )
+    revoke_public(scope, provider=provider, database=database)
+    return provider
+
+
 def login_role(scope: Construct, id_: str, *, name: str, provider: TerraformProvider) -> SqlLogin:
     """A ``LOGIN`` role with a generated password and no other attribute: not a superuser, no CREATEDB,
     CREATEROLE, REPLICATION or BYPASSRLS, member of nothing."""

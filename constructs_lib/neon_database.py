@@ -160,9 +160,8 @@ class NeonDatabase(Construct):
             self, f"{service}-database", project_id=self.project.id, branch_id=branch, name=db_name, owner_name=owner.name, lifecycle=protect
         )
         access = Construct(self, f"{service}-access")
-        provider = sql.database_provider(
+        provider = sql.secure_database(
             access,
-            "Provider",
             alias=f"{alias}_{db_name}",
             host=self.project.database_host,
             database=database.name,
@@ -170,7 +169,6 @@ class NeonDatabase(Construct):
             password=owner.password,
             pg_version=self.props.pg_version,
         )
-        sql.revoke_public(access, provider=provider, database=database.name)
         login = sql.login_role(access, "Login", name=login_role_name(service), provider=provider)
         sql.grant_access(
             access,
@@ -186,10 +184,8 @@ class NeonDatabase(Construct):
 
     def _revoke_default_database(self, alias: str) -> None:
         # The project's own database (neondb) holds no service data, but PUBLIC could connect to it.
-        access = Construct(self, "default-access")
-        provider = sql.database_provider(
-            access,
-            "Provider",
+        sql.secure_database(
+            Construct(self, "default-access"),
             alias=f"{alias}_default",
             host=self.project.database_host,
             database=self.project.database_name,
@@ -197,7 +193,6 @@ class NeonDatabase(Construct):
             password=self.project.database_password,
             pg_version=self.props.pg_version,
         )
-        sql.revoke_public(access, provider=provider, database=self.project.database_name)
 
     def _reader(self, reader: ReaderRole) -> sql.SqlLogin:
         first = self._services[reader.services[0]]
