@@ -326,6 +326,10 @@ class BackupSettings(_Section):
     """Days a dump stays in the ``backups`` bucket before S3 expires it."""
     noncurrent_version_expiration_days: Annotated[int, _range(1, 3650)] = 5
     """Days an expired (or overwritten) dump stays recoverable as a noncurrent version before S3 deletes it."""
+    restore_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
+    """IAM role ARN that lists, reads and decrypts the dumps (bucket policy + ``kms:Decrypt`` through S3, replica
+    included) to restore them: no service and no account administrator can. Required when
+    ``guardrails.production`` is true (backups no one can decrypt restore nothing)."""
 
 
 class AppSecretSettings(_Section):

@@ -118,6 +118,15 @@ def check_service_references(config: EnvironmentConfig, source: str) -> None:
             raise ConfigError(f"{source}: neon.replica_readers must name services that own a database ({', '.join(owners)}), got {name!r}")
 
 
+def check_backups(config: EnvironmentConfig, source: str) -> None:
+    """A production environment names who can restore its off-site backups."""
+    if config.guardrails.production and config.backups.restore_reader_arn is None:
+        raise ConfigError(
+            f"{source}: backups.restore_reader_arn is required when guardrails.production is true "
+            "(an IAM role ARN such as arn:aws:iam::123456789012:role/backup-restore; without it nobody can decrypt the dumps)"
+        )
+
+
 def check_across(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> None:
     """Rules between environments: VPC CIDRs must not overlap; one owner per Cloudflare zone."""
     configs = list(configs)
@@ -158,6 +167,7 @@ def load_all(directory: Path = ENVIRONMENTS_DIR) -> dict[str, EnvironmentConfig]
         sources[name] = _display(path)
         check_bucket_names(configs[name], sources[name])
         check_service_references(configs[name], sources[name])
+        check_backups(configs[name], sources[name])
     for stray in sorted(directory.glob("*.toml")):
         if stray.stem not in ENVIRONMENT_NAMES:
             raise ConfigError(f"{_display(stray)}: environment name must be one of {', '.join(ENVIRONMENT_NAMES)}, got {stray.stem!r}")

@@ -383,6 +383,10 @@ class PlatformStack(TerraformStack):
                     allow_force_destroy_phi=s3.force_destroy,
                 ),
             )
+        restorer = self.config.backups.restore_reader_arn
+        for spec in self.plan.buckets:
+            if spec.backup_retention and restorer is not None:
+                self.buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")
         for grant in self.plan.bucket_grants:
             identity = self.identities.get(grant.service)
             if identity is None:

@@ -169,10 +169,12 @@ def test_fails_when_a_construct_breaks_the_rules(monkeypatch: pytest.MonkeyPatch
         ("dev", "neon.hipaa", 'false\nreplica_readers = ["appointment-scheduler"]', "neon.replica_readers must name services that own a database"),
         ("dev", "guardrails.production", 'false\n\n[backups]\nschedule = "daily"', "backups.schedule must be a five-field cron expression"),
         ("dev", "guardrails.production", "false\n\n[app_secrets]\njwt_signing_key_version = 0", "app_secrets.jwt_signing_key_version must be 1..10000, got 0"),
+        ("prod", "backups.restore_reader_arn", None, "backups.restore_reader_arn is required when guardrails.production is true"),
     ],
     ids=[
         "cidr-malformed", "cidr-host-bits", "cidr-everyone", "prod-empty-allow-list", "prod-no-allow-list", "hipaa-without-org-id",
         "dev-hipaa-without-org-id", "unknown-replica-reader", "replica-reader-without-database", "backup-schedule", "secret-version-zero",
+        "prod-without-restore-role",
     ],
 )
 def test_fails_when_database_access_settings_are_bad(tmp_path: Path, outdir: Path, env: str, key: str, raw: str | None, fragment: str) -> None:
