@@ -153,3 +153,12 @@ def test_outputs_for_consumers_outside_railway_are_sensitive(stacks: dict[Combo,
     assert set(outputs) == expected
     assert all(outputs[name]["sensitive"] is True for name in expected - {"platform_phase"})
     assert all(outputs[name]["description"] for name in expected)
+    stack = stacks[env, phase]
+    for name in expected:
+        if name.startswith("ai_") and name.endswith("_database_url"):
+            match = _URI.match(outputs[name]["value"])
+            assert match, outputs[name]["value"]
+            role, _, host, _ = match.groups()
+            assert _role_of(stack, role) == "analytics_reader"
+            (analytics,) = [f"neon_endpoint.{n}" for n, e in resources_of(stack, "neon_endpoint").items() if not e.get("pooler_enabled")]
+            assert host == f"{analytics}.host"  # its own compute, never the services' replica
