@@ -12,6 +12,8 @@ from cdktf import TerraformStack
 from cdktf_cdktf_provider_random.provider import RandomProvider
 from constructs import Construct
 
+from .errors import ConstructError
+
 PROVIDER_ID = "random"
 
 
@@ -23,5 +25,5 @@ def ensure_random_provider(scope: Construct) -> RandomProvider:
             return child
     existing = stack.node.try_find_child(PROVIDER_ID)
     if existing is not None:
-        raise TypeError(f"{stack.node.path}: the construct id {PROVIDER_ID!r} is taken by a {type(existing).__name__}, not the random provider")
+        raise ConstructError(f"{stack.node.path}: the construct id {PROVIDER_ID!r} is taken by a {type(existing).__name__}, not the random provider")
     return RandomProvider(stack, PROVIDER_ID)

@@ -25,6 +25,7 @@ from constructs import Construct
 
 from . import _neon_sql as sql
 from ._neon_checks import database_name, login_role_name, owner_role_name, validate
+from ._validation import check_allowed_ip
 from .errors import ValidationError
 from .providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role
 
@@ -231,8 +232,13 @@ class NeonDatabase(Construct):
         if not self._allowed_ips:
             raise ValidationError(self.node.path, "allowed_ips", [], "a non-empty allow-list before add_allowed_ips adds to it")
         for entry in entries:
-            if not Token.is_unresolved(entry) and entry in self._allowed_ips:
-                continue
+            if not Token.is_unresolved(entry):
+                try:
+                    check_allowed_ip(entry)
+                except ValueError as exc:
+                    raise ValidationError(self.node.path, "allowed_ips", entry, str(exc)) from None
+                if entry in self._allowed_ips:
+                    continue
             self._allowed_ips.append(entry)
         self.project.add_override("allowed_ips", list(self._allowed_ips))
 

@@ -144,10 +144,18 @@ def test_allow_list_and_public_connection_block_reach_the_project(fresh_stack: A
 
 
 def test_add_allowed_ips_extends_the_list_once(fresh_stack: Any) -> None:
+    from cdktf import Fn
+
     database = NeonDatabase(fresh_stack, "db", _props(allowed_ips=("203.0.113.10/32",)))
-    database.add_allowed_ips("${aws_eip.nat.public_ip}/32", "203.0.113.10/32")
+    egress = Fn.format("%s/32", [database.project.id])  # any reference: a NAT address in the platform
+    database.add_allowed_ips(egress, "203.0.113.10/32")
     database.add_allowed_ips("198.51.100.7/32")
-    assert _only(synth_json(fresh_stack), "neon_project")["allowed_ips"] == ["203.0.113.10/32", "${aws_eip.nat.public_ip}/32", "198.51.100.7/32"]
+    project = _address(synth_json(fresh_stack), "neon_project")
+    assert _only(synth_json(fresh_stack), "neon_project")["allowed_ips"] == [
+        "203.0.113.10/32",
+        f'${{format("%s/32", {project}.id)}}',
+        "198.51.100.7/32",
+    ]
 
 
 def test_allowed_ips_accept_references(fresh_stack: Any) -> None:
@@ -156,6 +164,12 @@ def test_allowed_ips_accept_references(fresh_stack: Any) -> None:
     nat = Fn.format("%s/32", ["${aws_eip.nat.public_ip}"])  # unresolved until synthesis: not validated as text
     _, stack = _build(fresh_stack, allowed_ips=(nat, "203.0.113.10/32"))
     assert _only(stack, "neon_project")["allowed_ips"][1] == "203.0.113.10/32"
+
+
+def test_fails_when_adding_a_malformed_address(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props(allowed_ips=("203.0.113.10/32",)))
+    with pytest.raises(ValidationError, match=r"^test/db: allowed_ips must be an IPv4 or IPv6 address .*, got '0.0.0.0/0'$"):
+        database.add_allowed_ips("0.0.0.0/0")
 
 
 def test_fails_when_adding_to_no_allow_list(fresh_stack: Any) -> None:
