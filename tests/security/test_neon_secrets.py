@@ -53,6 +53,6 @@ def test_no_plaintext_credentials(stacks: dict[Combo, dict[str, Any]], env: str,
 def test_the_checks_catch_a_literal_connection_string() -> None:
     bad = {"resource": {"railway_variable": {"v": {"value": "postgres://auth_owner:s3cret@ep-x.neon.tech/auth"}}}}
     assert any(_URI_WITH_CREDENTIALS.search(t) for _, t in _strings(bad))
-    good = '${format("postgres://%s/%s?sslmode=require", format("%s:%s@%s", neon_role.r.name, urlencode(neon_role.r.password), h), d)}'
+    good = '${format("postgres://%s/%s?sslmode=verify-full", format("%s:%s@%s", neon_role.r.name, urlencode(neon_role.r.password), h), d)}'
     assert not _URI_WITH_CREDENTIALS.search(good)
     assert _REFERENCE.search(good)
