@@ -15,6 +15,10 @@ from .errors import ConstructError, GuardrailViolation, SynthesisError, Validati
 _LAZY: dict[str, str] = {
     "NeonDatabase": ".neon_database",
     "NeonDatabaseProps": ".neon_database",
+    "ReaderRole": ".neon_database",
+    "SqlLogin": "._neon_sql",
+    "AppSecret": ".app_secret",
+    "AppSecretProps": ".app_secret",
     "NetworkBaseline": ".network_baseline",
     "NetworkBaselineProps": ".network_baseline",
     "CloudflareEdge": ".cloudflare_edge",

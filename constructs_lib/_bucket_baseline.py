@@ -252,6 +252,7 @@ class LifecycleDays:
             transition_glacier_days=props.transition_glacier_days,
             noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
             abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
+            expiration_days=props.expiration_days,
         )
 
 

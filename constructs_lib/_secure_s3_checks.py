@@ -40,15 +40,7 @@ def validate_props(path: str, props: SecureS3Props) -> str:
             problems.add(field, longest, str(error))
 
     try:
-        validate_lifecycle(
-            path,
-            LifecycleDays(
-                transition_ia_days=props.transition_ia_days,
-                transition_glacier_days=props.transition_glacier_days,
-                noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
-                abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
-            ),
-        )
+        validate_lifecycle(path, LifecycleDays.of(props))
     except ValidationError as error:
         problems.errors.append(error)
 

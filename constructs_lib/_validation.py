@@ -44,6 +44,20 @@ def check_cidr(value: str, *, min_prefix: int = 16, max_prefix: int = 24) -> ipa
     return network
 
 
+def check_allowed_ip(value: str) -> str:
+    """One entry of a Neon IP allow-list: an IPv4 or IPv6 address or CIDR, never a /0 (which allows everyone)."""
+    allowed = "an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' or '2001:db8::/48' (no host bits set, not /0)"
+    if not isinstance(value, str):
+        raise ValueError(allowed)
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise ValueError(allowed) from None
+    if network.prefixlen == 0:
+        raise ValueError(allowed)
+    return value
+
+
 NEON_REGIONS = (
     "aws-us-east-1",
     "aws-us-east-2",

@@ -109,10 +109,13 @@ class BaselineVpc(Construct):
 
         nat_zones = zones if props.nat_gateways is NatGateways.PER_AZ else zones[:1]
         self.nat_gateways: dict[str, NatGateway] = {}
+        self.nat_public_ips: list[str] = []
+        """Public IPv4 address of each NAT gateway (references): the VPC's egress addresses, e.g. for an allow-list."""
         for zone, subnet in zip(zones, self.public_subnets, strict=True):
             if zone not in nat_zones:
                 continue
             eip = Eip(self, f"NatEip-{zone}", domain="vpc", tags={"Name": f"{name}-nat-{zone}"})
+            self.nat_public_ips.append(eip.public_ip)
             self.nat_gateways[zone] = NatGateway(
                 self, f"NatGateway-{zone}", allocation_id=eip.allocation_id, subnet_id=subnet.id, tags={"Name": f"{name}-{zone}"}, depends_on=[igw]
             )

@@ -1,46 +1,49 @@
-"""``NeonDatabase``: one Neon project per environment, with a database and owning role per service.
+"""``NeonDatabase``: one Neon project per environment, a database per service, least-privilege SQL roles.
 
-Neon facts this construct is built on (``constructs_lib/providers/neon/schema.json``):
+Neon facts this construct is built on (``constructs_lib/providers/neon/schema.json``, Neon's
+"Manage roles" and "Manage database access"):
 
 - ``neon_project`` implicitly creates a default branch, its one read_write compute, a
   default role and database. The default branch serves the environment; per-service
-  roles and databases are added to it with ``neon_role`` / ``neon_database``.
-- A branch may have only one read_write compute, so the read replica is a ``read_only``
-  endpoint.
-- A child branch copies the roles and databases its parent has *when it is created*.
-  The analytics branch therefore depends on every service database (so the copies
-  exist) and its reader role is created on the branch itself, never on the parent
-  (a same-named role on the parent would be copied and then conflict).
+  databases are added to it with ``neon_database``, each owned by a ``neon_role``.
+- Every role created through Neon's API (``neon_role``) is a member of ``neon_superuser``
+  (all data, CREATEDB, CREATEROLE, BYPASSRLS). Those owner roles only administer and migrate;
+  services and readers log in as roles created in SQL (``_neon_sql``) with grants only.
+- A branch may have only one read_write compute, so replicas are ``read_only`` endpoints on
+  the default branch: they read the same data (Neon computes share storage), live.
 - Changing ``region_id`` or ``pg_version`` replaces the project and deletes its data.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from cdktf import Fn, TerraformResourceLifecycle, Token
+from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
 from constructs import Construct
 
-from ._validation import (
-    check_neon_compute_range,
-    check_neon_compute_units,
-    check_neon_history_retention,
-    check_neon_region,
-    check_neon_suspend_timeout,
-)
+from . import _neon_sql as sql
+from ._neon_checks import database_name, login_role_name, owner_role_name, validate
+from ._validation import check_allowed_ip
 from .errors import ValidationError
-from .providers.neon import Branch, Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role
+from .providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role
 
-_SERVICE_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-_ROLE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-_ORG_RE = re.compile(r"^[a-z0-9-]{1,60}$")
-_URI = "postgres://%s/%s?sslmode=require"
 _AUTHORITY = "%s:%s@%s"
 """``<user>:<password>@<host>``, formatted apart from the scheme: a single ``postgres://%s:%s@``
 template reads as a literal URL with a password to secret scanners (checkov CKV_SECRET_4)."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReaderRole:
+    """A read-only SQL login role: ``SELECT`` by grant on the databases of ``services``, nothing else."""
+
+    name: str
+    """Role name (``analytics_reader``); not an owner's or a service's login role, no ``pg_``/``neon_`` prefix."""
+    services: Sequence[str]
+    """Services whose databases it may read (each also gets ``CONNECT`` and ``USAGE`` on its schema)."""
+    sequences: bool = False
+    """Also ``SELECT`` on sequences (their current values), which ``pg_dump`` needs. Default: tables only."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -50,7 +53,8 @@ class NeonDatabaseProps:
     project_name: str
     """Neon project name (1..256 characters), e.g. ``healthcare-prod``."""
     services: Sequence[str] = ()
-    """Services that own data; each gets database ``<service>`` (``-`` -> ``_``) owned by role ``<db>_owner``. Default: none."""
+    """Services that own data; each gets database ``<service>`` (``-`` -> ``_``) owned by ``<db>_owner`` and a
+    login role ``<db>_app`` with read/write on that database only. Default: none."""
     region_id: str = "aws-us-east-1"
     """Neon region; changing it replaces the project. Default: ``aws-us-east-1``."""
     pg_version: int = 17
@@ -74,33 +78,48 @@ class NeonDatabaseProps:
     """Must equal ``pg_version`` while protected. Default: unset."""
     org_id: str | None = None
     """Neon organisation owning the project. Default: the API key's default organisation."""
+    allowed_ips: Sequence[str] = ()
+    """IP allow-list (Scale plan): addresses or CIDRs that may connect; more can be added with
+    ``add_allowed_ips``. Default: none, any address may connect (with credentials over TLS)."""
+    block_public_connections: bool = False
+    """Refuse every connection from the public internet (Private Networking only). Default: off."""
     read_replica: bool = False
-    """Add a read_only compute on the default branch (same limits). Default: off."""
-    analytics_branch: bool = False
-    """Add branch ``analytics`` with a read_only compute and role ``analytics_reader_role``. Default: off."""
-    analytics_reader_role: str = "analytics_reader"
-    """Role created on the analytics branch for analytics / ML reads. Default: ``analytics_reader``."""
+    """Add a pooled read_only compute on the default branch (``read_only_connection_uri``). Default: off."""
+    analytics_replica: bool = False
+    """Add a second read_only compute (direct, for long analytical reads) on the default branch, so analytics
+    never slows the services' replica (``reader_connection_uri(..., analytics_replica=True)``). Default: off."""
+    readers: Sequence[ReaderRole] = ()
+    """Read-only SQL login roles (analytics, backups). Default: none."""
+    channel_binding: bool = True
+    """Connection strings add ``channel_binding=require`` (SCRAM-SHA-256-PLUS, libpq 13+): a client that cannot
+    bind refuses to connect. Turn off only for drivers that reject the parameter. Default: on."""
 
 
 @dataclass(frozen=True, slots=True)
 class _ServiceDatabase:
-    role: Role
+    owner: Role
     database: Database
+    provider: PostgresqlProvider
+    login: sql.SqlLogin
 
 
 class NeonDatabase(Construct):
-    """The environment's Neon project and one database + owning role per data-owning service.
+    """The environment's Neon project, a database per service, and least-privilege SQL access to them.
 
-    Creates ``neon_project`` (id ``Resource``), a ``neon_role`` and ``neon_database`` per
-    service on the default branch, and when asked a read-only replica endpoint and an
-    analytics branch. Connection strings are sensitive Terraform expressions, never text.
+    Creates ``neon_project`` (id ``Resource``); per service a ``neon_role`` owner and ``neon_database``,
+    and under ``<service>-access`` a ``postgresql`` provider alias (the owner's credentials), the
+    service's login role with its grants, and ``PUBLIC``'s privileges revoked; ``PUBLIC`` is also
+    revoked on the project's default database (``default-access``); the ``readers`` under
+    ``reader-<name>``; and when asked the ``ReadReplica`` / ``AnalyticsReplica`` computes.
+    Connection strings are sensitive Terraform expressions, never text.
     """
 
     def __init__(self, scope: Construct, id_: str, props: NeonDatabaseProps) -> None:
         super().__init__(scope, id_)
         self.props = props
-        self._validate(props)
+        validate(self.node.path, props)
         protect = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
+        self._allowed_ips: list[str] = list(props.allowed_ips)
         self.project = Project(
             self,
             "Resource",
@@ -109,102 +128,119 @@ class NeonDatabase(Construct):
             region_id=props.region_id,
             pg_version=props.pg_version,
             history_retention_seconds=props.history_retention_seconds,
-            store_password="yes",  # role passwords must be readable to build connection strings
+            store_password="yes",  # owner passwords must be readable to configure the postgresql providers
             compute_provisioner="k8s-neonvm",  # autoscaling needs neonvm computes
             default_endpoint_settings=ProjectDefaultEndpointSettings(
                 autoscaling_limit_min_cu=props.compute_min_cu,
                 autoscaling_limit_max_cu=props.compute_max_cu,
                 suspend_timeout_seconds=props.suspend_timeout_seconds,
             ),
+            block_public_connections="yes" if props.block_public_connections else None,
             hipaa="yes" if props.hipaa else None,
             default_branch_protected=True if props.protect_from_destroy else None,
             lifecycle=protect,
         )
+        if self._allowed_ips:
+            # Written as an override so add_allowed_ips can replace the whole list later (an attribute
+            # value and an override of the same list would be concatenated at synthesis).
+            self.project.add_override("allowed_ips", list(self._allowed_ips))
+        alias = id_.lower().replace("-", "_")
         self._services: dict[str, _ServiceDatabase] = {}
         for service in props.services:
-            db_name = service.replace("-", "_")
-            role = Role(
-                self, f"{service}-owner", project_id=self.project.id, branch_id=self.project.default_branch_id, name=f"{db_name}_owner", lifecycle=protect
-            )
-            database = Database(
-                self,
-                f"{service}-database",
-                project_id=self.project.id,
-                branch_id=self.project.default_branch_id,
-                name=db_name,
-                owner_name=role.name,
-                lifecycle=protect,
-            )
-            self._services[service] = _ServiceDatabase(role, database)
-        self.read_replica: Endpoint | None = self._endpoint("ReadReplica", self.project.default_branch_id) if props.read_replica else None
-        self.analytics_branch: Branch | None = None
-        self.analytics_endpoint: Endpoint | None = None
-        self.analytics_reader: Role | None = None
-        if props.analytics_branch:
-            self.analytics_branch = Branch(
-                self,
-                "AnalyticsBranch",
-                project_id=self.project.id,
-                parent_id=self.project.default_branch_id,
-                name="analytics",
-                # The branch copies the parent's databases at creation: create them first.
-                depends_on=[r for s in self._services.values() for r in (s.role, s.database)],
-            )
-            self.analytics_endpoint = self._endpoint("AnalyticsEndpoint", self.analytics_branch.id)
-            self.analytics_reader = Role(
-                self, "AnalyticsReader", project_id=self.project.id, branch_id=self.analytics_branch.id, name=props.analytics_reader_role,
-                lifecycle=protect,
-            )
+            self._services[service] = self._service_database(service, alias, protect)
+        self._revoke_default_database(alias)
+        self._readers = {reader.name: self._reader(reader) for reader in props.readers}
+        self.read_replica: Endpoint | None = self._endpoint("ReadReplica", pooled=True) if props.read_replica else None
+        self.analytics_replica: Endpoint | None = self._endpoint("AnalyticsReplica", pooled=False) if props.analytics_replica else None
 
-    def _endpoint(self, id_: str, branch_id: str) -> Endpoint:
+    def _service_database(self, service: str, alias: str, protect: TerraformResourceLifecycle | None) -> _ServiceDatabase:
+        db_name = database_name(service)
+        branch = self.project.default_branch_id
+        owner = Role(self, f"{service}-owner", project_id=self.project.id, branch_id=branch, name=owner_role_name(service), lifecycle=protect)
+        database = Database(
+            self, f"{service}-database", project_id=self.project.id, branch_id=branch, name=db_name, owner_name=owner.name, lifecycle=protect
+        )
+        access = Construct(self, f"{service}-access")
+        provider = sql.secure_database(
+            access,
+            alias=f"{alias}_{db_name}",
+            host=self.project.database_host,
+            database=database.name,
+            username=owner.name,
+            password=owner.password,
+            pg_version=self.props.pg_version,
+        )
+        login = sql.login_role(access, "Login", name=login_role_name(service), provider=provider)
+        sql.grant_access(
+            access,
+            "Login",
+            provider=provider,
+            database=database.name,
+            owner=owner.name,
+            role=login.name,
+            table_privileges=sql.SERVICE_TABLE_PRIVILEGES,
+            sequence_privileges=sql.SERVICE_SEQUENCE_PRIVILEGES,
+        )
+        return _ServiceDatabase(owner, database, provider, login)
+
+    def _revoke_default_database(self, alias: str) -> None:
+        # The project's own database (neondb) holds no service data, but PUBLIC could connect to it.
+        sql.secure_database(
+            Construct(self, "default-access"),
+            alias=f"{alias}_default",
+            host=self.project.database_host,
+            database=self.project.database_name,
+            username=self.project.database_user,
+            password=self.project.database_password,
+            pg_version=self.props.pg_version,
+        )
+
+    def _reader(self, reader: ReaderRole) -> sql.SqlLogin:
+        first = self._services[reader.services[0]]
+        login = sql.login_role(Construct(self, f"reader-{reader.name}"), "Login", name=reader.name, provider=first.provider)
+        for service in reader.services:
+            entry = self._services[service]
+            sql.grant_access(
+                self.node.find_child(f"{service}-access"),
+                f"{reader.name}-",
+                provider=entry.provider,
+                database=entry.database.name,
+                owner=entry.owner.name,
+                role=login.name,
+                table_privileges=sql.READ_PRIVILEGES,
+                sequence_privileges=sql.READ_PRIVILEGES if reader.sequences else (),
+            )
+        return login
+
+    def _endpoint(self, id_: str, *, pooled: bool) -> Endpoint:
         return Endpoint(
             self,
             id_,
             project_id=self.project.id,
-            branch_id=branch_id,
+            branch_id=self.project.default_branch_id,
             type="read_only",
             autoscaling_limit_min_cu=self.props.compute_min_cu,
             autoscaling_limit_max_cu=self.props.compute_max_cu,
             suspend_timeout_seconds=self.props.suspend_timeout_seconds,
+            pooler_enabled=True if pooled else None,  # then the endpoint's host is its -pooler host
         )
 
-    def _validate(self, props: NeonDatabaseProps) -> None:
-        path = self.node.path
-
-        def check(field: str, value: Any, rule: Callable[[Any], Any]) -> None:
-            if Token.is_unresolved(value):
-                return
-            try:
-                rule(value)
-            except ValueError as exc:
-                raise ValidationError(path, field, value, str(exc)) from None
-
-        def must(field: str, value: Any, ok: bool, allowed: str) -> None:
-            if not Token.is_unresolved(value) and not ok:
-                raise ValidationError(path, field, value, allowed)
-
-        must("project_name", props.project_name, 1 <= len(props.project_name) <= 256, "1..256 characters")
-        check("region_id", props.region_id, check_neon_region)
-        if props.org_id is not None:
-            must("org_id", props.org_id, bool(_ORG_RE.match(props.org_id)), "1..60 lowercase letters, digits and '-' (e.g. 'org-quiet-lake-12345678')")
-        must("pg_version", props.pg_version, props.pg_version in range(14, 19), "14..18")
-        check("history_retention_seconds", props.history_retention_seconds, check_neon_history_retention)
-        check("compute_min_cu", props.compute_min_cu, check_neon_compute_units)
-        check("compute_max_cu", props.compute_max_cu, check_neon_compute_units)
-        check("compute_max_cu", props.compute_max_cu, lambda v: check_neon_compute_range(props.compute_min_cu, v))
-        check("suspend_timeout_seconds", props.suspend_timeout_seconds, check_neon_suspend_timeout)
-        if isinstance(props.services, str):
-            raise ValidationError(path, "services", props.services, "a sequence of service names, not one string")
-        for service in props.services:
-            must("services", service, bool(_SERVICE_RE.match(service)), "lowercase names of 1..40 letters, digits and '-' starting with a letter")
-        must("services", list(props.services), len(set(props.services)) == len(props.services), "unique")
-        must("analytics_reader_role", props.analytics_reader_role, bool(_ROLE_RE.match(props.analytics_reader_role)), "a role name of 1..63 lowercase letters, digits and '_'")
-        owners = {f"{s.replace('-', '_')}_owner" for s in props.services}
-        must("analytics_reader_role", props.analytics_reader_role, props.analytics_reader_role not in owners, "different from every service's owner role")
-        if props.protect_from_destroy:
-            replaces = "while protect_from_destroy is on (a change replaces the project and deletes its data)"
-            must("locked_region_id", props.locked_region_id, props.locked_region_id == props.region_id, f"equal to region_id {props.region_id!r} {replaces}")
-            must("locked_pg_version", props.locked_pg_version, props.locked_pg_version == props.pg_version, f"equal to pg_version {props.pg_version} {replaces}")
+    def add_allowed_ips(self, *entries: str) -> None:
+        """Append addresses or CIDRs (tokens allowed, e.g. a NAT gateway's ``${aws_eip.x.public_ip}/32``) to the
+        project's allow-list. Requires an allow-list in ``allowed_ips``: adding entries to none would refuse
+        every other address."""
+        if not self._allowed_ips:
+            raise ValidationError(self.node.path, "allowed_ips", [], "a non-empty allow-list before add_allowed_ips adds to it")
+        for entry in entries:
+            if not Token.is_unresolved(entry):
+                try:
+                    check_allowed_ip(entry)
+                except ValueError as exc:
+                    raise ValidationError(self.node.path, "allowed_ips", entry, str(exc)) from None
+                if entry in self._allowed_ips:
+                    continue
+            self._allowed_ips.append(entry)
+        self.project.add_override("allowed_ips", list(self._allowed_ips))
 
     def _service(self, service: str) -> _ServiceDatabase:
         if service not in self._services:
@@ -215,6 +251,11 @@ class NeonDatabase(Construct):
     def services(self) -> tuple[str, ...]:
         """The services that have a database here, in the order given."""
         return tuple(self._services)
+
+    @property
+    def allowed_ips(self) -> tuple[str, ...]:
+        """The project's allow-list so far (empty: no allow-list)."""
+        return tuple(self._allowed_ips)
 
     @property
     def project_id(self) -> str:
@@ -228,12 +269,22 @@ class NeonDatabase(Construct):
 
     @property
     def database_host(self) -> str:
-        """Host of the default branch's read_write compute (token)."""
+        """Direct host of the default branch's read_write compute (token)."""
         return self.project.database_host
 
     def role(self, service: str) -> Role:
-        """The ``neon_role`` owning ``service``'s database."""
-        return self._service(service).role
+        """The ``neon_role`` owning ``service``'s database (a ``neon_superuser`` member: administration only)."""
+        return self._service(service).owner
+
+    def login(self, service: str) -> sql.SqlLogin:
+        """The SQL login role ``service`` connects as."""
+        return self._service(service).login
+
+    def reader(self, name: str) -> sql.SqlLogin:
+        """The reader role ``name`` (one of ``readers``)."""
+        if name not in self._readers:
+            raise ValidationError(self.node.path, "reader", name, f"one of readers ({', '.join(self._readers) or 'none'})")
+        return self._readers[name]
 
     def database(self, service: str) -> Database:
         """``service``'s ``neon_database``."""
@@ -243,32 +294,42 @@ class NeonDatabase(Construct):
         """Name of ``service``'s database (token)."""
         return self._service(service).database.name
 
-    def connection_uri(self, service: str, *, pooled: bool = False) -> str:
-        """``postgres://<owner>:<password>@<host>/<db>?sslmode=require`` for ``service``.
+    def connection_uri(self, service: str, *, pooled: bool = True) -> str:
+        """``postgres://<db>_app:<password>@<host>/<db>?sslmode=verify-full[&channel_binding=require]``.
 
-        A sensitive Terraform expression (it contains the role's password): pass it only
-        to sensitive attributes (secret variables, sensitive outputs). ``pooled`` uses the
-        PgBouncer host.
+        ``service``'s own login role, through the pooled (PgBouncer, transaction mode) host unless
+        ``pooled=False``. A sensitive Terraform expression: pass it only to sensitive attributes
+        (secret variables, sensitive outputs).
         """
-        host = self.project.database_host_pooler if pooled else self.project.database_host
         entry = self._service(service)
-        return _uri(entry.role, host, entry.database.name)
+        host = self.project.database_host_pooler if pooled else self.project.database_host
+        return self._uri(entry.login.name, entry.login.password_value, host, entry.database.name)
 
     def read_only_connection_uri(self, service: str) -> str:
-        """Like ``connection_uri`` through the read replica (sensitive); requires ``read_replica``."""
+        """``service``'s login role through the pooled read replica (sensitive); requires ``read_replica``."""
         entry = self._service(service)
         if self.read_replica is None:
             raise ValidationError(self.node.path, "read_replica", False, "on to build a read-only connection string")
-        return _uri(entry.role, self.read_replica.host, entry.database.name)
+        return self._uri(entry.login.name, entry.login.password_value, self.read_replica.host, entry.database.name)
 
-    def analytics_connection_uri(self, service: str) -> str:
-        """The analytics reader's URI for the analytics branch's copy of ``service``'s database (sensitive)."""
+    def migration_connection_uri(self, service: str) -> str:
+        """The owner role (``neon_superuser``) on the direct host, for schema migrations only, never a service (sensitive)."""
         entry = self._service(service)
-        if self.analytics_endpoint is None or self.analytics_reader is None:
-            raise ValidationError(self.node.path, "analytics_branch", False, "on to build an analytics connection string")
-        return _uri(self.analytics_reader, self.analytics_endpoint.host, entry.database.name)
+        return self._uri(entry.owner.name, entry.owner.password, self.project.database_host, entry.database.name)
 
+    def reader_connection_uri(self, reader: str, service: str, *, analytics_replica: bool = False) -> str:
+        """Reader role ``reader`` on ``service``'s database (sensitive): the primary's direct host, or the
+        analytics compute with ``analytics_replica`` (which then must be on)."""
+        login, entry = self.reader(reader), self._service(service)
+        if service not in next(r.services for r in self.props.readers if r.name == reader):
+            raise ValidationError(self.node.path, "service", service, f"a database {reader} may read")
+        if not analytics_replica:
+            return self._uri(login.name, login.password_value, self.project.database_host, entry.database.name)
+        if self.analytics_replica is None:
+            raise ValidationError(self.node.path, "analytics_replica", False, "on to build an analytics connection string")
+        return self._uri(login.name, login.password_value, self.analytics_replica.host, entry.database.name)
 
-def _uri(role: Role, host: str, database_name: str) -> str:
-    authority = Fn.format(_AUTHORITY, [role.name, Fn.urlencode(role.password), host])
-    return Fn.format(_URI, [authority, database_name])
+    def _uri(self, user: str, password: str, host: str, database: str) -> str:
+        query = "sslmode=verify-full" + ("&channel_binding=require" if self.props.channel_binding else "")
+        authority = Fn.format(_AUTHORITY, [user, Fn.urlencode(password), host])
+        return Fn.format(f"postgres://%s/%s?{query}", [authority, database])

@@ -66,6 +66,10 @@ class SecureS3Props:
     """Move objects to GLACIER at this age (> transition_ia_days); None never archives. Default: 90."""
     noncurrent_version_expiration_days: int = 90
     """Delete overwritten or deleted versions this many days after they stop being current. Default: 90."""
+    expiration_days: int | None = None
+    """Expire objects at this age (after the last transition): S3 adds a delete marker and the object becomes
+    a noncurrent version, deleted ``noncurrent_version_expiration_days`` later (backups: 30, then 5). The replica
+    keeps the same lifecycle. Default: objects never expire."""
     abort_incomplete_multipart_upload_days: int = 7
     """Remove the parts of unfinished multipart uploads after this many days (1..30). Default: 7."""
     object_lock_retention_days: int | None = None

@@ -15,8 +15,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 
 from constructs_lib._validation import (
     MIN_AUDIT_LOG_RETENTION_DAYS,
+    check_allowed_ip,
     check_aws_region,
     check_cidr,
+    check_cron,
     check_domain,
     check_email,
     check_log_retention,
@@ -93,7 +95,18 @@ class NeonSettings(_Section):
     locked_pg_version: Annotated[int | None, Field(validate_default=True)] = None
     """Must equal pg_version while protect_from_destroy is on."""
     org_id: Annotated[str | None, Field(pattern=r"^[a-z0-9-]{1,60}$")] = None
-    """Neon organisation that owns the project (HIPAA is enabled per organisation); absent: the API key's default."""
+    """Neon organisation that owns the project (HIPAA is enabled per organisation); required when ``hipaa`` is
+    true. Absent: the API key's default organisation."""
+    allowed_ips: list[Annotated[str, AfterValidator(check_allowed_ip)]] = []
+    """IP allow-list of the project (Scale plan): addresses or CIDRs that may open database connections: the
+    services' static egress IPs, the Terraform runner's, the AI service's NAT addresses. Required (at least one)
+    when ``hipaa`` is true. Empty: any address may connect (credentials and TLS still required)."""
+    block_public_connections: bool = False
+    """Refuse every connection from the public internet (Neon Private Networking only). Railway and Terraform Cloud
+    reach Neon over the internet, so this stays off unless every client uses AWS PrivateLink."""
+    replica_readers: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]] | None = None
+    """Data-owning services that get ``DATABASE_READ_URL`` (their own role on the read replica) once the replica
+    exists (phase 3). Absent: the phase plan's read-heavy services (``ServiceSpec.reads_replica``)."""
 
     @field_validator("compute_max_cu")
     @classmethod
@@ -101,6 +114,27 @@ class NeonSettings(_Section):
         if "compute_min_cu" in info.data:
             check_neon_compute_range(info.data["compute_min_cu"], value)
         return value
+
+    @field_validator("allowed_ips", "replica_readers")
+    @classmethod
+    def _distinct(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("distinct entries")
+        return value
+
+    def _problems(self) -> Iterator[str]:
+        # A HIPAA project holds real PHI: it belongs to a named (HIPAA-enabled) organisation and
+        # accepts connections only from known addresses.
+        if self.hipaa and self.org_id is None:
+            yield (
+                "neon.org_id is required when neon.hipaa is true (the HIPAA-enabled Neon organisation that owns the project, "
+                "e.g. 'org-quiet-lake-12345678')"
+            )
+        if self.hipaa and not self.allowed_ips:
+            yield (
+                "neon.allowed_ips must list at least one address or CIDR when neon.hipaa is true "
+                "(the services' static egress IPs and the Terraform runner's), got []"
+            )
 
     @field_validator("locked_region_id", "locked_pg_version")
     @classmethod
@@ -290,6 +324,35 @@ class S3Settings(_Section):
     needs ``s3:BypassGovernanceRetention``). Only for disposable environments with synthetic data."""
 
 
+class BackupSettings(_Section):
+    """``[backups]``: the daily logical backup of every service database outside Neon (``db-backup`` job)."""
+
+    schedule: Annotated[str, AfterValidator(check_cron)] = "17 3 * * *"
+    """Five-field cron (UTC) of the backup job; the off-site recovery point is at most this interval old."""
+    retention_days: Annotated[int, _range(1, 3650)] = 30
+    """Days a dump stays in the ``backups`` bucket before S3 expires it."""
+    noncurrent_version_expiration_days: Annotated[int, _range(1, 3650)] = 5
+    """Days an expired (or overwritten) dump stays recoverable as a noncurrent version before S3 deletes it."""
+    restore_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
+    """IAM role ARN that lists, reads and decrypts the dumps (bucket policy + ``kms:Decrypt`` through S3, replica
+    included) to restore them: no service and no account administrator can. Required when
+    ``guardrails.production`` is true (backups no one can decrypt restore nothing)."""
+
+
+class AppSecretSettings(_Section):
+    """``[app_secrets]``: versions of the generated application secrets; bump one to rotate it.
+
+    A bump generates a new value and keeps the previous version (``*_PREVIOUS``) so tokens and
+    encrypted fields made with it stay readable; the version before that is destroyed.
+    """
+
+    jwt_signing_key_version: Annotated[int, _range(1, 10_000)] = 1
+    """Version of auth's JWT signing key (``JWT_SIGNING_KEY``)."""
+    field_encryption_key_version: Annotated[int, _range(1, 10_000)] = 1
+    """Version of the PHI services' field-encryption key (``FIELD_ENCRYPTION_KEY``). Re-encrypt every field with
+    the current key before bumping again: the version before the previous one is destroyed."""
+
+
 class GuardrailSettings(_Section):
     """``[guardrails]``: how the compliance rule pack treats the environment."""
 
@@ -374,6 +437,8 @@ class EnvironmentConfig(_Section):
     audit: AuditSettings
     """Required: who receives the security alarms is an explicit choice per environment."""
     guardrails: GuardrailSettings = GuardrailSettings()
+    backups: BackupSettings = BackupSettings()
+    app_secrets: AppSecretSettings = AppSecretSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Required with ``state_backend = "terraform_cloud"``, refused with ``local``."""
 

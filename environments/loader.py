@@ -142,6 +142,25 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
             raise ConfigError(f"{source}: project and name must leave room for the bucket name {stem}-<account id>: {exc}") from None
 
 
+def check_service_references(config: EnvironmentConfig, source: str) -> None:
+    """Service names in the environment file exist in the phase plan and own a database."""
+    from stacks.phases import SERVICES  # plain data, no cdktf import
+
+    owners = [spec.name for spec in SERVICES if spec.owns_database]
+    for name in config.neon.replica_readers or ():
+        if name not in owners:
+            raise ConfigError(f"{source}: neon.replica_readers must name services that own a database ({', '.join(owners)}), got {name!r}")
+
+
+def check_backups(config: EnvironmentConfig, source: str) -> None:
+    """A production environment names who can restore its off-site backups."""
+    if config.guardrails.production and config.backups.restore_reader_arn is None:
+        raise ConfigError(
+            f"{source}: backups.restore_reader_arn is required when guardrails.production is true "
+            "(an IAM role ARN such as arn:aws:iam::123456789012:role/backup-restore; without it nobody can decrypt the dumps)"
+        )
+
+
 def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> list[str]:
     """Rules between environment files, one line per conflict (all of them).
 
@@ -216,6 +235,8 @@ def load_all(directory: Path = ENVIRONMENTS_DIR) -> dict[str, EnvironmentConfig]
         try:
             config = load_environment(path)
             check_bucket_names(config, _display(path))
+            check_service_references(config, _display(path))
+            check_backups(config, _display(path))
         except ConfigError as exc:
             lines += [line for line in str(exc).splitlines() if not line.endswith(" problems in " + _display(path) + ":")]
             continue

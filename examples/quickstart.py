@@ -5,10 +5,11 @@ Run it from a project that has the library installed::
     pip install healthcare-constructs        # from your internal index
     python quickstart.py                    # writes cdktf.out/stacks/quickstart/cdk.tf.json
 
-It needs no credentials to synthesize. The stack: a Neon project with a database and
-owning role for ``patient``; an encrypted, versioned, logged PHI bucket; a Railway
-service that receives its own ``DATABASE_URL`` and S3 credentials only as sensitive
-references; the Cloudflare edge with a proxied hostname for the service; a VPC; the
+It needs no credentials to synthesize. The stack: a Neon project with a database for
+``patient`` (owned by an API-created role, used by the service only through its own
+least-privilege SQL login role); an encrypted, versioned, logged PHI bucket; a Railway
+service that receives its own ``DATABASE_URL``, a generated field-encryption key and S3
+credentials only as sensitive references; the Cloudflare edge with a proxied hostname for the service; a VPC; the
 audit trail; and the HIPAA guardrail pack, which fails synthesis on a violation.
 """
 
@@ -18,6 +19,8 @@ from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 
 from constructs_lib import (
     AccessLogBucket,
+    AppSecret,
+    AppSecretProps,
     AccessLogBucketProps,
     AuditTrail,
     AuditTrailProps,
@@ -58,7 +61,8 @@ CloudflareProvider(stack, "cloudflare")  # CLOUDFLARE_API_TOKEN at deploy time
 NeonProvider(stack, "neon")  # NEON_API_KEY at deploy time
 RailwayProvider(stack, "railway")  # RAILWAY_TOKEN at deploy time
 
-# Data: a Neon project with one database + owning role per service that owns data.
+# Data: a Neon project with one database per service that owns data; the service logs in as its own
+# SQL role (CONNECT on its database only, read/write on its tables), never as the owning neon_role.
 database = NeonDatabase(
     stack,
     "Database",
@@ -96,7 +100,9 @@ AuditTrail(
 identity = ServiceIdentity(stack, "PatientIdentity", ServiceIdentityProps(project=PROJECT, environment=ENVIRONMENT, service="patient"))
 documents.grant_read_write(identity)
 
-# Service: secrets go in only as references to sensitive values.
+# Service: secrets go in only as references to sensitive values; the key is generated, never typed
+# (bump version to rotate: the previous value stays available as .previous).
+field_key = AppSecret(stack, "PatientFieldKey", AppSecretProps(name="patient-field-encryption-key", version=1))
 railway = RailwayProject(stack, "Railway", RailwayProjectProps(name=f"{PROJECT}-{ENVIRONMENT}", environment_name=ENVIRONMENT))
 patient = RailwayService(
     railway,
@@ -109,6 +115,7 @@ patient = RailwayService(
         variables={"S3_BUCKET": documents.bucket_name, "AWS_REGION": "us-east-1"},
         secrets={
             "DATABASE_URL": database.connection_uri("patient"),
+            "FIELD_ENCRYPTION_KEY": field_key.current,
             "AWS_ACCESS_KEY_ID": identity.credentials.access_key_id,
             "AWS_SECRET_ACCESS_KEY": identity.credentials.secret_access_key,
         },

@@ -22,9 +22,10 @@ class Component(enum.Enum):
     NEON_DATABASE = "neon_database"
     """Neon project, one database + owning role per service that owns data."""
     NEON_READ_REPLICA = "neon_read_replica"
-    """Read-only compute on the default branch for scheduling reads."""
-    NEON_ANALYTICS_BRANCH = "neon_analytics_branch"
-    """Analytics branch with a read-only compute and a reader role for the AI service."""
+    """Pooled read-only compute on the default branch: ``DATABASE_READ_URL`` of the read-heavy services."""
+    NEON_ANALYTICS = "neon_analytics"
+    """A second read-only compute on the default branch and role ``analytics_reader`` (``SELECT`` on the
+    databases of ``ServiceSpec.analytics_source`` services) for the AI service: live data, its own compute."""
     STORAGE = "storage"
     """The access-logs bucket, the SecureS3 buckets of ``BUCKETS`` and the service identities of ``BUCKET_GRANTS``."""
     SERVICES = "services"
@@ -46,7 +47,7 @@ COMPONENT_PHASES: dict[Component, int] = {
     Component.SERVICES: 1,
     Component.AUDIT_TRAIL: 1,
     Component.NEON_READ_REPLICA: 3,
-    Component.NEON_ANALYTICS_BRANCH: 4,
+    Component.NEON_ANALYTICS: 4,
     Component.VPC: 4,
 }
 """Phase in which each built component arrives. A component joins this table when its construct lands."""
@@ -70,19 +71,42 @@ class ServiceSpec:
     """Cron expression (UTC) for a scheduled job; such a service runs one replica and serves no port."""
     calls: tuple[str, ...] = ()
     """Services this one addresses over Railway's private network; each present in the phase gets ``<NAME>_URL``."""
+    reads_replica: bool = False
+    """Read-heavy: the service also gets ``DATABASE_READ_URL`` (its own role on the read replica) once the
+    replica exists. An environment file may name other services (``[neon] replica_readers``)."""
+    analytics_source: bool = False
+    """The analytics reader (phase 4, the AI service) may ``SELECT`` from this service's database."""
+    reads_analytics: bool = False
+    """The service reads the analytics databases (``analytics_reader`` on the analytics compute); it runs
+    outside Railway and receives the URLs as sensitive stack outputs."""
+    signs_tokens: bool = False
+    """The service signs session tokens: it gets a generated ``JWT_SIGNING_KEY`` (and ``_PREVIOUS``)."""
+    encrypts_fields: bool = False
+    """The service encrypts PHI fields: it gets its own generated ``FIELD_ENCRYPTION_KEY`` (and ``_PREVIOUS``)."""
+    backs_up_databases: bool = False
+    """The daily logical backup job: runs on ``[backups] schedule`` as ``backup_reader`` (``SELECT`` on every
+    service database) and writes under ``neon/`` of the ``backups`` bucket."""
+
+    @property
+    def is_job(self) -> bool:
+        """Runs on a schedule (one replica, no port) instead of serving."""
+        return self.cron_schedule is not None or self.backs_up_databases
 
 
 _BEHIND_GATEWAY = ("auth", "patient", "provider", "medical-records", "appointment")
 
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec(name="gateway", phase=1, public=True, hostname_label="api", calls=_BEHIND_GATEWAY),
-    ServiceSpec(name="auth", phase=1, owns_database=True),
-    ServiceSpec(name="patient", phase=1, owns_database=True),
+    ServiceSpec(name="auth", phase=1, owns_database=True, signs_tokens=True),
+    ServiceSpec(name="patient", phase=1, owns_database=True, encrypts_fields=True),
+    # Backs up every service database as it arrives; the bucket and its grant are in BUCKETS / BUCKET_GRANTS.
+    ServiceSpec(name="db-backup", phase=1, backs_up_databases=True),
     ServiceSpec(name="provider", phase=2, owns_database=True),
-    ServiceSpec(name="medical-records", phase=2, owns_database=True),
-    ServiceSpec(name="appointment", phase=3, owns_database=True),
+    ServiceSpec(name="medical-records", phase=2, owns_database=True, encrypts_fields=True, analytics_source=True),
+    # Scheduling reads (availability searches) go to the read replica.
+    ServiceSpec(name="appointment", phase=3, owns_database=True, encrypts_fields=True, reads_replica=True, analytics_source=True),
     ServiceSpec(name="appointment-scheduler", phase=3, cron_schedule="*/5 * * * *", calls=("appointment",)),
-    ServiceSpec(name="ai", phase=4, runs_on_railway=False),
+    ServiceSpec(name="ai", phase=4, runs_on_railway=False, reads_analytics=True),
 )
 
 
@@ -97,11 +121,16 @@ class BucketSpec:
     """Object Lock with the environment's ``s3.audit_log_retention_days`` and ``audit_log_lock_mode``."""
     transition_ia_days: int | None = 30
     transition_glacier_days: int | None = 90
+    backup_retention: bool = False
+    """Lifecycle from ``[backups]``: objects expire after ``retention_days``, noncurrent versions
+    ``noncurrent_version_expiration_days`` later (no archive transitions)."""
 
 
 BUCKETS: tuple[BucketSpec, ...] = (
     # The CloudTrail trail (phase 1) writes here; not PHI itself, so data events never log it.
     BucketSpec(purpose="audit-logs", phase=1, classification=DataClassification.INTERNAL, object_lock=True),
+    # Daily pg_dump of every service database, outside Neon (PHI; replicated cross-region where [s3] says so).
+    BucketSpec(purpose="backups", phase=1, transition_ia_days=None, transition_glacier_days=None, backup_retention=True),
     BucketSpec(purpose="medical-documents", phase=2),
     BucketSpec(purpose="medical-images", phase=2),
     BucketSpec(purpose="appointment-attachments", phase=3),
@@ -132,6 +161,8 @@ BUCKET_GRANTS: tuple[BucketGrantSpec, ...] = (
     BucketGrantSpec(service="provider", bucket="medical-documents", access=BucketAccess.READ),
     BucketGrantSpec(service="appointment", bucket="appointment-attachments", access=BucketAccess.READ_WRITE),
     BucketGrantSpec(service="ai", bucket="ml-models", access=BucketAccess.READ),
+    # The backup job may only add dumps under its prefix: no read, no delete, no other prefix.
+    BucketGrantSpec(service="db-backup", bucket="backups", access=BucketAccess.WRITE, prefix="neon/"),
 )
 """Least-privilege S3 access per service per bucket. A service with a grant gets a ServiceIdentity."""
 

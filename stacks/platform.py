@@ -8,6 +8,7 @@ from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
 from constructs_lib.audit_trail import AuditTrail, AuditTrailProps
+from constructs_lib.app_secret import AppSecret
 from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps
 from constructs_lib.providers.neon import NeonProvider
 from constructs_lib.baseline_vpc import NatGateways, VpcProps
@@ -26,6 +27,7 @@ from constructs_lib.railway_source import RegionReplicas, RepoSource
 from environments import EnvironmentConfig
 
 from .backends import TerraformCloudWorkspace
+from . import _database_access as data_access
 from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
@@ -71,6 +73,8 @@ class PlatformStack(TerraformStack):
         """The environment's Railway services by name (empty before the services component)."""
         if plan.has(Component.SERVICES):
             self._add_services()
+        # Migration and AI URLs as sensitive outputs; the AI service's NAT addresses join the allow-list.
+        data_access.add_database_consumers(self)
         self._add_guardrails()
 
     def _configure_backend(self) -> None:
@@ -103,6 +107,11 @@ class PlatformStack(TerraformStack):
         self.cloudflare = CloudflareProvider(self, "cloudflare")
 
     def _add_neon_database(self) -> None:
+        """The Neon project, a database and least-privilege login role per data-owning service, replicas and readers.
+
+        Readers: ``backup_reader`` (every service database, tables and sequences) when the plan has the
+        backup job; ``analytics_reader`` (the ``analytics_source`` databases) with the analytics compute.
+        """
         neon = self.config.neon
         self.neon = NeonProvider(self, "neon")
         self.database = NeonDatabase(
@@ -122,8 +131,11 @@ class PlatformStack(TerraformStack):
                 locked_region_id=neon.locked_region_id,
                 locked_pg_version=neon.locked_pg_version,
                 org_id=neon.org_id,
+                allowed_ips=tuple(neon.allowed_ips),
+                block_public_connections=neon.block_public_connections,
                 read_replica=self.plan.has(Component.NEON_READ_REPLICA),
-                analytics_branch=self.plan.has(Component.NEON_ANALYTICS_BRANCH),
+                analytics_replica=self.plan.has(Component.NEON_ANALYTICS),
+                readers=data_access.database_readers(self.plan),
             ),
         )
 
@@ -189,6 +201,8 @@ class PlatformStack(TerraformStack):
                 protect_from_destroy=railway.protect_from_destroy,
             ),
         )
+        self.app_secrets: dict[str, dict[str, AppSecret]] = data_access.add_app_secrets(self)
+        """Generated keys by service and variable name (``JWT_SIGNING_KEY``, ``FIELD_ENCRYPTION_KEY``)."""
         pending = [spec for spec in self.plan.services if spec.runs_on_railway]
         # Callees first, so a caller's <NAME>_URL comes from the callee's own private_url.
         while pending:
@@ -203,12 +217,11 @@ class PlatformStack(TerraformStack):
     def _service_secrets(self, spec: ServiceSpec) -> dict[str, str]:
         """Sensitive references a service receives.
 
-        Its own DATABASE_URL (its own role) when it owns data, and the access key of its own
-        AWS identity when the phase grants it S3 access.
+        Its database URLs (its own SQL login role), generated keys and the backup job's password
+        (``data_access.database_secrets``), and the access key of its own AWS identity when the
+        phase grants it S3 access.
         """
-        secrets: dict[str, str] = {}
-        if spec.owns_database and self.database is not None:
-            secrets["DATABASE_URL"] = self.database.connection_uri(spec.name)
+        secrets = data_access.database_secrets(self, spec)
         identity = self.identities.get(spec.name)
         if identity is not None:
             credentials = identity.credentials
@@ -217,11 +230,15 @@ class PlatformStack(TerraformStack):
         return secrets
 
     def _storage_variables(self, spec: ServiceSpec) -> dict[str, str]:
-        """Plain variables naming the buckets a service was granted (``S3_BUCKET_<PURPOSE>``) and their region."""
+        """Plain variables naming the buckets a service was granted (``S3_BUCKET_<PURPOSE>``, with
+        ``S3_PREFIX_<PURPOSE>`` when the grant is limited to a prefix) and their region."""
         variables: dict[str, str] = {}
         for grant in self.plan.bucket_grants:
             if grant.service == spec.name:
-                variables[f"S3_BUCKET_{grant.bucket.upper().replace('-', '_')}"] = self.buckets[grant.bucket].bucket_name
+                suffix = grant.bucket.upper().replace("-", "_")
+                variables[f"S3_BUCKET_{suffix}"] = self.buckets[grant.bucket].bucket_name
+                if grant.prefix:
+                    variables[f"S3_PREFIX_{suffix}"] = grant.prefix
         if variables:
             variables["AWS_REGION"] = self.config.aws_region
         return variables
@@ -251,7 +268,10 @@ class PlatformStack(TerraformStack):
         for callee in spec.calls:
             if callee in self._railway_names():
                 variables[f"{callee.upper().replace('-', '_')}_URL"] = self.services[callee].private_url
-        job = spec.cron_schedule is not None
+        if spec.backs_up_databases:
+            variables.update(data_access.backup_variables(self.database))
+        job = spec.is_job
+        schedule = self.config.backups.schedule if spec.backs_up_databases else spec.cron_schedule
         return RailwayServiceProps(
             name=spec.name,
             project=self.railway_project,
@@ -266,7 +286,7 @@ class PlatformStack(TerraformStack):
             regions=[RegionReplicas(region=railway.region, replicas=1 if job else config.replicas_min)],
             replicas_min=1 if job else config.replicas_min,
             replicas_max=1 if job else config.replicas_max,
-            cron_schedule=spec.cron_schedule,
+            cron_schedule=schedule,
             port=None if job else 8080,
             variables=variables,
             secrets=self._service_secrets(spec),
@@ -340,6 +360,7 @@ class PlatformStack(TerraformStack):
             if replica_provider
             else None
         )
+        backups = self.config.backups
         for spec in self.plan.buckets:
             lock = spec.object_lock
             self.buckets[spec.purpose] = SecureS3(
@@ -356,8 +377,11 @@ class PlatformStack(TerraformStack):
                     noncurrent_version_expiration_days=(
                         max(s3.noncurrent_version_expiration_days, s3.audit_log_retention_days)
                         if lock
+                        else backups.noncurrent_version_expiration_days
+                        if spec.backup_retention
                         else s3.noncurrent_version_expiration_days
                     ),
+                    expiration_days=backups.retention_days if spec.backup_retention else None,
                     object_lock_retention_days=s3.audit_log_retention_days if lock else None,
                     object_lock_mode=ObjectLockMode(s3.audit_log_lock_mode) if lock else ObjectLockMode.COMPLIANCE,
                     replica_provider=replica_provider,
@@ -368,6 +392,10 @@ class PlatformStack(TerraformStack):
                     allow_force_destroy_phi=s3.force_destroy,
                 ),
             )
+        restorer = self.config.backups.restore_reader_arn
+        for spec in self.plan.buckets:
+            if spec.backup_retention and restorer is not None:
+                self.buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")
         for grant in self.plan.bucket_grants:
             identity = self.identities.get(grant.service)
             if identity is None:

@@ -84,15 +84,21 @@ class Grant:
     service: str
     purpose: str
     access: BucketAccess
+    prefix: str = ""
 
     def __str__(self) -> str:
         return f"{self.env}-p{self.phase}-{self.service}-{self.purpose}"
+
+    @property
+    def key(self) -> str:
+        """An object key the grant covers."""
+        return f"{self.prefix}records/2026/scan-0001.pdf"
 
 
 def _grants() -> Iterator[Grant]:
     for env, phase in ALL_COMBOS:
         for grant in plan_for(phase).bucket_grants:
-            yield Grant(env, phase, grant.service, grant.bucket, grant.access)
+            yield Grant(env, phase, grant.service, grant.bucket, grant.access, grant.prefix)
 
 
 def _buckets() -> Iterator[tuple[str, int, str]]:
@@ -197,15 +203,17 @@ def test_cloudtrail_may_use_the_audit_key(worlds: dict[Combo, StackWorld], combo
 
 @pytest.mark.parametrize("grant", WRITE_GRANTS, ids=str)
 def test_service_writes_with_default_encryption_and_reads_back(worlds: dict[Combo, StackWorld], grant: Grant) -> None:
-    """A write grant works for an ordinary PutObject without encryption headers, and with the bucket's own key."""
+    """A write grant works for an ordinary PutObject without encryption headers, and with the bucket's own key;
+    a read/write grant reads back, a write-only grant (the backup job) cannot."""
     world = worlds[grant.env, grant.phase]
     bucket = world.bucket(f"Bucket-{grant.purpose}")
     user, identity = world.user(f"Identity-{grant.service}")
-    key = "records/2026/scan-0001.pdf"
+    key = grant.key
     assert s3(world, user, "s3:PutObject", bucket, key, identity) is Decision.ALLOW, why()
     explicit = {"s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": bucket.key_arn}
     assert s3(world, user, "s3:PutObject", bucket, key, identity, **explicit) is Decision.ALLOW, why()
-    assert s3(world, user, "s3:GetObject", bucket, key, identity) is Decision.ALLOW, why()
+    reads = Decision.ALLOW if grant.access is BucketAccess.READ_WRITE else Decision.IMPLICIT_DENY
+    assert s3(world, user, "s3:GetObject", bucket, key, identity) is reads, why()
     assert bucket.key_arn is not None
     for action in ("kms:GenerateDataKey", "kms:Decrypt"):
         assert kms(world, user, action, bucket.key_arn, identity, **via_s3(bucket)) is Decision.ALLOW, why()
@@ -216,7 +224,7 @@ def test_uploads_naming_another_encryption_are_denied(worlds: dict[Combo, StackW
     world = worlds[grant.env, grant.phase]
     bucket = world.bucket(f"Bucket-{grant.purpose}")
     user, identity = world.user(f"Identity-{grant.service}")
-    key = "records/2026/scan-0001.pdf"
+    key = grant.key
     for headers in (
         {"s3:x-amz-server-side-encryption": "AES256"},
         {"s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/other"},
@@ -232,9 +240,12 @@ def test_service_is_denied_outside_its_grants(worlds: dict[Combo, StackWorld], g
     user, identity = world.user(f"Identity-{grant.service}")
     granted = {g.purpose for g in GRANTS if (g.env, g.phase, g.service) == (grant.env, grant.phase, grant.service)}
     own = world.bucket(f"Bucket-{grant.purpose}")
-    assert s3(world, user, "s3:DeleteObject", own, "records/a.pdf", identity) is Decision.IMPLICIT_DENY, why()
+    assert s3(world, user, "s3:DeleteObject", own, grant.key, identity) is Decision.IMPLICIT_DENY, why()
     if grant.access is BucketAccess.READ:
-        assert s3(world, user, "s3:PutObject", own, "records/a.pdf", identity) is Decision.IMPLICIT_DENY, why()
+        assert s3(world, user, "s3:PutObject", own, grant.key, identity) is Decision.IMPLICIT_DENY, why()
+    if grant.prefix:  # nothing beside its prefix: the backup job cannot overwrite anything else in its bucket
+        for action in ("s3:PutObject", "s3:GetObject"):
+            assert s3(world, user, action, own, "elsewhere/a.pdf", identity) is Decision.IMPLICIT_DENY, (action, why())
     for spec in plan_for(grant.phase).buckets:
         if spec.purpose in granted:
             continue

@@ -165,3 +165,32 @@ def test_fails_when_a_construct_breaks_the_rules(monkeypatch: pytest.MonkeyPatch
     assert all(line.startswith("error: dev/") for line in err.splitlines())
     assert (outdir / "previous.txt").read_text() == "previous output"
     assert sorted(p.name for p in outdir.parent.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "raw", "fragment"),
+    [
+        ("dev", "neon.# allowed_ips", '["10.0.0.300/32"]', "neon.allowed_ips.0 must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32'"),
+        ("staging", "neon.# allowed_ips", '["203.0.113.10/24"]', "neon.allowed_ips.0 must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' or '2001:db8::/48' (no host bits set, not /0), got '203.0.113.10/24'"),
+        ("prod", "neon.allowed_ips", '["0.0.0.0/0"]', "neon.allowed_ips.0 must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' or '2001:db8::/48' (no host bits set, not /0), got '0.0.0.0/0'"),
+        ("prod", "neon.allowed_ips", "[]", "neon.allowed_ips must list at least one address or CIDR when neon.hipaa is true"),
+        ("prod", "neon.allowed_ips", None, "neon.allowed_ips must list at least one address or CIDR when neon.hipaa is true"),
+        ("prod", "neon.org_id", None, "neon.org_id is required when neon.hipaa is true"),
+        ("dev", "neon.hipaa", 'true\nallowed_ips = ["203.0.113.10"]', "neon.org_id is required when neon.hipaa is true"),
+        ("staging", "neon.hipaa", 'false\nreplica_readers = ["billing"]', "neon.replica_readers must name services that own a database (auth, patient, provider, medical-records, appointment), got 'billing'"),
+        ("dev", "neon.hipaa", 'false\nreplica_readers = ["appointment-scheduler"]', "neon.replica_readers must name services that own a database"),
+        ("dev", "guardrails.production", 'false\n\n[backups]\nschedule = "daily"', "backups.schedule must be a five-field cron expression"),
+        ("dev", "guardrails.production", "false\n\n[app_secrets]\njwt_signing_key_version = 0", "app_secrets.jwt_signing_key_version must be 1..10000, got 0"),
+        ("prod", "backups.restore_reader_arn", None, "backups.restore_reader_arn is required when guardrails.production is true"),
+    ],
+    ids=[
+        "cidr-malformed", "cidr-host-bits", "cidr-everyone", "prod-empty-allow-list", "prod-no-allow-list", "hipaa-without-org-id",
+        "dev-hipaa-without-org-id", "unknown-replica-reader", "replica-reader-without-database", "backup-schedule", "secret-version-zero",
+        "prod-without-restore-role",
+    ],
+)
+def test_fails_when_database_access_settings_are_bad(tmp_path: Path, outdir: Path, env: str, key: str, raw: str | None, fragment: str) -> None:
+    directory = _copy_environments(tmp_path)
+    _set_key(directory / f"{env}.toml", key, raw)
+    result = _run("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(result, outdir, f"{env}.toml: {fragment}")

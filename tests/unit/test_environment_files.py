@@ -34,7 +34,7 @@ def test_a_new_environment_is_one_file_and_no_code(tmp_path: Path, capsys: pytes
     # Stack, workspace and resource names follow the file name.
     assert stack["terraform"]["cloud"]["workspaces"]["name"] == "healthcare-qa"
     buckets = {b["bucket"].split("-${")[0] for b in stack["resource"]["aws_s3_bucket"].values()}
-    assert buckets == {"healthcare-qa-audit-logs", "healthcare-qa-access-logs"}
+    assert buckets == {"healthcare-qa-audit-logs", "healthcare-qa-access-logs", "healthcare-qa-backups"}
     assert stack["provider"]["aws"][0]["default_tags"][0]["tags"]["Environment"] == "qa"
     assert capsys.readouterr().out.splitlines() == [f"qa: phase 1, {_count(stack)} resources -> {out / 'stacks' / 'qa' / 'cdk.tf.json'}"]
 

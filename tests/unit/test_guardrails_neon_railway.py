@@ -1,4 +1,4 @@
-"""Neon (HC-NEON-001/002, production only) and Railway (HC-RWY-001) guardrails.
+"""Neon (HC-NEON-001/002, production only; HC-NEON-003) and Railway (HC-RWY-001) guardrails.
 
 The Neon and Railway bindings are hand-written; here a tiny ``TerraformResource``
 subclass stands in for them, so the rules are tested on the synthesized types only.
@@ -83,6 +83,7 @@ def test_fails_when_a_railway_variable_holds_a_literal_secret(tmp_path: Path) ->
         ("test/Url", "HC-RWY-001"),
         ("test/Collection", "HC-RWY-001"),
         ("test/SharedKey", "HC-RWY-001"),
+        ("test/FromRole", "HC-NEON-003"),  # a reference, but to a neon_superuser role's password
     }
     assert any("variable API_TOKEN holds a literal value" in e for e in outcome.errors)
 
@@ -100,3 +101,20 @@ def test_fails_when_a_railway_variable_holds_a_literal_secret(tmp_path: Path) ->
 )
 def test_literal_secret_recognizes_references(value: str, literal: bool) -> None:
     assert literal_secret(value) is literal
+
+
+def test_fails_when_a_service_logs_in_as_an_api_created_role(tmp_path: Path) -> None:
+    uri = 'format("postgres://%s/%s?sslmode=verify-full", format("%s:%s@%s", {user}, urlencode({password}), h), d)'
+
+    def build(stack: TerraformStack) -> None:
+        owner = RawResource(stack, "Owner", "neon_role", {"name": "auth_owner", "branch_id": "br", "project_id": "p"})
+        login = RawResource(stack, "Login", "postgresql_role", {"name": "auth_app", "login": True})
+        password = f"random_password.{login.friendly_unique_id}.result"
+        own = f"neon_role.{owner.friendly_unique_id}"
+        _variable(stack, "AsOwner", "DATABASE_URL", "${" + uri.format(user=f"{own}.name", password=f"{own}.password") + "}")
+        _variable(stack, "AsLogin", "DATABASE_URL", "${" + uri.format(user=f"postgresql_role.{login.friendly_unique_id}.name", password=password) + "}")
+        _variable(stack, "ProjectUri", "DATABASE_URL", "${neon_project.p.connection_uri_pooler}")
+
+    outcome = run_pack(tmp_path, build)
+    assert outcome.rules_at() == {("test/AsOwner", "HC-NEON-003"), ("test/ProjectUri", "HC-NEON-003")}
+    assert any("variable DATABASE_URL logs in with neon_role." in e and "a neon_superuser member" in e for e in outcome.errors)

@@ -29,7 +29,7 @@ REASON = "the org-wide trail bucket: access is recorded by CloudTrail data event
 
 def test_rule_ids_are_unique_and_well_formed() -> None:
     ids = [r.id for r in ALL_RULES]
-    assert len(ids) == len(set(ids)) == 17
+    assert len(ids) == len(set(ids)) == 18
     for rule in ALL_RULES:
         assert re.fullmatch(r"HC-(S3|KMS|IAM|NEON|RWY|CF|TAG)-\d{3}", rule.id), rule.id
         assert rule.rationale and "\n" not in rule.rationale
@@ -192,9 +192,9 @@ def test_main_reports_cdktf_validation_errors_in_one_line(monkeypatch: pytest.Mo
         RawResource(
             app.node.find_child("dev"),
             "Suffix",
-            "random_id",
-            {"byte_length": 4},
-            terraform_generator_metadata=TerraformProviderGeneratorMetadata(provider_name="random"),
+            "null_resource",
+            {},
+            terraform_generator_metadata=TerraformProviderGeneratorMetadata(provider_name="null"),
         )
         return app
 

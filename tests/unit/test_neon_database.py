@@ -1,22 +1,19 @@
-"""NeonDatabase: secure defaults, overrides, connection strings and every prop rule."""
+"""NeonDatabase: the project, its databases and computes, and every prop rule (SQL access: test_neon_sql_access.py)."""
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 import pytest
 
 from constructs_lib import ValidationError
-from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps
+from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps, ReaderRole
 from constructs_lib.providers.conformance import check_stack
 from tests.conftest import REPO_ROOT, synth_json
 
 NEON_SCHEMA = REPO_ROOT / "constructs_lib/providers/neon/schema.json"
 LOCKED = {"locked_region_id": "aws-us-east-1", "locked_pg_version": 17}
-URI = "postgres://%s/%s?sslmode=require"
-AUTHORITY = "%s:%s@%s"
 
 
 def _props(**overrides: Any) -> NeonDatabaseProps:
@@ -56,6 +53,7 @@ def test_secure_defaults(fresh_stack: Any) -> None:
         "lifecycle": {"prevent_destroy": True},
     }
     assert "neon_endpoint" not in stack["resource"] and "neon_branch" not in stack["resource"]
+    assert "allowed_ips" not in project and "block_public_connections" not in project  # no allow-list unless asked
     assert check_stack(stack, NEON_SCHEMA) == []
 
 
@@ -110,7 +108,7 @@ def test_overrides_reach_the_project(fresh_stack: Any) -> None:
     assert project["org_id"] == "org-quiet-lake-12345678"
 
 
-def test_read_replica_is_a_read_only_endpoint_on_the_default_branch(fresh_stack: Any) -> None:
+def test_read_replica_is_a_pooled_read_only_endpoint_on_the_default_branch(fresh_stack: Any) -> None:
     _, stack = _build(fresh_stack, read_replica=True, compute_max_cu=4)
     project = _address(stack, "neon_project")
     assert _only(stack, "neon_endpoint") == {
@@ -120,84 +118,64 @@ def test_read_replica_is_a_read_only_endpoint_on_the_default_branch(fresh_stack:
         "autoscaling_limit_min_cu": 0.25,
         "autoscaling_limit_max_cu": 4,
         "suspend_timeout_seconds": 0,
+        "pooler_enabled": True,  # the provider then reports the -pooler host as the endpoint's host
     }
 
 
-def test_analytics_branch_is_created_after_the_databases_it_copies(fresh_stack: Any) -> None:
-    _, stack = _build(fresh_stack, analytics_branch=True)
+def test_analytics_replica_is_a_second_direct_read_only_endpoint(fresh_stack: Any) -> None:
+    database, stack = _build(fresh_stack, read_replica=True, analytics_replica=True)
     project = _address(stack, "neon_project")
-    branch = _only(stack, "neon_branch")
-    service_resources = {f"neon_role.{n}" for n, r in stack["resource"]["neon_role"].items() if r["name"].endswith("_owner")}
-    service_resources |= {f"neon_database.{n}" for n in stack["resource"]["neon_database"]}
-    assert branch["name"] == "analytics"
-    assert branch["parent_id"] == f"${{{project}.default_branch_id}}"
-    assert set(branch["depends_on"]) == service_resources and len(service_resources) == 4
-    branch_address = _address(stack, "neon_branch")
-    reader = stack["resource"]["neon_role"][_address(stack, "neon_role", name="analytics_reader").split(".")[1]]
-    assert reader["branch_id"] == f"${{{branch_address}.id}}"  # on the branch, never on the parent
-    endpoint = _only(stack, "neon_endpoint")
-    assert (endpoint["branch_id"], endpoint["type"]) == (f"${{{branch_address}.id}}", "read_only")
+    endpoints = stack["resource"]["neon_endpoint"]
+    assert len(endpoints) == 2
+    analytics = endpoints[_address(stack, "neon_endpoint", pooler_enabled=None).split(".")[1]]
+    assert (analytics["branch_id"], analytics["type"]) == (f"${{{project}.default_branch_id}}", "read_only")
+    assert "neon_branch" not in stack["resource"]  # live data: no branch snapshot to refresh
+    assert database.analytics_replica is not None and database.read_replica is not None
     assert check_stack(stack, NEON_SCHEMA) == []
 
 
-def _output_of(fresh_stack: Any, value: str) -> str:
-    from cdktf import TerraformOutput
+def test_allow_list_and_public_connection_block_reach_the_project(fresh_stack: Any) -> None:
+    database, stack = _build(fresh_stack, allowed_ips=("203.0.113.10/32", "2001:db8::/48"), block_public_connections=True)
+    project = _only(stack, "neon_project")
+    assert project["allowed_ips"] == ["203.0.113.10/32", "2001:db8::/48"]
+    assert project["block_public_connections"] == "yes"
+    assert database.allowed_ips == ("203.0.113.10/32", "2001:db8::/48")
+    assert check_stack(stack, NEON_SCHEMA) == []
 
-    TerraformOutput(fresh_stack, "uri", value=value, sensitive=True)
-    stack = synth_json(fresh_stack)
-    assert stack["output"]["uri"]["sensitive"] is True
-    return stack["output"]["uri"]["value"]
+
+def test_add_allowed_ips_extends_the_list_once(fresh_stack: Any) -> None:
+    from cdktf import Fn
+
+    database = NeonDatabase(fresh_stack, "db", _props(allowed_ips=("203.0.113.10/32",)))
+    egress = Fn.format("%s/32", [database.project.id])  # any reference: a NAT address in the platform
+    database.add_allowed_ips(egress, "203.0.113.10/32")
+    database.add_allowed_ips("198.51.100.7/32")
+    project = _address(synth_json(fresh_stack), "neon_project")
+    assert _only(synth_json(fresh_stack), "neon_project")["allowed_ips"] == [
+        "203.0.113.10/32",
+        f'${{format("%s/32", {project}.id)}}',
+        "198.51.100.7/32",
+    ]
 
 
-def test_connection_uri_is_an_expression_over_sensitive_references(fresh_stack: Any) -> None:
+def test_allowed_ips_accept_references(fresh_stack: Any) -> None:
+    from cdktf import Fn
+
+    nat = Fn.format("%s/32", ["${aws_eip.nat.public_ip}"])  # unresolved until synthesis: not validated as text
+    _, stack = _build(fresh_stack, allowed_ips=(nat, "203.0.113.10/32"))
+    assert _only(stack, "neon_project")["allowed_ips"][1] == "203.0.113.10/32"
+
+
+def test_fails_when_adding_a_malformed_address(fresh_stack: Any) -> None:
+    database = NeonDatabase(fresh_stack, "db", _props(allowed_ips=("203.0.113.10/32",)))
+    with pytest.raises(ValidationError, match=r"^test/db: allowed_ips must be an IPv4 or IPv6 address .*, got '0.0.0.0/0'$"):
+        database.add_allowed_ips("0.0.0.0/0")
+
+
+def test_fails_when_adding_to_no_allow_list(fresh_stack: Any) -> None:
     database = NeonDatabase(fresh_stack, "db", _props())
-    value = _output_of(fresh_stack, database.connection_uri("medical-records"))
-    stack = synth_json(fresh_stack)
-    role = _address(stack, "neon_role", name="medical_records_owner")
-    db = _address(stack, "neon_database", name="medical_records")
-    project = _address(stack, "neon_project")
-    assert value == f'${{format("{URI}", format("{AUTHORITY}", {role}.name, urlencode({role}.password), {project}.database_host), {db}.name)}}'
-
-
-def test_pooled_connection_uri_uses_the_pooler_host(fresh_stack: Any) -> None:
-    database = NeonDatabase(fresh_stack, "db", _props())
-    value = _output_of(fresh_stack, database.connection_uri("auth", pooled=True))
-    assert re.search(r"neon_project\.\S+\.database_host_pooler\), neon_database\.\S+\.name\)\}$", value), value
-
-
-def test_read_only_connection_uri_goes_through_the_replica(fresh_stack: Any) -> None:
-    database = NeonDatabase(fresh_stack, "db", _props(read_replica=True))
-    value = _output_of(fresh_stack, database.read_only_connection_uri("auth"))
-    stack = synth_json(fresh_stack)
-    replica = _address(stack, "neon_endpoint")
-    role = _address(stack, "neon_role", name="auth_owner")
-    assert f"{role}.name, urlencode({role}.password), {replica}.host), {_address(stack, 'neon_database', name='auth')}.name)" in value
-
-
-def test_analytics_connection_uri_uses_the_reader_role_and_branch_compute(fresh_stack: Any) -> None:
-    database = NeonDatabase(fresh_stack, "db", _props(analytics_branch=True))
-    value = _output_of(fresh_stack, database.analytics_connection_uri("auth"))
-    stack = synth_json(fresh_stack)
-    reader = _address(stack, "neon_role", name="analytics_reader")
-    assert f"{reader}.name, urlencode({reader}.password), {_address(stack, 'neon_endpoint')}.host), " in value
-
-
-def test_fails_when_read_only_uri_is_asked_without_a_replica(fresh_stack: Any) -> None:
-    database = NeonDatabase(fresh_stack, "db", _props())
-    with pytest.raises(ValidationError, match="test/db: read_replica must be on to build a read-only connection string, got False"):
-        database.read_only_connection_uri("auth")
-
-
-def test_fails_when_analytics_uri_is_asked_without_the_branch(fresh_stack: Any) -> None:
-    database = NeonDatabase(fresh_stack, "db", _props())
-    with pytest.raises(ValidationError, match="test/db: analytics_branch must be on"):
-        database.analytics_connection_uri("auth")
-
-
-def test_fails_when_service_has_no_database(fresh_stack: Any) -> None:
-    database = NeonDatabase(fresh_stack, "db", _props())
-    with pytest.raises(ValidationError, match="test/db: service must be one of auth, medical-records, got 'gateway'"):
-        database.connection_uri("gateway")
+    with pytest.raises(ValidationError, match=r"^test/db: allowed_ips must be a non-empty allow-list before add_allowed_ips adds to it, got \[\]$"):
+        database.add_allowed_ips("203.0.113.10/32")
 
 
 GOOD = [
@@ -213,11 +191,14 @@ GOOD = [
     {"suspend_timeout_seconds": 604_800},
     {"services": ()},
     {"protect_from_destroy": False, "locked_region_id": None, "locked_pg_version": None, "region_id": "aws-us-west-2"},
-    {"analytics_reader_role": "ml_reader", "analytics_branch": True},
+    {"readers": (ReaderRole(name="ml_reader", services=("auth",)),)},
+    {"allowed_ips": ("203.0.113.0/24", "198.51.100.7", "2001:db8::/48")},
+    {"org_id": "org-quiet-lake-12345678", "hipaa": True},
+    {"channel_binding": False},
 ]
 
 
-@pytest.mark.parametrize("overrides", GOOD, ids=[",".join(f"{k}={v}" for k, v in g.items()) for g in GOOD])
+@pytest.mark.parametrize("overrides", GOOD, ids=[",".join(f"{k}={v}" for k, v in g.items())[:60] for g in GOOD])
 def test_accepts_good_values(fresh_stack: Any, overrides: dict[str, Any]) -> None:
     database, stack = _build(fresh_stack, **overrides)
     for field, value in overrides.items():
@@ -243,8 +224,22 @@ BAD = [
     ("service_name", {"services": ("auth", "Medical_Records")}, "services must be lowercase names of .*, got 'Medical_Records'"),
     ("service_duplicate", {"services": ("auth", "auth")}, r"services must be unique, got \['auth', 'auth'\]"),
     ("services_string", {"services": "auth"}, "services must be a sequence of service names, not one string, got 'auth'"),
-    ("reader_role_name", {"analytics_reader_role": "ML-Reader"}, "analytics_reader_role must be a role name .*, got 'ML-Reader'"),
-    ("reader_role_clash", {"analytics_reader_role": "auth_owner"}, "analytics_reader_role must be different from every service's owner role, got 'auth_owner'"),
+    ("reader_role_name", {"readers": (ReaderRole(name="ML-Reader", services=("auth",)),)}, r"readers\[0\].name must be a role name .*, got 'ML-Reader'"),
+    ("reader_role_owner", {"readers": (ReaderRole(name="auth_owner", services=("auth",)),)}, r"readers\[0\].name must be different from every service's owner and login role, got 'auth_owner'"),
+    ("reader_role_login", {"readers": (ReaderRole(name="auth_app", services=("auth",)),)}, r"readers\[0\].name must be different .*, got 'auth_app'"),
+    ("reader_role_reserved", {"readers": (ReaderRole(name="pg_reader", services=("auth",)),)}, r"readers\[0\].name must be free of the reserved prefixes .*, got 'pg_reader'"),
+    (
+        "reader_role_twice",
+        {"readers": (ReaderRole(name="r", services=("auth",)), ReaderRole(name="r", services=("auth",)))},
+        r"readers\[1\].name must be unique among the readers, got 'r'",
+    ),
+    ("reader_unknown_service", {"readers": (ReaderRole(name="r", services=("billing",)),)}, r"readers\[0\].services must be one of services \(auth, medical-records\), got 'billing'"),
+    ("reader_no_service", {"readers": (ReaderRole(name="r", services=()),)}, r"readers\[0\].services must be a non-empty sequence of service names, got \(\)"),
+    ("allowed_ip_malformed", {"allowed_ips": ("10.0.0.300/32",)}, r"allowed_ips must be an IPv4 or IPv6 address or CIDR .*, got '10.0.0.300/32'"),
+    ("allowed_ip_host_bits", {"allowed_ips": ("203.0.113.10/24",)}, "allowed_ips must be an IPv4 or IPv6 address .*, got '203.0.113.10/24'"),
+    ("allowed_ip_everyone", {"allowed_ips": ("0.0.0.0/0",)}, r"allowed_ips must be .*not /0\), got '0.0.0.0/0'"),
+    ("allowed_ips_string", {"allowed_ips": "203.0.113.10/32"}, "allowed_ips must be a sequence of addresses or CIDRs, not one string, got '203.0.113.10/32'"),
+    ("allowed_ips_twice", {"allowed_ips": ("203.0.113.10/32", "203.0.113.10/32")}, r"allowed_ips must be distinct entries, got \['203.0.113.10/32', '203.0.113.10/32'\]"),
     ("locked_region", {"region_id": "aws-us-east-2"}, "locked_region_id must be equal to region_id 'aws-us-east-2' while protect_from_destroy is on .*, got 'aws-us-east-1'"),
     ("locked_region_unset", {"locked_region_id": None}, "locked_region_id must be equal to region_id 'aws-us-east-1' .*, got None"),
     ("locked_pg_version", {"pg_version": 18}, "locked_pg_version must be equal to pg_version 18 while protect_from_destroy is on .*, got 17"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -18,18 +19,37 @@ def test_one_database_and_role_per_data_owning_service(stacks: dict[Combo, dict[
     stack = stacks[env, phase]
     owners = [s.name.replace("-", "_") for s in plan_for(phase).services if s.owns_database]
     assert sorted(d["name"] for d in resources_of(stack, "neon_database").values()) == sorted(owners)
-    roles = sorted(r["name"] for r in resources_of(stack, "neon_role").values())
-    expected_roles = [f"{o}_owner" for o in owners] + (["analytics_reader"] if phase >= 4 else [])
-    assert roles == sorted(expected_roles)
+    # API-created roles (neon_superuser members) only own the databases; everyone else is a SQL role.
+    assert sorted(r["name"] for r in resources_of(stack, "neon_role").values()) == sorted(f"{o}_owner" for o in owners)
+    sql_roles = sorted(r["name"] for r in resources_of(stack, "postgresql_role").values())
+    assert sql_roles == sorted([f"{o}_app" for o in owners] + ["backup_reader"] + (["analytics_reader"] if phase >= 4 else []))
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
-def test_replica_from_phase_3_and_analytics_branch_from_phase_4(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+def test_replica_from_phase_3_and_analytics_compute_from_phase_4(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
     stack = stacks[env, phase]
     endpoints = resources_of(stack, "neon_endpoint")
     assert all(e["type"] == "read_only" for e in endpoints.values())
-    assert len(endpoints) == (phase >= 3) + (phase >= 4)
-    assert [b["name"] for b in resources_of(stack, "neon_branch").values()] == (["analytics"] if phase >= 4 else [])
+    assert sorted(e.get("pooler_enabled", False) for e in endpoints.values()) == [False] * (phase >= 4) + [True] * (phase >= 3)
+    assert resources_of(stack, "neon_branch") == {}  # analytics reads live data through its own compute
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_exposure_follows_the_environment_file(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
+    neon = configs[env].neon
+    (project,) = resources_of(stacks[env, phase], "neon_project").values()
+    if not neon.allowed_ips:
+        assert "allowed_ips" not in project  # dev and staging: no allow-list (IP Allow is a Scale-plan feature)
+        return
+    listed = project["allowed_ips"]
+    assert listed[: len(neon.allowed_ips)] == neon.allowed_ips
+    nat = listed[len(neon.allowed_ips) :]  # the AI service's egress joins the list with the VPC (phase 4)
+    assert len(nat) == (configs[env].az_count if phase >= 4 else 0)
+    assert all(re.fullmatch(r'\$\{format\("%s/32", aws_eip\.\S+\.public_ip\)\}', entry) for entry in nat), nat
+    assert project["org_id"] == neon.org_id and project["hipaa"] == "yes"
+    assert "block_public_connections" not in project  # Railway and Terraform Cloud connect over the internet
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
@@ -87,5 +107,5 @@ def test_platform_stack_exposes_the_database(configs: dict[str, EnvironmentConfi
     assert Token.is_unresolved(uri)
     TerraformOutput(stack, "patient_uri", value=uri, sensitive=True)
     value = synth_json(stack)["output"]["patient_uri"]["value"]
-    assert value.startswith('${format("postgres://%s/%s?sslmode=require", format("%s:%s@%s", neon_role.')
-    assert ".password)" in value
+    assert value.startswith('${format("postgres://%s/%s?sslmode=verify-full&channel_binding=require", format("%s:%s@%s", postgresql_role.')
+    assert "random_password." in value and ".database_host_pooler)" in value

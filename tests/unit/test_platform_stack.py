@@ -117,8 +117,8 @@ def test_identities_get_only_attached_managed_policies(stacks: dict[Combo, dict[
     assert sorted(attached) == sorted(f"${{aws_iam_policy.{name}.arn}}" for name in policies)
     assert {p["path"] for p in policies.values()} <= {"/services/", "/platform/"}
     assert len({p["name"] for p in policies.values()}) == len(policies)
-    if phase == 4:  # flow-log delivery plus five grants, and one replication policy per bucket where replicated
-        assert sum(p["path"] == "/services/" for p in policies.values()) == 5
+    if phase == 4:  # flow-log delivery plus six grants, and one replication policy per bucket where replicated
+        assert sum(p["path"] == "/services/" for p in policies.values()) == 6
         assert any(p["name"] == f"healthcare-{env}-vpc-flow-logs-delivery" for p in policies.values())
 
 
@@ -152,7 +152,8 @@ def test_phase_plan_only_adds() -> None:
 
 
 def test_phase_plan_services_follow_the_design_table() -> None:
-    assert [s.name for s in plan_for(1).services] == ["gateway", "auth", "patient"]
+    assert [s.name for s in plan_for(1).services if not s.is_job] == ["gateway", "auth", "patient"]
+    assert [s.name for s in plan_for(1).services if s.is_job] == ["db-backup"]  # backups start with the first database
     assert {s.name for s in SERVICES if s.phase == 2} == {"provider", "medical-records"}
     assert not plan_for(4).service("ai").runs_on_railway
 

@@ -13,12 +13,12 @@ from stacks.phases import BUCKETS, plan_for
 from tests.conftest import ALL_COMBOS, Combo, resources_of
 
 PRIMARY_BUCKETS = {
-    1: {"audit-logs"},
-    2: {"audit-logs", "medical-documents", "medical-images"},
-    3: {"audit-logs", "medical-documents", "medical-images", "appointment-attachments"},
-    4: {"audit-logs", "medical-documents", "medical-images", "appointment-attachments", "ml-models"},
+    1: {"audit-logs", "backups"},
+    2: {"audit-logs", "backups", "medical-documents", "medical-images"},
+    3: {"audit-logs", "backups", "medical-documents", "medical-images", "appointment-attachments"},
+    4: {"audit-logs", "backups", "medical-documents", "medical-images", "appointment-attachments", "ml-models"},
 }
-IDENTITIES = {1: set(), 2: {"medical-records", "provider"}, 3: {"medical-records", "provider", "appointment"}}
+IDENTITIES = {1: {"db-backup"}, 2: {"db-backup", "medical-records", "provider"}, 3: {"db-backup", "medical-records", "provider", "appointment"}}
 IDENTITIES[4] = IDENTITIES[3] | {"ai"}
 
 
@@ -57,6 +57,7 @@ def test_grants_per_service_per_bucket(stacks: dict[Combo, dict[str, Any]]) -> N
         "healthcare-dev-provider-healthcare-dev-medical-documents-read",
         "healthcare-dev-appointment-healthcare-dev-appointment-attachments-read_write",
         "healthcare-dev-ai-healthcare-dev-ml-models-read",
+        "healthcare-dev-db-backup-healthcare-dev-backups-write-neon",
     }
     groups = {b["name"]: name for name, b in resources_of(stack, "aws_iam_group").items()}
     assert f"aws_iam_group.{groups['healthcare-dev-ai']}" in policies["healthcare-dev-ai-healthcare-dev-ml-models-read"]
@@ -72,7 +73,11 @@ def test_plan_grants_only_reference_present_services_and_buckets() -> None:
     assert [(g.service, g.bucket, g.access) for g in plan_for(4).bucket_grants if g.service == "ai"] == [
         ("ai", "ml-models", BucketAccess.READ)
     ]
+    assert [(g.service, g.bucket, g.access, g.prefix) for g in plan_for(1).bucket_grants] == [
+        ("db-backup", "backups", BucketAccess.WRITE, "neon/")  # write-only, under its prefix: no read, no delete
+    ]
     assert {b.purpose for b in BUCKETS if b.classification is DataClassification.PHI} == {
+        "backups",
         "medical-documents",
         "medical-images",
         "appointment-attachments",

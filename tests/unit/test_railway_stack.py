@@ -90,8 +90,9 @@ def test_one_private_project_per_environment_holds_the_phase_services(stacks: di
 
 @pytest.mark.parametrize(("env", "replicas"), [("dev", 1), ("staging", 1), ("prod", 2)])
 def test_services_run_the_environment_floor_of_replicas(stacks: dict[Combo, dict[str, Any]], env: str, replicas: int) -> None:
+    jobs = {s.name for s in SERVICES if s.is_job}
     for name, body in _by_service(stacks[env, 4]).items():
-        expected = 1 if name == "appointment-scheduler" else replicas
+        expected = 1 if name in jobs else replicas
         assert body["regions"] == [{"region": "us-east4-eqdc4a", "num_replicas": expected}], name
 
 
@@ -149,7 +150,7 @@ def test_platform_stack_exposes_typed_services(configs: dict[str, Any]) -> None:
     from tests.conftest import config_at
 
     stack = PlatformStack(CdktfTesting.app(), config_at(configs, "prod", 3), plan_for(3))
-    assert sorted(stack.services) == ["appointment", "appointment-scheduler", "auth", "gateway", "medical-records", "patient", "provider"]
+    assert sorted(stack.services) == ["appointment", "appointment-scheduler", "auth", "db-backup", "gateway", "medical-records", "patient", "provider"]
     assert all(isinstance(s, RailwayService) for s in stack.services.values())
     gateway = stack.services["gateway"]
     records = gateway.custom_domain_records

@@ -206,6 +206,14 @@ def test_transitions_can_be_turned_off(fresh_stack: Any) -> None:
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 90}]
 
 
+def test_objects_expire_when_asked(fresh_stack: Any) -> None:
+    _, logs = base_stack(fresh_stack)
+    bucket = secure_s3(fresh_stack, logs, transition_ia_days=None, transition_glacier_days=None, expiration_days=30, noncurrent_version_expiration_days=5)
+    (rule,) = block(synth_json(fresh_stack), bucket.lifecycle_configuration)["rule"]
+    assert rule["expiration"] == [{"days": 30}]  # then a noncurrent version, deleted 5 days later
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 5}]
+
+
 def test_glacier_only_transition(fresh_stack: Any) -> None:
     _, logs = base_stack(fresh_stack)
     bucket = secure_s3(fresh_stack, logs, transition_ia_days=None, transition_glacier_days=10)
@@ -408,8 +416,10 @@ def test_fails_when_name_breaks_s3_rules(fresh_stack: Any, overrides: dict[str, 
         ({"noncurrent_version_expiration_days": 0}, r"noncurrent_version_expiration_days must be 1\.\.36500, got 0"),
         ({"abort_incomplete_multipart_upload_days": 0}, r"abort_incomplete_multipart_upload_days must be 1\.\.30, got 0"),
         ({"abort_incomplete_multipart_upload_days": 31}, r"abort_incomplete_multipart_upload_days must be 1\.\.30, got 31"),
+        ({"expiration_days": 60}, r"expiration_days must be greater than the last transition \(90\) and at most 36500, got 60"),
+        ({"expiration_days": 0, "transition_ia_days": None, "transition_glacier_days": None}, r"expiration_days must be greater than the last transition \(0\) .*got 0"),
     ],
-    ids=["ia-below-30", "glacier-not-after-ia", "glacier-zero", "noncurrent-zero", "abort-zero", "abort-31"],
+    ids=["ia-below-30", "glacier-not-after-ia", "glacier-zero", "noncurrent-zero", "abort-zero", "abort-31", "expiry-before-archive", "expiry-zero"],
 )
 def test_fails_when_lifecycle_numbers_are_wrong(fresh_stack: Any, overrides: dict[str, Any], match: str) -> None:
     _, logs = base_stack(fresh_stack)

@@ -1,10 +1,10 @@
-"""Pure rules in constructs_lib._validation used by RailwayService."""
+"""Pure rules in constructs_lib._validation used by RailwayService and NeonDatabase."""
 
 from __future__ import annotations
 
 import pytest
 
-from constructs_lib._validation import check_cron, check_env_name, has_url_credentials, is_secret_like_name
+from constructs_lib._validation import check_allowed_ip, check_cron, check_env_name, has_url_credentials, is_secret_like_name
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,14 @@ def test_fails_when_cron_is_bad(value: str) -> None:
 def test_fails_when_env_name_is_bad(value: str) -> None:
     with pytest.raises(ValueError, match="environment variable name"):
         check_env_name(value)
+
+
+@pytest.mark.parametrize("value", ["203.0.113.10/32", "203.0.113.10", "198.51.100.0/28", "2001:db8::/48", "2001:db8::1", "10.0.0.0/8"])
+def test_allowed_ip_accepts(value: str) -> None:
+    assert check_allowed_ip(value) == value
+
+
+@pytest.mark.parametrize("value", ["10.0.0.300/32", "203.0.113.10/24", "0.0.0.0/0", "::/0", "203.0.113.1-203.0.113.9", "example.org", "", "203.0.113.10/33"])
+def test_fails_when_allowed_ip_is_bad(value: str) -> None:
+    with pytest.raises(ValueError, match="IPv4 or IPv6 address or CIDR"):
+        check_allowed_ip(value)

@@ -35,7 +35,8 @@ def literal_secret(value: Any) -> bool:
     return bool(url) and not _is_reference(url.group(1))
 
 
-def _variables(view: StackView) -> Iterator[tuple[str, Any, Any]]:
+def variables(view: StackView) -> Iterator[tuple[str, Any, Any]]:
+    """``(address, name, value)`` of every Railway variable of the stack (single, shared and in collections)."""
     for rtype in ("railway_variable", "railway_shared_variable"):
         for block in view.resources(rtype):
             yield block.address, block.get("name"), block.get("value")
@@ -46,7 +47,7 @@ def _variables(view: StackView) -> Iterator[tuple[str, Any, Any]]:
 
 
 def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
-    for address, name, value in _variables(view):
+    for address, name, value in variables(view):
         if isinstance(name, str) and SECRET_NAME.search(name) and literal_secret(value):
             yield Violation(address=address, detail=f"variable {name} holds a literal value, not a ${{...}} reference")
 

@@ -1,0 +1,164 @@
+"""What each Railway service receives from the database and the generated secrets, in every environment x phase."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from environments import EnvironmentConfig
+from stacks.phases import plan_for
+from tests.conftest import ALL_COMBOS, Combo, config_at, resources_of, synth_json
+from tests.unit.test_railway_stack import _by_service, _variables_of
+
+IDS = [f"{e}-phase{p}" for e, p in ALL_COMBOS]
+_URI = re.compile(
+    r'^\$\{format\("postgres://%s/%s\?sslmode=verify-full&channel_binding=require", '
+    r'format\("%s:%s@%s", (\S+)\.name, urlencode\((\S+)\.result\), (\S+)\), (\S+)\.name\)\}$'
+)
+
+
+def _role_of(stack: dict[str, Any], address: str) -> str:
+    kind, name = address.split(".")
+    return resources_of(stack, kind)[name]["name"]
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_each_data_owning_service_connects_as_its_own_login_role_through_the_pooler(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    stack = stacks[env, phase]
+    for spec in plan_for(phase).services:
+        if not spec.owns_database:
+            continue
+        variables = _variables_of(stack, spec.name)
+        match = _URI.match(variables["DATABASE_URL"])
+        assert match, variables["DATABASE_URL"]
+        role, password, host, database = match.groups()
+        db = spec.name.replace("-", "_")
+        assert role.startswith("postgresql_role.") and _role_of(stack, role) == f"{db}_app"
+        assert password.startswith("random_password.")
+        assert host.startswith("neon_project.") and host.endswith(".database_host_pooler")
+        assert _role_of(stack, database) == db
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_read_heavy_services_read_through_the_pooled_replica(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    stack = stacks[env, phase]
+    readers = {name for name, body in _by_service(stack).items() if "DATABASE_READ_URL" in _variables_of(stack, name)}
+    assert readers == ({"appointment"} if phase >= 3 else set())  # stacks/phases.py: appointment reads_replica
+    if readers:
+        match = _URI.match(_variables_of(stack, "appointment")["DATABASE_READ_URL"])
+        assert match, "DATABASE_READ_URL"
+        role, _, host, _ = match.groups()
+        assert _role_of(stack, role) == "appointment_app"  # its own role: the replica shares the branch's roles
+        (replica,) = [f"neon_endpoint.{n}" for n, e in resources_of(stack, "neon_endpoint").items() if e.get("pooler_enabled")]
+        assert host == f"{replica}.host"
+
+
+def test_an_environment_file_can_name_other_replica_readers(configs: dict[str, EnvironmentConfig]) -> None:
+    from cdktf import Testing as CdktfTesting
+
+    from stacks.platform import PlatformStack
+
+    config = config_at(configs, "staging", 3)
+    config = config.model_copy(update={"neon": config.neon.model_copy(update={"replica_readers": ["patient", "provider"]})})
+    stack = synth_json(PlatformStack(CdktfTesting.app(), config, plan_for(3)))
+    readers = {name for name in _by_service(stack) if "DATABASE_READ_URL" in _variables_of(stack, name)}
+    assert readers == {"patient", "provider"}
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_generated_keys_reach_only_their_services_as_references(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    stack = stacks[env, phase]
+    keys = {name: {k: v for k, v in _variables_of(stack, name).items() if "_KEY" in k and not k.startswith("AWS_")} for name in _by_service(stack)}
+    expected = {"auth": {"JWT_SIGNING_KEY"}}
+    expected |= {s.name: {"FIELD_ENCRYPTION_KEY"} for s in plan_for(phase).services if s.encrypts_fields}
+    assert {name: set(v) for name, v in keys.items() if v} == expected  # version 1 everywhere: no _PREVIOUS yet
+    seen = set()
+    for variables in keys.values():
+        for value in variables.values():
+            address = re.fullmatch(r"\$\{(random_bytes\.\S+)\.base64\}", value)
+            assert address, value
+            seen.add(address[1])
+    assert len(seen) == sum(len(v) for v in keys.values())  # one key per service: a leak opens one service's fields
+    assert all(b["length"] == 32 for b in resources_of(stack, "random_bytes").values())
+
+
+def test_bumping_a_key_version_rotates_it_and_keeps_the_previous_one(configs: dict[str, EnvironmentConfig]) -> None:
+    from cdktf import Testing as CdktfTesting
+
+    from stacks.platform import PlatformStack
+
+    def auth_keys(version: int) -> tuple[dict[str, str], dict[str, Any]]:
+        config = config_at(configs, "prod", 1)
+        config = config.model_copy(update={"app_secrets": config.app_secrets.model_copy(update={"jwt_signing_key_version": version})})
+        stack = synth_json(PlatformStack(CdktfTesting.app(), config, plan_for(1)))
+        return _variables_of(stack, "auth"), resources_of(stack, "random_bytes")
+
+    before, before_bytes = auth_keys(1)
+    after, after_bytes = auth_keys(2)
+    assert "JWT_SIGNING_KEY_PREVIOUS" not in before
+    assert after["JWT_SIGNING_KEY"] != before["JWT_SIGNING_KEY"]  # a new random_bytes: a new value
+    assert after["JWT_SIGNING_KEY_PREVIOUS"] == before["JWT_SIGNING_KEY"]  # the same resource: the same value
+    new = after["JWT_SIGNING_KEY"].split(".")[1]
+    assert new not in before_bytes and after_bytes[new]["keepers"]["version"] == "2"
+    # The field-encryption keys were not bumped: their resources are untouched.
+    untouched = {n: b for n, b in before_bytes.items() if "field-encryption" in n}
+    assert untouched and all(after_bytes[n] == b for n, b in untouched.items())
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_backup_job_dumps_every_database_as_the_backup_reader(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
+    stack = stacks[env, phase]
+    job = _by_service(stack)["db-backup"]
+    assert job["cron_schedule"] == configs[env].backups.schedule
+    assert job["regions"] == [{"region": "us-east4-eqdc4a", "num_replicas": 1}]
+    assert (job["root_directory"], job["config_path"]) == ("/services/db-backup", "/services/db-backup/railway.toml")
+    variables = _variables_of(stack, "db-backup")
+    assert "PORT" not in variables and "DATABASE_URL" not in variables
+    assert variables["BACKUP_DATABASES"].split() == [s.name.replace("-", "_") for s in plan_for(phase).services if s.owns_database]
+    assert _role_of(stack, variables["PGUSER"].removeprefix("${").removesuffix(".name}")) == "backup_reader"
+    assert re.fullmatch(r"\$\{random_password\.\S+\.result\}", variables["PGPASSWORD"])
+    assert re.fullmatch(r"\$\{neon_project\.\S+\.database_host\}", variables["PGHOST"])  # direct host: pg_dump needs a session
+    assert (variables["PGSSLMODE"], variables["PGSSLROOTCERT"], variables["PGCHANNELBINDING"]) == ("verify-full", "system", "require")
+    assert variables["S3_PREFIX_BACKUPS"] == "neon/"
+    assert re.fullmatch(r"\$\{aws_s3_bucket\.Bucket-backups_\S+\.bucket\}", variables["S3_BUCKET_BACKUPS"])
+    assert re.fullmatch(r"\$\{aws_iam_access_key\.Identity-db-backup_\S+\.secret\}", variables["AWS_SECRET_ACCESS_KEY"])
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_backups_bucket_keeps_dumps_30_then_5_days_and_prod_copies_them_across_regions(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
+    stack = stacks[env, phase]
+    backups = configs[env].backups
+    lifecycles = [b for b in resources_of(stack, "aws_s3_bucket_lifecycle_configuration").values() if "/Bucket-backups/" in b["//"]["metadata"]["path"]]
+    assert len(lifecycles) == (2 if configs[env].s3.replica_region else 1)  # the replica keeps the same lifecycle
+    for lifecycle in lifecycles:
+        (rule,) = lifecycle["rule"]
+        assert rule["expiration"] == [{"days": backups.retention_days}]
+        assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": backups.noncurrent_version_expiration_days}]
+        assert "transition" not in rule
+    (bucket,) = [b for b in resources_of(stack, "aws_s3_bucket").values() if b["//"]["metadata"]["path"] == f"{env}/Bucket-backups/Resource"]
+    assert bucket["tags"]["DataClassification"] == "phi"
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_outputs_for_consumers_outside_railway_are_sensitive(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    outputs = stacks[env, phase]["output"]
+    owners = [s.name.replace("-", "_") for s in plan_for(phase).services if s.owns_database]
+    expected = {f"{db}_database_migration_url" for db in owners} | {"platform_phase"}
+    if phase >= 4:
+        expected |= {"ai_medical_records_database_url", "ai_appointment_database_url", "ai_aws_access_key_id", "ai_aws_secret_access_key"}
+    assert set(outputs) == expected
+    assert all(outputs[name]["sensitive"] is True for name in expected - {"platform_phase"})
+    assert all(outputs[name]["description"] for name in expected)
+    stack = stacks[env, phase]
+    for name in expected:
+        if name.startswith("ai_") and name.endswith("_database_url"):
+            match = _URI.match(outputs[name]["value"])
+            assert match, outputs[name]["value"]
+            role, _, host, _ = match.groups()
+            assert _role_of(stack, role) == "analytics_reader"
+            (analytics,) = [f"neon_endpoint.{n}" for n, e in resources_of(stack, "neon_endpoint").items() if not e.get("pooler_enabled")]
+            assert host == f"{analytics}.host"  # its own compute, never the services' replica
