@@ -355,10 +355,9 @@ class EnvironmentConfig(_Section):
     """Availability zones the VPC spans."""
     retention_days: Annotated[int, _range(1, 30)]
     """Backup / point-in-time history retention in days."""
-    replicas_min: Annotated[int, _range(1, 50)]
-    """Fewest replicas of each service."""
-    replicas_max: Annotated[int, _range(1, 50)]
-    """Most replicas of each service (the autoscaling ceiling)."""
+    replicas: Annotated[int, _range(1, 50)]
+    """Replicas of each serving service in ``railway.region``: a fixed count, set when a service is created
+    (Railway has no autoscaling of replica counts; a later change is the README's runbook step)."""
     neon: NeonSettings
     """Required: the Neon project's protection and HIPAA choices are made explicitly per environment."""
     railway: RailwaySettings
@@ -403,14 +402,6 @@ class EnvironmentConfig(_Section):
                 raise ValueError("terraform_cloud.notify_member_emails is required when guardrails.production is true (someone hears of a failed prod run)")
         if not self.disposable and self.cloudflare.zone_id is None:
             raise ValueError("cloudflare.zone_id is required unless disposable is true (the zone is then pinned: a token for another zone fails at plan)")
-        return self
-
-    @model_validator(mode="after")
-    def _replicas_ordered(self) -> EnvironmentConfig:
-        if self.replicas_min > self.replicas_max:
-            raise ValueError(
-                f"replicas_min must be <= replicas_max ({self.replicas_max}), got {self.replicas_min}"
-            )
         return self
 
     @model_validator(mode="after")

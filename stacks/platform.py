@@ -261,11 +261,9 @@ class PlatformStack(TerraformStack):
                 root_directory=f"/{railway.services_dir}/{spec.name}",
                 config_path=f"/{railway.services_dir}/{spec.name}/railway.toml",
             ),
-            # Railway does not autoscale replica counts: a service runs the environment's floor,
-            # checked against its ceiling; a cron job runs exactly one replica (a Railway rule).
-            regions=[RegionReplicas(region=railway.region, replicas=1 if job else config.replicas_min)],
-            replicas_min=1 if job else config.replicas_min,
-            replicas_max=1 if job else config.replicas_max,
+            # Railway never changes replica counts by itself: a service runs the environment's fixed
+            # count in its region; a cron job runs exactly one replica (a Railway rule).
+            regions=[RegionReplicas(region=railway.region, replicas=1 if job else config.replicas)],
             cron_schedule=spec.cron_schedule,
             port=None if job else 8080,
             variables=variables,

@@ -79,7 +79,7 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
         ("dev", "name", "5", "name must be 'dev', 'staging' or 'prod', got 5"),
         ("dev", "project", '"Health Care"', "project must match pattern"),
         ("dev", "dns_subdomain", '"Dev"', "dns_subdomain must match pattern"),
-        ("staging", "replicas_min", "0", "replicas_min must be 1..50, got 0"),
+        ("staging", "replicas", "0", "replicas must be 1..50, got 0"),
         ("prod", "pg_version", '"17"', "neon.pg_version must be a valid integer, got '17'"),
         ("prod", "region_id", "5", "neon.region_id must be a valid string, got 5"),
         ("dev", "railway.region", '""', "railway.region must match pattern '^[a-z0-9]+(-[a-z0-9]+)+$', got ''"),

@@ -24,11 +24,8 @@ def test_repository_environments_follow_the_design_table() -> None:
     }
     assert {n: c.az_count for n, c in configs.items()} == {"dev": 2, "staging": 2, "prod": 3}
     assert {n: c.retention_days for n, c in configs.items()} == {"dev": 1, "staging": 3, "prod": 30}
-    assert {n: (c.replicas_min, c.replicas_max) for n, c in configs.items()} == {
-        "dev": (1, 3),
-        "staging": (1, 5),
-        "prod": (2, 20),
-    }
+    # A fixed replica count per Railway region: Railway does not autoscale replica counts (README: Replicas).
+    assert {n: c.replicas for n, c in configs.items()} == {"dev": 1, "staging": 1, "prod": 2}
 
 
 def test_config_is_frozen() -> None:
@@ -87,8 +84,8 @@ BAD_VALUES = [
     ("staging", "vpc_cidr", '"10.0.128.0/17"', "vpc_cidr", "must not overlap dev's 10.0.0.0/16"),
     ("prod", "az_count", "9", "az_count", "1..6, got 9"),
     ("prod", "retention_days", "-1", "retention_days", "1..30, got -1"),
-    ("prod", "replicas_min", "30", "replicas_min", "replicas_min must be <= replicas_max (20), got 30"),
-    ("dev", "replicas_max", "true", "replicas_max", "integer"),
+    ("prod", "replicas", "51", "replicas", "1..50, got 51"),
+    ("dev", "replicas", "true", "replicas", "integer"),
     ("dev", "pg_version", "13", "neon.pg_version", "14..18, got 13"),
     ("prod", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
     ("dev", "region_id", '"aws-mars-1"', "neon.region_id", "one of aws-us-east-1, "),
