@@ -26,6 +26,8 @@ from constructs_lib._validation import (
 )
 from constructs_lib.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, check_content_security_policy, check_rate_limits
 
+from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
+
 ENVIRONMENT_NAMES = ("dev", "staging", "prod")
 """The environments the platform knows; each is one stack and one Terraform Cloud workspace."""
 
@@ -369,6 +371,39 @@ class EnvironmentConfig(_Section):
     guardrails: GuardrailSettings = GuardrailSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Required with ``state_backend = "terraform_cloud"``, refused with ``local``."""
+    alerts: AlertSettings = AlertSettings()
+    """Routes of the operational alert topic; absent: ``audit.alert_emails`` by email."""
+    uptime: UptimeSettings = UptimeSettings()
+    budget: BudgetSettings | None = None
+    """The monthly AWS budget; absent: no budget. Required when ``guardrails.production`` is true."""
+    account: AccountSettings = AccountSettings()
+
+    @model_validator(mode="after")
+    def _operations(self) -> EnvironmentConfig:
+        alerts = self.alerts
+        if alerts.https_endpoints and alerts.no_paging_reason is not None:
+            raise ValueError("alerts.no_paging_reason must be unset when alerts.https_endpoints are given (they page someone)")
+        if self.budget is not None and len(self.alert_emails) > 10:
+            raise ValueError(
+                f"alerts.emails must be at most 10 addresses when there is a [budget] (AWS Budgets emails at most 10; "
+                f"absent, [audit] alert_emails are used), got {len(self.alert_emails)}"
+            )
+        if self.guardrails.production:
+            if not alerts.https_endpoints and alerts.no_paging_reason is None:
+                raise ValueError(
+                    "alerts.https_endpoints is required when guardrails.production is true (a paging or chat route "
+                    "besides email), or say why not in alerts.no_paging_reason"
+                )
+            if self.budget is None:
+                raise ValueError("budget is required when guardrails.production is true ([budget] monthly_limit_usd)")
+            if self.account.admin_group is None:
+                raise ValueError("account.admin_group is required when guardrails.production is true (the human admins' group that requires MFA)")
+        return self
+
+    @property
+    def alert_emails(self) -> tuple[str, ...]:
+        """Addresses of the operational alert topic and budget: ``[alerts] emails``, else ``[audit] alert_emails``."""
+        return tuple(self.alerts.emails if self.alerts.emails is not None else self.audit.alert_emails)
 
     @model_validator(mode="after")
     def _state_and_accounts(self) -> EnvironmentConfig:

@@ -26,6 +26,7 @@ from constructs_lib.railway_source import RegionReplicas, RepoSource
 from environments import EnvironmentConfig
 
 from .backends import TerraformCloudWorkspace
+from .operations import Operations, add_operations
 from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
@@ -71,6 +72,8 @@ class PlatformStack(TerraformStack):
         """The environment's Railway services by name (empty before the services component)."""
         if plan.has(Component.SERVICES):
             self._add_services()
+        self.operations: Operations | None = add_operations(self) if plan.has(Component.OPERATIONS) else None
+        """Alert topic, uptime checks, budget, account baseline and dashboard (stacks/operations.py)."""
         self._add_guardrails()
 
     def _configure_backend(self) -> None:
