@@ -20,6 +20,15 @@ class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
+def _range(low: int, high: int, unit: str = "") -> AfterValidator:
+    def check(value: int) -> int:
+        if not low <= value <= high:
+            raise ValueError(f"{low}..{high}{unit}")
+        return value
+
+    return AfterValidator(check)
+
+
 def _distinct(value: list[str]) -> list[str]:
     if len(set(value)) != len(value):
         raise ValueError("distinct values")
@@ -49,13 +58,13 @@ class UptimeSettings(_Section):
     """Health check path per public service (``{ gateway = "/healthz" }``); others use ``/health``."""
     request_interval_seconds: int = 30
     """Seconds between each Route 53 checker's requests: 30, or 10 (charged extra). Fixed when a check is created."""
-    failure_threshold: Annotated[int, Field(ge=1, le=10)] = 3
+    failure_threshold: Annotated[int, _range(1, 10)] = 3
     """Consecutive failures before a checker calls the hostname unhealthy."""
-    down_minutes: Annotated[int, Field(ge=1, le=60)] = 2
+    down_minutes: Annotated[int, _range(1, 60)] = 2
     """Minutes unhealthy before the down alarm notifies."""
-    latency_threshold_ms: Annotated[int, Field(ge=1, le=60_000)] = 2000
+    latency_threshold_ms: Annotated[int, _range(1, 60_000, " milliseconds")] = 2000
     """Average time to first byte above which the latency alarm fires (from phase 3, performance alerts)."""
-    latency_minutes: Annotated[int, Field(ge=5, le=1440)] = 15
+    latency_minutes: Annotated[int, _range(5, 1440)] = 15
     """Minutes of slow responses before the latency alarm notifies."""
 
     @field_validator("request_interval_seconds")
@@ -85,7 +94,7 @@ class UptimeSettings(_Section):
 class BudgetSettings(_Section):
     """``[budget]``: the monthly AWS cost budget of the environment's account (AWS charges only)."""
 
-    monthly_limit_usd: Annotated[int, Field(ge=1, le=1_000_000)]
+    monthly_limit_usd: Annotated[int, _range(1, 1_000_000, " whole US dollars")]
     """Whole US dollars a month; notifications at 80 % forecast and 100 % actual."""
 
 
