@@ -13,13 +13,14 @@ from constructs import Construct
 from ._audit_logs import AuditArns
 
 
-def _topic_policy(topic_arn: str, allow: dict[str, object]) -> str:
-    """``allow`` plus a deny of every request to the topic made without TLS."""
+def topic_policy(topic_arn: str, *allows: dict[str, object]) -> str:
+    """One ``sns:Publish`` Allow per ``allows`` entry (Sid, Principal, Condition) plus a deny of every
+    publish to the topic made without TLS."""
     return json.dumps(
         {
             "Version": "2012-10-17",
             "Statement": [
-                {**allow, "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn},
+                *({**allow, "Effect": "Allow", "Action": "sns:Publish", "Resource": topic_arn} for allow in allows),
                 {
                     "Sid": "DenyInsecureTransport",
                     "Effect": "Deny",
@@ -58,7 +59,7 @@ class AuditTopics(Construct):
             self,
             "AlertsPolicy",
             arn=self.alerts.arn,
-            policy=_topic_policy(
+            policy=topic_policy(
                 self.alerts.arn,
                 {
                     "Sid": "CloudWatchAlarmsOfThisAccount",
@@ -80,7 +81,7 @@ class AuditTopics(Construct):
             self,
             "DeliveriesPolicy",
             arn=self.deliveries.arn,
-            policy=_topic_policy(
+            policy=topic_policy(
                 self.deliveries.arn,
                 {
                     "Sid": "ThisTrailOnly",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import TerraformStack
+from cdktf import TerraformProvider, TerraformStack, Token
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
@@ -20,6 +20,7 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
 )
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from .errors import ValidationError
@@ -144,3 +145,13 @@ class AwsAccount(Construct):
     def root_arn(self) -> str:
         """``arn:<partition>:iam::<account>:root``: the account as a principal (delegates to IAM policies)."""
         return f"arn:{self.partition}:iam::{self.account_id}:root"
+
+
+def configured_region(scope: Construct, provider: TerraformProvider | None = None) -> str | None:
+    """The region ``provider`` (else the stack's default AWS provider, the one without alias) is
+    configured with, as written in the stack; None when it is a token or there is no such provider."""
+    if provider is None:
+        defaults = [c for c in TerraformStack.of(scope).node.children if isinstance(c, AwsProvider) and not c.alias]
+        provider = defaults[0] if defaults else None
+    region = provider.region if isinstance(provider, AwsProvider) else None
+    return None if region is None or Token.is_unresolved(region) else region

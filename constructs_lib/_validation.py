@@ -258,3 +258,24 @@ def check_account_bucket_stem(stem: str) -> str:
             "without reserved prefixes such as xn--, sthree-, amzn-s3-demo-)"
         ) from None
     return stem
+
+
+_URL_FORBIDDEN_RE = re.compile(r"[\s<>\"{}|\\^`]")
+
+
+def check_https_url(value: str) -> str:
+    """An ``https://`` URL with a DNS host name, no user or password and no fragment (<= 2048 characters)."""
+    from urllib.parse import urlsplit
+
+    allowed = "an https:// URL such as 'https://events.pagerduty.com/integration/<key>/enqueue' (a DNS host, no user:password@, no #fragment)"
+    if not isinstance(value, str) or len(value) > 2048 or _URL_FORBIDDEN_RE.search(value):
+        raise ValueError(allowed)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValueError(allowed) from None
+    host = parts.hostname or ""
+    if parts.scheme != "https" or "@" in parts.netloc or parts.fragment or port == 0 or not _DOMAIN_RE.match(host):
+        raise ValueError(allowed)
+    return value

@@ -55,8 +55,9 @@ class AuditTrailProps:
     console_signin_failures_threshold: int = 3
     """Failed console sign-ins per period that raise the alarm. Default: 3 (one typo does not page)."""
     change_alarm_threshold: int = 1
-    """Events per period for the root-use and change alarms (IAM, KMS, S3 policy, CloudTrail,
-    security group, NACL). Default: 1 (CIS: any)."""
+    """Events per period for the root-use, console-sign-in-without-MFA and change alarms (IAM, KMS,
+    S3 policy, CloudTrail, AWS Config, security group, NACL, network gateway, route table, VPC).
+    Default: 1 (CIS: any)."""
     phi_data_events: bool = True
     """Log S3 object reads and writes of every PHI SecureS3 in the stack and of its cross-region replica
     (found at synthesis, so a bucket added by a later phase is covered without touching this construct).

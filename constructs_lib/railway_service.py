@@ -43,11 +43,9 @@ class RailwayServiceProps:
     """What the service deploys. Health checks and the start command live in the repository's
     config-as-code file (``RepoSource.config_path``): the provider has no attribute for them."""
     regions: Sequence[RegionReplicas]
-    """Where the service runs and how many replicas in each region; applied at creation only."""
-    replicas_min: int = 1
-    """Fewest replicas the regions may add up to (the environment's floor). Default: 1."""
-    replicas_max: int = MAX_REPLICAS
-    """Most replicas the regions may add up to (the environment's ceiling). Default: Railway's 50."""
+    """Where the service runs and how many replicas in each region (at most 50 in total); applied at
+    creation only. This is the whole of Railway's horizontal scaling: a fixed count per region. Railway
+    scales each replica vertically up to the plan's limits by itself, but never adds or removes replicas."""
     cron_schedule: str | None = None
     """Five-field cron expression (UTC): the service becomes a job Railway starts on schedule. Railway
     requires its regions to add up to exactly 1 replica. Default: a long-running service."""
@@ -243,12 +241,6 @@ class RailwayService(Construct):
 
 
 def _check_replicas(path: str, props: RailwayServiceProps) -> None:
-    for name in ("replicas_min", "replicas_max"):
-        value = getattr(props, name)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_REPLICAS:
-            raise ValidationError(path, name, value, f"an integer 1..{MAX_REPLICAS}")
-    if props.replicas_min > props.replicas_max:
-        raise ValidationError(path, "replicas_min", props.replicas_min, f"<= replicas_max ({props.replicas_max})")
     regions = tuple(props.regions)
     if not regions:
         raise ValidationError(path, "regions", [], "at least one RegionReplicas")
@@ -264,10 +256,8 @@ def _check_replicas(path: str, props: RailwayServiceProps) -> None:
     shown = ", ".join(f"{r.region}: {r.replicas}" for r in regions)
     if props.cron_schedule is not None and total != 1:
         raise ValidationError(path, "regions", f"{total} replicas ({shown})", "exactly 1 replica in total for a cron service (a Railway rule)")
-    if not props.replicas_min <= total <= props.replicas_max:
-        raise ValidationError(
-            path, "regions", f"{total} replicas ({shown})", f"{props.replicas_min}..{props.replicas_max} replicas in total (replicas_min..replicas_max)"
-        )
+    if total > MAX_REPLICAS:
+        raise ValidationError(path, "regions", f"{total} replicas ({shown})", f"at most {MAX_REPLICAS} replicas in total (Railway's ceiling)")
 
 
 REGIONS_ATTRIBUTE = "regions"

@@ -29,6 +29,8 @@ from constructs_lib._validation import (
 )
 from constructs_lib.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, check_content_security_policy, check_rate_limits
 
+from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
+
 ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
 """An environment's name is its file's name: a lowercase letter, then lowercase letters, digits or ``-``,
 at most 20 characters. It names the stack, the Terraform Cloud workspace and every resource."""
@@ -424,10 +426,9 @@ class EnvironmentConfig(_Section):
     """Availability zones the VPC spans."""
     retention_days: Annotated[int, _range(1, 30)]
     """Backup / point-in-time history retention in days."""
-    replicas_min: Annotated[int, _range(1, 50)]
-    """Fewest replicas of each service."""
-    replicas_max: Annotated[int, _range(1, 50)]
-    """Most replicas of each service (the autoscaling ceiling)."""
+    replicas: Annotated[int, _range(1, 50)]
+    """Replicas of each serving service in ``railway.region``: a fixed count, set when a service is created
+    (Railway has no autoscaling of replica counts; a later change is the README's runbook step)."""
     neon: NeonSettings
     """Required: the Neon project's protection and HIPAA choices are made explicitly per environment."""
     railway: RailwaySettings
@@ -441,6 +442,37 @@ class EnvironmentConfig(_Section):
     app_secrets: AppSecretSettings = AppSecretSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Required with ``state_backend = "terraform_cloud"``, refused with ``local``."""
+    alerts: AlertSettings = AlertSettings()
+    """Routes of the operational alert topic; absent: ``audit.alert_emails`` by email."""
+    uptime: UptimeSettings = UptimeSettings()
+    budget: BudgetSettings | None = None
+    """The monthly AWS budget; absent: no budget. Required when ``guardrails.production`` is true."""
+    account: AccountSettings = AccountSettings()
+
+    def _operations(self) -> Iterator[str]:
+        alerts = self.alerts
+        if alerts.https_endpoints and alerts.no_paging_reason is not None:
+            yield ("alerts.no_paging_reason must be unset when alerts.https_endpoints are given (they page someone)")
+        if self.budget is not None and len(self.alert_emails) > 10:
+            yield (
+                f"alerts.emails must be at most 10 addresses when there is a [budget] (AWS Budgets emails at most 10; "
+                f"absent, [audit] alert_emails are used), got {len(self.alert_emails)}"
+            )
+        if self.guardrails.production:
+            if not alerts.https_endpoints and alerts.no_paging_reason is None:
+                yield (
+                    "alerts.https_endpoints is required when guardrails.production is true (a paging or chat route "
+                    "besides email), or say why not in alerts.no_paging_reason"
+                )
+            if self.budget is None:
+                yield ("budget is required when guardrails.production is true ([budget] monthly_limit_usd)")
+            if self.account.admin_group is None:
+                yield ("account.admin_group is required when guardrails.production is true (the human admins' group that requires MFA)")
+
+    @property
+    def alert_emails(self) -> tuple[str, ...]:
+        """Addresses of the operational alert topic and budget: ``[alerts] emails``, else ``[audit] alert_emails``."""
+        return tuple(self.alerts.emails if self.alerts.emails is not None else self.audit.alert_emails)
 
     def _state_and_accounts(self) -> Iterator[str]:
         if self.disposable and self.guardrails.production:
@@ -474,12 +506,6 @@ class EnvironmentConfig(_Section):
         if not self.disposable and self.cloudflare.zone_id is None:
             yield ("cloudflare.zone_id is required unless disposable is true (the zone is then pinned: a token for another zone fails at plan)")
 
-    def _replicas_ordered(self) -> Iterator[str]:
-        if self.replicas_min > self.replicas_max:
-            yield (
-                f"replicas_min must be <= replicas_max ({self.replicas_max}), got {self.replicas_min}"
-            )
-
     def _zones_match(self) -> Iterator[str]:
         zones = self.network.availability_zones
         if zones is not None and (len(zones) != self.az_count or len(set(zones)) != len(zones) or any(not z.startswith(self.aws_region) for z in zones)):
@@ -489,7 +515,7 @@ class EnvironmentConfig(_Section):
 
     def _problems(self) -> Iterator[str]:
         yield from self._state_and_accounts()
-        yield from self._replicas_ordered()
+        yield from self._operations()
         yield from self._zones_match()
         yield from self._replica_in_another_region()
         yield from self._production_has_audit_reader()

@@ -10,7 +10,10 @@ It needs no credentials to synthesize. The stack: a Neon project with a database
 least-privilege SQL login role); an encrypted, versioned, logged PHI bucket; a Railway
 service that receives its own ``DATABASE_URL``, a generated field-encryption key and S3
 credentials only as sensitive references; the Cloudflare edge with a proxied hostname for the service; a VPC; the
-audit trail; and the HIPAA guardrail pack, which fails synthesis on a violation.
+audit trail; operations (an alert topic with email and paging routes, a Route 53 uptime check
+of the public hostname, a monthly AWS budget, the CIS password policy and an admin group that
+requires MFA, an error alarm on the bucket, one dashboard); and the HIPAA guardrail pack, which
+fails synthesis on a violation.
 """
 
 from cdktf import App, TerraformStack
@@ -22,8 +25,16 @@ from constructs_lib import (
     AppSecret,
     AppSecretProps,
     AccessLogBucketProps,
+    AccountBaseline,
+    AccountBaselineProps,
+    AlertTopic,
+    AlertTopicProps,
     AuditTrail,
     AuditTrailProps,
+    BucketErrorAlarm,
+    BucketErrorAlarmProps,
+    CostBudget,
+    CostBudgetProps,
     DataClassification,
     EdgeProps,
     NatGateways,
@@ -31,6 +42,8 @@ from constructs_lib import (
     NeonDatabaseProps,
     NetworkBaseline,
     NetworkBaselineProps,
+    OperationsDashboard,
+    OperationsDashboardProps,
     RailwayProject,
     RailwayProjectProps,
     RailwayService,
@@ -41,6 +54,8 @@ from constructs_lib import (
     SecureS3Props,
     ServiceIdentity,
     ServiceIdentityProps,
+    UptimeMonitor,
+    UptimeMonitorProps,
     VpcProps,
     apply_guardrails,
 )
@@ -92,7 +107,7 @@ audit_logs = SecureS3(
         protect_from_destroy=False,
     ),
 )
-AuditTrail(
+trail = AuditTrail(
     stack,
     "AuditTrail",
     AuditTrailProps(name_prefix=f"{PROJECT}-{ENVIRONMENT}", log_bucket=audit_logs, alert_emails=("oncall@example-health.org",), protect_from_destroy=False),
@@ -142,7 +157,35 @@ network = NetworkBaseline(
 )
 records = patient.custom_domain_records
 assert records is not None  # set because custom_domain is
-network.add_public_hostname("api", records.dns_record_value)
+hostname = network.add_public_hostname("api", records.dns_record_value)
+
+# Operations: who is told, is it up, what does it cost. The stack is in us-east-1, where Route 53
+# publishes health-check metrics; elsewhere, give UptimeMonitor a us-east-1 provider and an AlertTopic there.
+alerts = AlertTopic(
+    stack,
+    "Alerts",
+    AlertTopicProps(
+        name=f"{PROJECT}-{ENVIRONMENT}-alerts",
+        emails=("oncall@example-health.org",),
+        https_endpoints=("https://events.pagerduty.com/integration/YOUR-INTEGRATION-KEY/enqueue",),
+        budgets_may_publish=True,
+        protect_from_destroy=False,
+    ),
+)
+uptime = UptimeMonitor(stack, "Uptime", UptimeMonitorProps(name_prefix=f"{PROJECT}-{ENVIRONMENT}", alert_topic=alerts, latency_threshold_ms=1500))
+uptime.add_check("api", "api.example-health.org", "/health", depends_on=[hostname])
+budget = CostBudget(stack, "Budget", CostBudgetProps(name=f"{PROJECT}-{ENVIRONMENT}-monthly", monthly_limit_usd=500, alert_topic=alerts))
+AccountBaseline(stack, "Account", AccountBaselineProps(name_prefix=f"{PROJECT}-{ENVIRONMENT}", admin_group_name=f"{PROJECT}-admins"))
+errors = BucketErrorAlarm(
+    stack,
+    "DocumentErrors",
+    BucketErrorAlarmProps(bucket=documents, alert_topic=alerts, alarm_name=f"{PROJECT}-{ENVIRONMENT}-documents-client-errors", description="document reads or writes are failing"),
+)
+OperationsDashboard(
+    stack,
+    "Dashboard",
+    OperationsDashboardProps(name=f"{PROJECT}-{ENVIRONMENT}", uptime_monitor=uptime, alarms=(*trail.alarms.alarms.values(), errors.resource), budget=budget),
+)
 
 apply_guardrails(stack)
 app.synth()

@@ -38,6 +38,15 @@ class Component(enum.Enum):
     """CloudTrail (infrastructure changes from phase 1, PHI data events as PHI buckets arrive), alert topic, security alarms.
 
     Writes to the ``audit-logs`` bucket, which arrives in phase 1 for this reason (see ``BUCKETS``)."""
+    OPERATIONS = "operations"
+    """The alert topic and its routes (``[alerts]``), Route 53 uptime checks of the public hostnames with their
+    alarms (``[uptime]``), the monthly AWS budget (``[budget]``) and the environment's dashboard."""
+    ACCOUNT_BASELINE = "account_baseline"
+    """The account's CIS password policy and the human admin group that requires MFA (``[account]``)."""
+    LATENCY_ALARMS = "latency_alarms"
+    """Performance alerts: a time-to-first-byte alarm on every uptime check (with the booking APIs of phase 3)."""
+    MODEL_STORE_ALARMS = "model_store_alarms"
+    """ML monitoring: S3 request metrics on the ``ml-models`` bucket and an alarm on its client errors."""
 
 
 COMPONENT_PHASES: dict[Component, int] = {
@@ -46,8 +55,12 @@ COMPONENT_PHASES: dict[Component, int] = {
     Component.STORAGE: 1,
     Component.SERVICES: 1,
     Component.AUDIT_TRAIL: 1,
+    Component.OPERATIONS: 1,
+    Component.ACCOUNT_BASELINE: 1,
     Component.NEON_READ_REPLICA: 3,
     Component.NEON_ANALYTICS: 4,
+    Component.LATENCY_ALARMS: 3,
+    Component.MODEL_STORE_ALARMS: 4,
     Component.VPC: 4,
 }
 """Phase in which each built component arrives. A component joins this table when its construct lands."""

@@ -28,6 +28,7 @@ from environments import EnvironmentConfig
 
 from .backends import TerraformCloudWorkspace
 from . import _database_access as data_access
+from .operations import Operations, add_operations
 from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
@@ -75,6 +76,8 @@ class PlatformStack(TerraformStack):
             self._add_services()
         # Migration and AI URLs as sensitive outputs; the AI service's NAT addresses join the allow-list.
         data_access.add_database_consumers(self)
+        self.operations: Operations | None = add_operations(self) if plan.has(Component.OPERATIONS) else None
+        """Alert topic, uptime checks, budget, account baseline and dashboard (stacks/operations.py)."""
         self._add_guardrails()
 
     def _configure_backend(self) -> None:
@@ -281,11 +284,9 @@ class PlatformStack(TerraformStack):
                 root_directory=f"/{railway.services_dir}/{spec.name}",
                 config_path=f"/{railway.services_dir}/{spec.name}/railway.toml",
             ),
-            # Railway does not autoscale replica counts: a service runs the environment's floor,
-            # checked against its ceiling; a cron job runs exactly one replica (a Railway rule).
-            regions=[RegionReplicas(region=railway.region, replicas=1 if job else config.replicas_min)],
-            replicas_min=1 if job else config.replicas_min,
-            replicas_max=1 if job else config.replicas_max,
+            # Railway never changes replica counts by itself: a service runs the environment's fixed
+            # count in its region; a cron job runs exactly one replica (a Railway rule).
+            regions=[RegionReplicas(region=railway.region, replicas=1 if job else config.replicas)],
             cron_schedule=schedule,
             port=None if job else 8080,
             variables=variables,

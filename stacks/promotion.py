@@ -204,7 +204,7 @@ def with_costs(promotion: Promotion, config: EnvironmentConfig) -> Promotion:
         "aws_kms_key": "one per bucket (and replica), plus the audit and flow-log keys",
         "neon_project": f"[neon] compute_min_cu = {config.neon.compute_min_cu}, compute_max_cu = {config.neon.compute_max_cu}",
         "neon_endpoint": f"[neon] compute_min_cu = {config.neon.compute_min_cu}, compute_max_cu = {config.neon.compute_max_cu}, suspend_timeout_seconds = {config.neon.suspend_timeout_seconds}",
-        "railway_service": f"replicas_min = {config.replicas_min} per service in [railway] region = {config.railway.region!r}",
+        "railway_service": f"replicas = {config.replicas} per service in [railway] region = {config.railway.region!r}",
         "aws_cloudtrail": "PHI bucket data events",
     }
     counts = Counter(change.resource_type for change in promotion.added if change.resource_type in COST_BEARING)

@@ -47,6 +47,35 @@ def _is_at(name: str, block: Mapping[str, Any], construct_path: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """One SNS topic of the stack, resolved."""
+
+    resource: str
+    """Terraform resource name (``aws_sns_topic.<resource>``)."""
+    path: str
+    """Construct path of the topic resource (``prod/Alerts/Resource``)."""
+    name: str
+    arn: str
+    region: str
+    policy: dict[str, Any] | None
+    """The topic policy (``aws_sns_topic_policy``), resolved; None when the topic has none."""
+    key_arn: str | None
+    """The KMS key that encrypts the topic; None when it is not encrypted with a key of the stack."""
+
+
+def _policy_variables(value: Any) -> Any:
+    """``aws_iam_policy_document`` spells IAM policy variables ``&{...}`` (``${...}`` is Terraform's); the
+    rendered policy has ``${...}``, which ``iam_eval`` refuses unless a test substitutes it on purpose."""
+    if isinstance(value, str):
+        return value.replace("&{", "${")
+    if isinstance(value, list):
+        return [_policy_variables(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _policy_variables(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True, slots=True)
 class Bucket:
     """One S3 bucket of the stack, resolved."""
 
@@ -173,7 +202,7 @@ class StackWorld:
             if conditions:
                 statement["Condition"] = conditions
             statements.append(statement)
-        return {"Version": "2012-10-17", "Statement": statements}
+        return {"Version": "2012-10-17", "Statement": _policy_variables(statements)}
 
     def policy(self, value: Any) -> dict[str, Any]:
         """A resource's ``policy`` argument (a document reference, or JSON text with references) as policy JSON."""
@@ -253,3 +282,33 @@ class StackWorld:
         principal = Principal(kind="AWS", id=self.reference(f"aws_iam_user.{name}.arn"), account=ACCOUNT)
         assert principal.id.endswith(f"/{user_name}")
         return principal, policies
+
+    def topics(self) -> Iterator[Topic]:
+        """Every SNS topic with its topic policy and its KMS key."""
+        policies = self.resources.get("aws_sns_topic_policy", {})
+        for name, block in self.resources.get("aws_sns_topic", {}).items():
+            policy = [p for p in policies.values() if name in self._references(p["arn"], "aws_sns_topic")]
+            keys = self._references(block.get("kms_master_key_id", ""), "aws_kms_key")
+            yield Topic(
+                resource=name,
+                path=_path(block),
+                name=self.reference(f"aws_sns_topic.{name}.name"),
+                arn=self.reference(f"aws_sns_topic.{name}.arn"),
+                region=self.region_of(block),
+                policy=self.policy(policy[0]["policy"]) if policy else None,
+                key_arn=self.reference(f"aws_kms_key.{next(iter(keys))}.arn") if keys else None,
+            )
+
+    def topic(self, construct_path: str) -> Topic:
+        """The topic whose resource sits at ``<stack>/<construct_path>`` (``Alerts/Resource``, ``AuditTrail/Topics/Alerts``)."""
+        for topic in self.topics():
+            if topic.path.split("/", 1)[1] == construct_path:
+                return topic
+        raise KeyError(construct_path)
+
+    def managed_policy(self, construct_path: str) -> dict[str, Any]:
+        """The document of the ``aws_iam_policy`` at ``<stack>/<construct_path>``, resolved."""
+        for block in self.resources.get("aws_iam_policy", {}).values():
+            if _path(block).split("/", 1)[1] == construct_path:
+                return self.policy(block["policy"])
+        raise KeyError(construct_path)

@@ -138,5 +138,7 @@ def test_installs_from_the_index_into_a_clean_venv_and_synthesizes(dist: Path, i
     _run(python, "app.py", cwd=workdir)
     stack = json.loads((workdir / "cdktf.out" / "stacks" / "quickstart" / "cdk.tf.json").read_text())
     types = set(stack["resource"])
-    for expected in ("neon_project", "postgresql_role", "postgresql_grant", "random_bytes", "aws_s3_bucket", "railway_service", "cloudflare_zone_setting", "aws_vpc", "aws_cloudtrail"):
+    for expected in ("neon_project", "postgresql_role", "postgresql_grant", "random_bytes", "aws_s3_bucket", "railway_service",
+                     "cloudflare_zone_setting", "aws_vpc", "aws_cloudtrail",
+                     "aws_route53_health_check", "aws_budgets_budget", "aws_cloudwatch_dashboard", "aws_iam_account_password_policy"):
         assert expected in types, sorted(types)

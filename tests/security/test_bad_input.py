@@ -78,7 +78,7 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
     [
         ("dev", "project", '"Health Care"', "project must match pattern"),
         ("dev", "dns_subdomain", '"Dev"', "dns_subdomain must match pattern"),
-        ("staging", "replicas_min", "0", "replicas_min must be 1..50, got 0"),
+        ("staging", "replicas", "0", "replicas must be 1..50, got 0"),
         ("prod", "pg_version", '"17"', "neon.pg_version must be a valid integer, got '17'"),
         ("prod", "region_id", "5", "neon.region_id must be a valid string, got 5"),
         ("dev", "railway.region", '""', "railway.region must match pattern '^[a-z0-9]+(-[a-z0-9]+)+$', got ''"),
@@ -95,12 +95,18 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
         ("prod", "railway.workspace_id", None, "railway.workspace_id is required when guardrails.production is true"),
         ("prod", "auto_apply", "true", "terraform_cloud.auto_apply must be false when guardrails.production is true"),
         ("staging", "cloudflare.zone_id", None, "cloudflare.zone_id is required unless disposable is true"),
+        ("prod", "alerts.https_endpoints", '["http://events.pagerduty.com/integration/k/enqueue"]', "alerts.https_endpoints.0 must be an https:// URL such as"),
+        ("staging", "alerts.emails", '["oncall.meridian-health.org"]', "alerts.emails.0 must be an email address such as 'oncall@health.example.org', got 'oncall.meridian-health.org'"),
+        ("dev", "budget.monthly_limit_usd", "0", "budget.monthly_limit_usd must be 1..1000000 whole US dollars, got 0"),
+        ("prod", "budget.monthly_limit_usd", "-250", "budget.monthly_limit_usd must be 1..1000000 whole US dollars, got -250"),
+        ("prod", "uptime.health_paths", '{ billing = "/health" }', "uptime.health_paths must be keyed by public services (gateway); unknown: billing"),
     ],
     ids=[
         "project-with-space", "subdomain-uppercase", "replicas-zero", "pg-version-string", "neon-region-number",
         "railway-region-empty", "prod-without-audit-reader", "audit-reader-not-an-arn", "bucket-name-too-long-with-account", "prod-force-destroy",
         "prod-local-state", "staging-local-state", "prod-without-account-ids", "account-id-11-digits", "workspace-prefix-with-space",
         "prod-disposable", "prod-without-railway-workspace", "prod-auto-apply", "staging-without-zone-id",
+        "webhook-not-https", "alert-email-without-at", "budget-zero", "budget-negative", "health-path-unknown-service",
     ],
 )
 def test_fails_when_environment_file_value_is_malformed(tmp_path: Path, outdir: Path, env: str, key: str, raw: str | None, fragment: str) -> None:

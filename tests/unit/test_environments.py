@@ -24,11 +24,8 @@ def test_repository_environments_follow_the_design_table() -> None:
     }
     assert {n: c.az_count for n, c in configs.items()} == {"dev": 2, "staging": 2, "prod": 3}
     assert {n: c.retention_days for n, c in configs.items()} == {"dev": 1, "staging": 3, "prod": 30}
-    assert {n: (c.replicas_min, c.replicas_max) for n, c in configs.items()} == {
-        "dev": (1, 3),
-        "staging": (1, 5),
-        "prod": (2, 20),
-    }
+    # A fixed replica count per Railway region: Railway does not autoscale replica counts (README: Replicas).
+    assert {n: c.replicas for n, c in configs.items()} == {"dev": 1, "staging": 1, "prod": 2}
 
 
 def test_config_is_frozen() -> None:
@@ -86,8 +83,8 @@ BAD_VALUES = [
     ("staging", "vpc_cidr", '"10.0.128.0/17"', "vpc_cidr", "must not overlap dev's 10.0.0.0/16"),
     ("prod", "az_count", "9", "az_count", "1..6, got 9"),
     ("prod", "retention_days", "-1", "retention_days", "1..30, got -1"),
-    ("prod", "replicas_min", "30", "replicas_min", "replicas_min must be <= replicas_max (20), got 30"),
-    ("dev", "replicas_max", "true", "replicas_max", "integer"),
+    ("prod", "replicas", "51", "replicas", "1..50, got 51"),
+    ("dev", "replicas", "true", "replicas", "integer"),
     ("dev", "pg_version", "13", "neon.pg_version", "14..18, got 13"),
     ("prod", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
     ("dev", "region_id", '"aws-mars-1"', "neon.region_id", "one of aws-us-east-1, "),
@@ -142,6 +139,18 @@ BAD_VALUES = [
     ("prod", "audit.protect_from_destroy", '"yes"', "audit.protect_from_destroy", "boolean"),
     ("prod", "# health_check_path", '"/health"', "cloudflare.health_check_path", "unset on the free plan (health checks need pro or higher), got '/health'"),
     ("dev", "# account_id", '"0123456789abcdef0123456789abcdef"', "cloudflare.account_id", "unset without health_check_path"),
+    ("prod", "alerts.https_endpoints", "[]", "alerts.https_endpoints", "required when guardrails.production is true (a paging or chat route besides email), or say why not in alerts.no_paging_reason"),
+    ("prod", "alerts.https_endpoints", '["https://hooks.example.org/a"]\nno_paging_reason = "paging is handled by the security team rota"', "alerts.no_paging_reason", "unset when alerts.https_endpoints are given"),
+    ("prod", "alerts.https_endpoints", '[]\nno_paging_reason = "later"', "alerts.no_paging_reason", "at least 20 characters"),
+    ("dev", "alerts.emails", '["a@x.org", "a@x.org"]', "alerts.emails", "distinct values"),
+    ("dev", "alerts.emails", '["a0@x.org", "a1@x.org", "a2@x.org", "a3@x.org", "a4@x.org", "a5@x.org", "a6@x.org", "a7@x.org", "a8@x.org", "a9@x.org", "a10@x.org"]', "alerts.emails", "at most 10 items"),
+    ("prod", "budget.monthly_limit_usd", None, "budget.monthly_limit_usd", "is required"),
+    ("prod", "budget.monthly_limit_usd", "12.5", "budget.monthly_limit_usd", "integer"),
+    ("prod", "account.admin_group", None, "account.admin_group", "required when guardrails.production is true"),
+    ("prod", "account.admin_group", '"prod admins"', "account.admin_group", "must match pattern"),
+    ("prod", "uptime.health_paths", '{ gateway = "health" }', "uptime.health_paths.gateway", "must match pattern"),
+    ("staging", "uptime.request_interval_seconds", "20", "uptime.request_interval_seconds", "10 or 30, got 20"),
+    ("prod", "uptime.latency_threshold_ms", "0", "uptime.latency_threshold_ms", "1..60000 milliseconds, got 0"),
 ]
 
 
@@ -343,3 +352,45 @@ def test_fails_when_an_environment_sharing_a_zone_disagrees_on_zone_wide_values(
     _set_key(directory / "staging.toml", "min_tls_version", '"1.3"')
     result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
     _assert_clean_failure(result, outdir, "staging.toml: cloudflare.min_tls_version must equal prod's '1.2' (it owns zone meridian-health.org), got '1.3'")
+
+
+def _with(env: str, **changes: object) -> dict[str, object]:
+    import tomllib
+
+    data = tomllib.loads((ENVIRONMENTS_DIR / f"{env}.toml").read_text())
+    for dotted, value in changes.items():
+        *sections, key = dotted.split("__")
+        target = data
+        for section in sections:
+            target = target.setdefault(section, {})
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+    return data
+
+
+def test_alert_emails_default_to_the_audit_addresses() -> None:
+    from environments import parse_environment
+
+    config = parse_environment(_with("staging", alerts__emails=None), "staging.toml", name="staging")
+    assert config.alert_emails == tuple(config.audit.alert_emails)
+    assert parse_environment(_with("staging"), "staging.toml", name="staging").alert_emails == ("platform-alerts-staging@meridian-health.org",)
+
+
+def test_fails_when_budget_emails_would_exceed_ten() -> None:
+    from environments import parse_environment
+
+    many = [f"oncall{i}@meridian-health.org" for i in range(11)]
+    with pytest.raises(ConfigError, match=r"^staging.toml: alerts.emails must be at most 10 addresses when there is a \[budget\] .*got 11$"):
+        parse_environment(_with("staging", alerts__emails=None, audit__alert_emails=many), "staging.toml", name="staging")
+    # Without a budget, the alert topic takes all of them.
+    assert len(parse_environment(_with("staging", alerts__emails=None, audit__alert_emails=many, budget=None), "staging.toml", name="staging").alert_emails) == 11
+
+
+def test_production_may_say_why_it_pages_nobody() -> None:
+    from environments import parse_environment
+
+    reason = "the security team's rota reads the on-call mailbox every 15 minutes"
+    config = parse_environment(_with("prod", alerts__https_endpoints=[], alerts__no_paging_reason=reason), "prod.toml", name="prod")
+    assert config.alerts.no_paging_reason == reason

@@ -36,7 +36,7 @@ def test_preview_of_prod_1_to_4_lists_exactly_what_phase_4_adds(stacks: dict[Com
     assert preview["added"]["Database"]["neon_endpoint"] == 2  # phase 3 read replica, phase 4 analytics compute
     costs = "\n".join(preview["cost_bearing"])
     assert "3 aws_nat_gateway" in costs and "nat_gateways = 'per_az', az_count = 3" in costs
-    assert "railway_service" in costs and "replicas_min = 2" in costs
+    assert "railway_service" in costs and "replicas = 2" in costs
 
 
 def _renaming_the_audit_bucket(original: Any) -> Any:

@@ -27,8 +27,6 @@ def _props(stack: Any, **overrides: Any) -> Any:
         "project": _project(stack),
         "source": RepoSource(repo="acme/platform", branch="main", root_directory="/services/auth"),
         "regions": [RegionReplicas(region="us-east4-eqdc4a", replicas=2)],
-        "replicas_min": 1,
-        "replicas_max": 3,
         "variables": {"PLATFORM_ENV": "test"},
     }
     base.update(overrides)
@@ -175,11 +173,11 @@ def test_name_that_only_looks_secret_can_be_declared_plain(fresh_stack: Any) -> 
     assert names == ["JWT_PUBLIC_KEY", "PORT"]
 
 
-def test_replicas_across_regions_add_up_within_bounds(fresh_stack: Any) -> None:
+def test_replicas_are_a_count_per_region(fresh_stack: Any) -> None:
     from constructs_lib import RegionReplicas
 
     regions = [RegionReplicas(region="us-east4-eqdc4a", replicas=2), RegionReplicas(region="europe-west4-drams3a", replicas=3)]
-    _service(fresh_stack, regions=regions, replicas_min=2, replicas_max=5)
+    _service(fresh_stack, regions=regions)
     # Sorted by region id: provider 0.6.2 reads regions back sorted, so another order never settles.
     assert _only(synth_json(fresh_stack), "railway_service")["regions"] == [
         {"region": "europe-west4-drams3a", "num_replicas": 3},

@@ -56,10 +56,7 @@ CASES: list[tuple[str, Callable[[Any], dict[str, Any]], str]] = [
     ("region-id-bad", lambda s: {"regions": [_regions(1)[0].__class__(region="US East", replicas=1)]}, "regions[0].region must be a Railway region id such as 'us-east4-eqdc4a', got 'US East'"),
     ("region-zero-replicas", lambda s: {"regions": _regions(0)}, "regions[0].replicas must be an integer >= 1, got 0"),
     ("region-twice", lambda s: {"regions": [*_regions(1), *_regions(1)]}, "regions[1].region must be listed once, got 'us-east4-eqdc4a'"),
-    ("below-floor", lambda s: {"regions": _regions(1), "replicas_min": 2, "replicas_max": 20}, "regions must be 2..20 replicas in total (replicas_min..replicas_max), got '1 replicas (us-east4-eqdc4a: 1)'"),
-    ("above-ceiling", lambda s: {"regions": _regions(2, 2), "replicas_min": 1, "replicas_max": 3}, "regions must be 1..3 replicas in total (replicas_min..replicas_max), got '4 replicas (us-east4-eqdc4a: 2, europe-west4-drams3a: 2)'"),
-    ("bounds-inverted", lambda s: {"replicas_min": 5, "replicas_max": 3}, "replicas_min must be <= replicas_max (3), got 5"),
-    ("ceiling-above-railway", lambda s: {"replicas_max": 51}, "replicas_max must be an integer 1..50, got 51"),
+    ("above-railway-ceiling", lambda s: {"regions": _regions(30, 21)}, "regions must be at most 50 replicas in total (Railway's ceiling), got '51 replicas (us-east4-eqdc4a: 30, europe-west4-drams3a: 21)'"),
     ("cron-malformed", lambda s: {"cron_schedule": "every 5 minutes", "regions": _regions(1)}, "cron_schedule must be a five-field cron expression such as '*/5 * * * *' (minute hour day month weekday; numbers, '*', '-', ',', '/'), got 'every 5 minutes'"),
     ("cron-out-of-range", lambda s: {"cron_schedule": "0 24 * * *", "regions": _regions(1)}, "cron_schedule must be a five-field cron expression such as '*/5 * * * *' (minute hour day month weekday; numbers, '*', '-', ',', '/'), each number in its field's range, got '0 24 * * *'"),
     ("cron-with-domain", lambda s: {"cron_schedule": "*/5 * * * *", "regions": _regions(1), "custom_domain": "jobs.example.org"}, "custom_domain must be unset for a cron service (a job serves no requests), got 'jobs.example.org'"),
@@ -137,3 +134,11 @@ def test_fails_when_project_props_are_invalid(fresh_stack: Any, overrides: dict[
     with pytest.raises(ValidationError, match=f"^{re.escape(message)}$"):
         RailwayProject(fresh_stack, "Railway", RailwayProjectProps(**{"name": "healthcare-test", **overrides}))
     assert fresh_stack.node.find_child("Railway").node.children == []
+
+
+@pytest.mark.parametrize("removed", ["replicas_min", "replicas_max"])
+def test_replica_bounds_are_not_props(removed: str) -> None:
+    """Railway applies a fixed count per region and never autoscales: a min/max would be a value that does nothing."""
+    from constructs_lib import RailwayServiceProps
+
+    assert removed not in RailwayServiceProps.__dataclass_fields__

@@ -1,0 +1,114 @@
+"""The operations part of an environment's stack: alert routes, uptime checks, budget, account baseline, dashboard.
+
+Composes library constructs from the environment file and the phase plan; ``PlatformStack`` calls
+``add_operations`` once the services, their public hostnames and the audit trail exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+from constructs_lib.account_baseline import AccountBaseline, AccountBaselineProps
+from constructs_lib.alert_topic import AlertTopic, AlertTopicProps
+from constructs_lib.bucket_error_alarm import BucketErrorAlarm, BucketErrorAlarmProps
+from constructs_lib.cost_budget import CostBudget, CostBudgetProps
+from constructs_lib.ops_dashboard import OperationsDashboard, OperationsDashboardProps
+from constructs_lib.uptime_monitor import METRICS_REGION, UptimeMonitor, UptimeMonitorProps
+
+from .phases import Component
+
+if TYPE_CHECKING:
+    from .platform import PlatformStack
+
+MODEL_BUCKET = "ml-models"
+
+
+@dataclass(frozen=True, slots=True)
+class Operations:
+    """What ``add_operations`` created."""
+
+    alerts: AlertTopic
+    """The environment's alert topic, in its AWS region: budget, storage and (in us-east-1) uptime alarms."""
+    uptime_alerts: AlertTopic
+    """The topic the uptime alarms notify, in us-east-1: ``alerts`` itself, or a second topic with the same routes."""
+    uptime: UptimeMonitor
+    budget: CostBudget | None
+    account: AccountBaseline | None
+    model_store_alarm: BucketErrorAlarm | None
+    dashboard: OperationsDashboard
+
+
+def add_operations(stack: PlatformStack) -> Operations:
+    """Add the operations constructs to ``stack`` (its plan has ``Component.OPERATIONS``)."""
+    config, plan = stack.config, stack.plan
+    prefix = f"{config.project}-{config.name}"
+    protect = not config.disposable
+    routes = {"emails": config.alert_emails, "https_endpoints": tuple(config.alerts.https_endpoints), "protect_from_destroy": protect}
+    alerts = AlertTopic(stack, "Alerts", AlertTopicProps(name=f"{prefix}-alerts", budgets_may_publish=True, **routes))
+    # Route 53 publishes health-check metrics only in us-east-1: the alarms live there, and so must their topic.
+    uptime_provider: AwsProvider | None = None
+    uptime_alerts = alerts
+    if config.aws_region != METRICS_REGION:
+        uptime_provider = AwsProvider(
+            stack,
+            "aws_us_east_1",
+            alias="us_east_1",
+            region=METRICS_REGION,
+            default_tags=stack._default_tags,  # noqa: SLF001 - the stack's provider settings, shared
+            allowed_account_ids=stack._allowed_account_ids,  # noqa: SLF001
+        )
+        uptime_alerts = AlertTopic(stack, "AlertsUsEast1", AlertTopicProps(name=f"{prefix}-alerts", provider=uptime_provider, **routes))
+    settings = config.uptime
+    uptime = UptimeMonitor(
+        stack,
+        "Uptime",
+        UptimeMonitorProps(
+            name_prefix=prefix,
+            alert_topic=uptime_alerts,
+            provider=uptime_provider,
+            request_interval_seconds=settings.request_interval_seconds,
+            failure_threshold=settings.failure_threshold,
+            down_minutes=settings.down_minutes,
+            latency_threshold_ms=settings.latency_threshold_ms if plan.has(Component.LATENCY_ALARMS) else None,
+            latency_minutes=settings.latency_minutes,
+        ),
+    )
+    hostnames = stack.network.edge.hostnames if stack.network is not None else {}
+    for spec in plan.services:
+        hostname = f"{spec.hostname_label}.{config.public_domain}"
+        if spec.public and spec.name in stack.services and hostname in hostnames:
+            uptime.add_check(spec.hostname_label, hostname, settings.health_path(spec.name), depends_on=[hostnames[hostname]])
+    budget = None
+    if config.budget is not None:
+        budget = CostBudget(
+            stack,
+            "Budget",
+            CostBudgetProps(name=f"{prefix}-monthly", monthly_limit_usd=config.budget.monthly_limit_usd, alert_topic=alerts, emails=config.alert_emails),
+        )
+    account = None
+    if plan.has(Component.ACCOUNT_BASELINE) and (config.account.manage_password_policy or config.account.admin_group):
+        account = AccountBaseline(
+            stack,
+            "Account",
+            AccountBaselineProps(name_prefix=prefix, admin_group_name=config.account.admin_group, manage_password_policy=config.account.manage_password_policy),
+        )
+    model_store_alarm = None
+    if plan.has(Component.MODEL_STORE_ALARMS) and MODEL_BUCKET in stack.buckets:
+        model_store_alarm = BucketErrorAlarm(
+            stack,
+            "ModelStoreAlarm",
+            BucketErrorAlarmProps(
+                bucket=stack.buckets[MODEL_BUCKET],
+                alert_topic=alerts,
+                alarm_name=f"{prefix}-{MODEL_BUCKET}-client-errors",
+                description="Requests for ML model artifacts are failing (access denied or missing objects): the AI service may not load its models",
+            ),
+        )
+    alarms = list(stack.audit_trail.alarms.alarms.values()) if stack.audit_trail is not None else []
+    if model_store_alarm is not None:
+        alarms.append(model_store_alarm.resource)
+    dashboard = OperationsDashboard(stack, "Dashboard", OperationsDashboardProps(name=prefix, uptime_monitor=uptime, alarms=tuple(alarms), budget=budget))
+    return Operations(alerts, uptime_alerts, uptime, budget, account, model_store_alarm, dashboard)
