@@ -10,9 +10,11 @@ import importlib
 from typing import Any
 
 from ._version import __version__
-from .errors import ConstructError, GuardrailViolation, SynthesisError, ValidationError
+from .errors import ConstructError, GuardrailViolation, MissingProviderError, SynthesisError, ValidationError, ValidationErrors
 
 _LAZY: dict[str, str] = {
+    "NeonProvider": ".providers.neon",
+    "RailwayProvider": ".providers.railway",
     "NeonDatabase": ".neon_database",
     "NeonDatabaseProps": ".neon_database",
     "ReaderRole": ".neon_database",
@@ -59,10 +61,21 @@ _LAZY: dict[str, str] = {
 }
 """Public name -> module that defines it; filled in as constructs land."""
 
-__all__ = ["ConstructError", "GuardrailViolation", "SynthesisError", "ValidationError", "__version__", *_LAZY]
+__all__ = [
+    "ConstructError",
+    "GuardrailViolation",
+    "MissingProviderError",
+    "SynthesisError",
+    "ValidationError",
+    "ValidationErrors",
+    "__version__",
+    *_LAZY,
+]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "checkov_gate":  # a module: ``from constructs_lib import checkov_gate``
+        return importlib.import_module(".checkov_gate", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'constructs_lib' has no attribute {name!r}")
