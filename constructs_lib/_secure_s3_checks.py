@@ -20,7 +20,7 @@ REPLICA_SUFFIX = "-replica"
 def not_replicated_reason(classification: DataClassification) -> str:
     """The accepted CKV_AWS_144 reason a non-PHI bucket without a replica publishes by default."""
     return (
-        f"a {classification.value} bucket holds no PHI, so it has no cross-region replica unless replica_provider "
+        f"a bucket classified {classification.value} holds no PHI, so it has no cross-region replica unless replica_provider "
         "is set; versioning keeps earlier object versions within the region"
     )
 
