@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from constructs import Construct
 
 from ._providers import AWS, require_provider
+from .guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
 from .checkov_gate import accept
 from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle
 from ._iam import AwsAccount, Condition, PolicyDocument, statement
@@ -104,6 +105,9 @@ class AccessLogBucket(Construct):
         )
         accept(self.resource, "CKV_AWS_145", SSE_S3_REASON)
         accept(self.resource, "CKV_AWS_144", NOT_REPLICATED_REASON)
+        # Declares the bucket a log target for the guardrails (SSE-S3, no access logging of its own), even
+        # before a bucket registers with add_source.
+        self.resource.add_override(f"//.{ACCESS_LOG_TARGET_KEY}", True)
         baseline = add_baseline(self, self.resource, kms_key_arn=None, provider=props.provider)
         self.baseline = baseline
         self.lifecycle_configuration = add_lifecycle(self, self.resource, days, versioning=baseline.versioning, provider=props.provider)

@@ -98,4 +98,5 @@ class MissingProviderError(ConstructError):
         self.construct_path = construct_path
         self.provider = provider
         self.stack = stack
-        super().__init__(f"{construct_path}: {construct} needs a {provider} in stack {stack!r}: add {hint} first")
+        article = "an" if provider[:1] in "AEIOU" else "a"
+        super().__init__(f"{construct_path}: {construct} needs {article} {provider} in stack {stack!r}: add {hint} first")
