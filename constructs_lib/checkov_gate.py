@@ -317,7 +317,9 @@ def evaluate(reports: dict[str, dict[str, Any]], directory: str | Path, accepted
     stale = [a for a in accepted if not any(a.accepts(f) for f in failures)]
     with_aws = [s for s, data in stack_files(directory).items() if any(t.startswith("aws_") for t in data.get("resource") or {})]
     summary = (report or {}).get("summary") or {}
-    parsing = (report or {}).get("results", {}).get("parsing_errors") or [] if summary.get("parsing_errors") else []
+    parsing: list[Any] = []
+    if summary.get("parsing_errors"):
+        parsing = list(((report or {}).get("results") or {}).get("parsing_errors") or [f"{summary['parsing_errors']} file(s) checkov could not parse"])
     return GateResult(tuple(findings), tuple(pairs), tuple(unaccepted), tuple(stale), tuple(unchecked_stacks(report, with_aws)), tuple(map(str, parsing)))
 
 
