@@ -78,9 +78,12 @@ def validate(path: str, props: NeonDatabaseProps) -> None:
     _check_allowed_ips(path, props, check)
     _check_readers(path, props, must)
     if props.protect_from_destroy:
+        # A lock is opt-in: None means no second-edit lock; a given value must match.
         replaces = "while protect_from_destroy is on (a change replaces the project and deletes its data)"
-        must("locked_region_id", props.locked_region_id, props.locked_region_id == props.region_id, f"equal to region_id {props.region_id!r} {replaces}")
-        must("locked_pg_version", props.locked_pg_version, props.locked_pg_version == props.pg_version, f"equal to pg_version {props.pg_version} {replaces}")
+        if props.locked_region_id is not None:
+            must("locked_region_id", props.locked_region_id, props.locked_region_id == props.region_id, f"equal to region_id {props.region_id!r} {replaces}")
+        if props.locked_pg_version is not None:
+            must("locked_pg_version", props.locked_pg_version, props.locked_pg_version == props.pg_version, f"equal to pg_version {props.pg_version} {replaces}")
 
 
 def _check_allowed_ips(path: str, props: NeonDatabaseProps, check: Callable[[str, Any, Callable[[Any], Any]], None]) -> None:

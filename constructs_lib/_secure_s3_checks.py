@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ._bucket_baseline import MAX_LIFECYCLE_DAYS, LifecycleDays, validate_lifecycle
 from ._validation import check_account_bucket_stem, check_name_part
+from ._reasons import check_reason
 from .errors import Problems, ValidationError
 from .storage_types import DataClassification, ObjectLockMode
 
@@ -14,6 +15,14 @@ if TYPE_CHECKING:
 
 REPLICA_SUFFIX = "-replica"
 """The replica bucket's stem is ``<stem>-replica`` (the bucket ``<stem>-replica-<account id>``)."""
+
+
+def not_replicated_reason(classification: DataClassification) -> str:
+    """The accepted CKV_AWS_144 reason a non-PHI bucket without a replica publishes by default."""
+    return (
+        f"a bucket classified {classification.value} holds no PHI, so it has no cross-region replica unless replica_provider "
+        "is set; versioning keeps earlier object versions within the region"
+    )
 
 
 def validate_props(path: str, props: SecureS3Props) -> str:
@@ -78,5 +87,19 @@ def validate_props(path: str, props: SecureS3Props) -> str:
             problems.add("replica_access_log_bucket", replica_logs.node.path, f"an AccessLogBucket created with replica_provider ({provider.node.path})")
     elif replica_logs is not None:
         problems.add("replica_access_log_bucket", replica_logs.node.path, "None when replica_provider is not set")
+    reason = props.replication_opt_out_reason
+    if provider is not None and reason is not None:
+        problems.add("replication_opt_out_reason", reason, "None when replica_provider is set (the bucket is replicated)")
+    elif reason is not None:
+        try:
+            check_reason(reason)
+        except ValueError as error:
+            problems.add("replication_opt_out_reason", reason, str(error))
+    elif provider is None and props.classification is DataClassification.PHI:
+        problems.add(
+            "replication_opt_out_reason",
+            None,
+            "a reason why this phi bucket has no cross-region replica (checkov CKV_AWS_144), or set replica_provider to replicate it",
+        )
     problems.raise_if_any()
     return name

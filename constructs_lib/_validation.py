@@ -121,7 +121,7 @@ def check_log_retention(days: int, *, allow_short: bool, flag: str = "allow_shor
     if isinstance(days, bool) or days not in CLOUDWATCH_RETENTION_DAYS:
         raise ValueError(f"one of {CLOUDWATCH_RETENTION_DAYS}")
     if days < MIN_AUDIT_LOG_RETENTION_DAYS and not allow_short:
-        raise ValueError(f">= {MIN_AUDIT_LOG_RETENTION_DAYS} (or set {flag} = true)")
+        raise ValueError(f">= {MIN_AUDIT_LOG_RETENTION_DAYS} (or turn on {flag})")
     return days
 
 

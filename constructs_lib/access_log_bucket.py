@@ -10,6 +10,9 @@ from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from constructs import Construct
 
+from ._providers import AWS, require_provider
+from .guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
+from .checkov_gate import accept
 from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle
 from ._iam import AwsAccount, Condition, PolicyDocument, statement
 from ._perms import S3_LOG_DELIVERY_ACTIONS
@@ -18,6 +21,13 @@ from .errors import ValidationError
 from .storage_types import HIPAA_RETENTION_DAYS
 
 LOG_DELIVERY_SID = "AllowServerAccessLogDelivery"
+SSE_S3_REASON = "S3 server access logging cannot deliver to a target bucket encrypted with SSE-KMS, so the access-log bucket uses SSE-S3"
+"""Published as the bucket's accepted checkov CKV_AWS_145 finding (see ``constructs_lib.checkov_gate``)."""
+NOT_REPLICATED_REASON = (
+    "access-log buckets are not replicated: replicating them would need log buckets for the replicas in turn, "
+    "and losing access logs loses no patient data"
+)
+"""Published as the bucket's accepted checkov CKV_AWS_144 finding."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -60,6 +70,7 @@ class AccessLogBucket(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: AccessLogBucketProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         path = self.node.path
         for field in ("project", "environment", "purpose"):
             try:
@@ -92,6 +103,11 @@ class AccessLogBucket(Construct):
             lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None,
             provider=props.provider,
         )
+        accept(self.resource, "CKV_AWS_145", SSE_S3_REASON)
+        accept(self.resource, "CKV_AWS_144", NOT_REPLICATED_REASON)
+        # Declares the bucket a log target for the guardrails (SSE-S3, no access logging of its own), even
+        # before a bucket registers with add_source.
+        self.resource.add_override(f"//.{ACCESS_LOG_TARGET_KEY}", True)
         baseline = add_baseline(self, self.resource, kms_key_arn=None, provider=props.provider)
         self.baseline = baseline
         self.lifecycle_configuration = add_lifecycle(self, self.resource, days, versioning=baseline.versioning, provider=props.provider)

@@ -16,6 +16,7 @@ from cdktf_cdktf_provider_aws.iam_group_policy_attachment import IamGroupPolicyA
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from constructs import Construct
 
+from ._providers import AWS, require_provider
 from ._iam import AwsAccount
 from .errors import ValidationError
 
@@ -72,6 +73,7 @@ class AccountBaseline(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: AccountBaselineProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         _validate(self.node.path, props)
         self.props = props
         account = AwsAccount.of(self)

@@ -16,6 +16,7 @@ from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
+from ._providers import AWS, require_provider
 from ._audit_logs import KMS_PUBLISH_ACTIONS
 from ._audit_topics import topic_policy
 from ._iam import AwsAccount, configured_region
@@ -63,6 +64,7 @@ class AlertTopic(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: AlertTopicProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         _validate(self.node.path, props)
         self.props = props
         self.provider = props.provider

@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_aws.cloudtrail import (
 )
 from constructs import Construct, IConstruct
 
+from ._providers import AWS, require_provider
 from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics
@@ -87,6 +88,7 @@ class AuditTrail(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: AuditTrailProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         _validate(self.node.path, props)
         self.props = props
         account = AwsAccount.of(self)

@@ -19,6 +19,7 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
+from ._providers import AWS, require_provider
 from ._flow_logs import FlowLogs
 from ._iam import AwsAccount
 from ._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
@@ -74,6 +75,7 @@ class BaselineVpc(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: VpcProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         plan = self._validate(self.node.path, props)
         name = props.name_prefix
         zones = props.availability_zones

@@ -8,6 +8,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from cdktf_cdktf_provider_aws.s3_bucket_metric import S3BucketMetric
 from constructs import Construct
 
+from ._providers import AWS, require_provider
 from ._iam import configured_region
 from .alert_topic import AlertTopic
 from .errors import ValidationError
@@ -44,6 +45,7 @@ class BucketErrorAlarm(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: BucketErrorAlarmProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         _validate(self, props)
         self.props = props
         self.metrics = S3BucketMetric(self, "Metrics", bucket=props.bucket.bucket_name, name=FILTER_ID)

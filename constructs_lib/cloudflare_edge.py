@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_cloudflare.ruleset import Ruleset
 from cdktf_cdktf_provider_cloudflare.zone_setting import ZoneSetting
 from constructs import Construct
 
+from ._providers import CLOUDFLARE, require_provider
 from . import _edge_rules
 from ._edge_health import EdgeHealth, check_health
 from ._validation import check_domain
@@ -133,6 +134,7 @@ class CloudflareEdge(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: EdgeProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, CLOUDFLARE)
         self._validate(self.node.path, props)
         self.props = props
         self.public_domain = props.public_domain or props.domain

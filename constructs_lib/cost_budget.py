@@ -9,6 +9,7 @@ from cdktf import Token
 from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from constructs import Construct
 
+from ._providers import AWS, require_provider
 from ._validation import check_email
 from .alert_topic import AlertTopic
 from .errors import ValidationError
@@ -27,8 +28,9 @@ class CostBudgetProps:
     """Budget name, unique in the account (``<project>-<env>-monthly``)."""
     monthly_limit_usd: int
     """The month's budget in whole US dollars (1..1000000)."""
-    alert_topic: AlertTopic | None = None
-    """SNS subscriber of both notifications; its ``budgets_may_publish`` must be on. Default: emails only."""
+    alert_topic: AlertTopic | None
+    """SNS subscriber of both notifications (its ``budgets_may_publish`` must be on), or None for emails only.
+    Required: a budget nobody hears about is no control, so the route is an explicit choice."""
     emails: tuple[str, ...] = ()
     """Email subscribers of both notifications (at most 10). Default: none (then ``alert_topic`` is required)."""
     forecast_threshold_percent: int = 80
@@ -47,6 +49,7 @@ class CostBudget(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: CostBudgetProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         _validate(self.node.path, props)
         self.props = props
         topics = [props.alert_topic.topic_arn] if props.alert_topic is not None else None

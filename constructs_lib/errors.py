@@ -2,7 +2,7 @@
 
 Every message names where the problem is (a construct path or a file), the field, the
 bad value and what is allowed, on one line, in lowercase with no final period:
-``prod/Documents: retention_days must be 1..3650, got 0``.
+``prod/Documents: noncurrent_version_expiration_days must be 1..3650, got 0``.
 """
 
 from __future__ import annotations
@@ -84,3 +84,19 @@ class Problems:
             raise self.errors[0]
         if self.errors:
             raise ValidationErrors(self.errors)
+
+
+class MissingProviderError(ConstructError):
+    """A construct was added to a stack that has no provider of the class it needs.
+
+    ``construct_path`` is where the construct was added, ``provider`` the class name to add
+    (``NeonProvider``) and ``stack`` the stack's id. Without this, cdktf only reports "Found
+    resources without a matching provider construct" at synthesis, naming no provider.
+    """
+
+    def __init__(self, construct_path: str, construct: str, provider: str, stack: str, hint: str) -> None:
+        self.construct_path = construct_path
+        self.provider = provider
+        self.stack = stack
+        article = "an" if provider[:1] in "AEIOU" else "a"
+        super().__init__(f"{construct_path}: {construct} needs {article} {provider} in stack {stack!r}: add {hint} first")

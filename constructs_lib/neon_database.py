@@ -23,6 +23,7 @@ from cdktf import Fn, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
 from constructs import Construct
 
+from ._providers import NEON, require_provider
 from . import _neon_sql as sql
 from ._neon_checks import database_name, login_role_name, owner_role_name, validate
 from ._validation import check_allowed_ip
@@ -70,12 +71,13 @@ class NeonDatabaseProps:
     hipaa: bool = True
     """HIPAA-compliant project (Scale plan, HIPAA-enabled org; cannot be turned off). Default: on."""
     protect_from_destroy: bool = True
-    """prevent_destroy on the project and service databases, protected default branch, and
+    """prevent_destroy on the project and service databases, protected default branch, and a given
     ``locked_region_id`` / ``locked_pg_version`` must match. Default: on."""
     locked_region_id: str | None = None
-    """Must equal ``region_id`` while protected: moving regions takes a deliberate second edit. Default: unset."""
+    """Optional second-edit lock: when given (and protected), must equal ``region_id``, so moving regions
+    (which replaces the project) takes two deliberate edits. Default: no lock."""
     locked_pg_version: int | None = None
-    """Must equal ``pg_version`` while protected. Default: unset."""
+    """Optional second-edit lock on ``pg_version``, like ``locked_region_id``. Default: no lock."""
     org_id: str | None = None
     """Neon organisation owning the project. Default: the API key's default organisation."""
     allowed_ips: Sequence[str] = ()
@@ -104,7 +106,7 @@ class _ServiceDatabase:
 
 
 class NeonDatabase(Construct):
-    """The environment's Neon project, a database per service, and least-privilege SQL access to them.
+    """A Neon project, a database per service, and least-privilege SQL access to them.
 
     Creates ``neon_project`` (id ``Resource``); per service a ``neon_role`` owner and ``neon_database``,
     and under ``<service>-access`` a ``postgresql`` provider alias (the owner's credentials), the
@@ -116,6 +118,7 @@ class NeonDatabase(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: NeonDatabaseProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, NEON)
         self.props = props
         validate(self.node.path, props)
         protect = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_cloudflare.dns_record import DnsRecord
 from constructs import Construct
 
+from ._providers import AWS, CLOUDFLARE, require_provider
 from .baseline_vpc import BaselineVpc, VpcProps
 from .cloudflare_edge import CloudflareEdge, EdgeProps
 
@@ -31,6 +32,9 @@ class NetworkBaseline(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: NetworkBaselineProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, CLOUDFLARE)
+        if props.vpc is not None:
+            require_provider(self, AWS)
         self.edge = CloudflareEdge(self, "Edge", props.edge)
         self.vpc: BaselineVpc | None = BaselineVpc(self, "Vpc", props.vpc) if props.vpc is not None else None
 

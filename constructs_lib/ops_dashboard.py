@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
+from ._providers import AWS, require_provider
 from ._iam import configured_region
 from .cost_budget import CostBudget
 from .errors import ValidationError
@@ -43,6 +44,7 @@ class OperationsDashboard(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: OperationsDashboardProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         if not isinstance(props.name, str) or not _NAME_RE.match(props.name):
             raise ValidationError(self.node.path, "name", props.name, "1..255 letters, digits, '-' and '_'")
         self.props = props

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
+from ._providers import RAILWAY, require_provider
 from .errors import ValidationError
 from .providers.railway import Project, ProjectDefaultEnvironment
 
@@ -49,6 +50,7 @@ class RailwayProject(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: RailwayProjectProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, RAILWAY)
         path = self.node.path
         if not _NAME_RE.match(props.name):
             raise ValidationError(path, "name", props.name, "2..50 lowercase letters, digits and '-', starting with a letter")

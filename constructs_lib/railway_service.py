@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
+from ._providers import RAILWAY, require_provider
 from ._railway_variables import service_variables
 from ._validation import check_cron, check_domain
 from .errors import ConstructError, ValidationError
@@ -110,6 +111,7 @@ class RailwayService(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: RailwayServiceProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, RAILWAY)
         path = self.node.path
         self._check(path, props)
         pairs = service_variables(

@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from constructs import Construct
 
+from ._providers import AWS, require_provider
 from ._bucket_baseline import (
     NON_KMS_ENCRYPTION_SID,
     LifecycleDays,
@@ -33,8 +34,9 @@ from ._bucket_key import BucketKey
 from ._grants import BucketGrant, Grantee, grant
 from ._iam import AwsAccount, PolicyDocument
 from ._s3_replication import Replica
-from ._secure_s3_checks import REPLICA_SUFFIX, validate_props
+from ._secure_s3_checks import REPLICA_SUFFIX, not_replicated_reason, validate_props
 from .access_log_bucket import AccessLogBucket
+from .checkov_gate import accept
 from .errors import ValidationError
 from .storage_types import BucketAccess, DataClassification, ObjectLockMode
 
@@ -80,6 +82,11 @@ class SecureS3Props:
     replica_provider: AwsProvider | None = None
     """An aliased AWS provider (with an explicit ``region``) to replicate every object to an encrypted
     bucket ``<name>-replica`` in that region, with its own KMS key. Default: no replication."""
+    replication_opt_out_reason: str | None = None
+    """Why the bucket has no cross-region replica, when ``replica_provider`` is not set (at least 20 characters
+    and three meaningful words). A PHI bucket needs either ``replica_provider`` or this reason; the reason is
+    published as the bucket's accepted checkov CKV_AWS_144 finding, so ``constructs_lib.checkov_gate`` shows
+    it. Default: none (a non-PHI bucket without a replica publishes a standard reason)."""
     replica_access_log_bucket: AccessLogBucket | None = None
     """Where the replica's server access logs go: an AccessLogBucket created with ``replica_provider``
     (S3 delivers access logs only within a region). Required with ``replica_provider``. Default: none."""
@@ -107,6 +114,7 @@ class SecureS3(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: SecureS3Props) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         self.name_stem = validate_props(self.node.path, props)
         """``<project>-<environment>-<purpose>`` as a plain string (known at synth): the bucket's name
         without its account suffix; it names the key alias, the grant policies and the access-log prefix."""
@@ -133,6 +141,8 @@ class SecureS3(Construct):
             tags={"DataClassification": props.classification.value},
             lifecycle=prevent,
         )
+        if props.replica_provider is None:
+            accept(self.resource, "CKV_AWS_144", props.replication_opt_out_reason or not_replicated_reason(props.classification))
         self.baseline = add_baseline(self, self.resource, kms_key_arn=self.key.key_arn)
         self.lifecycle_configuration = add_lifecycle(
             self,

@@ -13,6 +13,8 @@ from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.iam_user_group_membership import IamUserGroupMembership
 from constructs import Construct
 
+from ._providers import AWS, require_provider
+from .checkov_gate import accept
 from ._iam import AwsAccount
 from ._validation import check_name_part
 from .errors import ValidationError
@@ -21,6 +23,12 @@ _KEY_VERSION_RE = re.compile(r"^[a-z0-9]{1,8}$")
 MAX_ACCESS_KEYS = 2
 """IAM allows two access keys per user, which is what makes a rotation without downtime possible."""
 
+
+IAM_USER_REASON = (
+    "the service runs where it cannot assume an IAM role or use SSO (Railway), so it gets its own IAM user "
+    "with least-privilege grants; its access keys are per service and rotated through access_key_versions"
+)
+"""Published as the user's accepted checkov CKV_AWS_273 finding (see ``constructs_lib.checkov_gate``)."""
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AwsCredentials:
@@ -64,6 +72,7 @@ class ServiceIdentity(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: ServiceIdentityProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         path = self.node.path
         for field in ("project", "environment", "service"):
             try:
@@ -85,6 +94,7 @@ class ServiceIdentity(Construct):
         self.props = props
         self._name = name
         self.resource = IamUser(self, "Resource", name=name, path=props.path)
+        accept(self.resource, "CKV_AWS_273", IAM_USER_REASON)
         self.group = IamGroup(self, "Group", name=name, path=props.path)
         self.membership = IamUserGroupMembership(self, "Membership", user=self.resource.name, groups=[self.group.name])
         self.access_keys = tuple(IamAccessKey(self, f"AccessKey{v}", user=self.resource.name) for v in versions)

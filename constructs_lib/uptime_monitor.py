@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from cdktf_cdktf_provider_aws.route53_health_check import Route53HealthCheck
 from constructs import Construct
 
+from ._providers import AWS, require_provider
 from ._iam import configured_region
 from ._validation import check_domain
 from .alert_topic import AlertTopic
@@ -68,6 +69,7 @@ class UptimeMonitor(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: UptimeMonitorProps) -> None:
         super().__init__(scope, id_)
+        require_provider(self, AWS)
         _validate(self, props)
         self.props = props
         self.checks: dict[str, Route53HealthCheck] = {}

@@ -40,12 +40,14 @@ from constructs_lib import (
     NatGateways,
     NeonDatabase,
     NeonDatabaseProps,
+    NeonProvider,
     NetworkBaseline,
     NetworkBaselineProps,
     OperationsDashboard,
     OperationsDashboardProps,
     RailwayProject,
     RailwayProjectProps,
+    RailwayProvider,
     RailwayService,
     RailwayServiceProps,
     RegionReplicas,
@@ -59,8 +61,6 @@ from constructs_lib import (
     VpcProps,
     apply_guardrails,
 )
-from constructs_lib.providers.neon import NeonProvider
-from constructs_lib.providers.railway import RailwayProvider
 
 PROJECT, ENVIRONMENT = "acme", "quickstart"
 
@@ -90,7 +90,15 @@ access_logs = AccessLogBucket(stack, "AccessLogs", AccessLogBucketProps(project=
 documents = SecureS3(
     stack,
     "Documents",
-    SecureS3Props(project=PROJECT, environment=ENVIRONMENT, purpose="documents", access_log_bucket=access_logs, protect_from_destroy=False),
+    SecureS3Props(
+        project=PROJECT,
+        environment=ENVIRONMENT,
+        purpose="documents",
+        access_log_bucket=access_logs,
+        protect_from_destroy=False,
+        # PHI is replicated to a second region (replica_provider=...) or the decision carries a reason:
+        replication_opt_out_reason="quickstart stack with synthetic records; production replicates to a second region",
+    ),
 )
 # Audit: an Object Lock bucket for the trail; the trail finds every PHI bucket of the stack.
 audit_logs = SecureS3(

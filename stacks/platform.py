@@ -32,6 +32,8 @@ from .operations import Operations, add_operations
 from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
+NO_REPLICA_REASON = "cross-region replication is prod-only by environment config ([s3] replica_region); dev and staging hold no real PHI"
+"""Why a bucket of an environment without ``[s3] replica_region`` has no replica (published as its accepted CKV_AWS_144)."""
 """Default DataClassification tag: an environment of this platform holds PHI unless a resource says otherwise."""
 
 
@@ -387,6 +389,7 @@ class PlatformStack(TerraformStack):
                     object_lock_mode=ObjectLockMode(s3.audit_log_lock_mode) if lock else ObjectLockMode.COMPLIANCE,
                     replica_provider=replica_provider,
                     replica_access_log_bucket=self.replica_access_log_bucket,
+                    replication_opt_out_reason=None if replica_provider else NO_REPLICA_REASON,
                     protect_from_destroy=s3.protect_from_destroy,
                     force_destroy=s3.force_destroy,
                     # force_destroy passed the loader's check: a disposable environment with synthetic data.

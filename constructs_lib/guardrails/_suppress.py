@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from constructs import IConstruct
 
+from .._reasons import MIN_REASON_LENGTH, check_reason
 from ..errors import ValidationError
 
 METADATA_TYPE = "healthcare/guardrails/suppress"
 """Node metadata entry type under which ``suppress`` records a suppression."""
 
-MIN_REASON_LENGTH = 20
-_BOILERPLATE = frozenset(
-    "n/a na none todo tbd fixme ignore ignored suppress suppressed suppression false positive not needed "
-    "needed ok okay fine temporary temp later wip accepted accept risk known issue legacy reason no test "
-    "testing because it is a the this rule check for by design intended see ticket jira".split()
-)
+__all__ = ["METADATA_TYPE", "MIN_REASON_LENGTH", "Suppression", "check_reason", "suppress", "suppressions_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,19 +27,6 @@ class Suppression:
     def covers(self, path: str) -> bool:
         """Whether a finding at construct ``path`` lies in this suppression's scope."""
         return path == self.scope_path or path.startswith(self.scope_path + "/")
-
-
-def check_reason(reason: str) -> str:
-    """A reason of real length that says something beyond boilerplate words."""
-    text = " ".join(reason.split())
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    meaningful = [w for w in words if w not in _BOILERPLATE]
-    if len(text) < MIN_REASON_LENGTH or len(set(meaningful)) < 3:
-        raise ValueError(
-            f"a reason of at least {MIN_REASON_LENGTH} characters and three meaningful words "
-            "saying why the rule does not apply here (not boilerplate such as 'false positive')"
-        )
-    return text
 
 
 def suppress(scope: IConstruct, rule_id: str, reason: str) -> None:

@@ -21,6 +21,7 @@ from stacks.phases import plan_for
 from tests.access.iam_eval import Decision, Principal, Request, explain_kms, explain_same_account
 from tests.access.world import ACCOUNT, Bucket, StackWorld
 from tests.conftest import ALL_COMBOS, Combo
+from tests.unit._s3_helpers import NO_REPLICA
 
 CLOUDTRAIL = Principal.service("cloudtrail.amazonaws.com")
 S3_LOGGING = Principal.service("logging.s3.amazonaws.com")
@@ -267,7 +268,7 @@ def test_prefix_grants_stop_at_their_prefix(fresh_stack: Any) -> None:
 
     AwsProvider(fresh_stack, "aws", region="us-east-1")
     logs = AccessLogBucket(fresh_stack, "Logs", AccessLogBucketProps(project="acme", environment="dev"))
-    bucket = SecureS3(fresh_stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="docs", access_log_bucket=logs))
+    bucket = SecureS3(fresh_stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="docs", access_log_bucket=logs, replication_opt_out_reason=NO_REPLICA))
     reports = ServiceIdentity(fresh_stack, "Reports", ServiceIdentityProps(project="acme", environment="dev", service="reports"))
     billing = ServiceIdentity(fresh_stack, "Billing", ServiceIdentityProps(project="acme", environment="dev", service="billing"))
     bucket.grant_read_write(reports, prefix="reports/")

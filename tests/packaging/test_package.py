@@ -3,7 +3,10 @@
 Real components, no mocks: ``python -m build`` makes the wheel and sdist, ``pypiserver``
 serves them on 127.0.0.1 with upload authentication, ``twine`` uploads, and a fresh venv
 installs ``healthcare-constructs`` from that index only, then runs ``examples/quickstart.py``
-(every construct of the library) from a folder outside the repository.
+(every construct of the library) from a folder outside the repository, and every ``python``
+example of the README that ships in the wheel's metadata: each synthesizes, the consumer
+checkov gate (``healthcare-checkov-gate``) passes on their output, and ``mypy --strict`` finds
+nothing in them against the installed package.
 
 The fresh venv does not re-download the ~600 MB of jsii provider packages on every run:
 a ``.pth`` file makes the app venv's already-installed dependencies visible, and pip then
@@ -30,6 +33,7 @@ import pytest
 
 from constructs_lib import __version__
 from tests.conftest import REPO_ROOT
+from tests.packaging.readme_examples import DRIVER, python_blocks
 
 pytestmark = pytest.mark.slow
 
@@ -110,6 +114,8 @@ def test_wheel_holds_the_library_only(dist: Path) -> None:
     assert "constructs_lib/providers/railway/schema.json" in names
     metadata = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/METADATA").decode()
     assert "Requires-Dist: cdktf<0.22,>=0.21.0" in metadata
+    entry_points = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/entry_points.txt").decode()
+    assert "healthcare-checkov-gate = constructs_lib.checkov_gate:main" in entry_points
     assert len(list(dist.glob("*.tar.gz"))) == 1
 
 
@@ -120,16 +126,23 @@ def test_upload_needs_credentials(dist: Path, index_url: str) -> None:
     assert "403" in result.stdout + result.stderr or "401" in result.stdout + result.stderr
 
 
-def test_installs_from_the_index_into_a_clean_venv_and_synthesizes(dist: Path, index_url: str, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def installed(dist: Path, index_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(python, site-packages) of a clean venv with the library installed from the live index."""
     _run(sys.executable, "-m", "twine", "upload", "--non-interactive", "--repository-url", index_url,
          "-u", USER, "-p", PASSWORD, *sorted(dist.iterdir()))
-    venv = tmp_path / "venv"
+    venv = tmp_path_factory.mktemp("consumer") / "venv"
     _run(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"
     site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
     (site / "app_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     _run(python, "-m", "pip", "install", "--no-cache-dir", "--index-url", f"{index_url}/simple/",
          f"healthcare-constructs=={__version__}")
+    return python, site
+
+
+def test_installs_from_the_index_into_a_clean_venv_and_synthesizes(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    python, site = installed
     workdir = tmp_path / "user-project"
     workdir.mkdir()
     (workdir / "app.py").write_bytes((REPO_ROOT / "examples" / "quickstart.py").read_bytes())
@@ -142,3 +155,77 @@ def test_installs_from_the_index_into_a_clean_venv_and_synthesizes(dist: Path, i
                      "cloudflare_zone_setting", "aws_vpc", "aws_cloudtrail",
                      "aws_route53_health_check", "aws_budgets_budget", "aws_cloudwatch_dashboard", "aws_iam_account_password_policy"):
         assert expected in types, sorted(types)
+
+
+def _installed_readme(python: Path, cwd: Path) -> str:
+    code = "import importlib.metadata as m; print(m.metadata('healthcare-constructs').get_payload())"
+    return _run(python, "-c", code, cwd=cwd).stdout
+
+
+def test_readme_examples_run_from_the_installed_wheel_pass_the_checkov_gate_and_mypy(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    python, _ = installed
+    root = tmp_path / "readme"
+    root.mkdir()
+    blocks = python_blocks(_installed_readme(python, root))
+    gate_blocks = [b for b in blocks if "checkov_gate.run(" in b]
+    construct_blocks = [b for b in blocks if b not in gate_blocks]
+    assert len(gate_blocks) == 1 and len(construct_blocks) >= 6, f"{len(blocks)} python blocks in the installed README"
+    files = []
+    for number, block in enumerate(construct_blocks, start=1):
+        folder = root / f"example_{number}"
+        folder.mkdir()
+        (folder / f"example_{number}.py").write_text(block)
+        files.append(folder / f"example_{number}.py")
+    (root / "quickstart.py").write_bytes((REPO_ROOT / "examples" / "quickstart.py").read_bytes())
+    # mypy (from the app's toolchain, seen through the .pth) resolves constructs_lib to the installed wheel.
+    mypy = subprocess.Popen(
+        [str(python), "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / "mypy-cache"), *map(str, files), "quickstart.py"],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        _run(python, "-c", DRIVER, *files, cwd=root)
+        synthesized = sorted(p.relative_to(root).as_posix() for p in root.glob("example_*/cdktf.out/stacks/*/cdk.tf.json"))
+        assert len(synthesized) == len(construct_blocks), synthesized
+
+        # The gate as a console script over every example: clean, the constructs' own decisions accepted with reasons.
+        gate = _run(python.parent / "healthcare-checkov-gate", root, check=False, cwd=root)
+        assert gate.returncode == 0, gate.stdout + gate.stderr
+        assert " 0 failed and not accepted" in gate.stdout
+        assert "(construct): S3 server access logging cannot deliver" in gate.stdout
+
+        # The README's Python gate snippet, next to the SecureS3 example's output, with an accepted file of its own.
+        storage = next(f.parent for f in files if "SecureS3Props(" in f.read_text() and "AuditTrail" not in f.read_text())
+        (storage / "checkov_accepted.toml").write_text("# no accepted findings of our own\n")
+        (storage / "gate.py").write_text(gate_blocks[0])
+        snippet = _run(python, "gate.py", cwd=storage)
+        assert "checkov gate:" in snippet.stdout
+    finally:
+        out, _ = mypy.communicate(timeout=600)
+    assert mypy.returncode == 0 and out.strip() == "", out
+    # ...and it does see the package's types (a lazy export typed as Any would pass anything).
+    (root / "wrong.py").write_text("from constructs_lib import NeonDatabaseProps\n\nNeonDatabaseProps(project_name=1)\n")
+    wrong = _run(python, "-m", "mypy", "--strict", "--cache-dir", tmp_path / "mypy-cache", "wrong.py", cwd=root, check=False)
+    assert wrong.returncode == 1 and 'Argument "project_name" to "NeonDatabaseProps" has incompatible type "int"; expected "str"' in wrong.stdout, wrong.stdout
+
+
+def test_a_construct_without_its_provider_names_the_provider(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    python, _ = installed
+    code = (
+        "from cdktf import App, TerraformStack\n"
+        "from constructs_lib import MissingProviderError, NeonDatabase, NeonDatabaseProps\n"
+        "stack = TerraformStack(App(), 'test')\n"
+        "try:\n"
+        "    NeonDatabase(stack, 'Database', NeonDatabaseProps(project_name='acme-dev'))\n"
+        "except MissingProviderError as error:\n"
+        "    print(error)\n"
+    )
+    out = _run(python, "-c", code, cwd=tmp_path).stdout.strip()
+    assert out == "test/Database: NeonDatabase needs a NeonProvider in stack 'test': add constructs_lib.NeonProvider(stack, 'neon') first"
+
+
+def test_the_gate_script_says_how_to_get_checkov(installed: tuple[Path, Path], tmp_path: Path) -> None:
+    python, _ = installed
+    (tmp_path / "cdktf.out").mkdir()
+    result = _run(python.parent / "healthcare-checkov-gate", "cdktf.out", "--checkov", tmp_path / "no-checkov", cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert "checkov not found at" in result.stderr and "pip install checkov" in result.stderr

@@ -14,13 +14,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from tests.security._checkov import checked_resource_types, load_skips, results_of, run_checkov
+from tests.security._checkov import accepted_entries, checked_resource_types, results_of, run_checkov
 
 
 def table(root: Path, report: dict[str, Any], covered_types: frozenset[str]) -> str:
     """Markdown rows: stack, resources, resources checkov covers, passed, accepted failures, other failures."""
     results = results_of(report)
-    skips = load_skips()
+    skips = accepted_entries(root)
     passed = Counter(r.stack for r in results if r.passed)
     accepted = Counter(r.stack for r in results if not r.passed and any(s.accepts(r) for s in skips))
     failed = Counter(r.stack for r in results if not r.passed and not any(s.accepts(r) for s in skips))

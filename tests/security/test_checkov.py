@@ -17,8 +17,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import ALL_COMBOS, Combo
+from constructs_lib.checkov_gate import evaluate
 from tests.security._checkov import (
     CheckovMissing,
+    accepted_entries,
+    published_accepted,
     SkipFileError,
     checkov_bin,
     load_skips,
@@ -106,11 +109,34 @@ def test_fails_when_a_python_check_result_names_no_single_resource(tmp_path: Pat
         qualify_addresses(_report_on(tmp_path / "other", stack, "resource.Gone"), tmp_path / "other")
 
 
-def test_checkov_finds_nothing_that_the_skip_file_does_not_accept(checkov_reports: dict[str, dict[str, Any]]) -> None:
-    skips = load_skips()
+def test_checkov_finds_nothing_that_the_skip_file_does_not_accept(checkov_reports: dict[str, dict[str, Any]], synth_root: Path) -> None:
+    skips = accepted_entries(synth_root)
     failures = [r for r in results_of(_terraform_report(checkov_reports)) if not r.passed]
     unaccepted = [f"{r.check_id} {r.stack}:{r.resource}" for r in failures if not any(s.accepts(r) for s in skips)]
-    assert unaccepted == [], "checkov failures (fix them, or accept each in tests/security/checkov_skips.toml with a reason):\n" + "\n".join(unaccepted)
+    assert unaccepted == [], (
+        "checkov failures (fix them, record the decision in the construct's props, or accept each in "
+        "tests/security/checkov_skips.toml with a reason):\n" + "\n".join(unaccepted)
+    )
+
+
+def test_the_library_gate_passes_every_stack(checkov_reports: dict[str, dict[str, Any]], synth_root: Path) -> None:
+    # The consumer gate (constructs_lib.checkov_gate) judges the same run the same way.
+    result = evaluate(checkov_reports, synth_root, load_skips())
+    assert result.ok, result.report()
+    sources = {entry.source for _, entry in result.accepted}
+    assert sources <= {"construct", "checkov_skips.toml"}
+
+
+def test_constructs_publish_the_platform_decisions_with_reasons(synth_root: Path) -> None:
+    published = published_accepted(synth_root)
+    by_check = {(a.id, a.resources[0].split(".")[1].split("_")[0], a.stacks[0].split("/")[1]) for a in published}
+    # Access-log buckets (SSE-S3, not replicated), service IAM users, and dev/staging buckets without a replica.
+    assert ("CKV_AWS_145", "AccessLogs", "prod") in by_check
+    assert ("CKV_AWS_144", "AccessLogs", "dev") in by_check
+    assert any(c == "CKV_AWS_273" for c, _, _ in by_check)
+    assert any(c == "CKV_AWS_144" and r.startswith("Bucket-") and env == "dev" for c, r, env in by_check)
+    assert not any(c == "CKV_AWS_144" and r.startswith("Bucket-") and env == "prod" for c, r, env in by_check)
+    assert all(len(a.reason) >= 20 for a in published)
 
 
 def test_every_skip_entry_accepts_a_current_failure(checkov_reports: dict[str, dict[str, Any]]) -> None:

@@ -5,6 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 REGION = "us-east-1"
+NO_REPLICA = "unit-test bucket with synthetic records only: a second region copy protects nothing here"
+"""The ``replication_opt_out_reason`` the test buckets give (a PHI bucket needs a replica or a reason)."""
+
+
+def opt_out(overrides: dict[str, Any]) -> dict[str, Any]:
+    """``overrides`` plus the replication opt-out, unless they replicate or name another classification."""
+    from constructs_lib import DataClassification
+
+    if "replica_provider" in overrides or "replication_opt_out_reason" in overrides:
+        return overrides
+    if overrides.get("classification", DataClassification.PHI) is not DataClassification.PHI:
+        return overrides
+    return {**overrides, "replication_opt_out_reason": NO_REPLICA}
 
 
 def base_stack(stack: Any) -> tuple[Any, Any]:
@@ -22,7 +35,7 @@ def secure_s3(stack: Any, logs: Any, id_: str = "Docs", purpose: str = "medical-
     """A SecureS3 with only the required props plus ``overrides``."""
     from constructs_lib import SecureS3, SecureS3Props
 
-    return SecureS3(stack, id_, SecureS3Props(project="acme", environment="dev", purpose=purpose, access_log_bucket=logs, **overrides))
+    return SecureS3(stack, id_, SecureS3Props(project="acme", environment="dev", purpose=purpose, access_log_bucket=logs, **opt_out(overrides)))
 
 
 def _address(element: Any) -> tuple[str, str, str]:

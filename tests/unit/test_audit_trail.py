@@ -11,6 +11,7 @@ import pytest
 
 from constructs_lib.errors import ValidationError
 from tests.conftest import resources_of, synth_json
+from tests.unit._s3_helpers import NO_REPLICA
 
 ACCOUNT = "${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}"
 
@@ -36,7 +37,9 @@ def _stack_with_buckets(stack: Any, *, lock: bool = True) -> tuple[Any, Any]:
             noncurrent_version_expiration_days=2190,
         ),
     )
-    phi = SecureS3(stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="medical-documents", access_log_bucket=logs))
+    phi = SecureS3(
+        stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="medical-documents", access_log_bucket=logs, replication_opt_out_reason=NO_REPLICA)
+    )
     return audit, phi
 
 
@@ -182,7 +185,7 @@ def test_bucket_added_after_the_trail_is_logged(fresh_stack: Any) -> None:
 
     audit, phi = _stack_with_buckets(fresh_stack)
     trail = _trail(fresh_stack, audit)
-    later = SecureS3(fresh_stack, "Images", SecureS3Props(project="acme", environment="dev", purpose="medical-images", access_log_bucket=phi.props.access_log_bucket))
+    later = SecureS3(fresh_stack, "Images", SecureS3Props(project="acme", environment="dev", purpose="medical-images", access_log_bucket=phi.props.access_log_bucket, replication_opt_out_reason=NO_REPLICA))
     synthesized = synth_json(fresh_stack)
     [_, data] = _only(synthesized, "aws_cloudtrail")["advanced_event_selector"]
     prefixes = {f["field"]: f for f in data["field_selector"]}["resources.ARN"]["starts_with"]
@@ -286,7 +289,7 @@ def test_unlocked_log_bucket_is_an_explicit_choice(fresh_stack: Any) -> None:
         ({"alert_emails": ("not-an-email",)}, r"test/AuditTrail: alert_emails must be an email address .*got 'not-an-email'"),
         ({"alert_emails": ("oncall@Example.ORG",)}, r"alert_emails must be an email address .*got 'oncall@Example.ORG'"),
         ({"alert_emails": ("a@example.org", "a@example.org")}, r"alert_emails must be distinct addresses"),
-        ({"log_retention_days": 90}, r"log_retention_days must be >= 365 \(or set allow_short_log_retention = true\), got 90"),
+        ({"log_retention_days": 90}, r"log_retention_days must be >= 365 \(or turn on allow_short_log_retention\), got 90"),
         ({"log_retention_days": 100, "allow_short_log_retention": True}, r"log_retention_days must be one of \(1, 3, 5,.*got 100"),
         ({"alarm_period_seconds": 90}, r"alarm_period_seconds must be a multiple of 60 in 60..86400, got 90"),
         ({"alarm_evaluation_periods": 0}, r"alarm_evaluation_periods must be >= 1 .*got 0"),
@@ -306,8 +309,11 @@ def test_fails_when_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], m
 
 
 def test_fails_when_audit_bucket_is_missing(fresh_stack: Any) -> None:
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
     from constructs_lib import AuditTrail, AuditTrailProps
 
+    AwsProvider(fresh_stack, "aws", region="us-east-1")
     with pytest.raises(ValidationError, match=r"test/AuditTrail: log_bucket must be the environment's audit-log SecureS3 bucket, got None"):
         AuditTrail(fresh_stack, "AuditTrail", AuditTrailProps(name_prefix="acme-dev", log_bucket=None))  # type: ignore[arg-type]
 

@@ -240,7 +240,7 @@ def test_short_retention_needs_the_explicit_flag(fresh_stack: Any) -> None:
         ({"availability_zones": ("us-east-1a", "us-east-1a")}, "availability_zones must be distinct zones of us-east-1"),
         ({"availability_zones": ("eu-west-1a",)}, "availability_zones must be distinct zones of us-east-1 such as 'us-east-1a'"),
         ({"region": "moon-1"}, "region must be an AWS region code"),
-        ({"flow_log_retention_days": 90}, r"flow_log_retention_days must be >= 365 \(or set allow_short_flow_log_retention = true\), got 90"),
+        ({"flow_log_retention_days": 90}, r"flow_log_retention_days must be >= 365 \(or turn on allow_short_flow_log_retention\), got 90"),
         ({"flow_log_retention_days": 100, "allow_short_flow_log_retention": True}, r"flow_log_retention_days must be one of \(1, 3, 5,"),
     ],
 )

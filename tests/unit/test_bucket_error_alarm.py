@@ -15,13 +15,14 @@ def _alarm(stack: Any, *, topic_region: str | None = None, **overrides: Any) -> 
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
     from constructs_lib import (
-        AccessLogBucket, AccessLogBucketProps, AlertTopic, AlertTopicProps, BucketErrorAlarm, BucketErrorAlarmProps, SecureS3, SecureS3Props,
+        AccessLogBucket, AccessLogBucketProps, AlertTopic, AlertTopicProps, BucketErrorAlarm, BucketErrorAlarmProps, DataClassification, SecureS3, SecureS3Props,
     )
 
     AwsProvider(stack, "aws", region="eu-west-1")
     other = AwsProvider(stack, "other", region=topic_region, alias="other") if topic_region else None
     logs = AccessLogBucket(stack, "Logs", AccessLogBucketProps(project="acme", environment="dev"))
-    bucket = SecureS3(stack, "Models", SecureS3Props(project="acme", environment="dev", purpose="ml-models", access_log_bucket=logs))
+    # Model artifacts are INTERNAL (no PHI), as in the platform's phase plan.
+    bucket = SecureS3(stack, "Models", SecureS3Props(project="acme", environment="dev", purpose="ml-models", access_log_bucket=logs, classification=DataClassification.INTERNAL))
     topic = AlertTopic(stack, "Alerts", AlertTopicProps(name="acme-dev-alerts", provider=other))
     props = {"bucket": bucket, "alert_topic": topic, "alarm_name": "acme-dev-ml-models-client-errors", "description": "model reads fail", **overrides}
     return BucketErrorAlarm(stack, "ModelAlarm", BucketErrorAlarmProps(**props))

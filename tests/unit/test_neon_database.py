@@ -7,13 +7,20 @@ from typing import Any
 
 import pytest
 
-from constructs_lib import ValidationError
+from constructs_lib import NeonProvider, ValidationError
 from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps, ReaderRole
 from constructs_lib.providers.conformance import check_stack
 from tests.conftest import REPO_ROOT, synth_json
 
 NEON_SCHEMA = REPO_ROOT / "constructs_lib/providers/neon/schema.json"
 LOCKED = {"locked_region_id": "aws-us-east-1", "locked_pg_version": 17}
+
+
+@pytest.fixture
+def fresh_stack(fresh_stack: Any) -> Any:
+    """The shared fresh stack, with the provider its constructs need."""
+    NeonProvider(fresh_stack, "neon")
+    return fresh_stack
 
 
 def _props(**overrides: Any) -> NeonDatabaseProps:
@@ -241,7 +248,6 @@ BAD = [
     ("allowed_ips_string", {"allowed_ips": "203.0.113.10/32"}, "allowed_ips must be a sequence of addresses or CIDRs, not one string, got '203.0.113.10/32'"),
     ("allowed_ips_twice", {"allowed_ips": ("203.0.113.10/32", "203.0.113.10/32")}, r"allowed_ips must be distinct entries, got \['203.0.113.10/32', '203.0.113.10/32'\]"),
     ("locked_region", {"region_id": "aws-us-east-2"}, "locked_region_id must be equal to region_id 'aws-us-east-2' while protect_from_destroy is on .*, got 'aws-us-east-1'"),
-    ("locked_region_unset", {"locked_region_id": None}, "locked_region_id must be equal to region_id 'aws-us-east-1' .*, got None"),
     ("locked_pg_version", {"pg_version": 18}, "locked_pg_version must be equal to pg_version 18 while protect_from_destroy is on .*, got 17"),
 ]
 
@@ -252,6 +258,12 @@ def test_fails_when_prop_is_out_of_range(fresh_stack: Any, overrides: dict[str, 
         NeonDatabase(fresh_stack, "db", _props(**overrides))
     # Validation runs before any child is created.
     assert fresh_stack.node.find_child("db").node.children == []
+
+
+def test_locks_are_optional_while_protected(fresh_stack: Any) -> None:
+    # None means no second-edit lock: only a given lock value must match (defaults are consistent).
+    _, stack = _build(fresh_stack, locked_region_id=None, locked_pg_version=None)
+    assert _only(stack, "neon_project")["lifecycle"] == {"prevent_destroy": True}
 
 
 def test_props_are_frozen() -> None:

@@ -7,13 +7,20 @@ from typing import Any
 
 import pytest
 
-from constructs_lib import ValidationError
+from constructs_lib import NeonProvider, ValidationError
 from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps, ReaderRole
 from tests.conftest import synth_json
 
 LOCKED = {"locked_region_id": "aws-us-east-1", "locked_pg_version": 17}
 QUERY = "sslmode=verify-full&channel_binding=require"
 AUTHORITY = "%s:%s@%s"
+
+
+@pytest.fixture
+def fresh_stack(fresh_stack: Any) -> Any:
+    """The shared fresh stack, with the provider its constructs need."""
+    NeonProvider(fresh_stack, "neon")
+    return fresh_stack
 
 
 def _build(stack: Any, **overrides: Any) -> tuple[NeonDatabase, dict[str, Any]]:

@@ -50,7 +50,10 @@ def test_dashboard_shows_health_checks_alarms_by_region_and_the_budget(fresh_sta
 
 
 def test_fails_when_the_name_is_bad(fresh_stack: Any) -> None:
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+
     from constructs_lib import OperationsDashboard, OperationsDashboardProps
 
+    AwsProvider(fresh_stack, "aws", region="us-east-1")
     with pytest.raises(ValidationError, match=r"^test/Dashboard: name must be 1..255 letters, digits, '-' and '_', got 'acme dev'$"):
         OperationsDashboard(fresh_stack, "Dashboard", OperationsDashboardProps(name="acme dev"))

@@ -7,10 +7,18 @@ from typing import Any
 
 import pytest
 
+from constructs_lib import RailwayProvider
 from constructs_lib.errors import ConstructError, ValidationError
 from tests.conftest import resources_of, synth_json
 
 DIGEST = "sha256:" + "a" * 64
+
+
+@pytest.fixture
+def fresh_stack(fresh_stack: Any) -> Any:
+    """The shared fresh stack, with the provider its constructs need."""
+    RailwayProvider(fresh_stack, "railway")
+    return fresh_stack
 
 
 def _project(stack: Any) -> Any:

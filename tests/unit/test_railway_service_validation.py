@@ -8,10 +8,18 @@ from typing import Any
 
 import pytest
 
+from constructs_lib import RailwayProvider
 from constructs_lib.errors import ValidationError
 from tests.unit.test_railway_service import DIGEST, _sensitive, _service
 
 SECRET = "hunter2-very-secret"
+
+
+@pytest.fixture
+def fresh_stack(fresh_stack: Any) -> Any:
+    """The shared fresh stack, with the provider its constructs need."""
+    RailwayProvider(fresh_stack, "railway")
+    return fresh_stack
 
 
 def _regions(*counts: int) -> list[Any]:

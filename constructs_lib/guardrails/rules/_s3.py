@@ -10,13 +10,20 @@ def companions(view: StackView, bucket: Block, resource_type: str) -> list[Block
     return [c for c in view.resources(resource_type) if bucket in view.targets(c.get("bucket"), "aws_s3_bucket")]
 
 
+ACCESS_LOG_TARGET_KEY = "s3_access_log_target"
+"""Key under a bucket's ``"//"`` block with which ``AccessLogBucket`` declares the bucket a log target."""
+
+
 def log_targets(view: StackView) -> set[str]:
-    """Names of buckets that receive S3 server access logs (``aws_s3_bucket_logging.target_bucket``)."""
-    return {
+    """Names of buckets that receive S3 server access logs: an ``aws_s3_bucket_logging.target_bucket``, or a
+    bucket its construct declares a log target (``AccessLogBucket``, before any bucket logs to it)."""
+    targets = {
         b.name
         for logging in view.resources("aws_s3_bucket_logging")
         for b in view.targets(logging.get("target_bucket"), "aws_s3_bucket")
     }
+    targets |= {b.name for b in view.resources("aws_s3_bucket") if (b.get("//") or {}).get(ACCESS_LOG_TARGET_KEY) is True}
+    return targets
 
 
 def kms_algorithms(config: Block) -> list[str]:

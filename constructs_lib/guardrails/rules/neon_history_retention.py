@@ -28,7 +28,10 @@ RULE = Rule(
     id="HC-NEON-001",
     level=Level.ERROR,
     rationale="point-in-time restore of production PHI must reach back at least a week (HIPAA contingency plan)",
-    fix="set the environment's retention_days to 7 or more (history_retention_seconds >= 604800)",
+    fix=(
+        "set NeonDatabaseProps.history_retention_seconds (the neon_project's history_retention_seconds) to at least "
+        "the pack's min_history_retention_days x 86400 (604800 for the default 7 days)"
+    ),
     hipaa=None,
     check=check,
     production_only=True,

@@ -18,7 +18,7 @@ RULE = Rule(
     id="HC-NEON-002",
     level=Level.ERROR,
     rationale="replacing the project (a region or pg_version change) deletes every branch and all PHI in it",
-    fix="give the production neon_project lifecycle prevent_destroy = true",
+    fix="keep NeonDatabaseProps.protect_from_destroy on (it gives the neon_project lifecycle prevent_destroy = true)",
     hipaa=None,
     check=check,
     production_only=True,

@@ -47,7 +47,7 @@ RULE = Rule(
     id="HC-TAG-001",
     level=Level.ERROR,
     rationale="cost, ownership and PHI inventories rely on every AWS resource saying its environment and data class",
-    fix="set the tags on the resource or in the AWS provider's default_tags (PlatformStack does this)",
+    fix="set the tags on the resource or in the AWS provider's default_tags (AwsProvider(default_tags=...) covers every resource of the stack)",
     hipaa=None,
     check=check,
 )
