@@ -78,8 +78,10 @@ class _Parser(argparse.ArgumentParser):
 
 def _synth_parser() -> _Parser:
     parser = _Parser(
-        prog="main.py", description="Synthesize, deploy or preview the promotion of the platform stacks.",
-        epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="main.py",
+        description="Synthesize, deploy or preview the promotion of the platform stacks.",
+        epilog=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--env", action="append", dest="envs", metavar="NAME", help="environment to synthesize (repeatable; default: all, and bootstrap)")
     parser.add_argument("--phase", help="preview this phase (1..4) instead of each environment's own")
@@ -90,7 +92,12 @@ def _synth_parser() -> _Parser:
 
 
 def _promote_parser() -> _Parser:
-    parser = _Parser(prog="main.py promote", description="Preview what promoting an environment to a higher phase changes.", epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="main.py promote",
+        description="Preview what promoting an environment to a higher phase changes.",
+        epilog=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("name", metavar="NAME", help="environment to promote")
     parser.add_argument("--to", required=True, dest="target", metavar="N", help="target phase (higher than the file's phase)")
     parser.add_argument("--json", action="store_true", help="machine-readable output for CI")
@@ -128,16 +135,13 @@ def _terraform_cloud(environ: Mapping[str, str], config: EnvironmentConfig) -> T
     organization = environ.get("TFC_ORGANIZATION", "").strip()
     if not organization:
         return config.terraform_cloud
-    prefix = environ.get("TFC_WORKSPACE_PREFIX", "").strip() or (
-        config.terraform_cloud.workspace_prefix if config.terraform_cloud else "healthcare"
-    )
+    prefix = environ.get("TFC_WORKSPACE_PREFIX", "").strip() or (config.terraform_cloud.workspace_prefix if config.terraform_cloud else "healthcare")
     base = config.terraform_cloud.model_dump() if config.terraform_cloud else {}
     try:
         return TerraformCloudSettings.model_validate({**base, "organization": organization, "workspace_prefix": prefix})
     except ValueError:
         raise ConfigError(
-            "environment: TFC_ORGANIZATION and TFC_WORKSPACE_PREFIX must be letters, digits, '-' or '_', "
-            f"got {organization!r} and {prefix!r}"
+            f"environment: TFC_ORGANIZATION and TFC_WORKSPACE_PREFIX must be letters, digits, '-' or '_', got {organization!r} and {prefix!r}"
         ) from None
 
 

@@ -101,10 +101,7 @@ def main() -> int:
         for _ in range(args.repeat):  # interleaved, so drift on a busy machine hits every case alike
             for name, command in cases.items():
                 results[name].append(run(command, env))
-    medians = {
-        name: Sample(statistics.median(s.seconds for s in samples), statistics.median(s.peak_mb for s in samples))
-        for name, samples in results.items()
-    }
+    medians = {name: Sample(statistics.median(s.seconds for s in samples), statistics.median(s.peak_mb for s in samples)) for name, samples in results.items()}
     floor = medians["floor"]
     print(f"cpus={os.cpu_count()} repeat={args.repeat} python={sys.version.split()[0]} node={_node_version()}")
     print(f"{'case':<24} {'median s':>9} {'x floor':>8} {'peak MB':>9} {'x floor':>8}")

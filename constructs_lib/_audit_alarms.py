@@ -60,10 +60,23 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "IAM policy changes (CIS 4.4)",
         "{ "
         + _any_event(
-            "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy", "PutRolePolicy",
-            "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion", "DeletePolicyVersion",
-            "SetDefaultPolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy",
-            "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy",
+            "DeleteGroupPolicy",
+            "DeleteRolePolicy",
+            "DeleteUserPolicy",
+            "PutGroupPolicy",
+            "PutRolePolicy",
+            "PutUserPolicy",
+            "CreatePolicy",
+            "DeletePolicy",
+            "CreatePolicyVersion",
+            "DeletePolicyVersion",
+            "SetDefaultPolicyVersion",
+            "AttachRolePolicy",
+            "DetachRolePolicy",
+            "AttachUserPolicy",
+            "DetachUserPolicy",
+            "AttachGroupPolicy",
+            "DetachGroupPolicy",
         )
         + " }",
         "change",
@@ -79,8 +92,15 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "S3 bucket policy changes (CIS 4.8)",
         "{ ($.eventSource = s3.amazonaws.com) && (("
         + _any_event(
-            "PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
-            "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
+            "PutBucketAcl",
+            "PutBucketPolicy",
+            "PutBucketCors",
+            "PutBucketLifecycle",
+            "PutBucketReplication",
+            "DeleteBucketPolicy",
+            "DeleteBucketCors",
+            "DeleteBucketLifecycle",
+            "DeleteBucketReplication",
         )
         + ")) }",
         "change",
@@ -96,8 +116,12 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "Security group changes (CIS 4.10)",
         "{ "
         + _any_event(
-            "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
-            "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup",
+            "AuthorizeSecurityGroupIngress",
+            "AuthorizeSecurityGroupEgress",
+            "RevokeSecurityGroupIngress",
+            "RevokeSecurityGroupEgress",
+            "CreateSecurityGroup",
+            "DeleteSecurityGroup",
         )
         + " }",
         "change",
@@ -107,8 +131,12 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "Network ACL changes (CIS 4.11)",
         "{ "
         + _any_event(
-            "CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
-            "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation",
+            "CreateNetworkAcl",
+            "CreateNetworkAclEntry",
+            "DeleteNetworkAcl",
+            "DeleteNetworkAclEntry",
+            "ReplaceNetworkAclEntry",
+            "ReplaceNetworkAclAssociation",
         )
         + " }",
         "change",
@@ -133,8 +161,12 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "Network gateway changes (CIS 4.12)",
         "{ "
         + _any_event(
-            "CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway",
-            "DeleteInternetGateway", "DetachInternetGateway",
+            "CreateCustomerGateway",
+            "DeleteCustomerGateway",
+            "AttachInternetGateway",
+            "CreateInternetGateway",
+            "DeleteInternetGateway",
+            "DetachInternetGateway",
         )
         + " }",
         "change",
@@ -144,8 +176,13 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "Route table changes (CIS 4.13)",
         "{ "
         + _any_event(
-            "CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable",
-            "DeleteRoute", "DisassociateRouteTable",
+            "CreateRoute",
+            "CreateRouteTable",
+            "ReplaceRoute",
+            "ReplaceRouteTableAssociation",
+            "DeleteRouteTable",
+            "DeleteRoute",
+            "DisassociateRouteTable",
         )
         + " }",
         "change",
@@ -155,9 +192,17 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "VPC changes (CIS 4.14)",
         "{ "
         + _any_event(
-            "CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection",
-            "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection", "AttachClassicLinkVpc", "DetachClassicLinkVpc",
-            "DisableVpcClassicLink", "EnableVpcClassicLink",
+            "CreateVpc",
+            "DeleteVpc",
+            "ModifyVpcAttribute",
+            "AcceptVpcPeeringConnection",
+            "CreateVpcPeeringConnection",
+            "DeleteVpcPeeringConnection",
+            "RejectVpcPeeringConnection",
+            "AttachClassicLinkVpc",
+            "DetachClassicLinkVpc",
+            "DisableVpcClassicLink",
+            "EnableVpcClassicLink",
         )
         + " }",
         "change",
@@ -205,9 +250,7 @@ class SecurityAlarms(Construct):
                 name=f"{name_prefix}-{alarm.id}",
                 log_group_name=log_group_name,
                 pattern=alarm.pattern,
-                metric_transformation=CloudwatchLogMetricFilterMetricTransformation(
-                    name=alarm.id, namespace=namespace, value="1", default_value="0"
-                ),
+                metric_transformation=CloudwatchLogMetricFilterMetricTransformation(name=alarm.id, namespace=namespace, value="1", default_value="0"),
             )
             self.alarms[alarm.id] = CloudwatchMetricAlarm(
                 self,

@@ -73,8 +73,7 @@ class AuditTopics(Construct):
         )
         # Keyed by address, so reordering the list replaces nothing.
         self.subscriptions = tuple(
-            SnsTopicSubscription(self, f"Email-{address}", topic_arn=self.alerts.arn, protocol="email", endpoint=address)
-            for address in alert_emails
+            SnsTopicSubscription(self, f"Email-{address}", topic_arn=self.alerts.arn, protocol="email", endpoint=address) for address in alert_emails
         )
         self.deliveries = SnsTopic(self, "Deliveries", name=f"{name_prefix}-cloudtrail-deliveries", kms_master_key_id=kms_key_arn, lifecycle=lifecycle)
         self.deliveries_policy = SnsTopicPolicy(

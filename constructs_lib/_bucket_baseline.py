@@ -50,18 +50,14 @@ class Baseline:
     notification: S3BucketNotification
 
 
-def add_baseline(
-    scope: Construct, bucket: S3Bucket, *, kms_key_arn: str | None, provider: TerraformProvider | None = None
-) -> Baseline:
+def add_baseline(scope: Construct, bucket: S3Bucket, *, kms_key_arn: str | None, provider: TerraformProvider | None = None) -> Baseline:
     """Versioning, default encryption, all four public-access blocks, ACLs disabled, EventBridge events.
 
     ``kms_key_arn`` None means SSE-S3 (AES256), for targets of server access logs, which
     cannot use SSE-KMS. SSE-C uploads are blocked either way.
     """
     by_default = (
-        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-            sse_algorithm="aws:kms", kms_master_key_id=kms_key_arn
-        )
+        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(sse_algorithm="aws:kms", kms_master_key_id=kms_key_arn)
         if kms_key_arn
         else S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(sse_algorithm="AES256")
     )
@@ -275,23 +271,13 @@ def add_lifecycle(
         status="Enabled",
         filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
         transition=transitions or None,
-        noncurrent_version_expiration=[
-            S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                noncurrent_days=days.noncurrent_version_expiration_days
-            )
-        ],
+        noncurrent_version_expiration=[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=days.noncurrent_version_expiration_days)],
         abort_incomplete_multipart_upload=[
-            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
-                days_after_initiation=days.abort_incomplete_multipart_upload_days
-            )
+            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=days.abort_incomplete_multipart_upload_days)
         ],
-        expiration=(
-            [S3BucketLifecycleConfigurationRuleExpiration(days=days.expiration_days)] if days.expiration_days else None
-        ),
+        expiration=([S3BucketLifecycleConfigurationRuleExpiration(days=days.expiration_days)] if days.expiration_days else None),
     )
-    return S3BucketLifecycleConfiguration(
-        scope, "Lifecycle", bucket=bucket.id, rule=[rule], depends_on=[versioning], provider=provider
-    )
+    return S3BucketLifecycleConfiguration(scope, "Lifecycle", bucket=bucket.id, rule=[rule], depends_on=[versioning], provider=provider)
 
 
 MIN_STANDARD_IA_DAYS = 30
@@ -304,7 +290,9 @@ def validate_lifecycle(path: str, days: LifecycleDays) -> None:
     """Raise ``ValidationError`` naming ``path`` when the lifecycle numbers are impossible or contradictory."""
     ia, glacier = days.transition_ia_days, days.transition_glacier_days
     if ia is not None and not MIN_STANDARD_IA_DAYS <= ia <= MAX_LIFECYCLE_DAYS:
-        raise ValidationError(path, "transition_ia_days", ia, f"{MIN_STANDARD_IA_DAYS}..{MAX_LIFECYCLE_DAYS} (S3's minimum age for STANDARD_IA is 30 days) or None")
+        raise ValidationError(
+            path, "transition_ia_days", ia, f"{MIN_STANDARD_IA_DAYS}..{MAX_LIFECYCLE_DAYS} (S3's minimum age for STANDARD_IA is 30 days) or None"
+        )
     if glacier is not None and not 1 <= glacier <= MAX_LIFECYCLE_DAYS:
         raise ValidationError(path, "transition_glacier_days", glacier, f"1..{MAX_LIFECYCLE_DAYS} or None")
     if ia is not None and glacier is not None and glacier <= ia:
@@ -316,4 +304,6 @@ def validate_lifecycle(path: str, days: LifecycleDays) -> None:
     if days.expiration_days is not None:
         latest = max((d for d in (ia, glacier) if d is not None), default=0)
         if not latest < days.expiration_days <= MAX_LIFECYCLE_DAYS:
-            raise ValidationError(path, "expiration_days", days.expiration_days, f"greater than the last transition ({latest}) and at most {MAX_LIFECYCLE_DAYS}")
+            raise ValidationError(
+                path, "expiration_days", days.expiration_days, f"greater than the last transition ({latest}) and at most {MAX_LIFECYCLE_DAYS}"
+            )

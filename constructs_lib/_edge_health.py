@@ -52,9 +52,7 @@ class EdgeHealth(Construct):
             description=f"HTTPS GET https://{hostname}{self._path}",
             address=hostname,
             type="HTTPS",
-            http_config=HealthcheckHttpConfig(
-                method="GET", path=self._path, port=443, expected_codes=["200"], follow_redirects=False, allow_insecure=False
-            ),
+            http_config=HealthcheckHttpConfig(method="GET", path=self._path, port=443, expected_codes=["200"], follow_redirects=False, allow_insecure=False),
             interval=HEALTH_CHECK_INTERVAL_SECONDS,
             consecutive_fails=HEALTH_CHECK_FAILS_BEFORE_UNHEALTHY,
             consecutive_successes=2,

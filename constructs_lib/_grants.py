@@ -126,7 +126,12 @@ def grant(bucket: SecureS3, grantee: Grantee, access: BucketAccess, prefix: str)
     suffix = f"-{prefix.rstrip('/').replace('/', '-')}" if prefix else ""
     id_ = f"Grant-{grantee.grantee_name}-{access.value}{suffix}"
     if bucket.node.try_find_child(id_) is not None:
-        raise ValidationError(bucket.node.path, "grant", f"{access.value} to {grantee.grantee_name} on {prefix or 'the whole bucket'}", "given once per grantee, access and prefix")
+        raise ValidationError(
+            bucket.node.path,
+            "grant",
+            f"{access.value} to {grantee.grantee_name} on {prefix or 'the whole bucket'}",
+            "given once per grantee, access and prefix",
+        )
     scope = Construct(bucket, id_)
     document = PolicyDocument(scope, "PolicyDocument", statements)
     policy = IamPolicy(

@@ -54,11 +54,7 @@ def statement(
         effect=effect,
         actions=list(actions),
         resources=list(resources) or None,
-        principals=(
-            [DataAwsIamPolicyDocumentStatementPrincipals(type=principal_type, identifiers=list(principals))]
-            if principal_type
-            else None
-        ),
+        principals=([DataAwsIamPolicyDocumentStatementPrincipals(type=principal_type, identifiers=list(principals))] if principal_type else None),
         condition=[c.to_struct() for c in conditions] or None,
     )
 

@@ -83,7 +83,9 @@ def validate(path: str, props: NeonDatabaseProps) -> None:
         if props.locked_region_id is not None:
             must("locked_region_id", props.locked_region_id, props.locked_region_id == props.region_id, f"equal to region_id {props.region_id!r} {replaces}")
         if props.locked_pg_version is not None:
-            must("locked_pg_version", props.locked_pg_version, props.locked_pg_version == props.pg_version, f"equal to pg_version {props.pg_version} {replaces}")
+            must(
+                "locked_pg_version", props.locked_pg_version, props.locked_pg_version == props.pg_version, f"equal to pg_version {props.pg_version} {replaces}"
+            )
 
 
 def _check_allowed_ips(path: str, props: NeonDatabaseProps, check: Callable[[str, Any, Callable[[Any], Any]], None]) -> None:

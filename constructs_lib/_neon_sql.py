@@ -67,9 +67,7 @@ class SqlLogin:
         return self.password.result
 
 
-def database_provider(
-    scope: Construct, id_: str, *, alias: str, host: str, database: str, username: str, password: str, pg_version: int
-) -> PostgresqlProvider:
+def database_provider(scope: Construct, id_: str, *, alias: str, host: str, database: str, username: str, password: str, pg_version: int) -> PostgresqlProvider:
     """A ``postgresql`` provider alias for one database, logged in as its owner over verified TLS (direct host)."""
     return PostgresqlProvider(
         scope,
@@ -88,13 +86,9 @@ def database_provider(
     )
 
 
-def secure_database(
-    scope: Construct, *, alias: str, host: str, database: str, username: str, password: str, pg_version: int
-) -> PostgresqlProvider:
+def secure_database(scope: Construct, *, alias: str, host: str, database: str, username: str, password: str, pg_version: int) -> PostgresqlProvider:
     """The database's provider (``Provider``, logged in as ``username``, its owner) and ``PUBLIC``'s privileges revoked."""
-    provider = database_provider(
-        scope, "Provider", alias=alias, host=host, database=database, username=username, password=password, pg_version=pg_version
-    )
+    provider = database_provider(scope, "Provider", alias=alias, host=host, database=database, username=username, password=password, pg_version=pg_version)
     revoke_public(scope, provider=provider, database=database)
     return provider
 
@@ -122,12 +116,8 @@ def login_role(scope: Construct, id_: str, *, name: str, provider: TerraformProv
 
 def revoke_public(scope: Construct, *, provider: TerraformProvider, database: str) -> tuple[Grant, Grant]:
     """``REVOKE ALL`` from ``PUBLIC`` on the database (CONNECT, TEMPORARY) and on its schema ``public``."""
-    on_database = Grant(
-        scope, "RevokePublicDatabase", database=database, role=PUBLIC_ROLE, object_type="database", privileges=[], provider=provider
-    )
-    on_schema = Grant(
-        scope, "RevokePublicSchema", database=database, role=PUBLIC_ROLE, schema=SCHEMA, object_type="schema", privileges=[], provider=provider
-    )
+    on_database = Grant(scope, "RevokePublicDatabase", database=database, role=PUBLIC_ROLE, object_type="database", privileges=[], provider=provider)
+    on_schema = Grant(scope, "RevokePublicSchema", database=database, role=PUBLIC_ROLE, schema=SCHEMA, object_type="schema", privileges=[], provider=provider)
     return on_database, on_schema
 
 
@@ -156,9 +146,7 @@ def grant_access(
             continue
         label = kind.capitalize()
         created.append(
-            Grant(
-                scope, f"{prefix}{label}s", database=database, role=role, schema=SCHEMA, object_type=kind, privileges=list(privileges), provider=provider
-            )
+            Grant(scope, f"{prefix}{label}s", database=database, role=role, schema=SCHEMA, object_type=kind, privileges=list(privileges), provider=provider)
         )
         created.append(
             DefaultPrivileges(

@@ -178,9 +178,7 @@ class Replica(Construct):
             description=f"S3 replication of {source.name_stem} to {stem}",
             policy=permissions.json,
         )
-        self.role_policy_attachment = IamRolePolicyAttachment(
-            self, "RolePolicyAttachment", role=self.role.name, policy_arn=self.role_policy.arn
-        )
+        self.role_policy_attachment = IamRolePolicyAttachment(self, "RolePolicyAttachment", role=self.role.name, policy_arn=self.role_policy.arn)
         source.add_to_key_policy(
             statement(
                 sid="ReplicationDecrypts",
@@ -215,15 +213,11 @@ class Replica(Construct):
                     # stays recoverable from the replica.
                     delete_marker_replication=S3BucketReplicationConfigurationRuleDeleteMarkerReplication(status="Disabled"),
                     source_selection_criteria=S3BucketReplicationConfigurationRuleSourceSelectionCriteria(
-                        sse_kms_encrypted_objects=S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects(
-                            status="Enabled"
-                        )
+                        sse_kms_encrypted_objects=S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects(status="Enabled")
                     ),
                     destination=S3BucketReplicationConfigurationRuleDestination(
                         bucket=self.resource.arn,
-                        encryption_configuration=S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration(
-                            replica_kms_key_id=self.key.key_arn
-                        ),
+                        encryption_configuration=S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration(replica_kms_key_id=self.key.key_arn),
                     ),
                 )
             ],

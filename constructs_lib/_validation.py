@@ -110,6 +110,8 @@ def check_neon_history_retention(value: int) -> int:
     if isinstance(value, bool) or not 0 <= value <= NEON_MAX_HISTORY_RETENTION_SECONDS:
         raise ValueError(f"0..{NEON_MAX_HISTORY_RETENTION_SECONDS} seconds")
     return value
+
+
 CLOUDWATCH_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
 """Retention periods CloudWatch Logs accepts."""
 MIN_AUDIT_LOG_RETENTION_DAYS = 365
@@ -134,6 +136,8 @@ def check_email(value: str) -> str:
     if not at or len(value) > 254 or len(local) > 64 or not _EMAIL_LOCAL_RE.match(local) or not _DOMAIN_RE.match(domain):
         raise ValueError("an email address such as 'oncall@health.example.org'")
     return value
+
+
 _SECRET_NAME_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "DATABASE_URL", "CONNECTION_STRING")
 _SECRET_NAME_WORDS = frozenset({"PWD", "DSN", "SALT"})
 _URL_CREDENTIALS_RE = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)

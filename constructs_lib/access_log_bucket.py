@@ -24,8 +24,7 @@ LOG_DELIVERY_SID = "AllowServerAccessLogDelivery"
 SSE_S3_REASON = "S3 server access logging cannot deliver to a target bucket encrypted with SSE-KMS, so the access-log bucket uses SSE-S3"
 """Published as the bucket's accepted checkov CKV_AWS_145 finding (see ``constructs_lib.checkov_gate``)."""
 NOT_REPLICATED_REASON = (
-    "access-log buckets are not replicated: replicating them would need log buckets for the replicas in turn, "
-    "and losing access logs loses no patient data"
+    "access-log buckets are not replicated: replicating them would need log buckets for the replicas in turn, and losing access logs loses no patient data"
 )
 """Published as the bucket's accepted checkov CKV_AWS_144 finding."""
 

@@ -108,7 +108,14 @@ class AccountBaseline(Construct):
                 DataAwsIamPolicyDocumentStatement(
                     sid="AllowManageOwnUserMFA",
                     effect="Allow",
-                    actions=["iam:ChangePassword", "iam:DeactivateMFADevice", "iam:EnableMFADevice", "iam:GetUser", "iam:ListMFADevices", "iam:ResyncMFADevice"],
+                    actions=[
+                        "iam:ChangePassword",
+                        "iam:DeactivateMFADevice",
+                        "iam:EnableMFADevice",
+                        "iam:GetUser",
+                        "iam:ListMFADevices",
+                        "iam:ResyncMFADevice",
+                    ],
                     resources=[f"{iam}:user/&{{aws:username}}"],
                 ),
                 DataAwsIamPolicyDocumentStatement(

@@ -90,7 +90,13 @@ class AlertTopic(Construct):
         if props.budgets_may_publish:
             # AWS Cost Management user guide, "Configuring AWS KMS permissions" for budget notifications.
             key_statements.append(
-                {"Sid": "BudgetsPublish", "Effect": "Allow", "Principal": {"Service": BUDGETS}, "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*"}
+                {
+                    "Sid": "BudgetsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": BUDGETS},
+                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    "Resource": "*",
+                }
             )
         self.key = KmsKey(
             self,
@@ -109,7 +115,9 @@ class AlertTopic(Construct):
         ]
         if props.budgets_may_publish:
             # AWS Cost Management user guide, "Creating an Amazon SNS topic for budget notifications".
-            allows.append({"Sid": "BudgetsOfThisAccount", "Principal": {"Service": BUDGETS}, "Condition": {**source, "ArnLike": {"aws:SourceArn": budget_arns}}})
+            allows.append(
+                {"Sid": "BudgetsOfThisAccount", "Principal": {"Service": BUDGETS}, "Condition": {**source, "ArnLike": {"aws:SourceArn": budget_arns}}}
+            )
         self.policy = SnsTopicPolicy(self, "Policy", arn=self.resource.arn, policy=topic_policy(self.resource.arn, *allows), provider=props.provider)
         # Keyed by address / URL, so reordering the lists replaces nothing.
         self.subscriptions = tuple(

@@ -46,9 +46,7 @@ class AppSecret(Construct):
         ensure_random_provider(self)
         versions = [props.version - 1, props.version] if props.keep_previous else [props.version]
         self.versions: dict[int, Bytes] = {
-            n: Bytes(self, f"v{n}", length=props.length_bytes, keepers={"name": props.name, "version": str(n)})
-            for n in versions
-            if n >= 1
+            n: Bytes(self, f"v{n}", length=props.length_bytes, keepers={"name": props.name, "version": str(n)}) for n in versions if n >= 1
         }
         """``random_bytes`` by version; a version's construct id (``v<n>``) never changes, so keeping it keeps its value."""
 

@@ -80,9 +80,7 @@ class BaselineVpc(Construct):
         name = props.name_prefix
         zones = props.availability_zones
 
-        self.vpc = Vpc(
-            self, "Resource", cidr_block=props.cidr, enable_dns_support=True, enable_dns_hostnames=True, tags={"Name": name}
-        )
+        self.vpc = Vpc(self, "Resource", cidr_block=props.cidr, enable_dns_support=True, enable_dns_hostnames=True, tags={"Name": name})
         self.vpc_id: str = self.vpc.id
 
         def subnets(tier: str, cidrs: tuple[object, ...]) -> list[Subnet]:
@@ -175,9 +173,7 @@ class BaselineVpc(Construct):
             tags={"Name": f"{name}-default"},
         )
 
-        self.flow_logs = FlowLogs(
-            self, "FlowLogs", vpc_id=self.vpc.id, name_prefix=name, region=props.region, retention_days=props.flow_log_retention_days
-        )
+        self.flow_logs = FlowLogs(self, "FlowLogs", vpc_id=self.vpc.id, name_prefix=name, region=props.region, retention_days=props.flow_log_retention_days)
 
     @staticmethod
     def _validate(path: str, props: VpcProps) -> SubnetPlan:

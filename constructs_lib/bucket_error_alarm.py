@@ -79,7 +79,9 @@ def _validate(alarm: BucketErrorAlarm, props: BucketErrorAlarmProps) -> None:
         raise ValidationError(path, "alert_topic", props.alert_topic, "an AlertTopic")
     region = configured_region(alarm)
     if props.alert_topic.region_name != region:
-        raise ValidationError(path, "alert_topic", props.alert_topic.region_name, f"an AlertTopic in the bucket's region ({region}): an alarm notifies a topic in its own region")
+        raise ValidationError(
+            path, "alert_topic", props.alert_topic.region_name, f"an AlertTopic in the bucket's region ({region}): an alarm notifies a topic in its own region"
+        )
     if not isinstance(props.alarm_name, str) or not 1 <= len(props.alarm_name) <= 255:
         raise ValidationError(path, "alarm_name", props.alarm_name, "1..255 characters")
     for field, high in (("threshold", 100_000), ("evaluation_periods", 288)):

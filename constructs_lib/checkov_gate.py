@@ -131,16 +131,16 @@ class GateResult:
     def report(self) -> str:
         """A human-readable summary, one line per problem and per accepted finding."""
         passed = sum(1 for f in self.findings if f.passed)
-        lines = [
-            f"checkov gate: {passed} passed, {len(self.accepted)} failed but accepted, {len(self.unaccepted)} failed and not accepted"
-        ]
+        lines = [f"checkov gate: {passed} passed, {len(self.accepted)} failed but accepted, {len(self.unaccepted)} failed and not accepted"]
         lines += [f"FAILED {f.check_id} {f.stack}:{f.resource} {f.check_name}".rstrip() for f in self.unaccepted]
         lines += [f"STALE {a.id} {list(a.resources)} ({a.source}): accepts no current failure; remove it" for a in self.stale]
         lines += [f"UNCHECKED {s}: checkov ran no check on a stack with AWS resources (did it parse cdk.tf.json?)" for s in self.unchecked_stacks]
         lines += [f"PARSING ERROR {p}" for p in self.parsing_errors]
         lines += [f"accepted {f.check_id} {f.stack}:{f.resource} ({a.source}): {a.reason}" for f, a in self.accepted]
         if self.unaccepted:
-            lines.append("fix each FAILED finding, or accept it with a reason (an [[skip]] entry in your accepted file, or the construct prop that records the decision)")
+            lines.append(
+                "fix each FAILED finding, or accept it with a reason (an [[skip]] entry in your accepted file, or the construct prop that records the decision)"
+            )
         return "\n".join(lines)
 
 
@@ -153,8 +153,7 @@ def find_checkov(explicit: str | Path | None = None) -> Path:
             return path
     where = f"at {candidate}" if candidate else "on PATH (and CHECKOV_BIN is not set)"
     raise CheckovMissing(
-        f"checkov not found {where}: install it (pip install checkov, ideally in its own virtualenv) "
-        "and put it on PATH or set CHECKOV_BIN to the executable"
+        f"checkov not found {where}: install it (pip install checkov, ideally in its own virtualenv) and put it on PATH or set CHECKOV_BIN to the executable"
     )
 
 
@@ -286,7 +285,9 @@ def load_accepted(path: str | Path) -> list[Accepted]:
             raise AcceptedFileError(f"{where}: id must be a checkov check id such as CKV_AWS_18, got {check_id!r}")
         resources = entry.get("resources")
         if not isinstance(resources, list) or not resources or not all(isinstance(r, str) and "." in r for r in resources):
-            raise AcceptedFileError(f"{where} ({check_id}): resources must be a non-empty list of address patterns such as 'aws_s3_bucket.Logs', got {resources!r}")
+            raise AcceptedFileError(
+                f"{where} ({check_id}): resources must be a non-empty list of address patterns such as 'aws_s3_bucket.Logs', got {resources!r}"
+            )
         stacks = entry.get("stacks", ["*"])
         if not isinstance(stacks, list) or not stacks or not all(isinstance(s, str) for s in stacks):
             raise AcceptedFileError(f"{where} ({check_id}): stacks must be a non-empty list of patterns such as 'prod' or 'phase*/prod', got {stacks!r}")

@@ -165,8 +165,12 @@ class CloudflareEdge(Construct):
             self._add_rulesets(props)
         if props.health_check_path is not None:
             self.health = EdgeHealth(
-                self, "Health", zone_id=self.zone_id, path=props.health_check_path,
-                account_id=props.health_alert_account_id, emails=props.health_alert_emails,
+                self,
+                "Health",
+                zone_id=self.zone_id,
+                path=props.health_check_path,
+                account_id=props.health_alert_account_id,
+                emails=props.health_alert_emails,
             )
         self.certificate_pack: CertificatePack | None = None
         if props.advanced_certificate:
@@ -202,7 +206,10 @@ class CloudflareEdge(Construct):
             raise ValidationError(path, "label", label, str(exc)) from None
         if label not in self.props.platform_hostname_labels:
             raise ValidationError(
-                path, "label", label, f"one of platform_hostname_labels ({', '.join(self.props.platform_hostname_labels)}), so the edge rules cover the hostname"
+                path,
+                "label",
+                label,
+                f"one of platform_hostname_labels ({', '.join(self.props.platform_hostname_labels)}), so the edge rules cover the hostname",
             )
         hostname = f"{label}.{self.public_domain}"
         if hostname in self._records:
@@ -218,8 +225,7 @@ class CloudflareEdge(Construct):
                 path,
                 "label",
                 label,
-                f"one level below the zone, or advanced_certificate on ({hostname} is {depth} levels below "
-                f"{self.props.domain}; Universal SSL covers one)",
+                f"one level below the zone, or advanced_certificate on ({hostname} is {depth} levels below {self.props.domain}; Universal SSL covers one)",
             )
         record = DnsRecord(
             self,
@@ -307,7 +313,9 @@ class CloudflareEdge(Construct):
                     fail(name, value, allowed)
         missing = [label for label in props.api_hostname_labels if label not in props.platform_hostname_labels]
         if missing:
-            fail("platform_hostname_labels", props.platform_hostname_labels, f"a tuple including every api_hostname_labels label (missing {', '.join(missing)})")
+            fail(
+                "platform_hostname_labels", props.platform_hostname_labels, f"a tuple including every api_hostname_labels label (missing {', '.join(missing)})"
+            )
         try:
             check_content_security_policy(props.content_security_policy)
         except ValueError as exc:
@@ -353,31 +361,42 @@ class CloudflareEdge(Construct):
 
     def _add_rulesets(self, props: EdgeProps) -> None:
         phases = (
-            ("CacheRules", "http_request_cache_settings", "Cache static assets only; never the API",
-             _edge_rules.cache_rules(
-                 api_hostname_labels=props.api_hostname_labels,
-                 static_extensions=props.static_extensions,
-                 static_edge_ttl_seconds=props.static_edge_ttl_seconds,
-             )),
-            ("SecurityHeaders", "http_response_headers_transform", "Security response headers",
-             _edge_rules.security_header_rules(
-                 platform_hostname_labels=props.platform_hostname_labels,
-                 content_security_policy=props.content_security_policy,
-                 referrer_policy=props.referrer_policy,
-             )),
-            ("RateLimits", "http_ratelimit", "Rate limits per client IP",
-             _edge_rules.rate_limit_rules(
-                 api_hostname_labels=props.api_hostname_labels,
-                 match_host=props.plan.rate_limit_matches_host,
-                 auth_path_prefixes=props.auth_path_prefixes,
-                 period_seconds=props.rate_limit_period_seconds,
-                 mitigation_seconds=props.rate_limit_mitigation_seconds,
-                 api_requests=props.api_requests_per_period,
-                 auth_requests=props.auth_requests_per_period,
-             )),
+            (
+                "CacheRules",
+                "http_request_cache_settings",
+                "Cache static assets only; never the API",
+                _edge_rules.cache_rules(
+                    api_hostname_labels=props.api_hostname_labels,
+                    static_extensions=props.static_extensions,
+                    static_edge_ttl_seconds=props.static_edge_ttl_seconds,
+                ),
+            ),
+            (
+                "SecurityHeaders",
+                "http_response_headers_transform",
+                "Security response headers",
+                _edge_rules.security_header_rules(
+                    platform_hostname_labels=props.platform_hostname_labels,
+                    content_security_policy=props.content_security_policy,
+                    referrer_policy=props.referrer_policy,
+                ),
+            ),
+            (
+                "RateLimits",
+                "http_ratelimit",
+                "Rate limits per client IP",
+                _edge_rules.rate_limit_rules(
+                    api_hostname_labels=props.api_hostname_labels,
+                    match_host=props.plan.rate_limit_matches_host,
+                    auth_path_prefixes=props.auth_path_prefixes,
+                    period_seconds=props.rate_limit_period_seconds,
+                    mitigation_seconds=props.rate_limit_mitigation_seconds,
+                    api_requests=props.api_requests_per_period,
+                    auth_requests=props.auth_requests_per_period,
+                ),
+            ),
         )
         for construct_id, phase, description, rules in phases:
             self.rulesets[phase] = Ruleset(
                 self, construct_id, zone_id=self.zone_id, kind="zone", phase=phase, name=description, description=description, rules=rules
             )
-

@@ -26,14 +26,39 @@ import enum
 import re
 
 DEFAULT_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; "
-    "form-action 'self'; upgrade-insecure-requests"
+    "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests"
 )
 """Same-origin only, no framing, no plugins; an API platform rarely needs more."""
 
 BROWSER_CACHE_TTL_SECONDS = (
-    0, 30, 60, 120, 300, 1200, 1800, 3600, 7200, 10800, 14400, 18000, 28800, 43200, 57600, 72000,
-    86400, 172800, 259200, 345600, 432000, 691200, 1382400, 2073600, 2678400, 5356800, 16070400, 31536000,
+    0,
+    30,
+    60,
+    120,
+    300,
+    1200,
+    1800,
+    3600,
+    7200,
+    10800,
+    14400,
+    18000,
+    28800,
+    43200,
+    57600,
+    72000,
+    86400,
+    172800,
+    259200,
+    345600,
+    432000,
+    691200,
+    1382400,
+    2073600,
+    2678400,
+    5356800,
+    16070400,
+    31536000,
 )
 """Values Cloudflare's ``browser_cache_ttl`` zone setting accepts (0: respect origin headers)."""
 
@@ -127,7 +152,13 @@ def check_rate_limits(
         problems.append(("api_requests_per_period", api_requests, "1..1000000"))
     if auth_requests is not None:
         if plan.rate_limit_rules < 2:
-            problems.append(("auth_requests_per_period", auth_requests, f"unset on the {plan.value} plan (one rate limiting rule; a separate auth rule needs plan pro or higher)"))
+            problems.append(
+                (
+                    "auth_requests_per_period",
+                    auth_requests,
+                    f"unset on the {plan.value} plan (one rate limiting rule; a separate auth rule needs plan pro or higher)",
+                )
+            )
         elif not 1 <= auth_requests < api_requests:
             problems.append(("auth_requests_per_period", auth_requests, f"1..{api_requests - 1} (stricter than api_requests_per_period)"))
     return problems

@@ -160,9 +160,7 @@ class NeonDatabase(Construct):
         db_name = database_name(service)
         branch = self.project.default_branch_id
         owner = Role(self, f"{service}-owner", project_id=self.project.id, branch_id=branch, name=owner_role_name(service), lifecycle=protect)
-        database = Database(
-            self, f"{service}-database", project_id=self.project.id, branch_id=branch, name=db_name, owner_name=owner.name, lifecycle=protect
-        )
+        database = Database(self, f"{service}-database", project_id=self.project.id, branch_id=branch, name=db_name, owner_name=owner.name, lifecycle=protect)
         access = Construct(self, f"{service}-access")
         provider = sql.secure_database(
             access,

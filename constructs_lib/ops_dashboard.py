@@ -65,7 +65,11 @@ class OperationsDashboard(Construct):
                         "type": "alarm",
                         "width": 24,
                         "height": 6,
-                        "properties": {"title": f"Alarms ({alarm_region})", "alarms": arns[start : start + MAX_ALARMS_PER_WIDGET], "sortBy": "stateUpdatedTimestamp"},
+                        "properties": {
+                            "title": f"Alarms ({alarm_region})",
+                            "alarms": arns[start : start + MAX_ALARMS_PER_WIDGET],
+                            "sortBy": "stateUpdatedTimestamp",
+                        },
                     }
                 )
         if props.budget is not None:

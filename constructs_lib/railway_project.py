@@ -55,9 +55,7 @@ class RailwayProject(Construct):
         if not _NAME_RE.match(props.name):
             raise ValidationError(path, "name", props.name, "2..50 lowercase letters, digits and '-', starting with a letter")
         if not _NAME_RE.match(props.environment_name):
-            raise ValidationError(
-                path, "environment_name", props.environment_name, "2..50 lowercase letters, digits and '-', starting with a letter"
-            )
+            raise ValidationError(path, "environment_name", props.environment_name, "2..50 lowercase letters, digits and '-', starting with a letter")
         if props.workspace_id is not None and not _UUID_RE.match(props.workspace_id):
             raise ValidationError(path, "workspace_id", props.workspace_id, "a Railway workspace UUID")
         self.name = props.name

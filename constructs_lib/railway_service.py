@@ -114,9 +114,7 @@ class RailwayService(Construct):
         require_provider(self, RAILWAY)
         path = self.node.path
         self._check(path, props)
-        pairs = service_variables(
-            path, port=props.port, variables=props.variables, secrets=props.secrets, non_secret_names=props.non_secret_names
-        )
+        pairs = service_variables(path, port=props.port, variables=props.variables, secrets=props.secrets, non_secret_names=props.non_secret_names)
         subdomain = props.generated_subdomain or f"{props.project.name}-{props.name}"
         if props.generated_domain and not _LABEL_RE.match(subdomain):
             raise ValidationError(path, "generated_subdomain", subdomain, "a DNS label of 1..63 lowercase letters, digits and '-'")

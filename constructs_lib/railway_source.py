@@ -89,9 +89,7 @@ class RepoSource:
             raise ValidationError(path, f"{field}.root_directory", self.root_directory, "a folder absolute from the repository root such as '/services/auth'")
         config = self.resolved_config_path
         if not _REPO_PATH_RE.match(config) or "/../" in config or not config.endswith(tuple(f"/{f}" for f in _CONFIG_FILES)):
-            raise ValidationError(
-                path, f"{field}.config_path", config, "a path absolute from the repository root ending in /railway.toml or /railway.json"
-            )
+            raise ValidationError(path, f"{field}.config_path", config, "a path absolute from the repository root ending in /railway.toml or /railway.json")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -232,9 +232,7 @@ class SecureS3(Construct):
         """
         if service_principal not in self._sse_s3_services:
             self._sse_s3_services.append(service_principal)
-        self.policy_document.put(
-            NON_KMS_ENCRYPTION_SID, non_kms_encryption_statement(self.resource.arn, exempt_services=self._sse_s3_services)
-        )
+        self.policy_document.put(NON_KMS_ENCRYPTION_SID, non_kms_encryption_statement(self.resource.arn, exempt_services=self._sse_s3_services))
 
     def grant_read_to_principal(self, principal_arn: str, *, label: str) -> None:
         """Let an IAM principal outside this stack (an auditor's role) list, read and decrypt every object.
@@ -247,9 +245,7 @@ class SecureS3(Construct):
             raise ValidationError(self.node.path, "label", label, "letters and digits, starting with a letter")
         if not Token.is_unresolved(principal_arn) and not _PRINCIPAL_ARN_RE.match(principal_arn):
             raise ValidationError(self.node.path, "principal_arn", principal_arn, "an IAM role or user ARN such as arn:aws:iam::123456789012:role/audit-reader")
-        targets: list[tuple[PolicyDocument, BucketKey, str, str]] = [
-            (self.policy_document, self.key, self.resource.arn, AwsAccount.of(self).region)
-        ]
+        targets: list[tuple[PolicyDocument, BucketKey, str, str]] = [(self.policy_document, self.key, self.resource.arn, AwsAccount.of(self).region)]
         if self.replica is not None:
             targets.append((self.replica.policy_document, self.replica.key, self.replica.bucket_arn, self.replica.region))
         for document, key, bucket_arn, region in targets:
@@ -279,11 +275,7 @@ class SecureS3(Construct):
     @staticmethod
     def find_all(scope: Construct, classification: DataClassification | None = None) -> tuple[SecureS3, ...]:
         """Every SecureS3 under ``scope`` (e.g. a stack), in construct order, optionally of one classification."""
-        return tuple(
-            node
-            for node in scope.node.find_all()
-            if isinstance(node, SecureS3) and (classification is None or node.classification is classification)
-        )
+        return tuple(node for node in scope.node.find_all() if isinstance(node, SecureS3) and (classification is None or node.classification is classification))
 
 
 def phi_buckets(scope: Construct) -> tuple[SecureS3, ...]:

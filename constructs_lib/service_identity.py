@@ -30,6 +30,7 @@ IAM_USER_REASON = (
 )
 """Published as the user's accepted checkov CKV_AWS_273 finding (see ``constructs_lib.checkov_gate``)."""
 
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AwsCredentials:
     """What a service outside AWS needs to call AWS as its identity; every field is a Terraform reference."""

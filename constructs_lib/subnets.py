@@ -64,10 +64,7 @@ def plan_subnets(vpc_cidr: str, az_count: int) -> SubnetPlan:
         raise ValueError("an IPv4 CIDR such as '10.0.0.0/16'") from None
     limit = largest_vpc_prefix(az_count)
     if vpc.prefixlen > limit:
-        raise ValueError(
-            f"a /{limit} or larger network to fit {az_count} availability zone(s) "
-            f"(3 tiers, smallest subnet /{SMALLEST_SUBNET_PREFIX})"
-        )
+        raise ValueError(f"a /{limit} or larger network to fit {az_count} availability zone(s) (3 tiers, smallest subnet /{SMALLEST_SUBNET_PREFIX})")
     bits = _split_bits(az_count)
     first_half, second_half = vpc.subnets(prefixlen_diff=1)
     public_block, database_block = second_half.subnets(prefixlen_diff=1)

@@ -129,8 +129,7 @@ class NeonSettings(_Section):
         # accepts connections only from known addresses.
         if self.hipaa and self.org_id is None:
             yield (
-                "neon.org_id is required when neon.hipaa is true (the HIPAA-enabled Neon organisation that owns the project, "
-                "e.g. 'org-quiet-lake-12345678')"
+                "neon.org_id is required when neon.hipaa is true (the HIPAA-enabled Neon organisation that owns the project, e.g. 'org-quiet-lake-12345678')"
             )
         if self.hipaa and not self.allowed_ips:
             yield (
@@ -300,10 +299,7 @@ class AuditSettings(_Section):
         if period % 60:
             yield f"audit.alarm_period_seconds must be a multiple of 60, got {period!r}"
         elif period * self.alarm_evaluation_periods > 86_400:
-            yield (
-                f"audit.alarm_evaluation_periods must be <= {86_400 // period} (period x periods <= one day), "
-                f"got {self.alarm_evaluation_periods!r}"
-            )
+            yield (f"audit.alarm_evaluation_periods must be <= {86_400 // period} (period x periods <= one day), got {self.alarm_evaluation_periods!r}")
 
 
 class S3Settings(_Section):
@@ -509,9 +505,7 @@ class EnvironmentConfig(_Section):
     def _zones_match(self) -> Iterator[str]:
         zones = self.network.availability_zones
         if zones is not None and (len(zones) != self.az_count or len(set(zones)) != len(zones) or any(not z.startswith(self.aws_region) for z in zones)):
-            yield (
-                f"network.availability_zones must be {self.az_count} distinct zones of {self.aws_region} (az_count), got {zones!r}"
-            )
+            yield (f"network.availability_zones must be {self.az_count} distinct zones of {self.aws_region} (az_count), got {zones!r}")
 
     def _problems(self) -> Iterator[str]:
         yield from self._state_and_accounts()
@@ -531,9 +525,7 @@ class EnvironmentConfig(_Section):
 
     def _replica_in_another_region(self) -> Iterator[str]:
         if self.s3.replica_region == self.aws_region:
-            yield (
-                f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}"
-            )
+            yield (f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}")
 
     def _production_has_audit_reader(self) -> Iterator[str]:
         if self.guardrails.production and self.audit.log_reader_arn is None:
@@ -553,10 +545,7 @@ class EnvironmentConfig(_Section):
     def _production_keeps_history(self) -> Iterator[str]:
         # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.
         if self.guardrails.production and self.retention_days < MIN_PRODUCTION_RETENTION_DAYS:
-            yield (
-                f"retention_days must be >= {MIN_PRODUCTION_RETENTION_DAYS} when guardrails.production is true "
-                f"(HC-NEON-001), got {self.retention_days}"
-            )
+            yield (f"retention_days must be >= {MIN_PRODUCTION_RETENTION_DAYS} when guardrails.production is true (HC-NEON-001), got {self.retention_days}")
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

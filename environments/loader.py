@@ -209,8 +209,7 @@ def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, 
             for key, value in config.cloudflare.zone_wide().items():
                 if value != owner[key]:
                     lines.append(
-                        f"{sources[config.name]}: cloudflare.{key} must equal {owners[0].name}'s {owner[key]!r} "
-                        f"(it owns zone {domain}), got {value!r}"
+                        f"{sources[config.name]}: cloudflare.{key} must equal {owners[0].name}'s {owner[key]!r} (it owns zone {domain}), got {value!r}"
                     )
     return lines
 

@@ -187,7 +187,9 @@ AccountBaseline(stack, "Account", AccountBaselineProps(name_prefix=f"{PROJECT}-{
 errors = BucketErrorAlarm(
     stack,
     "DocumentErrors",
-    BucketErrorAlarmProps(bucket=documents, alert_topic=alerts, alarm_name=f"{PROJECT}-{ENVIRONMENT}-documents-client-errors", description="document reads or writes are failing"),
+    BucketErrorAlarmProps(
+        bucket=documents, alert_topic=alerts, alarm_name=f"{PROJECT}-{ENVIRONMENT}-documents-client-errors", description="document reads or writes are failing"
+    ),
 )
 OperationsDashboard(
     stack,

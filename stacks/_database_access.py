@@ -142,11 +142,17 @@ def add_database_consumers(stack: PlatformStack) -> None:
         if identity is not None:
             credentials = identity.credentials
             TerraformOutput(
-                stack, f"{noun}_aws_access_key_id", value=credentials.access_key_id, sensitive=True,
+                stack,
+                f"{noun}_aws_access_key_id",
+                value=credentials.access_key_id,
+                sensitive=True,
                 description=f"Access key id of the {spec.name} service's own AWS identity",
             )
             TerraformOutput(
-                stack, f"{noun}_aws_secret_access_key", value=credentials.secret_access_key, sensitive=True,
+                stack,
+                f"{noun}_aws_secret_access_key",
+                value=credentials.secret_access_key,
+                sensitive=True,
                 description=f"Secret access key of the {spec.name} service's own AWS identity",
             )
     vpc = stack.network.vpc if stack.network is not None else None

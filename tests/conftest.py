@@ -25,9 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Synthesis must need no Terraform binary (users synthesize without one, and cdktf's own
 # CloudBackend would shell out to `terraform version`): hide any terraform on PATH from the
 # whole session, including the jsii Node process and every subprocess the tests start.
-os.environ["PATH"] = os.pathsep.join(
-    entry for entry in os.environ.get("PATH", "").split(os.pathsep) if not (Path(entry) / "terraform").exists()
-)
+os.environ["PATH"] = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep) if not (Path(entry) / "terraform").exists())
 os.environ["NODE_OPTIONS"] = f"{os.environ.get('NODE_OPTIONS', '')} --disable-warning=DEP0044".strip()
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
 CLI_TEST = "tests/unit/test_cdktf_cli.py"
@@ -118,10 +116,7 @@ def synth_warnings(_synthesized: tuple[Path, dict[int, list[str]]]) -> dict[int,
 @pytest.fixture(scope="session")
 def stacks(synth_root: Path) -> dict[Combo, dict[str, Any]]:
     """Parsed ``cdk.tf.json`` of every (environment, phase)."""
-    return {
-        (env, phase): json.loads((synth_root / f"phase{phase}" / "stacks" / env / "cdk.tf.json").read_text())
-        for env, phase in ALL_COMBOS
-    }
+    return {(env, phase): json.loads((synth_root / f"phase{phase}" / "stacks" / env / "cdk.tf.json").read_text()) for env, phase in ALL_COMBOS}
 
 
 @pytest.fixture(scope="session")
@@ -171,9 +166,7 @@ def _start_cdktf_synth() -> tuple[subprocess.Popen[bytes], Path]:
     for name in ENV_VARS_READ:  # the CLI synthesizes the defaults, like make synth
         env.pop(name, None)
     with (workdir / "cli.log").open("wb") as log:
-        process = subprocess.Popen(
-            [str(CDKTF), "synth", "--output", str(workdir / "out")], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen([str(CDKTF), "synth", "--output", str(workdir / "out")], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, workdir
 
 

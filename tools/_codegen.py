@@ -169,9 +169,7 @@ def _struct_source(n: Nested) -> str:
     return out
 
 
-def render_type_module(
-    *, kind: str, type_name: str, cls: str, pin: str, description: str, attrs: list[Attr], nested: list[Nested]
-) -> tuple[str, list[str]]:
+def render_type_module(*, kind: str, type_name: str, cls: str, pin: str, description: str, attrs: list[Attr], nested: list[Nested]) -> tuple[str, list[str]]:
     """Source of the module for one resource (``kind="resource"``) or data source, and its public names."""
     base = "TerraformResource" if kind == "resource" else "TerraformDataSource"
     label = f"``{type_name}``" if kind == "resource" else f"data source ``{type_name}``"
@@ -201,8 +199,7 @@ def render_type_module(
     out += "    ) -> None:\n"
     out += "        super().__init__(\n            scope,\n            id_,\n"
     out += "            terraform_resource_type=TF_RESOURCE_TYPE,\n"
-    out += "            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(\n"
-    out += "                provider_name=_PIN.name, provider_version_constraint=_PIN.version\n            ),\n"
+    out += "            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),\n"
     out += "            depends_on=list(depends_on) if depends_on is not None else None,\n"
     out += "            provider=provider,\n            lifecycle=lifecycle,\n            count=count,\n            for_each=for_each,\n        )\n"
     out += "        self._inputs: dict[str, Any] = {\n"
@@ -258,11 +255,10 @@ def render_provider(cls: str, address: str, pin: str, attrs: list[Attr], credent
     out += "        self._alias = alias  # read by the base constructor through the ``alias`` property\n"
     out += "        super().__init__(\n            scope,\n            id_,\n"
     out += "            terraform_resource_type=_PIN.name,\n"
-    out += "            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(\n"
-    out += "                provider_name=_PIN.name, provider_version_constraint=_PIN.version\n            ),\n"
+    out += "            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),\n"
     out += "            terraform_provider_source=_PIN.source,\n        )\n"
     out += "        self._inputs: dict[str, Any] = {" + ", ".join(f'"{a.name}": {py_name(a.name)}' for a in attrs) + "}\n"
-    out += "\n    @property  # type: ignore[override]\n    @jsii.member(jsii_name=\"alias\")\n"
+    out += '\n    @property  # type: ignore[override]\n    @jsii.member(jsii_name="alias")\n'
     out += "    def alias(self) -> str | None:\n"
     out += '        """The configuration\'s alias; resources refer to it as ``<provider>.<alias>``."""\n'
     out += "        return self._alias\n\n    @alias.setter\n    def alias(self, value: str | None) -> None:\n"
@@ -274,12 +270,11 @@ def render_provider(cls: str, address: str, pin: str, attrs: list[Attr], credent
 
 def render_init(provider: str, address: str, exports: list[tuple[str, list[str]]]) -> str:
     """Source of the package ``__init__.py``: re-exports every module's public names."""
-    out = HEADER + doc(
-        f"Typed cdktf bindings for ``{address.split('/', 1)[1]}``, one module per resource and data source.", 0
-    )
+    out = HEADER + doc(f"Typed cdktf bindings for ``{address.split('/', 1)[1]}``, one module per resource and data source.", 0)
     out += "\nfrom __future__ import annotations\n\n"
     names: list[str] = []
-    for module, public in exports:
+    # Sorted by module name, the order ruff's isort (I001) wants.
+    for module, public in sorted(exports):
         public = [p for p in public if p != "TF_RESOURCE_TYPE"]
         out += f"from .{module} import " + ", ".join(public) + "\n"
         names += public

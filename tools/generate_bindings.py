@@ -126,9 +126,7 @@ def render_provider_modules(spec: ProviderSpec) -> dict[str, str]:
     exports: list[tuple[str, list[str]]] = []
     p_attrs, _ = _parse_block(provider_schema["provider"]["block"], path=spec.provider_class)
     p_attrs = [a for a in p_attrs if a.name not in spec.credential_attributes]
-    files["provider.py"] = render_provider(
-        spec.provider_class, address, spec.pin, p_attrs, spec.credential_attributes
-    )
+    files["provider.py"] = render_provider(spec.provider_class, address, spec.pin, p_attrs, spec.credential_attributes)
     exports.append(("provider", [spec.provider_class]))
     for kind, key in (("resource", "resource_schemas"), ("data", "data_source_schemas")):
         for type_name, type_schema in sorted(provider_schema.get(key, {}).items()):

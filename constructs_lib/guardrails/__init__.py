@@ -12,7 +12,16 @@ construct, binding or override. The rule table is in the README (Guardrails).
 
 from __future__ import annotations
 
-from ._engine import ERROR_METADATA_TYPE, SUPPRESSED_KEY, WARNING_METADATA_TYPE, HipaaRulePack, apply_guardrails, error_findings, finding_message, warning_findings
+from ._engine import (
+    ERROR_METADATA_TYPE,
+    SUPPRESSED_KEY,
+    WARNING_METADATA_TYPE,
+    HipaaRulePack,
+    apply_guardrails,
+    error_findings,
+    finding_message,
+    warning_findings,
+)
 from ._rule import Level, PackOptions, Rule, Violation
 from ._suppress import MIN_REASON_LENGTH, check_reason, suppress
 from ._view import Block, StackView

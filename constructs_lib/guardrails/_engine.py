@@ -91,8 +91,7 @@ class HipaaRulePack:
             # A suppression of a rule this pack did not run (production-only, narrowed) is not stale.
             if s not in used and s.rule_id in evaluated:
                 Annotations.of(nodes[s.scope_path]).add_error(
-                    f"HC-SUPPRESS (error): suppression of {s.rule_id} matches no finding; "
-                    "fix: remove the suppression (the rule passes now)"
+                    f"HC-SUPPRESS (error): suppression of {s.rule_id} matches no finding; fix: remove the suppression (the rule passes now)"
                 )
 
     @staticmethod
@@ -155,9 +154,4 @@ def warning_findings(scope: IConstruct) -> list[str]:
 
 
 def _annotations(scope: IConstruct, metadata_type: str) -> list[str]:
-    return [
-        f"{node.node.path}: {entry.data}"
-        for node in scope.node.find_all()
-        for entry in node.node.metadata
-        if entry.type == metadata_type
-    ]
+    return [f"{node.node.path}: {entry.data}" for node in scope.node.find_all() for entry in node.node.metadata if entry.type == metadata_type]

@@ -50,11 +50,7 @@ def _principals(value: Any) -> tuple[str, ...]:
 def _from_json(document: Any) -> list[Statement]:
     statements = []
     for raw in as_list(document.get("Statement") if isinstance(document, dict) else None):
-        conditions = tuple(
-            (operator, key, _strings(values))
-            for operator, pairs in (raw.get("Condition") or {}).items()
-            for key, values in pairs.items()
-        )
+        conditions = tuple((operator, key, _strings(values)) for operator, pairs in (raw.get("Condition") or {}).items() for key, values in pairs.items())
         statements.append(
             Statement(
                 effect=str(raw.get("Effect", "Allow")),
@@ -76,10 +72,7 @@ def _from_data_source(block: Block) -> list[Statement]:
                 actions=_strings(raw.get("actions")),
                 resources=_strings(raw.get("resources")),
                 principals=tuple(p for principal in as_list(raw.get("principals")) for p in _strings(principal.get("identifiers"))),
-                conditions=tuple(
-                    (str(c.get("test")), str(c.get("variable")), _strings(c.get("values")))
-                    for c in as_list(raw.get("condition"))
-                ),
+                conditions=tuple((str(c.get("test")), str(c.get("variable")), _strings(c.get("values"))) for c in as_list(raw.get("condition"))),
             )
         )
     return statements

@@ -68,8 +68,7 @@ class StackView:
         for data, section in ((False, "resource"), (True, "data")):
             for rtype, blocks in (document.get(section) or {}).items():
                 self._blocks[data, rtype] = [
-                    Block(rtype, name, attrs, ((attrs.get("//") or {}).get("metadata") or {}).get("path", ""), data)
-                    for name, attrs in blocks.items()
+                    Block(rtype, name, attrs, ((attrs.get("//") or {}).get("metadata") or {}).get("path", ""), data) for name, attrs in blocks.items()
                 ]
 
     def resources(self, resource_type: str) -> list[Block]:

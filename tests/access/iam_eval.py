@@ -208,9 +208,7 @@ class Request:
 # Parsed policy model
 # --------------------------------------------------------------------------------------------
 
-_STRING_OPS = frozenset(
-    {"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"}
-)
+_STRING_OPS = frozenset({"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike"})
 _ARN_OPS = frozenset({"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"})
 _NUMERIC_OPS = frozenset(
     {
@@ -441,9 +439,7 @@ def _parse_statement(index: int, raw: Any, *, resource_policy: bool) -> Statemen
     elif not resource_policy:
         raise UnsupportedPolicy(f"statement {index}: an identity-based policy statement needs a Resource")
     conditions = _parse_conditions(raw.get("Condition", {}))
-    return Statement(
-        index, sid, cast(Literal["Allow", "Deny"], effect), principal, actions, not_action, resources, conditions
-    )
+    return Statement(index, sid, cast(Literal["Allow", "Deny"], effect), principal, actions, not_action, resources, conditions)
 
 
 def parse_policy(policy: Mapping[str, Any] | str, *, resource_policy: bool) -> tuple[Statement, ...]:
@@ -620,9 +616,7 @@ def condition_matches(condition: Condition, request: Request) -> bool:
     if value is None:
         return condition.if_exists or condition.negated
     if isinstance(value, tuple):
-        raise UnsupportedPolicy(
-            f"{condition.operator} on multivalued context key {condition.key!r} needs ForAnyValue:/ForAllValues:"
-        )
+        raise UnsupportedPolicy(f"{condition.operator} on multivalued context key {condition.key!r} needs ForAnyValue:/ForAllValues:")
     positive = _NEGATED.get(condition.base, condition.base)
     matched = any(_base_matches(positive, value, v, condition.key) for v in condition.values)
     return not matched if condition.negated else matched
@@ -686,9 +680,7 @@ def match_policy(policy: Mapping[str, Any] | str, request: Request, *, resource_
     return PolicyMatch(tuple(denies), tuple(allows), tuple(delegations))
 
 
-def evaluate(
-    policy: Mapping[str, Any] | str, request: Request, *, resource_policy: bool
-) -> Literal["allow", "deny"] | None:
+def evaluate(policy: Mapping[str, Any] | str, request: Request, *, resource_policy: bool) -> Literal["allow", "deny"] | None:
     """One policy on its own: ``"deny"`` if any applicable Deny statement, else ``"allow"`` if
     any applicable Allow statement, else None (no opinion; an implicit deny overall unless
     another policy allows) ["Policy evaluation logic"].
@@ -773,18 +765,14 @@ def _decide(
         if direct:
             return Explanation(Decision.ALLOW, tuple(direct), f"the {resource_name} names the principal")
         if identity_allows and (identity_alone_suffices or delegated):
-            return Explanation(
-                Decision.ALLOW, tuple(delegated + identity_allows), "an identity policy allows within the resource's account"
-            )
+            return Explanation(Decision.ALLOW, tuple(delegated + identity_allows), "an identity policy allows within the resource's account")
         if identity_allows:
             return Explanation(
                 Decision.IMPLICIT_DENY,
                 tuple(identity_allows),
                 f"an identity policy allows but the {resource_name} does not enable IAM policies for this request",
             )
-        return Explanation(
-            Decision.IMPLICIT_DENY, tuple(delegated), f"no identity policy allows and the {resource_name} does not name the principal"
-        )
+        return Explanation(Decision.IMPLICIT_DENY, tuple(delegated), f"no identity policy allows and the {resource_name} does not name the principal")
     # Cross-account: the resource policy must grant (to the principal or its account) AND the
     # principal's own identity policies must allow ["Cross-account policy evaluation logic"].
     if (direct or delegated) and identity_allows:
@@ -812,9 +800,7 @@ def explain_same_account(
     """:func:`decide_same_account` with the statements that decided it."""
     if request.principal.is_root:
         raise ValueError("root user requests are not modelled (the root user has implicit full access in its account)")
-    resource_match = (
-        match_policy(resource_policy, request, resource_policy=True) if resource_policy is not None else PolicyMatch()
-    )
+    resource_match = match_policy(resource_policy, request, resource_policy=True) if resource_policy is not None else PolicyMatch()
     return _decide(
         request,
         resource_name="resource_policy",
@@ -850,9 +836,7 @@ def decide_same_account(
     Root-user requests raise ValueError (AWS gives the root user implicit access to its own
     account's resources, which this model does not include).
     """
-    return explain_same_account(
-        request, resource_policy=resource_policy, identity_policies=identity_policies, resource_account=resource_account
-    ).decision
+    return explain_same_account(request, resource_policy=resource_policy, identity_policies=identity_policies, resource_account=resource_account).decision
 
 
 def explain_kms(

@@ -168,4 +168,6 @@ def test_admins_without_mfa_may_only_set_up_mfa(worlds: dict[Combo, StackWorld],
     assert _human(world, "iam:CreateVirtualMFADevice", f"arn:aws:iam::{ACCOUNT}:mfa/bob", [mfa], **no_mfa) is Decision.IMPLICIT_DENY, why()
     assert _human(world, "iam:EnableMFADevice", f"arn:aws:iam::{ACCOUNT}:user/bob", [mfa], **no_mfa) is Decision.IMPLICIT_DENY, why()
     # Signed in with MFA, the policy takes nothing away.
-    assert _human(world, "s3:GetObject", "arn:aws:s3:::healthcare-prod-medical-documents-1/r.pdf", admin, **{"aws:MultiFactorAuthPresent": True}) is Decision.ALLOW, why()
+    assert (
+        _human(world, "s3:GetObject", "arn:aws:s3:::healthcare-prod-medical-documents-1/r.pdf", admin, **{"aws:MultiFactorAuthPresent": True}) is Decision.ALLOW
+    ), why()

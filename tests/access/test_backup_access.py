@@ -14,7 +14,9 @@ from tests.conftest import ALL_COMBOS, Combo
 
 DUMP = "neon/patient/2026-12-01T031700Z.dump"
 CONFIGS = load_all()
-RESTORABLE = [(env, phase, path) for env, phase in ALL_COMBOS if CONFIGS[env].backups.restore_reader_arn for path in ("Bucket-backups", "Bucket-backups/Replica")]
+RESTORABLE = [
+    (env, phase, path) for env, phase in ALL_COMBOS if CONFIGS[env].backups.restore_reader_arn for path in ("Bucket-backups", "Bucket-backups/Replica")
+]
 
 
 def test_production_names_a_restore_role() -> None:

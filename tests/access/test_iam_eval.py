@@ -271,9 +271,7 @@ TLS_DENY = {
 }
 
 
-@pytest.mark.parametrize(
-    ("tls", "expected"), [("1.1", "deny"), (1.0, "deny"), ("1.2", None), ("1.3", None), (None, None)]
-)
+@pytest.mark.parametrize(("tls", "expected"), [("1.1", "deny"), (1.0, "deny"), ("1.2", None), ("1.3", None), (None, None)])
 def test_numeric_less_than_tls_version(tls: Any, expected: str | None) -> None:
     context = {} if tls is None else {"s3:TlsVersion": tls}
     assert evaluate(policy(TLS_DENY), request(context), resource_policy=True) == expected
@@ -340,7 +338,9 @@ def test_arn_like_source_arn(source_arn: str | None, expected: str | None) -> No
     if source_arn is not None:
         context["aws:SourceArn"] = source_arn
     req = request(
-        context, action="s3:PutObject", resource=f"{BUCKET}/AWSLogs/{ACCOUNT}/CloudTrail/x.json.gz",
+        context,
+        action="s3:PutObject",
+        resource=f"{BUCKET}/AWSLogs/{ACCOUNT}/CloudTrail/x.json.gz",
         principal=Principal.service("cloudtrail.amazonaws.com"),
     )
     assert evaluate(policy(statement), req, resource_policy=True) == expected
@@ -456,9 +456,7 @@ def test_action_matching(pattern: str, action: str, expected: bool) -> None:
     assert action_matches(pattern, action) is expected
 
 
-@pytest.mark.parametrize(
-    ("action", "expected"), [("s3:GetObject", "deny"), ("iam:ListUsers", None), ("sts:GetCallerIdentity", None)]
-)
+@pytest.mark.parametrize(("action", "expected"), [("s3:GetObject", "deny"), ("iam:ListUsers", None), ("sts:GetCallerIdentity", None)])
 def test_not_action(action: str, expected: str | None) -> None:
     # "IAM JSON policy elements: NotAction": the statement applies to every action not listed.
     statement = {"Effect": "Deny", "NotAction": ["iam:*", "sts:GetCallerIdentity"], "Resource": "*"}
@@ -594,13 +592,19 @@ def test_bucket_root_delegation_alone_does_not_allow_a_role() -> None:
 def test_same_account_identity_allow_suffices_without_bucket_policy() -> None:
     role_policy = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{BUCKET}/*"})
     assert decide_same_account(request(), resource_policy=None, identity_policies=[role_policy], resource_account=ACCOUNT) is Decision.ALLOW
-    assert decide_same_account(request(action="s3:PutObject"), resource_policy=None, identity_policies=[role_policy], resource_account=ACCOUNT) is Decision.IMPLICIT_DENY
+    assert (
+        decide_same_account(request(action="s3:PutObject"), resource_policy=None, identity_policies=[role_policy], resource_account=ACCOUNT)
+        is Decision.IMPLICIT_DENY
+    )
 
 
 def test_same_account_bucket_policy_naming_the_role_suffices() -> None:
     bucket_policy = policy({"Sid": "App", "Effect": "Allow", "Principal": {"AWS": ROLE.id}, "Action": "s3:GetObject", "Resource": f"{BUCKET}/*"})
     assert decide_same_account(request(), resource_policy=bucket_policy, identity_policies=[], resource_account=ACCOUNT) is Decision.ALLOW
-    assert decide_same_account(request(principal=OTHER_ROLE), resource_policy=bucket_policy, identity_policies=[], resource_account=ACCOUNT) is Decision.IMPLICIT_DENY
+    assert (
+        decide_same_account(request(principal=OTHER_ROLE), resource_policy=bucket_policy, identity_policies=[], resource_account=ACCOUNT)
+        is Decision.IMPLICIT_DENY
+    )
 
 
 def test_service_principal_allowed_by_bucket_policy() -> None:
@@ -716,8 +720,14 @@ def test_kms_root_user_allowed_by_root_statement() -> None:
 def test_kms_deny_anywhere_wins() -> None:
     key_policy = policy(
         ENABLE_IAM,
-        {"Sid": "DenyDecryptOutsideS3", "Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
-         "Condition": {"StringNotEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}},
+        {
+            "Sid": "DenyDecryptOutsideS3",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": {"StringNotEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
+        },
     )
     explanation = explain_kms(kms_request(), key_policy=key_policy, identity_policies=[policy(KMS_USE)], key_account=ACCOUNT)
     assert explanation.decision is Decision.EXPLICIT_DENY

@@ -34,7 +34,9 @@ def worlds(stacks: dict[Combo, dict[str, Any]]) -> dict[Combo, StackWorld]:
     return {combo: StackWorld(stack) for combo, stack in stacks.items()}
 
 
-def s3(world: StackWorld, principal: Principal, action: str, bucket: Bucket, key: str | None, identity: list[dict[str, Any]] | None = None, **context: Any) -> Decision:
+def s3(
+    world: StackWorld, principal: Principal, action: str, bucket: Bucket, key: str | None, identity: list[dict[str, Any]] | None = None, **context: Any
+) -> Decision:
     """AWS's decision on an S3 request in the bucket's own account."""
     resource = bucket.arn if key is None else f"{bucket.arn}/{key}"
     request = Request(principal, action, resource, {**TLS_OK, **_service_context(principal), **context})
@@ -182,7 +184,11 @@ def test_cloudtrail_delivers_log_and_digest_files(worlds: dict[Combo, StackWorld
 def test_other_trails_cannot_write_the_audit_bucket(worlds: dict[Combo, StackWorld], combo: Combo) -> None:
     world = worlds[combo]
     bucket = world.bucket(AUDIT)
-    other = {"aws:SourceArn": f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/someone-else", "aws:SourceAccount": ACCOUNT, "s3:x-amz-acl": "bucket-owner-full-control"}
+    other = {
+        "aws:SourceArn": f"arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/someone-else",
+        "aws:SourceAccount": ACCOUNT,
+        "s3:x-amz-acl": "bucket-owner-full-control",
+    }
     assert s3(world, CLOUDTRAIL, "s3:PutObject", bucket, LOG_FILE, **other) is Decision.IMPLICIT_DENY, why()
 
 
@@ -268,7 +274,9 @@ def test_prefix_grants_stop_at_their_prefix(fresh_stack: Any) -> None:
 
     AwsProvider(fresh_stack, "aws", region="us-east-1")
     logs = AccessLogBucket(fresh_stack, "Logs", AccessLogBucketProps(project="acme", environment="dev"))
-    bucket = SecureS3(fresh_stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="docs", access_log_bucket=logs, replication_opt_out_reason=NO_REPLICA))
+    bucket = SecureS3(
+        fresh_stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="docs", access_log_bucket=logs, replication_opt_out_reason=NO_REPLICA)
+    )
     reports = ServiceIdentity(fresh_stack, "Reports", ServiceIdentityProps(project="acme", environment="dev", service="reports"))
     billing = ServiceIdentity(fresh_stack, "Billing", ServiceIdentityProps(project="acme", environment="dev", service="billing"))
     bucket.grant_read_write(reports, prefix="reports/")

@@ -82,8 +82,21 @@ def index_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = (root / "pypiserver.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "pypiserver", "run", "--interface", "127.0.0.1", "--port", str(port),
-         "--passwords", str(root / "htpasswd"), "--authenticate", "update", str(root / "packages")],
+        [
+            sys.executable,
+            "-m",
+            "pypiserver",
+            "run",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--passwords",
+            str(root / "htpasswd"),
+            "--authenticate",
+            "update",
+            str(root / "packages"),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -120,8 +133,21 @@ def test_wheel_holds_the_library_only(dist: Path) -> None:
 
 
 def test_upload_needs_credentials(dist: Path, index_url: str) -> None:
-    result = _run(sys.executable, "-m", "twine", "upload", "--non-interactive", "--repository-url", index_url,
-                  "-u", USER, "-p", "wrong-password", *sorted(dist.iterdir()), check=False)
+    result = _run(
+        sys.executable,
+        "-m",
+        "twine",
+        "upload",
+        "--non-interactive",
+        "--repository-url",
+        index_url,
+        "-u",
+        USER,
+        "-p",
+        "wrong-password",
+        *sorted(dist.iterdir()),
+        check=False,
+    )
     assert result.returncode != 0
     assert "403" in result.stdout + result.stderr or "401" in result.stdout + result.stderr
 
@@ -129,15 +155,13 @@ def test_upload_needs_credentials(dist: Path, index_url: str) -> None:
 @pytest.fixture(scope="module")
 def installed(dist: Path, index_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(python, site-packages) of a clean venv with the library installed from the live index."""
-    _run(sys.executable, "-m", "twine", "upload", "--non-interactive", "--repository-url", index_url,
-         "-u", USER, "-p", PASSWORD, *sorted(dist.iterdir()))
+    _run(sys.executable, "-m", "twine", "upload", "--non-interactive", "--repository-url", index_url, "-u", USER, "-p", PASSWORD, *sorted(dist.iterdir()))
     venv = tmp_path_factory.mktemp("consumer") / "venv"
     _run(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"
     site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
     (site / "app_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run(python, "-m", "pip", "install", "--no-cache-dir", "--index-url", f"{index_url}/simple/",
-         f"healthcare-constructs=={__version__}")
+    _run(python, "-m", "pip", "install", "--no-cache-dir", "--index-url", f"{index_url}/simple/", f"healthcare-constructs=={__version__}")
     return python, site
 
 
@@ -151,9 +175,21 @@ def test_installs_from_the_index_into_a_clean_venv_and_synthesizes(installed: tu
     _run(python, "app.py", cwd=workdir)
     stack = json.loads((workdir / "cdktf.out" / "stacks" / "quickstart" / "cdk.tf.json").read_text())
     types = set(stack["resource"])
-    for expected in ("neon_project", "postgresql_role", "postgresql_grant", "random_bytes", "aws_s3_bucket", "railway_service",
-                     "cloudflare_zone_setting", "aws_vpc", "aws_cloudtrail",
-                     "aws_route53_health_check", "aws_budgets_budget", "aws_cloudwatch_dashboard", "aws_iam_account_password_policy"):
+    for expected in (
+        "neon_project",
+        "postgresql_role",
+        "postgresql_grant",
+        "random_bytes",
+        "aws_s3_bucket",
+        "railway_service",
+        "cloudflare_zone_setting",
+        "aws_vpc",
+        "aws_cloudtrail",
+        "aws_route53_health_check",
+        "aws_budgets_budget",
+        "aws_cloudwatch_dashboard",
+        "aws_iam_account_password_policy",
+    ):
         assert expected in types, sorted(types)
 
 
@@ -180,7 +216,10 @@ def test_readme_examples_run_from_the_installed_wheel_pass_the_checkov_gate_and_
     # mypy (from the app's toolchain, seen through the .pth) resolves constructs_lib to the installed wheel.
     mypy = subprocess.Popen(
         [str(python), "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / "mypy-cache"), *map(str, files), "quickstart.py"],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         _run(python, "-c", DRIVER, *files, cwd=root)

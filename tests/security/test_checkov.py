@@ -97,13 +97,19 @@ def test_python_check_results_get_their_terraform_address(tmp_path: Path) -> Non
     report = _report_on(tmp_path, stack, "resource.P_1", "data.D_3", "aws_s3_bucket.B_2", "data.aws_iam_policy_document.D_3", "provider.aws")
     qualify_addresses(report, tmp_path)
     assert [r.resource for r in results_of(report)] == [
-        "aws_s3_bucket_policy.P_1", "data.aws_iam_policy_document.D_3", "aws_s3_bucket.B_2", "data.aws_iam_policy_document.D_3", "provider.aws"
+        "aws_s3_bucket_policy.P_1",
+        "data.aws_iam_policy_document.D_3",
+        "aws_s3_bucket.B_2",
+        "data.aws_iam_policy_document.D_3",
+        "provider.aws",
     ]
 
 
 def test_fails_when_a_python_check_result_names_no_single_resource(tmp_path: Path) -> None:
     stack = {"resource": {"aws_s3_bucket_policy": {"Same": {}}, "aws_s3_bucket": {"Same": {}}}}
-    with pytest.raises(ValueError, match=r"resource\.Same in /phase2/stacks/dev/cdk\.tf\.json: resource name found under types \['aws_s3_bucket_policy', 'aws_s3_bucket'\]"):
+    with pytest.raises(
+        ValueError, match=r"resource\.Same in /phase2/stacks/dev/cdk\.tf\.json: resource name found under types \['aws_s3_bucket_policy', 'aws_s3_bucket'\]"
+    ):
         qualify_addresses(_report_on(tmp_path, stack, "resource.Same"), tmp_path)
     with pytest.raises(ValueError, match=r"resource\.Gone .*found under types \[\]"):
         qualify_addresses(_report_on(tmp_path / "other", stack, "resource.Gone"), tmp_path / "other")
@@ -188,7 +194,9 @@ def test_fails_with_a_setup_hint_when_checkov_is_missing(monkeypatch: pytest.Mon
         checkov_bin()
 
 
-def test_checkov_has_no_checks_for_the_bootstrap_stack(checkov_types: frozenset[str], bootstrap_stack: dict[str, Any], checkov_reports: dict[str, dict[str, Any]]) -> None:
+def test_checkov_has_no_checks_for_the_bootstrap_stack(
+    checkov_types: frozenset[str], bootstrap_stack: dict[str, Any], checkov_reports: dict[str, dict[str, Any]]
+) -> None:
     """Coverage, said plainly: checkov has no Terraform Cloud (tfe) checks, so the bootstrap stack is parsed
     and secret-scanned but no policy check runs on it (tests/unit/test_bootstrap_stack.py asserts its settings)."""
     types = set(bootstrap_stack["resource"])

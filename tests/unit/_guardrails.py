@@ -117,9 +117,7 @@ def tls_only_policy(scope: Construct, id_: str, bucket: S3Bucket, *, secure_tran
                 actions=["s3:*"],
                 resources=[bucket.arn, f"{bucket.arn}/*"],
                 principals=[DataAwsIamPolicyDocumentStatementPrincipals(type="*", identifiers=["*"])],
-                condition=[
-                    DataAwsIamPolicyDocumentStatementCondition(test="Bool", variable="aws:SecureTransport", values=[secure_transport])
-                ],
+                condition=[DataAwsIamPolicyDocumentStatementCondition(test="Bool", variable="aws:SecureTransport", values=[secure_transport])],
             )
         ],
     )
@@ -156,7 +154,9 @@ def compliant_bucket(scope: Construct, id_: str, parts: BucketParts = BucketPart
             ],
         )
     if parts.versioning is not None:
-        S3BucketVersioningA(scope, f"{id_}Versioning", bucket=bucket.id, versioning_configuration=S3BucketVersioningVersioningConfiguration(status=parts.versioning))
+        S3BucketVersioningA(
+            scope, f"{id_}Versioning", bucket=bucket.id, versioning_configuration=S3BucketVersioningVersioningConfiguration(status=parts.versioning)
+        )
     if parts.public_access_block:
         S3BucketPublicAccessBlock(
             scope,

@@ -59,7 +59,9 @@ def test_each_source_is_added_to_one_delivery_statement(fresh_stack: Any) -> Non
 
 
 def test_overrides(fresh_stack: Any) -> None:
-    logs = _logs(fresh_stack, purpose="logs", expiration_days=400, transition_glacier_days=None, noncurrent_version_expiration_days=5, protect_from_destroy=False)
+    logs = _logs(
+        fresh_stack, purpose="logs", expiration_days=400, transition_glacier_days=None, noncurrent_version_expiration_days=5, protect_from_destroy=False
+    )
     out = synth_json(fresh_stack)
     assert block(out, logs.resource)["bucket"] == "acme-dev-logs-${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}"
     assert "lifecycle" not in block(out, logs.resource)

@@ -14,19 +14,61 @@ from tests.conftest import resources_of, synth_json
 # Security Hub user guide, "Amazon CloudWatch controls" (CloudWatch.3/9/12/13/14): the events each control counts.
 CIS_EVENTS = {
     "AwsConfigChanges": ("StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder"),
-    "NetworkGatewayChanges": ("CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway", "CreateInternetGateway", "DeleteInternetGateway", "DetachInternetGateway"),
-    "RouteTableChanges": ("CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation", "DeleteRouteTable", "DeleteRoute", "DisassociateRouteTable"),
-    "VpcChanges": (
-        "CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection", "DeleteVpcPeeringConnection",
-        "RejectVpcPeeringConnection", "AttachClassicLinkVpc", "DetachClassicLinkVpc", "DisableVpcClassicLink", "EnableVpcClassicLink",
+    "NetworkGatewayChanges": (
+        "CreateCustomerGateway",
+        "DeleteCustomerGateway",
+        "AttachInternetGateway",
+        "CreateInternetGateway",
+        "DeleteInternetGateway",
+        "DetachInternetGateway",
     ),
-    "SecurityGroupChanges": ("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup"),
-    "NetworkAclChanges": ("CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry", "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation"),
+    "RouteTableChanges": (
+        "CreateRoute",
+        "CreateRouteTable",
+        "ReplaceRoute",
+        "ReplaceRouteTableAssociation",
+        "DeleteRouteTable",
+        "DeleteRoute",
+        "DisassociateRouteTable",
+    ),
+    "VpcChanges": (
+        "CreateVpc",
+        "DeleteVpc",
+        "ModifyVpcAttribute",
+        "AcceptVpcPeeringConnection",
+        "CreateVpcPeeringConnection",
+        "DeleteVpcPeeringConnection",
+        "RejectVpcPeeringConnection",
+        "AttachClassicLinkVpc",
+        "DetachClassicLinkVpc",
+        "DisableVpcClassicLink",
+        "EnableVpcClassicLink",
+    ),
+    "SecurityGroupChanges": (
+        "AuthorizeSecurityGroupIngress",
+        "AuthorizeSecurityGroupEgress",
+        "RevokeSecurityGroupIngress",
+        "RevokeSecurityGroupEgress",
+        "CreateSecurityGroup",
+        "DeleteSecurityGroup",
+    ),
+    "NetworkAclChanges": (
+        "CreateNetworkAcl",
+        "CreateNetworkAclEntry",
+        "DeleteNetworkAcl",
+        "DeleteNetworkAclEntry",
+        "ReplaceNetworkAclEntry",
+        "ReplaceNetworkAclAssociation",
+    ),
 }
 SOURCES = {"AwsConfigChanges": "config.amazonaws.com"}
 READS = {
-    "AwsConfigChanges": "DescribeConfigurationRecorders", "NetworkGatewayChanges": "DescribeInternetGateways", "RouteTableChanges": "DescribeRouteTables",
-    "VpcChanges": "DescribeVpcs", "SecurityGroupChanges": "DescribeSecurityGroups", "NetworkAclChanges": "DescribeNetworkAcls",
+    "AwsConfigChanges": "DescribeConfigurationRecorders",
+    "NetworkGatewayChanges": "DescribeInternetGateways",
+    "RouteTableChanges": "DescribeRouteTables",
+    "VpcChanges": "DescribeVpcs",
+    "SecurityGroupChanges": "DescribeSecurityGroups",
+    "NetworkAclChanges": "DescribeNetworkAcls",
 }
 """A read of the same resources, which no change alarm counts."""
 
@@ -104,8 +146,12 @@ def _matching(event: dict[str, Any]) -> set[str]:
 
 def _console_login(user_type: str, mfa: str, result: str) -> dict[str, Any]:
     event: dict[str, Any] = {
-        "eventName": "ConsoleLogin", "eventSource": "signin.amazonaws.com", "eventType": "AwsConsoleSignIn",
-        "userIdentity": {"type": user_type}, "additionalEventData": {"MFAUsed": mfa}, "responseElements": {"ConsoleLogin": result},
+        "eventName": "ConsoleLogin",
+        "eventSource": "signin.amazonaws.com",
+        "eventType": "AwsConsoleSignIn",
+        "userIdentity": {"type": user_type},
+        "additionalEventData": {"MFAUsed": mfa},
+        "responseElements": {"ConsoleLogin": result},
     }
     if result == "Failure":
         event["errorMessage"] = "Failed authentication"
@@ -141,7 +187,13 @@ def test_the_evaluator_reads_the_existing_patterns_as_cis_means_them() -> None:
     root = {"eventName": "ListBuckets", "eventType": "AwsApiCall", "userIdentity": {"type": "Root"}}
     assert _matching(root) == {"RootAccountUse"}
     assert _matching({**root, "userIdentity": {"type": "Root", "invokedBy": "support.amazonaws.com"}}) == set()
-    denied = {"eventName": "GetObject", "errorCode": "AccessDenied", "sourceIPAddress": "203.0.113.9", "eventType": "AwsApiCall", "userIdentity": {"type": "IAMUser"}}
+    denied = {
+        "eventName": "GetObject",
+        "errorCode": "AccessDenied",
+        "sourceIPAddress": "203.0.113.9",
+        "eventType": "AwsApiCall",
+        "userIdentity": {"type": "IAMUser"},
+    }
     assert _matching(denied) == {"UnauthorizedApiCalls"}
     assert _matching({**denied, "eventName": "HeadBucket"}) == set()
 
@@ -162,4 +214,7 @@ def test_every_alarm_has_its_metric_namespace_statistic_and_threshold(fresh_stac
         assert (alarm["threshold"], alarm["comparison_operator"]) == (thresholds[spec.threshold], "GreaterThanOrEqualToThreshold"), spec.id
         assert metric_filter["pattern"] == spec.pattern
         assert metric_filter["metric_transformation"] == {"name": spec.id, "namespace": "acme-dev/audit", "value": "1", "default_value": "0"}
-    assert {a.id: a.threshold for a in SECURITY_ALARMS if a.threshold != "change"} == {"UnauthorizedApiCalls": "unauthorized_api_calls", "ConsoleSignInFailures": "console_signin_failures"}
+    assert {a.id: a.threshold for a in SECURITY_ALARMS if a.threshold != "change"} == {
+        "UnauthorizedApiCalls": "unauthorized_api_calls",
+        "ConsoleSignInFailures": "console_signin_failures",
+    }

@@ -38,7 +38,9 @@ def _stack_with_buckets(stack: Any, *, lock: bool = True) -> tuple[Any, Any]:
         ),
     )
     phi = SecureS3(
-        stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="medical-documents", access_log_bucket=logs, replication_opt_out_reason=NO_REPLICA)
+        stack,
+        "Docs",
+        SecureS3Props(project="acme", environment="dev", purpose="medical-documents", access_log_bucket=logs, replication_opt_out_reason=NO_REPLICA),
     )
     return audit, phi
 
@@ -161,7 +163,9 @@ def test_delivery_role_is_limited_to_the_log_group(defaults: tuple[dict[str, Any
     assert policy["name"] == "acme-dev-cloudtrail-logs-delivery"
     assert policy["policy"].startswith("${data.aws_iam_policy_document.AuditTrail_Logs_DeliveryPolicy_")
     [attachment] = resources_of(synthesized, "aws_iam_role_policy_attachment").values()
-    assert attachment["role"].startswith("${aws_iam_role.AuditTrail_Logs_DeliveryRole_") and attachment["policy_arn"].startswith("${aws_iam_policy.AuditTrail_Logs_DeliveryRolePolicy_")
+    assert attachment["role"].startswith("${aws_iam_role.AuditTrail_Logs_DeliveryRole_") and attachment["policy_arn"].startswith(
+        "${aws_iam_policy.AuditTrail_Logs_DeliveryRolePolicy_"
+    )
     assert resources_of(synthesized, "aws_iam_role_policy") == {}
     delivery = _document(synthesized, "AuditTrail_Logs_DeliveryPolicy")["DeliverToTheTrailLogGroupOnly"]
     assert delivery["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -185,7 +189,13 @@ def test_bucket_added_after_the_trail_is_logged(fresh_stack: Any) -> None:
 
     audit, phi = _stack_with_buckets(fresh_stack)
     trail = _trail(fresh_stack, audit)
-    later = SecureS3(fresh_stack, "Images", SecureS3Props(project="acme", environment="dev", purpose="medical-images", access_log_bucket=phi.props.access_log_bucket, replication_opt_out_reason=NO_REPLICA))
+    later = SecureS3(
+        fresh_stack,
+        "Images",
+        SecureS3Props(
+            project="acme", environment="dev", purpose="medical-images", access_log_bucket=phi.props.access_log_bucket, replication_opt_out_reason=NO_REPLICA
+        ),
+    )
     synthesized = synth_json(fresh_stack)
     [_, data] = _only(synthesized, "aws_cloudtrail")["advanced_event_selector"]
     prefixes = {f["field"]: f for f in data["field_selector"]}["resources.ARN"]["starts_with"]
@@ -203,8 +213,15 @@ def test_no_phi_bucket_means_management_events_only(fresh_stack: Any) -> None:
     audit = SecureS3(
         fresh_stack,
         "Audit",
-        SecureS3Props(project="acme", environment="dev", purpose="audit-logs", access_log_bucket=logs,
-                      classification=DataClassification.INTERNAL, object_lock_retention_days=2190, noncurrent_version_expiration_days=2190),
+        SecureS3Props(
+            project="acme",
+            environment="dev",
+            purpose="audit-logs",
+            access_log_bucket=logs,
+            classification=DataClassification.INTERNAL,
+            object_lock_retention_days=2190,
+            noncurrent_version_expiration_days=2190,
+        ),
     )
     _trail(fresh_stack, audit)
     selectors = _only(synth_json(fresh_stack), "aws_cloudtrail")["advanced_event_selector"]
@@ -243,9 +260,17 @@ def test_cis_alarms_notify_the_alert_topic(defaults: tuple[dict[str, Any], Any, 
     alarms = {b["metric_name"]: b for b in resources_of(synthesized, "aws_cloudwatch_metric_alarm").values()}
     expected = {a.id for a in SECURITY_ALARMS}
     assert set(filters) == set(alarms) == expected
-    assert expected >= {"UnauthorizedApiCalls", "ConsoleSignInFailures", "RootAccountUse", "IamPolicyChanges",
-                        "KmsKeyDisabledOrScheduledForDeletion", "S3BucketPolicyChanges", "CloudTrailChanges",
-                        "SecurityGroupChanges", "NetworkAclChanges"}
+    assert expected >= {
+        "UnauthorizedApiCalls",
+        "ConsoleSignInFailures",
+        "RootAccountUse",
+        "IamPolicyChanges",
+        "KmsKeyDisabledOrScheduledForDeletion",
+        "S3BucketPolicyChanges",
+        "CloudTrailChanges",
+        "SecurityGroupChanges",
+        "NetworkAclChanges",
+    }
     assert "ScheduleKeyDeletion" in filters["KmsKeyDisabledOrScheduledForDeletion"]["pattern"]
     assert '$.userIdentity.type = "Root"' in filters["RootAccountUse"]["pattern"]
     for name, alarm in alarms.items():
@@ -260,8 +285,15 @@ def test_cis_alarms_notify_the_alert_topic(defaults: tuple[dict[str, Any], Any, 
 
 def test_alarm_thresholds_and_period_override(fresh_stack: Any) -> None:
     audit, _ = _stack_with_buckets(fresh_stack)
-    _trail(fresh_stack, audit, alarm_period_seconds=600, alarm_evaluation_periods=2, unauthorized_api_calls_threshold=10,
-           console_signin_failures_threshold=5, change_alarm_threshold=2)
+    _trail(
+        fresh_stack,
+        audit,
+        alarm_period_seconds=600,
+        alarm_evaluation_periods=2,
+        unauthorized_api_calls_threshold=10,
+        console_signin_failures_threshold=5,
+        change_alarm_threshold=2,
+    )
     alarms = {b["metric_name"]: b for b in resources_of(synth_json(fresh_stack), "aws_cloudwatch_metric_alarm").values()}
     assert {(a["period"], a["evaluation_periods"]) for a in alarms.values()} == {(600, 2)}
     assert alarms["UnauthorizedApiCalls"]["threshold"] == 10
@@ -298,8 +330,19 @@ def test_unlocked_log_bucket_is_an_explicit_choice(fresh_stack: Any) -> None:
         ({"change_alarm_threshold": True}, r"change_alarm_threshold must be 1..10000 events per period, got True"),
         ({"name_prefix": "Acme_Dev"}, r"name_prefix must be lowercase letters, .*got 'Acme_Dev'"),
     ],
-    ids=["email-syntax", "email-uppercase-domain", "email-duplicate", "retention-short", "retention-not-cloudwatch",
-         "period", "evaluation-periods", "window-over-a-day", "threshold-zero", "threshold-bool", "name-prefix"],
+    ids=[
+        "email-syntax",
+        "email-uppercase-domain",
+        "email-duplicate",
+        "retention-short",
+        "retention-not-cloudwatch",
+        "period",
+        "evaluation-periods",
+        "window-over-a-day",
+        "threshold-zero",
+        "threshold-bool",
+        "name-prefix",
+    ],
 )
 def test_fails_when_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], match: str) -> None:
     audit, _ = _stack_with_buckets(fresh_stack)

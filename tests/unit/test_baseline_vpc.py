@@ -128,7 +128,9 @@ def test_default_network_acl_denies_remote_administration_from_anywhere(default_
 def test_gateway_endpoints_on_private_route_tables(default_vpc: dict[str, Any]) -> None:
     endpoints = {e["service_name"]: e for e in resources_of(default_vpc, "aws_vpc_endpoint").values()}
     assert set(endpoints) == {"com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.dynamodb"}
-    tables = sorted([_ref(default_vpc, "aws_route_table", f"PrivateRouteTable-{z}") for z in ZONES] + [_ref(default_vpc, "aws_route_table", "DatabaseRouteTable")])
+    tables = sorted(
+        [_ref(default_vpc, "aws_route_table", f"PrivateRouteTable-{z}") for z in ZONES] + [_ref(default_vpc, "aws_route_table", "DatabaseRouteTable")]
+    )
     for endpoint in endpoints.values():
         assert endpoint["vpc_endpoint_type"] == "Gateway"
         # The database tier reaches S3 (backups, exports) without a route out of the VPC.
@@ -146,7 +148,9 @@ def test_gateway_endpoint_policies_admit_only_this_account(default_vpc: dict[str
     for endpoint in resources_of(default_vpc, "aws_vpc_endpoint").values():
         service = endpoint["service_name"].rsplit(".", 1)[1]
         policy = json.loads(endpoint["policy"].replace("${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}", account))
-        action, resource = ("s3:GetObject", "arn:aws:s3:::bucket/key") if service == "s3" else ("dynamodb:GetItem", f"arn:aws:dynamodb:us-east-1:{account}:table/t")
+        action, resource = (
+            ("s3:GetObject", "arn:aws:s3:::bucket/key") if service == "s3" else ("dynamodb:GetItem", f"arn:aws:dynamodb:us-east-1:{account}:table/t")
+        )
         ours = Request(caller, action, resource, {"aws:ResourceAccount": account})
         theirs = Request(caller, action, resource, {"aws:ResourceAccount": "444455556666"})
         assert evaluate(policy, ours, resource_policy=True) == "allow"
@@ -185,7 +189,10 @@ def test_flow_log_key_rotates_and_serves_only_this_log_group(default_vpc: dict[s
     assert admin["Principal"]["AWS"].endswith(":root")
     assert logs["Principal"] == {"Service": "logs.us-east-1.amazonaws.com"}
     (arn,) = logs["Condition"]["ArnEquals"].values()
-    assert re.fullmatch(r"arn:\$\{data\.aws_partition\.\w+\.partition\}:logs:us-east-1:\$\{data\.aws_caller_identity\.\w+\.account_id\}:log-group:/aws/vpc/hc-test/flow-logs", arn)
+    assert re.fullmatch(
+        r"arn:\$\{data\.aws_partition\.\w+\.partition\}:logs:us-east-1:\$\{data\.aws_caller_identity\.\w+\.account_id\}:log-group:/aws/vpc/hc-test/flow-logs",
+        arn,
+    )
 
 
 def test_flow_log_role_is_least_privilege(default_vpc: dict[str, Any]) -> None:
@@ -235,7 +242,10 @@ def test_short_retention_needs_the_explicit_flag(fresh_stack: Any) -> None:
     [
         ({"cidr": "10.2.0.1/16"}, "cidr must be an IPv4 CIDR such as '10.0.0.0/16', got '10.2.0.1/16'"),
         ({"cidr": "not-a-cidr"}, "cidr must be an IPv4 CIDR"),
-        ({"cidr": "10.2.0.0/24", "availability_zones": tuple(f"us-east-1{c}" for c in "abcdef")}, r"cidr must be a /23 or larger network to fit 6 availability zone\(s\)"),
+        (
+            {"cidr": "10.2.0.0/24", "availability_zones": tuple(f"us-east-1{c}" for c in "abcdef")},
+            r"cidr must be a /23 or larger network to fit 6 availability zone\(s\)",
+        ),
         ({"availability_zones": tuple(f"us-east-1{c}" for c in "abcdefg")}, r"availability_zones must be an availability zone count of 1..6"),
         ({"availability_zones": ("us-east-1a", "us-east-1a")}, "availability_zones must be distinct zones of us-east-1"),
         ({"availability_zones": ("eu-west-1a",)}, "availability_zones must be distinct zones of us-east-1 such as 'us-east-1a'"),

@@ -190,10 +190,13 @@ def test_sensitive_attributes_are_references_not_values(fresh_stack: Any) -> Non
     assert "Sensitive" in (type(role).password.__doc__ or "")
 
 
-@pytest.mark.parametrize(("module", "cls", "source", "version", "env_var"), [
-    ("constructs_lib.providers.neon", "NeonProvider", "kislerdm/neon", "0.15.0", "NEON_API_KEY"),
-    ("constructs_lib.providers.railway", "RailwayProvider", "terraform-community-providers/railway", "0.6.2", "RAILWAY_TOKEN"),
-])
+@pytest.mark.parametrize(
+    ("module", "cls", "source", "version", "env_var"),
+    [
+        ("constructs_lib.providers.neon", "NeonProvider", "kislerdm/neon", "0.15.0", "NEON_API_KEY"),
+        ("constructs_lib.providers.railway", "RailwayProvider", "terraform-community-providers/railway", "0.6.2", "RAILWAY_TOKEN"),
+    ],
+)
 def test_provider_is_pinned_and_takes_no_credentials(fresh_stack: Any, module: str, cls: str, source: str, version: str, env_var: str) -> None:
     import inspect
 
@@ -232,9 +235,7 @@ def test_railway_nested_attributes_keep_their_shapes(fresh_stack: Any) -> None:
         {"region": "us-east4-eqdc4a", "num_replicas": 2},
         {"region": "europe-west4-drams3a"},
     ]
-    assert stack["resource"]["railway_variable_collection"]["vars"]["variables"] == [
-        {"name": "DATABASE_URL", "value": "${neon_role.r.password}"}
-    ]
+    assert stack["resource"]["railway_variable_collection"]["vars"]["variables"] == [{"name": "DATABASE_URL", "value": "${neon_role.r.password}"}]
 
 
 def test_number_list_and_map_references_pass_through(fresh_stack: Any) -> None:

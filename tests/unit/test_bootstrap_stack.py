@@ -31,9 +31,7 @@ def test_workspace_names_are_the_app_stacks_cloud_workspaces(
     """One source of truth: every environment file on Terraform Cloud gets exactly the workspace its stack's cloud block names."""
     created = {b["name"] for b in resources_of(bootstrap_stack, "tfe_workspace").values()}
     named = {
-        stacks[env, config.phase]["terraform"]["cloud"]["workspaces"]["name"]
-        for env, config in configs.items()
-        if config.state_backend == "terraform_cloud"
+        stacks[env, config.phase]["terraform"]["cloud"]["workspaces"]["name"] for env, config in configs.items() if config.state_backend == "terraform_cloud"
     }
     assert created == named == {"healthcare-staging", "healthcare-prod"}
     assert {b["organization"] for b in resources_of(bootstrap_stack, "tfe_workspace").values()} == {"meridian-health"}

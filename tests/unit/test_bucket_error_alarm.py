@@ -15,14 +15,26 @@ def _alarm(stack: Any, *, topic_region: str | None = None, **overrides: Any) -> 
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
     from constructs_lib import (
-        AccessLogBucket, AccessLogBucketProps, AlertTopic, AlertTopicProps, BucketErrorAlarm, BucketErrorAlarmProps, DataClassification, SecureS3, SecureS3Props,
+        AccessLogBucket,
+        AccessLogBucketProps,
+        AlertTopic,
+        AlertTopicProps,
+        BucketErrorAlarm,
+        BucketErrorAlarmProps,
+        DataClassification,
+        SecureS3,
+        SecureS3Props,
     )
 
     AwsProvider(stack, "aws", region="eu-west-1")
     other = AwsProvider(stack, "other", region=topic_region, alias="other") if topic_region else None
     logs = AccessLogBucket(stack, "Logs", AccessLogBucketProps(project="acme", environment="dev"))
     # Model artifacts are INTERNAL (no PHI), as in the platform's phase plan.
-    bucket = SecureS3(stack, "Models", SecureS3Props(project="acme", environment="dev", purpose="ml-models", access_log_bucket=logs, classification=DataClassification.INTERNAL))
+    bucket = SecureS3(
+        stack,
+        "Models",
+        SecureS3Props(project="acme", environment="dev", purpose="ml-models", access_log_bucket=logs, classification=DataClassification.INTERNAL),
+    )
     topic = AlertTopic(stack, "Alerts", AlertTopicProps(name="acme-dev-alerts", provider=other))
     props = {"bucket": bucket, "alert_topic": topic, "alarm_name": "acme-dev-ml-models-client-errors", "description": "model reads fail", **overrides}
     return BucketErrorAlarm(stack, "ModelAlarm", BucketErrorAlarmProps(**props))
@@ -45,11 +57,20 @@ def test_alarm_counts_client_errors_of_the_whole_bucket(fresh_stack: Any) -> Non
 
 
 def test_fails_when_the_topic_is_in_another_region(fresh_stack: Any) -> None:
-    with pytest.raises(ValidationError, match=re.escape("test/ModelAlarm: alert_topic must be an AlertTopic in the bucket's region (eu-west-1): an alarm notifies a topic in its own region, got 'us-east-1'")):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "test/ModelAlarm: alert_topic must be an AlertTopic in the bucket's region (eu-west-1): an alarm notifies a topic in its own region, got 'us-east-1'"
+        ),
+    ):
         _alarm(fresh_stack, topic_region="us-east-1")
 
 
-@pytest.mark.parametrize(("overrides", "message"), [({"threshold": 0}, "threshold must be 1..100000, got 0"), ({"evaluation_periods": 289}, "evaluation_periods must be 1..288, got 289")], ids=["threshold", "periods"])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [({"threshold": 0}, "threshold must be 1..100000, got 0"), ({"evaluation_periods": 289}, "evaluation_periods must be 1..288, got 289")],
+    ids=["threshold", "periods"],
+)
 def test_fails_when_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match="^test/ModelAlarm: " + re.escape(message) + "$"):
         _alarm(fresh_stack, **overrides)

@@ -34,7 +34,22 @@ def test_valid_bucket_names(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["ab", "a" * 64, "Upper-case", "with.dot", "-leading", "trailing-", "under_score", "xn--punycode", "sthree-x", "amzn-s3-demo-x", "x-s3alias", "x--ol-s3", "x--x-s3", "x--table-s3"],
+    [
+        "ab",
+        "a" * 64,
+        "Upper-case",
+        "with.dot",
+        "-leading",
+        "trailing-",
+        "under_score",
+        "xn--punycode",
+        "sthree-x",
+        "amzn-s3-demo-x",
+        "x-s3alias",
+        "x--ol-s3",
+        "x--x-s3",
+        "x--table-s3",
+    ],
 )
 def test_fails_when_bucket_name_breaks_s3_rules(name: str) -> None:
     with pytest.raises(ValueError, match="an S3 bucket name: 3..63 lowercase letters"):

@@ -27,7 +27,12 @@ def test_importing_the_gate_does_not_start_jsii() -> None:
 
 @pytest.mark.parametrize(
     ("path", "stack"),
-    [("/stacks/records/cdk.tf.json", "records"), ("/phase1/stacks/dev/cdk.tf.json", "phase1/dev"), ("/records/cdk.tf.json", "records"), ("/example_1/cdktf.out/stacks/data/cdk.tf.json", "example_1/cdktf.out/data")],
+    [
+        ("/stacks/records/cdk.tf.json", "records"),
+        ("/phase1/stacks/dev/cdk.tf.json", "phase1/dev"),
+        ("/records/cdk.tf.json", "records"),
+        ("/example_1/cdktf.out/stacks/data/cdk.tf.json", "example_1/cdktf.out/data"),
+    ],
 )
 def test_stack_names(path: str, stack: str) -> None:
     assert gate.stack_of(path) == stack
@@ -117,7 +122,9 @@ def test_accept_writes_the_reason_under_the_resource_comment() -> None:
     assert resource.overrides == {"//.checkov_accepted.CKV_AWS_144": REASON}
 
 
-@pytest.mark.parametrize(("check_id", "reason", "message"), [("S3-1", REASON, "check_id must be a checkov check id"), ("CKV_AWS_144", "ok", "a reason of at least 20")])
+@pytest.mark.parametrize(
+    ("check_id", "reason", "message"), [("S3-1", REASON, "check_id must be a checkov check id"), ("CKV_AWS_144", "ok", "a reason of at least 20")]
+)
 def test_fails_when_accept_gets_a_bad_id_or_reason(check_id: str, reason: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         gate.accept(_Resource(), check_id, reason)

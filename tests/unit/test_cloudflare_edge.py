@@ -182,7 +182,7 @@ def test_the_test_evaluator_follows_cloudflare_precedence() -> None:
     assert request.field("http.request.uri.path.extension") == "png"
     assert _Request.get("https://x.org/.hidden").field("http.request.uri.path.extension") == ""
     assert _matches('not starts_with(http.host, "x") and true or starts_with(lower(http.host), "api.")', request)
-    assert not _matches('not (true or true) and true', request)
+    assert not _matches("not (true or true) and true", request)
     with pytest.raises(AssertionError, match="not understood"):
         _matches('http.host matches "^api"', request)
 
@@ -278,7 +278,9 @@ def test_api_hosts_are_never_cached_at_the_shared_edge(prod_edge: dict[str, Any]
     assert _cached(prod_edge, url) is False
 
 
-@pytest.mark.parametrize("url", ["https://www.meridian-health.org/app.js", "https://www.meridian-health.org/img/logo.PNG", "https://status.dev.meridian-health.org/a.css"])
+@pytest.mark.parametrize(
+    "url", ["https://www.meridian-health.org/app.js", "https://www.meridian-health.org/img/logo.PNG", "https://status.dev.meridian-health.org/a.css"]
+)
 def test_static_assets_of_other_hosts_are_cached(prod_edge: dict[str, Any], url: str) -> None:
     assert _cached(prod_edge, url) is True
 
@@ -427,7 +429,9 @@ def test_fails_when_public_hostname_is_bad(fresh_stack: Any, label: str, target:
 @pytest.mark.parametrize("label", ["www", "status", "apiary"])
 def test_fails_when_public_hostname_label_is_not_a_platform_label(fresh_stack: Any, label: str) -> None:
     edge = _edge(fresh_stack)
-    with pytest.raises(ValidationError, match=re.escape(f"test/Edge: label must be one of platform_hostname_labels (api), so the edge rules cover the hostname, got '{label}'")):
+    with pytest.raises(
+        ValidationError, match=re.escape(f"test/Edge: label must be one of platform_hostname_labels (api), so the edge rules cover the hostname, got '{label}'")
+    ):
         edge.add_public_hostname(label, "web.up.railway.app")
     assert edge.hostnames == {}
 
@@ -458,11 +462,20 @@ def test_fails_when_hostname_is_too_deep_for_universal_ssl(fresh_stack: Any) -> 
         ({"static_edge_ttl_seconds": 0}, "static_edge_ttl_seconds must be 1..31536000, got 0"),
         ({"static_extensions": ("css", 'js" or true')}, "static_extensions must be one or more lowercase extensions"),
         ({"static_extensions": ("css\n",)}, r"static_extensions must be one or more lowercase extensions such as 'css', got 'css\\n'$"),
-        ({"api_hostname_labels": ('api.") or true or ("',)}, r"api_hostname_labels must be one or more lowercase DNS labels such as 'api', got 'api\.\"\) or true"),
-        ({"api_hostname_labels": ("API",), "platform_hostname_labels": ("API",)}, "api_hostname_labels must be one or more lowercase DNS labels such as 'api', got 'API'"),
+        (
+            {"api_hostname_labels": ('api.") or true or ("',)},
+            r"api_hostname_labels must be one or more lowercase DNS labels such as 'api', got 'api\.\"\) or true",
+        ),
+        (
+            {"api_hostname_labels": ("API",), "platform_hostname_labels": ("API",)},
+            "api_hostname_labels must be one or more lowercase DNS labels such as 'api', got 'API'",
+        ),
         ({"api_hostname_labels": ()}, r"api_hostname_labels must be one or more lowercase DNS labels such as 'api', as a tuple, got \(\)"),
         ({"api_hostname_labels": "api"}, r"api_hostname_labels must be one or more lowercase DNS labels such as 'api', as a tuple, got 'api'"),
-        ({"platform_hostname_labels": ("www",)}, r"platform_hostname_labels must be a tuple including every api_hostname_labels label \(missing api\), got \('www',\)"),
+        (
+            {"platform_hostname_labels": ("www",)},
+            r"platform_hostname_labels must be a tuple including every api_hostname_labels label \(missing api\), got \('www',\)",
+        ),
         ({"platform_hostname_labels": ("api", "*")}, r"platform_hostname_labels must be one or more lowercase DNS labels such as 'api', got '\*'"),
         ({"auth_path_prefixes": ('/auth" or true or "',)}, "auth_path_prefixes must be one or more URL paths such as '/auth', got '/auth\" or true"),
         ({"auth_path_prefixes": ("/auth\n",)}, r"auth_path_prefixes must be one or more URL paths such as '/auth', got '/auth\\n'$"),
@@ -472,8 +485,14 @@ def test_fails_when_hostname_is_too_deep_for_universal_ssl(fresh_stack: Any) -> 
         ({"referrer_policy": "unsafe-url"}, "referrer_policy must be one of no-referrer"),
         ({"auth_requests_per_period": 20}, "auth_requests_per_period must be unset on the free plan"),
         ({"rate_limit_period_seconds": 60}, r"rate_limit_period_seconds must be one of \(10,\) on the free plan, got 60"),
-        ({"plan": CloudflarePlan.PRO, "rate_limit_mitigation_seconds": 86400}, r"rate_limit_mitigation_seconds must be one of \(10, 15, .*, 3600\) on the pro plan, got 86400"),
-        ({"plan": CloudflarePlan.PRO, "rate_limit_period_seconds": 600}, r"rate_limit_period_seconds must be one of \(10, 15, .*, 60\) on the pro plan, got 600"),
+        (
+            {"plan": CloudflarePlan.PRO, "rate_limit_mitigation_seconds": 86400},
+            r"rate_limit_mitigation_seconds must be one of \(10, 15, .*, 3600\) on the pro plan, got 86400",
+        ),
+        (
+            {"plan": CloudflarePlan.PRO, "rate_limit_period_seconds": 600},
+            r"rate_limit_period_seconds must be one of \(10, 15, .*, 60\) on the pro plan, got 600",
+        ),
         ({"plan": CloudflarePlan.PRO, "auth_requests_per_period": 100}, r"auth_requests_per_period must be 1..99 \(stricter than api_requests_per_period\)"),
         ({"api_requests_per_period": 0}, "api_requests_per_period must be 1..1000000, got 0"),
     ],

@@ -51,9 +51,7 @@ def test_a_correct_block_has_no_problems() -> None:
 
 
 def test_finds_an_unknown_attribute() -> None:
-    assert _messages(check_stack(_neon_project(name="p", hipaa_enabled="yes"), NEON)) == [
-        "neon_project.main: hipaa_enabled: unknown attribute"
-    ]
+    assert _messages(check_stack(_neon_project(name="p", hipaa_enabled="yes"), NEON)) == ["neon_project.main: hipaa_enabled: unknown attribute"]
 
 
 def test_finds_an_unknown_attribute_inside_a_block() -> None:
@@ -103,9 +101,7 @@ def test_accepts_token_strings_for_any_type() -> None:
 
 def test_finds_a_block_given_as_an_object_instead_of_a_list() -> None:
     stack = _neon_project(default_endpoint_settings={"autoscaling_limit_min_cu": 1})
-    assert _messages(check_stack(stack, NEON)) == [
-        "neon_project.main: default_endpoint_settings: block (list) must be a list of objects, got object"
-    ]
+    assert _messages(check_stack(stack, NEON)) == ["neon_project.main: default_endpoint_settings: block (list) must be a list of objects, got object"]
 
 
 def test_finds_too_many_block_items() -> None:
@@ -120,23 +116,17 @@ def test_finds_a_block_item_that_is_not_an_object() -> None:
 
 def test_finds_a_list_where_a_single_nested_attribute_belongs() -> None:
     stack = _railway_service(volume=[{"name": "data", "mount_path": "/data"}])
-    assert _messages(check_stack(stack, RAILWAY)) == [
-        "railway_service.api: volume: nested attribute (single) must be an object, got a list"
-    ]
+    assert _messages(check_stack(stack, RAILWAY)) == ["railway_service.api: volume: nested attribute (single) must be an object, got a list"]
 
 
 def test_finds_an_object_where_a_list_nested_attribute_belongs() -> None:
     stack = _railway_service(regions={"region": "us-east4-eqdc4a"})
-    assert _messages(check_stack(stack, RAILWAY)) == [
-        "railway_service.api: regions: nested attribute (list) must be a list of objects, got object"
-    ]
+    assert _messages(check_stack(stack, RAILWAY)) == ["railway_service.api: regions: nested attribute (list) must be a list of objects, got object"]
 
 
 def test_finds_a_wrong_type_inside_a_list_nested_attribute() -> None:
     stack = _railway_service(regions=[{"region": "us-east4-eqdc4a", "num_replicas": "2"}])
-    assert _messages(check_stack(stack, RAILWAY)) == [
-        "railway_service.api: regions[0].num_replicas: must be a number, got string '2'"
-    ]
+    assert _messages(check_stack(stack, RAILWAY)) == ["railway_service.api: regions[0].num_replicas: must be a number, got string '2'"]
 
 
 def test_finds_a_computed_only_attribute_that_was_set() -> None:

@@ -26,7 +26,11 @@ def test_budget_notifies_at_80_percent_forecast_and_100_percent_actual(fresh_sta
     _budget(fresh_stack)
     (budget,) = resources_of(synth_json(fresh_stack), "aws_budgets_budget").values()
     assert {k: budget[k] for k in ("name", "budget_type", "time_unit", "limit_amount", "limit_unit")} == {
-        "name": "acme-dev-monthly", "budget_type": "COST", "time_unit": "MONTHLY", "limit_amount": "250", "limit_unit": "USD",
+        "name": "acme-dev-monthly",
+        "budget_type": "COST",
+        "time_unit": "MONTHLY",
+        "limit_amount": "250",
+        "limit_unit": "USD",
     }
     notifications = {n["notification_type"]: n for n in budget["notification"]}
     assert set(notifications) == {"FORECASTED", "ACTUAL"}
@@ -67,5 +71,8 @@ def test_fails_when_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], m
 
 
 def test_fails_when_the_topic_does_not_admit_budgets(fresh_stack: Any) -> None:
-    with pytest.raises(ValidationError, match=re.escape("test/Budget: alert_topic must be an AlertTopic with budgets_may_publish=True (else Budgets cannot publish to it), got 'test/Alerts'")):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape("test/Budget: alert_topic must be an AlertTopic with budgets_may_publish=True (else Budgets cannot publish to it), got 'test/Alerts'"),
+    ):
         _budget(fresh_stack, budgets_may_publish=False)

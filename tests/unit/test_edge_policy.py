@@ -60,7 +60,7 @@ def test_expression_values_accepted() -> None:
     assert check_file_extension("woff2") == "woff2"
 
 
-@pytest.mark.parametrize("value", ["auth", "/auth\"", "/auth or true", "/auth)", "", "/auth\n", "/auth\\", None])
+@pytest.mark.parametrize("value", ["auth", '/auth"', "/auth or true", "/auth)", "", "/auth\n", "/auth\\", None])
 def test_fails_when_url_path_could_break_an_expression(value: str) -> None:
     with pytest.raises(ValueError, match="a URL path such as '/auth'"):
         check_url_path(value)

@@ -72,7 +72,9 @@ def test_fails_when_an_environment_file_name_is_not_a_name(tmp_path: Path, file_
     outdir.mkdir()
     (outdir / "previous.txt").write_text("previous output")
     result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
-    line = _assert_clean_failure(result, outdir, f"{file_name}: environment name (the file name)" if "reserves" not in fragment else f"{file_name}: environment name", fragment)
+    line = _assert_clean_failure(
+        result, outdir, f"{file_name}: environment name (the file name)" if "reserves" not in fragment else f"{file_name}: environment name", fragment
+    )
     assert line.startswith("error: ")
 
 

@@ -139,11 +139,29 @@ BAD_VALUES = [
     ("prod", "audit.protect_from_destroy", '"yes"', "audit.protect_from_destroy", "boolean"),
     ("prod", "# health_check_path", '"/health"', "cloudflare.health_check_path", "unset on the free plan (health checks need pro or higher), got '/health'"),
     ("dev", "# account_id", '"0123456789abcdef0123456789abcdef"', "cloudflare.account_id", "unset without health_check_path"),
-    ("prod", "alerts.https_endpoints", "[]", "alerts.https_endpoints", "required when guardrails.production is true (a paging or chat route besides email), or say why not in alerts.no_paging_reason"),
-    ("prod", "alerts.https_endpoints", '["https://hooks.example.org/a"]\nno_paging_reason = "paging is handled by the security team rota"', "alerts.no_paging_reason", "unset when alerts.https_endpoints are given"),
+    (
+        "prod",
+        "alerts.https_endpoints",
+        "[]",
+        "alerts.https_endpoints",
+        "required when guardrails.production is true (a paging or chat route besides email), or say why not in alerts.no_paging_reason",
+    ),
+    (
+        "prod",
+        "alerts.https_endpoints",
+        '["https://hooks.example.org/a"]\nno_paging_reason = "paging is handled by the security team rota"',
+        "alerts.no_paging_reason",
+        "unset when alerts.https_endpoints are given",
+    ),
     ("prod", "alerts.https_endpoints", '[]\nno_paging_reason = "later"', "alerts.no_paging_reason", "at least 20 characters"),
     ("dev", "alerts.emails", '["a@x.org", "a@x.org"]', "alerts.emails", "distinct values"),
-    ("dev", "alerts.emails", '["a0@x.org", "a1@x.org", "a2@x.org", "a3@x.org", "a4@x.org", "a5@x.org", "a6@x.org", "a7@x.org", "a8@x.org", "a9@x.org", "a10@x.org"]', "alerts.emails", "at most 10 items"),
+    (
+        "dev",
+        "alerts.emails",
+        '["a0@x.org", "a1@x.org", "a2@x.org", "a3@x.org", "a4@x.org", "a5@x.org", "a6@x.org", "a7@x.org", "a8@x.org", "a9@x.org", "a10@x.org"]',
+        "alerts.emails",
+        "at most 10 items",
+    ),
     ("prod", "budget.monthly_limit_usd", None, "budget.monthly_limit_usd", "is required"),
     ("prod", "budget.monthly_limit_usd", "12.5", "budget.monthly_limit_usd", "integer"),
     ("prod", "account.admin_group", None, "account.admin_group", "required when guardrails.production is true"),
@@ -276,8 +294,18 @@ def _insert_after(path: Path, anchor: str, lines: str) -> None:
 @pytest.mark.parametrize(
     ("env", "anchor", "lines", "fragment"),
     [
-        ("prod", "[network]", 'availability_zones = ["us-east-1a", "us-east-1b"]', "network.availability_zones must be 3 distinct zones of us-east-1 (az_count)"),
-        ("prod", "[network]", 'availability_zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]', "network.availability_zones must be 3 distinct zones of us-east-1"),
+        (
+            "prod",
+            "[network]",
+            'availability_zones = ["us-east-1a", "us-east-1b"]',
+            "network.availability_zones must be 3 distinct zones of us-east-1 (az_count)",
+        ),
+        (
+            "prod",
+            "[network]",
+            'availability_zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]',
+            "network.availability_zones must be 3 distinct zones of us-east-1",
+        ),
         ("prod", "[network]", 'availability_zones = ["us-east-1a", "us-east-1a", "us-east-1b"]', "network.availability_zones must be 3 distinct zones"),
         ("prod", "[cloudflare]", "auth_requests_per_period = 20", "cloudflare.auth_requests_per_period must be unset on the free plan"),
         ("prod", "[cloudflare]", "auth_requests_per_period = 20\nplan_typo = 1", "cloudflare.plan_typo is not a known key"),
@@ -303,7 +331,9 @@ def test_auth_rate_limit_is_allowed_on_a_paid_plan(tmp_path: Path) -> None:
 def test_fails_when_auth_rate_limit_is_not_stricter(tmp_path: Path) -> None:
     path = tmp_path / "prod.toml"
     path.write_text((ENVIRONMENTS_DIR / "prod.toml").read_text().replace('plan = "free"', 'plan = "pro"\nauth_requests_per_period = 100'))
-    with pytest.raises(ConfigError, match=r"prod\.toml: cloudflare\.auth_requests_per_period must be 1\.\.99 \(stricter than api_requests_per_period\), got 100$"):
+    with pytest.raises(
+        ConfigError, match=r"prod\.toml: cloudflare\.auth_requests_per_period must be 1\.\.99 \(stricter than api_requests_per_period\), got 100$"
+    ):
         load_environment(path)
 
 
@@ -385,7 +415,9 @@ def test_fails_when_budget_emails_would_exceed_ten() -> None:
     with pytest.raises(ConfigError, match=r"^staging.toml: alerts.emails must be at most 10 addresses when there is a \[budget\] .*got 11$"):
         parse_environment(_with("staging", alerts__emails=None, audit__alert_emails=many), "staging.toml", name="staging")
     # Without a budget, the alert topic takes all of them.
-    assert len(parse_environment(_with("staging", alerts__emails=None, audit__alert_emails=many, budget=None), "staging.toml", name="staging").alert_emails) == 11
+    assert (
+        len(parse_environment(_with("staging", alerts__emails=None, audit__alert_emails=many, budget=None), "staging.toml", name="staging").alert_emails) == 11
+    )
 
 
 def test_production_may_say_why_it_pages_nobody() -> None:

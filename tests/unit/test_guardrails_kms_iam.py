@@ -16,7 +16,9 @@ from cdktf_cdktf_provider_aws.kms_key_policy import KmsKeyPolicy
 
 from tests.unit._guardrails import run_pack
 
-ASSUME = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+ASSUME = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+)
 ROOT_ADMIN = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}
 
 
@@ -59,7 +61,11 @@ def test_fails_when_identity_policy_uses_s3_or_kms_wildcards(tmp_path: Path) -> 
     def build(stack: TerraformStack) -> None:
         IamPolicy(stack, "StarAction", policy=_policy({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::test-docs/*"}))
         IamPolicy(stack, "AnyAction", policy=_policy({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::test-docs/*"}))
-        IamPolicy(stack, "GrantStyle", policy=_policy({"Effect": "Allow", "Action": ["s3:GetObject*", "kms:GenerateDataKey*"], "Resource": "arn:aws:s3:::test-docs/*"}))
+        IamPolicy(
+            stack,
+            "GrantStyle",
+            policy=_policy({"Effect": "Allow", "Action": ["s3:GetObject*", "kms:GenerateDataKey*"], "Resource": "arn:aws:s3:::test-docs/*"}),
+        )
         IamPolicy(stack, "StarResource", policy=_policy({"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": "*"}))
         IamPolicy(stack, "DenyIsFine", policy=_policy({"Effect": "Deny", "Action": "s3:*", "Resource": "*"}))
         IamPolicy(stack, "Exact", policy=_policy({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::test-docs/*"}))
@@ -83,7 +89,9 @@ def test_fails_when_a_policy_cannot_be_read_at_synth_time(tmp_path: Path) -> Non
 def test_fails_when_policy_document_data_source_uses_a_wildcard(tmp_path: Path) -> None:
     def build(stack: TerraformStack) -> None:
         document = DataAwsIamPolicyDocument(
-            stack, "Doc", statement=[DataAwsIamPolicyDocumentStatement(effect="Allow", actions=["kms:*"], resources=["arn:aws:kms:us-east-1:111122223333:key/abc"])]
+            stack,
+            "Doc",
+            statement=[DataAwsIamPolicyDocumentStatement(effect="Allow", actions=["kms:*"], resources=["arn:aws:kms:us-east-1:111122223333:key/abc"])],
         )
         IamPolicy(stack, "FromDocument", policy=document.json)
 
@@ -110,7 +118,12 @@ def test_inline_policies_warn_and_inline_admin_fails(tmp_path: Path) -> None:
             assume_role_policy=ASSUME,
             inline_policy=[IamRoleInlinePolicy(name="admin", policy=_policy({"Effect": "Allow", "Action": "*", "Resource": "*"}))],
         )
-        IamRolePolicy(stack, "Inline", role=role.name, policy=_policy({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"}))
+        IamRolePolicy(
+            stack,
+            "Inline",
+            role=role.name,
+            policy=_policy({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"}),
+        )
 
     outcome = run_pack(tmp_path, build)
     assert outcome.rules_at() == {("test/Role", "HC-IAM-002")}
@@ -120,7 +133,12 @@ def test_inline_policies_warn_and_inline_admin_fails(tmp_path: Path) -> None:
 def test_a_warning_alone_does_not_fail_synthesis(tmp_path: Path) -> None:
     def build(stack: TerraformStack) -> None:
         role = IamRole(stack, "Role", assume_role_policy=ASSUME)
-        IamRolePolicy(stack, "Inline", role=role.name, policy=_policy({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"}))
+        IamRolePolicy(
+            stack,
+            "Inline",
+            role=role.name,
+            policy=_policy({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"}),
+        )
 
     outcome = run_pack(tmp_path, build)
     assert outcome.errors == []

@@ -212,8 +212,12 @@ def test_main_prints_guardrail_warnings_and_succeeds(monkeypatch: pytest.MonkeyP
     from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 
     original = stacks.app.build_app
-    assume = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
-    send = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"}]})
+    assume = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    )
+    send = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"}]}
+    )
 
     def build(configs: Sequence[EnvironmentConfig], outdir: Path, **options: Any) -> App:
         app = original(configs, outdir, **options)

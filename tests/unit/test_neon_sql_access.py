@@ -121,7 +121,10 @@ def test_public_loses_connect_and_schema_privileges_on_every_database(fresh_stac
 
 
 def test_reader_gets_select_by_grant_on_its_databases_only(fresh_stack: Any) -> None:
-    readers = (ReaderRole(name="analytics_reader", services=("medical-records",)), ReaderRole(name="backup_reader", services=("auth", "medical-records"), sequences=True))
+    readers = (
+        ReaderRole(name="analytics_reader", services=("medical-records",)),
+        ReaderRole(name="backup_reader", services=("auth", "medical-records"), sequences=True),
+    )
     _, stack = _build(fresh_stack, readers=readers)
     analytics, analytics_role = _named(stack, "postgresql_role", name="analytics_reader")
     assert analytics_role["provider"] == "postgresql.db_medical_records" and analytics_role["superuser"] is False
@@ -177,7 +180,11 @@ def test_connection_uri_is_the_login_role_on_the_pooled_host_with_verified_tls(f
         (lambda d: d.read_only_connection_uri("auth"), "postgresql_role.db_auth-access_Login", "neon_endpoint.db_ReadReplica_.*.host"),
         (lambda d: d.migration_connection_uri("auth"), "neon_role.db_auth-owner", "neon_project.db_.*.database_host"),
         (lambda d: d.reader_connection_uri("reader", "auth"), "postgresql_role.db_reader-reader_Login", "neon_project.db_.*.database_host"),
-        (lambda d: d.reader_connection_uri("reader", "auth", analytics_replica=True), "postgresql_role.db_reader-reader_Login", "neon_endpoint.db_AnalyticsReplica_.*.host"),
+        (
+            lambda d: d.reader_connection_uri("reader", "auth", analytics_replica=True),
+            "postgresql_role.db_reader-reader_Login",
+            "neon_endpoint.db_AnalyticsReplica_.*.host",
+        ),
     ],
     ids=["direct", "replica", "migration", "reader", "reader-analytics"],
 )
@@ -206,7 +213,10 @@ def test_channel_binding_can_be_left_out_for_drivers_that_reject_it(fresh_stack:
     ("call", "message"),
     [
         (lambda d: d.read_only_connection_uri("auth"), "test/db: read_replica must be on to build a read-only connection string, got False"),
-        (lambda d: d.reader_connection_uri("reader", "auth", analytics_replica=True), "test/db: analytics_replica must be on to build an analytics connection string, got False"),
+        (
+            lambda d: d.reader_connection_uri("reader", "auth", analytics_replica=True),
+            "test/db: analytics_replica must be on to build an analytics connection string, got False",
+        ),
         (lambda d: d.reader_connection_uri("nobody", "auth"), r"test/db: reader must be one of readers \(reader\), got 'nobody'"),
         (lambda d: d.reader_connection_uri("reader", "medical-records"), "test/db: service must be a database reader may read, got 'medical-records'"),
         (lambda d: d.connection_uri("gateway"), "test/db: service must be one of auth, medical-records, got 'gateway'"),
@@ -216,7 +226,9 @@ def test_channel_binding_can_be_left_out_for_drivers_that_reject_it(fresh_stack:
 )
 def test_fails_when_a_connection_is_asked_for_what_was_not_built(fresh_stack: Any, call: Any, message: str) -> None:
     database = NeonDatabase(
-        fresh_stack, "db", NeonDatabaseProps(project_name="p", services=("auth", "medical-records"), **LOCKED, readers=(ReaderRole(name="reader", services=("auth",)),))
+        fresh_stack,
+        "db",
+        NeonDatabaseProps(project_name="p", services=("auth", "medical-records"), **LOCKED, readers=(ReaderRole(name="reader", services=("auth",)),)),
     )
     with pytest.raises(ValidationError, match=f"^{message}$"):
         call(database)

@@ -62,10 +62,7 @@ def test_public_hostname_points_at_the_gateway_custom_domain(
     assert cname["proxied"] is True
     assert txt["proxied"] is False
     assert txt["content"] == f"${{railway_custom_domain.{domain_name}.verification_record_value}}"
-    assert txt["name"] == (
-        f"${{format(\"%s.%s\", railway_custom_domain.{domain_name}.verification_host_label, "
-        f"railway_custom_domain.{domain_name}.zone)}}"
-    )
+    assert txt["name"] == (f'${{format("%s.%s", railway_custom_domain.{domain_name}.verification_host_label, railway_custom_domain.{domain_name}.zone)}}')
 
 
 @pytest.mark.parametrize("env", ENVIRONMENT_NAMES)

@@ -16,7 +16,14 @@ def _dashboard(stack: Any, region: str = "eu-west-1") -> Any:
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
     from constructs_lib import (
-        AlertTopic, AlertTopicProps, CostBudget, CostBudgetProps, OperationsDashboard, OperationsDashboardProps, UptimeMonitor, UptimeMonitorProps,
+        AlertTopic,
+        AlertTopicProps,
+        CostBudget,
+        CostBudgetProps,
+        OperationsDashboard,
+        OperationsDashboardProps,
+        UptimeMonitor,
+        UptimeMonitorProps,
     )
 
     AwsProvider(stack, "aws", region=region)
@@ -38,7 +45,9 @@ def test_dashboard_shows_health_checks_alarms_by_region_and_the_budget(fresh_sta
     graphs = {w["properties"]["title"]: w["properties"] for w in widgets if w["type"] == "metric"}
     status = graphs["Health checks (1 = healthy)"]
     assert (status["region"], status["stat"]) == ("us-east-1", "Minimum")
-    assert status["metrics"] == [["AWS/Route53", "HealthCheckStatus", "HealthCheckId", "${aws_route53_health_check.Uptime_Check-api_A992858F.id}", {"label": "api.example.org"}]]
+    assert status["metrics"] == [
+        ["AWS/Route53", "HealthCheckStatus", "HealthCheckId", "${aws_route53_health_check.Uptime_Check-api_A992858F.id}", {"label": "api.example.org"}]
+    ]
     assert graphs["Time to first byte (ms)"]["metrics"][0][1] == "TimeToFirstByte"
     alarms = {w["properties"]["title"]: w["properties"]["alarms"] for w in widgets if w["type"] == "alarm"}
     assert alarms == {

@@ -53,7 +53,9 @@ def test_trail_writes_to_the_audit_log_bucket(stacks: dict[Combo, dict[str, Any]
 def test_audit_settings_reach_the_stack(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str) -> None:
     audit = configs[env].audit
     stack = stacks[(env, configs[env].phase)]
-    emails = sorted(s["endpoint"] for s in resources_of(stack, "aws_sns_topic_subscription").values() if s["topic_arn"].startswith("${aws_sns_topic.AuditTrail_"))
+    emails = sorted(
+        s["endpoint"] for s in resources_of(stack, "aws_sns_topic_subscription").values() if s["topic_arn"].startswith("${aws_sns_topic.AuditTrail_")
+    )
     assert emails == sorted(audit.alert_emails)
     [group] = [g for g in resources_of(stack, "aws_cloudwatch_log_group").values() if g["name"].startswith("/aws/cloudtrail/")]
     assert group["retention_in_days"] == audit.log_retention_days

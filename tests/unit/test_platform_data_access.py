@@ -108,7 +108,9 @@ def test_bumping_a_key_version_rotates_it_and_keeps_the_previous_one(configs: di
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
-def test_backup_job_dumps_every_database_as_the_backup_reader(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
+def test_backup_job_dumps_every_database_as_the_backup_reader(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
     stack = stacks[env, phase]
     job = _by_service(stack)["db-backup"]
     assert job["cron_schedule"] == configs[env].backups.schedule

@@ -35,9 +35,7 @@ def test_replica_from_phase_3_and_analytics_compute_from_phase_4(stacks: dict[Co
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
-def test_exposure_follows_the_environment_file(
-    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
-) -> None:
+def test_exposure_follows_the_environment_file(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
     neon = configs[env].neon
     (project,) = resources_of(stacks[env, phase], "neon_project").values()
     if not neon.allowed_ips:
@@ -53,9 +51,7 @@ def test_exposure_follows_the_environment_file(
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
-def test_project_follows_the_environment_file(
-    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
-) -> None:
+def test_project_follows_the_environment_file(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
     config = configs[env]
     (project,) = resources_of(stacks[env, phase], "neon_project").values()
     assert project["name"] == f"healthcare-{env}"

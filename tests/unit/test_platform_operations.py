@@ -28,7 +28,9 @@ def _topics(stack: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("combo", ALL_COMBOS, ids=IDS)
-def test_every_public_hostname_has_a_health_check_and_alarms_in_us_east_1(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], combo: Combo) -> None:
+def test_every_public_hostname_has_a_health_check_and_alarms_in_us_east_1(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], combo: Combo
+) -> None:
     env, phase = combo
     stack, config = stacks[combo], configs[env]
     public = {f"{s.hostname_label}.{config.public_domain}": s for s in plan_for(phase).services if s.public}
@@ -60,12 +62,19 @@ def test_alert_topic_routes_come_from_the_environment_file(stacks: dict[Combo, d
 
 
 @pytest.mark.parametrize("combo", ALL_COMBOS, ids=IDS)
-def test_budget_per_environment_notifies_forecast_and_actual_to_topic_and_email(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], combo: Combo) -> None:
+def test_budget_per_environment_notifies_forecast_and_actual_to_topic_and_email(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], combo: Combo
+) -> None:
     env, _ = combo
     stack, config = stacks[combo], configs[env]
     assert config.budget is not None
     (budget,) = resources_of(stack, "aws_budgets_budget").values()
-    assert (budget["name"], budget["limit_amount"], budget["limit_unit"], budget["time_unit"]) == (f"{config.project}-{env}-monthly", str(config.budget.monthly_limit_usd), "USD", "MONTHLY")
+    assert (budget["name"], budget["limit_amount"], budget["limit_unit"], budget["time_unit"]) == (
+        f"{config.project}-{env}-monthly",
+        str(config.budget.monthly_limit_usd),
+        "USD",
+        "MONTHLY",
+    )
     notifications = {(n["notification_type"], n["threshold"]) for n in budget["notification"]}
     assert notifications == {("FORECASTED", 80), ("ACTUAL", 100)}
     (topic,) = {arn for n in budget["notification"] for arn in n["subscriber_sns_topic_arns"]}
@@ -86,7 +95,9 @@ def test_performance_and_ml_alarms_arrive_with_their_phases(stacks: dict[Combo, 
 
 
 @pytest.mark.parametrize("combo", ALL_COMBOS, ids=IDS)
-def test_account_baseline_and_dashboard_follow_the_environment_file(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], combo: Combo) -> None:
+def test_account_baseline_and_dashboard_follow_the_environment_file(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], combo: Combo
+) -> None:
     env, _ = combo
     stack, account = stacks[combo], configs[env].account
     assert len(resources_of(stack, "aws_iam_account_password_policy")) == int(account.manage_password_policy)
@@ -129,7 +140,9 @@ def test_outside_us_east_1_uptime_gets_an_explicit_provider_and_its_own_topic(eu
     uptime = [a for a in resources_of(eu_stack, "aws_cloudwatch_metric_alarm").values() if a["namespace"] == "AWS/Route53"]
     assert uptime and {_region(eu_stack, a) for a in uptime} == {"us-east-1"}
     east_topic = next(name for name, t in resources_of(eu_stack, "aws_sns_topic").items() if _region(eu_stack, t) == "us-east-1")
-    routes = sorted(s["protocol"] for s in resources_of(eu_stack, "aws_sns_topic_subscription").values() if s["topic_arn"] == f"${{aws_sns_topic.{east_topic}.arn}}")
+    routes = sorted(
+        s["protocol"] for s in resources_of(eu_stack, "aws_sns_topic_subscription").values() if s["topic_arn"] == f"${{aws_sns_topic.{east_topic}.arn}}"
+    )
     assert routes == ["email", "https"]  # the same routes as the environment's topic
     (budget,) = resources_of(eu_stack, "aws_budgets_budget").values()
     assert all(_region(eu_stack, topics[arn]) == "eu-west-1" for n in budget["notification"] for arn in n["subscriber_sns_topic_arns"])

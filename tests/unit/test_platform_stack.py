@@ -86,7 +86,9 @@ def test_state_backend_follows_the_environment_file(stacks: dict[Combo, dict[str
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
-def test_aws_providers_are_pinned_to_the_environment_accounts(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
+def test_aws_providers_are_pinned_to_the_environment_accounts(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
     """A credential for another account fails at plan: every AWS provider, the replica region's too."""
     providers = stacks[env, phase]["provider"]["aws"]
     expected = configs[env].aws_account_ids
@@ -109,11 +111,7 @@ def test_identities_get_only_attached_managed_policies(stacks: dict[Combo, dict[
         assert resources_of(stack, inline) == {}, inline
     assert all("inline_policy" not in role for role in resources_of(stack, "aws_iam_role").values())
     policies = resources_of(stack, "aws_iam_policy")
-    attached = [
-        a["policy_arn"]
-        for kind in ("aws_iam_group_policy_attachment", "aws_iam_role_policy_attachment")
-        for a in resources_of(stack, kind).values()
-    ]
+    attached = [a["policy_arn"] for kind in ("aws_iam_group_policy_attachment", "aws_iam_role_policy_attachment") for a in resources_of(stack, kind).values()]
     assert sorted(attached) == sorted(f"${{aws_iam_policy.{name}.arn}}" for name in policies)
     assert {p["path"] for p in policies.values()} <= {"/services/", "/platform/"}
     assert len({p["name"] for p in policies.values()}) == len(policies)
@@ -130,9 +128,7 @@ def test_a_higher_phase_keeps_every_resource(stacks: dict[Combo, dict[str, Any]]
     assert lower <= higher, sorted(lower - higher)
 
 
-def test_terraform_cloud_backend_uses_one_workspace_per_environment(
-    tmp_path: Path, configs: dict[str, EnvironmentConfig]
-) -> None:
+def test_terraform_cloud_backend_uses_one_workspace_per_environment(tmp_path: Path, configs: dict[str, EnvironmentConfig]) -> None:
     from stacks.app import synthesize
 
     tfc = TerraformCloudSettings(organization="acme-health", workspace_prefix="platform")

@@ -51,14 +51,18 @@ def test_grants_per_service_per_bucket(stacks: dict[Combo, dict[str, Any]]) -> N
     assert resources_of(stack, "aws_iam_group_policy") == {}
     arns = {f"${{aws_iam_policy.{name}.arn}}": b["name"] for name, b in resources_of(stack, "aws_iam_policy").items() if b["path"] == "/services/"}
     policies = {arns[b["policy_arn"]]: json.dumps(b["group"]) for b in resources_of(stack, "aws_iam_group_policy_attachment").values()}
-    assert set(policies) == set(arns.values()) == {
-        "healthcare-dev-medical-records-healthcare-dev-medical-documents-read_write",
-        "healthcare-dev-medical-records-healthcare-dev-medical-images-read_write",
-        "healthcare-dev-provider-healthcare-dev-medical-documents-read",
-        "healthcare-dev-appointment-healthcare-dev-appointment-attachments-read_write",
-        "healthcare-dev-ai-healthcare-dev-ml-models-read",
-        "healthcare-dev-db-backup-healthcare-dev-backups-write-neon",
-    }
+    assert (
+        set(policies)
+        == set(arns.values())
+        == {
+            "healthcare-dev-medical-records-healthcare-dev-medical-documents-read_write",
+            "healthcare-dev-medical-records-healthcare-dev-medical-images-read_write",
+            "healthcare-dev-provider-healthcare-dev-medical-documents-read",
+            "healthcare-dev-appointment-healthcare-dev-appointment-attachments-read_write",
+            "healthcare-dev-ai-healthcare-dev-ml-models-read",
+            "healthcare-dev-db-backup-healthcare-dev-backups-write-neon",
+        }
+    )
     groups = {b["name"]: name for name, b in resources_of(stack, "aws_iam_group").items()}
     assert f"aws_iam_group.{groups['healthcare-dev-ai']}" in policies["healthcare-dev-ai-healthcare-dev-ml-models-read"]
     assert f"aws_iam_group.{groups['healthcare-dev-provider']}" in policies["healthcare-dev-provider-healthcare-dev-medical-documents-read"]
@@ -70,9 +74,7 @@ def test_plan_grants_only_reference_present_services_and_buckets() -> None:
         services = {s.name for s in plan.services}
         buckets = {b.purpose for b in plan.buckets}
         assert all(g.service in services and g.bucket in buckets for g in plan.bucket_grants)
-    assert [(g.service, g.bucket, g.access) for g in plan_for(4).bucket_grants if g.service == "ai"] == [
-        ("ai", "ml-models", BucketAccess.READ)
-    ]
+    assert [(g.service, g.bucket, g.access) for g in plan_for(4).bucket_grants if g.service == "ai"] == [("ai", "ml-models", BucketAccess.READ)]
     assert [(g.service, g.bucket, g.access, g.prefix) for g in plan_for(1).bucket_grants] == [
         ("db-backup", "backups", BucketAccess.WRITE, "neon/")  # write-only, under its prefix: no read, no delete
     ]
@@ -99,9 +101,7 @@ def test_only_prod_replicates_every_bucket_to_another_region(stacks: dict[Combo,
         assert resources_of(stacks[env, phase], "aws_s3_bucket_replication_configuration") == {}
     prod = stacks["prod", phase]
     replicas = {_stem(b["bucket"]): b for b in resources_of(prod, "aws_s3_bucket").values() if "provider" in b}
-    assert set(replicas) == {f"healthcare-prod-{purpose}-replica" for purpose in PRIMARY_BUCKETS[phase]} | {
-        "healthcare-prod-access-logs-us-west-2"
-    }
+    assert set(replicas) == {f"healthcare-prod-{purpose}-replica" for purpose in PRIMARY_BUCKETS[phase]} | {"healthcare-prod-access-logs-us-west-2"}
     assert all(b["provider"] == "aws.replica" for b in replicas.values())
     assert len(resources_of(prod, "aws_s3_bucket_replication_configuration")) == len(PRIMARY_BUCKETS[phase])
     (replica_provider,) = [p for p in prod["provider"]["aws"] if p.get("alias") == "replica"]
@@ -112,7 +112,9 @@ def test_only_prod_replicates_every_bucket_to_another_region(stacks: dict[Combo,
 def test_protect_from_destroy_comes_from_the_environment(stacks: dict[Combo, dict[str, Any]], env: str, protected: bool) -> None:
     stack = stacks[env, 4]
     for resource_type in ("aws_s3_bucket", "aws_kms_key"):
-        storage = [b for b in resources_of(stack, resource_type).values() if "/Bucket-" in b["//"]["metadata"]["path"] or "/AccessLogs" in b["//"]["metadata"]["path"]]
+        storage = [
+            b for b in resources_of(stack, resource_type).values() if "/Bucket-" in b["//"]["metadata"]["path"] or "/AccessLogs" in b["//"]["metadata"]["path"]
+        ]
         assert storage
         for block in storage:
             assert (block.get("lifecycle") == {"prevent_destroy": True}) is protected, (resource_type, block.get("bucket"))

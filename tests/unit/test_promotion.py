@@ -58,9 +58,7 @@ def test_fails_when_a_promotion_would_replace_a_resource(monkeypatch: pytest.Mon
     assert entry.main(["promote", "prod", "--to", "2"], environ={}) == entry.EXIT_UNSAFE_PROMOTION
     captured = capsys.readouterr()
     assert "! aws_s3_bucket.Bucket-audit-logs_8D22BF74 would be replaced (bucket forces a new resource)" in captured.out
-    assert captured.err.strip().splitlines() == [
-        "error: promote prod: the promotion would remove or replace aws_s3_bucket.Bucket-audit-logs_8D22BF74"
-    ]
+    assert captured.err.strip().splitlines() == ["error: promote prod: the promotion would remove or replace aws_s3_bucket.Bucket-audit-logs_8D22BF74"]
 
 
 def test_diff_names_removed_and_replaced_addresses(stacks: dict[Combo, dict[str, Any]]) -> None:
@@ -86,10 +84,16 @@ def test_force_new_comes_from_the_binding_schemas_for_neon_and_railway() -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["promote", "prod", "--to", "1"], "command line promote --to: phase must be higher than prod's current phase 1 (a promotion only adds; environments/prod.toml sets the phase), got 1"),
+        (
+            ["promote", "prod", "--to", "1"],
+            "command line promote --to: phase must be higher than prod's current phase 1 (a promotion only adds; environments/prod.toml sets the phase), got 1",
+        ),
         (["promote", "staging", "--to", "1"], "command line promote --to: phase must be higher than staging's current phase 2"),
         (["promote", "prod", "--to", "9"], "command line promote --to: phase must be one of 1..4, got '9'"),
-        (["promote", "qa", "--to", "2"], "command line promote: environment must be one of dev, prod, staging, bootstrap (one file each in environments/), got 'qa'"),
+        (
+            ["promote", "qa", "--to", "2"],
+            "command line promote: environment must be one of dev, prod, staging, bootstrap (one file each in environments/), got 'qa'",
+        ),
         (["promote", "bootstrap", "--to", "2"], "command line promote: bootstrap has no phase"),
         (["promote", "prod"], "command line: the following arguments are required: --to"),
     ],

@@ -45,7 +45,12 @@ def _railway(stack: TerraformStack) -> None:
     constructs_lib.RailwayProvider(stack, "railway")
 
 
-PROVIDERS: dict[str, Callable[[TerraformStack], None]] = {"AwsProvider": _aws, "CloudflareProvider": _cloudflare, "NeonProvider": _neon, "RailwayProvider": _railway}
+PROVIDERS: dict[str, Callable[[TerraformStack], None]] = {
+    "AwsProvider": _aws,
+    "CloudflareProvider": _cloudflare,
+    "NeonProvider": _neon,
+    "RailwayProvider": _railway,
+}
 
 
 def _logs(stack: Construct) -> Any:
@@ -142,7 +147,9 @@ def _railway_service(stack: Construct) -> Any:
 
     project = _project(stack)
     source = RepoSource(repo="acme/platform", branch="main")
-    return RailwayService(project, "api", RailwayServiceProps(name="api", project=project, source=source, regions=[RegionReplicas(region="us-east4-eqdc4a", replicas=1)]))
+    return RailwayService(
+        project, "api", RailwayServiceProps(name="api", project=project, source=source, regions=[RegionReplicas(region="us-east4-eqdc4a", replicas=1)])
+    )
 
 
 def _alert_topic(stack: Construct) -> Any:
@@ -226,7 +233,8 @@ def _synth(tmp_path: Path, name: str, *, production: bool) -> tuple[list[str], A
 
 def test_the_table_covers_every_public_construct() -> None:
     public = {
-        name for name in constructs_lib.__all__
+        name
+        for name in constructs_lib.__all__
         if inspect.isclass(cls := getattr(constructs_lib, name)) and issubclass(cls, Construct) and not name.endswith("Provider")
     }
     assert public == set(CONSTRUCTS)
@@ -269,11 +277,16 @@ def test_fails_when_the_provider_is_missing(fresh_stack: Any, name: str) -> None
         build(fresh_stack)
     assert caught.value.provider == providers[0]
     message = str(caught.value)
-    assert re.fullmatch(rf"test/\S+: \w+ needs an? {providers[0]} in stack 'test': add \S*{providers[0]}\(stack, '\w+'(, region=\.\.\.)?\) first", message), message
+    assert re.fullmatch(rf"test/\S+: \w+ needs an? {providers[0]} in stack 'test': add \S*{providers[0]}\(stack, '\w+'(, region=\.\.\.)?\) first", message), (
+        message
+    )
 
 
 def test_the_missing_provider_message_for_neon(fresh_stack: Any) -> None:
-    with pytest.raises(MissingProviderError, match=r"^test/Database: NeonDatabase needs a NeonProvider in stack 'test': add constructs_lib\.NeonProvider\(stack, 'neon'\) first$"):
+    with pytest.raises(
+        MissingProviderError,
+        match=r"^test/Database: NeonDatabase needs a NeonProvider in stack 'test': add constructs_lib\.NeonProvider\(stack, 'neon'\) first$",
+    ):
         _neon_database(fresh_stack)
 
 
@@ -294,7 +307,10 @@ def test_fails_when_a_phi_bucket_neither_replicates_nor_says_why(fresh_stack: An
     from constructs_lib import SecureS3, SecureS3Props
 
     _aws(fresh_stack)
-    with pytest.raises(ValidationError, match=r"^test/Docs: replication_opt_out_reason must be a reason why this phi bucket has no cross-region replica \(checkov CKV_AWS_144\), or set replica_provider to replicate it, got None$"):
+    with pytest.raises(
+        ValidationError,
+        match=r"^test/Docs: replication_opt_out_reason must be a reason why this phi bucket has no cross-region replica \(checkov CKV_AWS_144\), or set replica_provider to replicate it, got None$",
+    ):
         SecureS3(fresh_stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="docs", access_log_bucket=_logs(fresh_stack)))
 
 
@@ -304,7 +320,11 @@ def test_fails_when_the_replication_opt_out_reason_says_nothing(fresh_stack: Any
 
     _aws(fresh_stack)
     with pytest.raises(ValidationError, match=r"^test/Docs: replication_opt_out_reason must be a reason of at least 20 characters"):
-        SecureS3(fresh_stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="docs", access_log_bucket=_logs(fresh_stack), replication_opt_out_reason=reason))
+        SecureS3(
+            fresh_stack,
+            "Docs",
+            SecureS3Props(project="acme", environment="dev", purpose="docs", access_log_bucket=_logs(fresh_stack), replication_opt_out_reason=reason),
+        )
 
 
 def test_constructs_publish_their_accepted_checkov_findings(tmp_path: Path) -> None:
@@ -319,7 +339,9 @@ def test_constructs_publish_their_accepted_checkov_findings(tmp_path: Path) -> N
     assert set(logs) == {"CKV_AWS_144", "CKV_AWS_145"}
 
 
-APP_WORDS = re.compile(r"environment's|environment file|\.toml|\btoml\b|PlatformStack|\[(s3|neon|network|edge|audit|railway|backups)\]|(?<!\w)retention_days\b", re.IGNORECASE)
+APP_WORDS = re.compile(
+    r"environment's|environment file|\.toml|\btoml\b|PlatformStack|\[(s3|neon|network|edge|audit|railway|backups)\]|(?<!\w)retention_days\b", re.IGNORECASE
+)
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.id)

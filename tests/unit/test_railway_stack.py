@@ -96,7 +96,9 @@ def test_services_run_the_environment_floor_of_replicas(stacks: dict[Combo, dict
         assert body["regions"] == [{"region": "us-east4-eqdc4a", "num_replicas": expected}], name
 
 
-@pytest.mark.parametrize(("env", "hostname"), [("dev", "api.meridian-health-dev.org"), ("staging", "api.meridian-health-staging.org"), ("prod", "api.meridian-health.org")])
+@pytest.mark.parametrize(
+    ("env", "hostname"), [("dev", "api.meridian-health-dev.org"), ("staging", "api.meridian-health-staging.org"), ("prod", "api.meridian-health.org")]
+)
 def test_only_the_gateway_is_public(stacks: dict[Combo, dict[str, Any]], env: str, hostname: str) -> None:
     stack = stacks[env, 4]
     (domain,) = resources_of(stack, "railway_custom_domain").values()

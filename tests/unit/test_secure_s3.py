@@ -166,7 +166,13 @@ def test_access_logs_go_to_the_log_bucket_which_admits_only_this_bucket(built: t
 def test_no_replication_object_lock_or_grants_by_default(built: tuple[Any, dict[str, Any]]) -> None:
     bucket, out = built
     assert bucket.replica is None and bucket.object_lock is None
-    for resource_type in ("aws_s3_bucket_replication_configuration", "aws_s3_bucket_object_lock_configuration", "aws_iam_role", "aws_iam_policy", "aws_iam_group_policy"):
+    for resource_type in (
+        "aws_s3_bucket_replication_configuration",
+        "aws_s3_bucket_object_lock_configuration",
+        "aws_iam_role",
+        "aws_iam_policy",
+        "aws_iam_group_policy",
+    ):
         assert resources_of(out, resource_type) == {}, resource_type
 
 
@@ -271,7 +277,9 @@ def test_replication_to_an_encrypted_bucket_in_another_region(fresh_stack: Any) 
 
     _, logs = base_stack(fresh_stack)
     west = AwsProvider(fresh_stack, "west", alias="west", region="us-west-2")
-    west_logs = AccessLogBucket(fresh_stack, "WestLogs", AccessLogBucketProps(project="acme", environment="dev", purpose="access-logs-us-west-2", provider=west))
+    west_logs = AccessLogBucket(
+        fresh_stack, "WestLogs", AccessLogBucketProps(project="acme", environment="dev", purpose="access-logs-us-west-2", provider=west)
+    )
     bucket = secure_s3(fresh_stack, logs, replica_provider=west, replica_access_log_bucket=west_logs)
     out = synth_json(fresh_stack)
     replica = bucket.replica
@@ -417,7 +425,10 @@ def test_fails_when_name_breaks_s3_rules(fresh_stack: Any, overrides: dict[str, 
         ({"abort_incomplete_multipart_upload_days": 0}, r"abort_incomplete_multipart_upload_days must be 1\.\.30, got 0"),
         ({"abort_incomplete_multipart_upload_days": 31}, r"abort_incomplete_multipart_upload_days must be 1\.\.30, got 31"),
         ({"expiration_days": 60}, r"expiration_days must be greater than the last transition \(90\) and at most 36500, got 60"),
-        ({"expiration_days": 0, "transition_ia_days": None, "transition_glacier_days": None}, r"expiration_days must be greater than the last transition \(0\) .*got 0"),
+        (
+            {"expiration_days": 0, "transition_ia_days": None, "transition_glacier_days": None},
+            r"expiration_days must be greater than the last transition \(0\) .*got 0",
+        ),
     ],
     ids=["ia-below-30", "glacier-not-after-ia", "glacier-zero", "noncurrent-zero", "abort-zero", "abort-31", "expiry-before-archive", "expiry-zero"],
 )
@@ -452,7 +463,10 @@ def test_fails_when_lock_mode_is_given_without_object_lock(fresh_stack: Any) -> 
 
 def test_fails_when_force_destroy_is_asked_for_phi(fresh_stack: Any) -> None:
     _, logs = base_stack(fresh_stack)
-    with pytest.raises(ValidationError, match=r"^test/Docs: force_destroy must be False for PHI buckets \(classification=phi\) unless allow_force_destroy_phi \(synthetic data only\), got True$"):
+    with pytest.raises(
+        ValidationError,
+        match=r"^test/Docs: force_destroy must be False for PHI buckets \(classification=phi\) unless allow_force_destroy_phi \(synthetic data only\), got True$",
+    ):
         secure_s3(fresh_stack, logs, force_destroy=True, protect_from_destroy=False)
 
 
@@ -525,9 +539,14 @@ def test_fails_when_replica_has_no_log_bucket_in_its_region(fresh_stack: Any) ->
 
     _, logs = base_stack(fresh_stack)
     west = AwsProvider(fresh_stack, "west", alias="west", region="us-west-2")
-    with pytest.raises(ValidationError, match=r"^test/Docs: replica_access_log_bucket must be an AccessLogBucket in the replica region when replica_provider is set, got None$"):
+    with pytest.raises(
+        ValidationError, match=r"^test/Docs: replica_access_log_bucket must be an AccessLogBucket in the replica region when replica_provider is set, got None$"
+    ):
         secure_s3(fresh_stack, logs, replica_provider=west)
-    with pytest.raises(ValidationError, match=r"^test/Other: replica_access_log_bucket must be an AccessLogBucket created with replica_provider \(test/west\), got 'test/AccessLogs'$"):
+    with pytest.raises(
+        ValidationError,
+        match=r"^test/Other: replica_access_log_bucket must be an AccessLogBucket created with replica_provider \(test/west\), got 'test/AccessLogs'$",
+    ):
         secure_s3(fresh_stack, logs, id_="Other", replica_provider=west, replica_access_log_bucket=logs)
 
 
@@ -543,6 +562,8 @@ def test_fails_when_replica_provider_has_no_region(fresh_stack: Any) -> None:
     _, logs = base_stack(fresh_stack)
     replica = AwsProvider(fresh_stack, "replica", alias="replica")
     # Every problem at once: no region, and no log bucket in the replica region either.
-    with pytest.raises(ValidationErrors, match=r"(?m)^test/Docs: replica_provider must be an AwsProvider with an explicit region, got 'test/replica'$") as caught:
+    with pytest.raises(
+        ValidationErrors, match=r"(?m)^test/Docs: replica_provider must be an AwsProvider with an explicit region, got 'test/replica'$"
+    ) as caught:
         secure_s3(fresh_stack, logs, replica_provider=replica)
     assert [e.field for e in caught.value.errors] == ["replica_provider", "replica_access_log_bucket"]

@@ -108,9 +108,7 @@ def test_grant_read_write_with_prefix(setup: tuple[Any, Any, Any]) -> None:
     arn = ref(bucket.resource, "arn")
     found = statements(out, result.document)
     assert found["ListBucket"]["resources"] == [arn]
-    assert found["ListBucket"]["condition"] == [
-        {"test": "StringLike", "variable": "s3:prefix", "values": ["reports/2024/", "reports/2024/*"]}
-    ]
+    assert found["ListBucket"]["condition"] == [{"test": "StringLike", "variable": "s3:prefix", "values": ["reports/2024/", "reports/2024/*"]}]
     assert found["Objects"]["resources"] == [f"{arn}/reports/2024/*"]
     assert found["Objects"]["actions"] == [
         "s3:GetObject",
@@ -121,7 +119,9 @@ def test_grant_read_write_with_prefix(setup: tuple[Any, Any, Any]) -> None:
     ]
     assert result.object_resource.endswith("/reports/2024/*")
     assert block(out, result.policy)["name"] == "acme-dev-medical-records-acme-dev-medical-documents-read_write-reports-2024"
-    assert block(out, result.policy)["description"] == "read_write on the acme-dev-medical-documents bucket (prefix 'reports/2024/') for acme-dev-medical-records"
+    assert (
+        block(out, result.policy)["description"] == "read_write on the acme-dev-medical-documents bucket (prefix 'reports/2024/') for acme-dev-medical-records"
+    )
 
 
 def test_grant_adds_the_identity_to_the_key_policy(setup: tuple[Any, Any, Any]) -> None:
@@ -160,5 +160,7 @@ def test_fails_when_the_same_grant_is_given_twice(setup: tuple[Any, Any, Any]) -
     _, bucket, identity = setup
     bucket.grant_read(identity, prefix="a/")
     bucket.grant_read(identity)
-    with pytest.raises(ValidationError, match=r"^test/Docs: grant must be given once per grantee, access and prefix, got 'read to acme-dev-medical-records on a/'$"):
+    with pytest.raises(
+        ValidationError, match=r"^test/Docs: grant must be given once per grantee, access and prefix, got 'read to acme-dev-medical-records on a/'$"
+    ):
         bucket.grant_read(identity, prefix="a/")

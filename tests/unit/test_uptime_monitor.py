@@ -38,8 +38,14 @@ def test_check_is_an_https_request_of_the_health_path_with_sni(fresh_stack: Any)
     _monitor(fresh_stack, provider, topic).add_check("api", "api.example.org", "/health")
     (check,) = resources_of(synth_json(fresh_stack), "aws_route53_health_check").values()
     assert {k: check[k] for k in ("type", "fqdn", "port", "resource_path", "enable_sni", "request_interval", "failure_threshold", "measure_latency")} == {
-        "type": "HTTPS", "fqdn": "api.example.org", "port": 443, "resource_path": "/health", "enable_sni": True,
-        "request_interval": 30, "failure_threshold": 3, "measure_latency": True,
+        "type": "HTTPS",
+        "fqdn": "api.example.org",
+        "port": 443,
+        "resource_path": "/health",
+        "enable_sni": True,
+        "request_interval": 30,
+        "failure_threshold": 3,
+        "measure_latency": True,
     }
 
 
@@ -83,13 +89,23 @@ def test_in_another_region_checks_and_alarms_use_the_us_east_1_provider_and_its_
 
 def test_fails_when_the_provider_is_not_in_us_east_1(fresh_stack: Any) -> None:
     provider, topic = _setup(fresh_stack, region="eu-west-1")
-    with pytest.raises(ValidationError, match=re.escape("test/Uptime: provider must be an AWS provider configured for us-east-1 (Route 53 health-check metrics exist only there), got 'eu-west-1'")):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "test/Uptime: provider must be an AWS provider configured for us-east-1 (Route 53 health-check metrics exist only there), got 'eu-west-1'"
+        ),
+    ):
         _monitor(fresh_stack, None, topic)
 
 
 def test_fails_when_the_topic_is_not_in_the_alarms_region(fresh_stack: Any) -> None:
     provider, topic = _setup(fresh_stack, region="eu-west-1", topic_in_east=False)
-    with pytest.raises(ValidationError, match=re.escape("test/Uptime: alert_topic must be an AlertTopic in us-east-1, the alarms' region (an alarm notifies a topic in its own region), got 'eu-west-1'")):
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "test/Uptime: alert_topic must be an AlertTopic in us-east-1, the alarms' region (an alarm notifies a topic in its own region), got 'eu-west-1'"
+        ),
+    ):
         _monitor(fresh_stack, provider, topic)
 
 
@@ -100,7 +116,10 @@ def test_fails_when_the_topic_is_not_in_the_alarms_region(fresh_stack: Any) -> N
         ({"failure_threshold": 0}, "failure_threshold must be 1..10, got 0"),
         ({"down_minutes": 0}, "down_minutes must be 1..60, got 0"),
         ({"latency_threshold_ms": 0}, "latency_threshold_ms must be 1..60000 milliseconds, or None for no latency alarm, got 0"),
-        ({"latency_threshold_ms": 900, "measure_latency": False}, "latency_threshold_ms must be None unless measure_latency is on (Route 53 publishes latency only then), got 900"),
+        (
+            {"latency_threshold_ms": 900, "measure_latency": False},
+            "latency_threshold_ms must be None unless measure_latency is on (Route 53 publishes latency only then), got 900",
+        ),
         ({"name_prefix": "Acme"}, "name_prefix must be lowercase letters, digits and hyphens (3..42 characters), got 'Acme'"),
     ],
     ids=["interval", "failure-threshold", "down-minutes", "latency-zero", "latency-without-measuring", "name-prefix"],

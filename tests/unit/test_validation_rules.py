@@ -9,7 +9,20 @@ from constructs_lib._validation import check_allowed_ip, check_cron, check_env_n
 
 @pytest.mark.parametrize(
     "name",
-    ["DB_PASSWORD", "JWT_SECRET", "GITHUB_TOKEN", "API_KEY", "AWS_SECRET_ACCESS_KEY", "S3_ACCESS_KEY_ID", "DATABASE_URL", "READONLY_DATABASE_URL", "SENTRY_DSN", "PGPASSWD", "SESSION_SALT", "db_password"],
+    [
+        "DB_PASSWORD",
+        "JWT_SECRET",
+        "GITHUB_TOKEN",
+        "API_KEY",
+        "AWS_SECRET_ACCESS_KEY",
+        "S3_ACCESS_KEY_ID",
+        "DATABASE_URL",
+        "READONLY_DATABASE_URL",
+        "SENTRY_DSN",
+        "PGPASSWD",
+        "SESSION_SALT",
+        "db_password",
+    ],
 )
 def test_secret_like_names(name: str) -> None:
     assert is_secret_like_name(name)
@@ -20,7 +33,15 @@ def test_plain_names(name: str) -> None:
     assert not is_secret_like_name(name)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("postgres://u:p@h:5432/db", True), ("https://user:pa55@example.org", True), ("http://auth.railway.internal:8080", False), ("mailto:ops@example.org", False)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("postgres://u:p@h:5432/db", True),
+        ("https://user:pa55@example.org", True),
+        ("http://auth.railway.internal:8080", False),
+        ("mailto:ops@example.org", False),
+    ],
+)
 def test_url_credentials(value: str, expected: bool) -> None:
     assert has_url_credentials(value) is expected
 

@@ -16,8 +16,7 @@ def denies_plain_http(statement: Statement) -> bool:
         statement.effect.lower() == "deny"
         and "*" in statement.principals
         and any(
-            op.lower() == "bool" and key.lower() == "aws:securetransport" and "false" in [v.lower() for v in values]
-            for op, key, values in statement.conditions
+            op.lower() == "bool" and key.lower() == "aws:securetransport" and "false" in [v.lower() for v in values] for op, key, values in statement.conditions
         )
     )
 

@@ -12,9 +12,7 @@ from ._s3 import companions
 def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
     for bucket in view.resources("aws_s3_bucket"):
         statuses = [
-            str(conf.get("status"))
-            for v in companions(view, bucket, "aws_s3_bucket_versioning")
-            for conf in as_list(v.get("versioning_configuration"))
+            str(conf.get("status")) for v in companions(view, bucket, "aws_s3_bucket_versioning") for conf in as_list(v.get("versioning_configuration"))
         ]
         if "Enabled" not in statuses:
             yield Violation(address=bucket.address, detail="bucket has no aws_s3_bucket_versioning with status Enabled")

@@ -3,23 +3,23 @@
 
 from __future__ import annotations
 
-from .provider import NeonProvider
 from .api_key import ApiKey
 from .branch import Branch
+from .data_neon_branch_endpoints import DataNeonBranchEndpoints
+from .data_neon_branch_role_password import DataNeonBranchRolePassword
+from .data_neon_branch_roles import DataNeonBranchRoles
+from .data_neon_branches import DataNeonBranches
+from .data_neon_project import DataNeonProject
 from .database import Database
 from .endpoint import Endpoint
 from .jwks_url import JwksUrl
 from .org_api_key import OrgApiKey
 from .project import Project, ProjectBranch, ProjectDefaultEndpointSettings, ProjectMaintenanceWindow, ProjectQuota
 from .project_permission import ProjectPermission
+from .provider import NeonProvider
 from .role import Role
 from .vpc_endpoint_assignment import VpcEndpointAssignment
 from .vpc_endpoint_restriction import VpcEndpointRestriction
-from .data_neon_branch_endpoints import DataNeonBranchEndpoints
-from .data_neon_branch_role_password import DataNeonBranchRolePassword
-from .data_neon_branch_roles import DataNeonBranchRoles
-from .data_neon_branches import DataNeonBranches
-from .data_neon_project import DataNeonProject
 
 __all__ = [
     "ApiKey",

@@ -32,9 +32,7 @@ class NeonProvider(cdktf.TerraformProvider):
             scope,
             id_,
             terraform_resource_type=_PIN.name,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(
-                provider_name=_PIN.name, provider_version_constraint=_PIN.version
-            ),
+            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             terraform_provider_source=_PIN.source,
         )
         self._inputs: dict[str, Any] = {}

@@ -5,10 +5,10 @@ data source.
 
 from __future__ import annotations
 
-from .provider import RailwayProvider
 from .custom_domain import CustomDomain
 from .environment import Environment
 from .project import Project, ProjectDefaultEnvironment
+from .provider import RailwayProvider
 from .service import Service, ServiceRegions, ServiceVolume
 from .service_domain import ServiceDomain
 from .shared_variable import SharedVariable
