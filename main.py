@@ -274,8 +274,8 @@ def promote(argv: Sequence[str], environ: Mapping[str, str]) -> int:
             f"(a promotion only adds; environments/{name}.toml sets the phase), got {target}"
         )
     quiet_node_deprecations(os.environ)
-    from stacks.promotion import diff, with_costs
     from stacks.app import synthesize
+    from stacks.promotion import diff, with_costs
 
     documents = {}
     with tempfile.TemporaryDirectory(prefix="promote-") as work:

@@ -90,9 +90,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         ServiceIdentityProps as ServiceIdentityProps,
     )
     from .storage_types import (
+        HIPAA_RETENTION_DAYS as HIPAA_RETENTION_DAYS,
         BucketAccess as BucketAccess,
         DataClassification as DataClassification,
-        HIPAA_RETENTION_DAYS as HIPAA_RETENTION_DAYS,
         ObjectLockMode as ObjectLockMode,
     )
     from .subnets import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
-from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from ._audit_logs import AuditArns

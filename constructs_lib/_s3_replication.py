@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
@@ -32,7 +32,6 @@ from constructs import Construct
 from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, encryption_statements, tls_statements
 from ._bucket_key import BucketKey
 from ._iam import AwsAccount, Condition, PolicyDocument, statement
-from .errors import ValidationError
 from ._perms import (
     KMS_REPLICATION_DESTINATION_ACTIONS,
     KMS_REPLICATION_SOURCE_ACTIONS,
@@ -40,6 +39,7 @@ from ._perms import (
     S3_REPLICATION_SOURCE_BUCKET_ACTIONS,
     S3_REPLICATION_SOURCE_OBJECT_ACTIONS,
 )
+from .errors import ValidationError
 
 if TYPE_CHECKING:
     from .secure_s3 import SecureS3

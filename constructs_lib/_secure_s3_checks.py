@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._bucket_baseline import MAX_LIFECYCLE_DAYS, LifecycleDays, validate_lifecycle
-from ._validation import check_account_bucket_stem, check_name_part
 from ._reasons import check_reason
+from ._validation import check_account_bucket_stem, check_name_part
 from .errors import Problems, ValidationError
 from .storage_types import DataClassification, ObjectLockMode
 

@@ -10,14 +10,14 @@ from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from constructs import Construct
 
-from ._providers import AWS, require_provider
-from .guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
-from .checkov_gate import accept
 from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle
 from ._iam import AwsAccount, Condition, PolicyDocument, statement
 from ._perms import S3_LOG_DELIVERY_ACTIONS
+from ._providers import AWS, require_provider
 from ._validation import bucket_name, check_name_part
+from .checkov_gate import accept
 from .errors import ValidationError
+from .guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
 from .storage_types import HIPAA_RETENTION_DAYS
 
 LOG_DELIVERY_SID = "AllowServerAccessLogDelivery"

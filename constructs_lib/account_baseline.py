@@ -16,8 +16,8 @@ from cdktf_cdktf_provider_aws.iam_group_policy_attachment import IamGroupPolicyA
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from constructs import Construct
 
-from ._providers import AWS, require_provider
 from ._iam import AwsAccount
+from ._providers import AWS, require_provider
 from .errors import ValidationError
 
 CIS_MIN_PASSWORD_LENGTH = 14

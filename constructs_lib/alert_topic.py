@@ -16,10 +16,10 @@ from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
-from ._providers import AWS, require_provider
 from ._audit_logs import KMS_PUBLISH_ACTIONS
 from ._audit_topics import topic_policy
 from ._iam import AwsAccount, configured_region
+from ._providers import AWS, require_provider
 from ._validation import check_email, check_https_url
 from .errors import ValidationError
 

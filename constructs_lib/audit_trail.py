@@ -15,14 +15,14 @@ from cdktf_cdktf_provider_aws.cloudtrail import (
 )
 from constructs import Construct, IConstruct
 
-from ._providers import AWS, require_provider
 from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics
 from ._iam import AwsAccount
+from ._providers import AWS, require_provider
 from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
 from ._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_email, check_log_retention
-from .errors import Problems, ValidationError
+from .errors import Problems
 from .secure_s3 import SecureS3, phi_buckets
 
 _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")

@@ -19,9 +19,9 @@ from cdktf_cdktf_provider_aws.vpc import Vpc
 from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
-from ._providers import AWS, require_provider
 from ._flow_logs import FlowLogs
 from ._iam import AwsAccount
+from ._providers import AWS, require_provider
 from ._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
 from .errors import ValidationError
 from .subnets import SubnetPlan, plan_subnets

@@ -8,8 +8,8 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from cdktf_cdktf_provider_aws.s3_bucket_metric import S3BucketMetric
 from constructs import Construct
 
-from ._providers import AWS, require_provider
 from ._iam import configured_region
+from ._providers import AWS, require_provider
 from .alert_topic import AlertTopic
 from .errors import ValidationError
 from .secure_s3 import SecureS3

@@ -13,9 +13,9 @@ from cdktf_cdktf_provider_cloudflare.ruleset import Ruleset
 from cdktf_cdktf_provider_cloudflare.zone_setting import ZoneSetting
 from constructs import Construct
 
-from ._providers import CLOUDFLARE, require_provider
 from . import _edge_rules
 from ._edge_health import EdgeHealth, check_health
+from ._providers import CLOUDFLARE, require_provider
 from ._validation import check_domain
 from .edge_policy import (
     BROWSER_CACHE_TTL_SECONDS,

@@ -23,9 +23,9 @@ from cdktf import Fn, TerraformResourceLifecycle, Token
 from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
 from constructs import Construct
 
-from ._providers import NEON, require_provider
 from . import _neon_sql as sql
 from ._neon_checks import database_name, login_role_name, owner_role_name, validate
+from ._providers import NEON, require_provider
 from ._validation import check_allowed_ip
 from .errors import ValidationError
 from .providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role

@@ -11,8 +11,8 @@ from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
-from ._providers import AWS, require_provider
 from ._iam import configured_region
+from ._providers import AWS, require_provider
 from .cost_budget import CostBudget
 from .errors import ValidationError
 from .uptime_monitor import LATENCY_METRIC, METRICS_REGION, NAMESPACE, STATUS_METRIC, UptimeMonitor

@@ -18,7 +18,6 @@ from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from constructs import Construct
 
-from ._providers import AWS, require_provider
 from ._bucket_baseline import (
     NON_KMS_ENCRYPTION_SID,
     LifecycleDays,
@@ -33,6 +32,7 @@ from ._bucket_baseline import (
 from ._bucket_key import BucketKey
 from ._grants import BucketGrant, Grantee, grant
 from ._iam import AwsAccount, PolicyDocument
+from ._providers import AWS, require_provider
 from ._s3_replication import Replica
 from ._secure_s3_checks import REPLICA_SUFFIX, not_replicated_reason, validate_props
 from .access_log_bucket import AccessLogBucket

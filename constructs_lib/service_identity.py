@@ -13,10 +13,10 @@ from cdktf_cdktf_provider_aws.iam_user import IamUser
 from cdktf_cdktf_provider_aws.iam_user_group_membership import IamUserGroupMembership
 from constructs import Construct
 
-from ._providers import AWS, require_provider
-from .checkov_gate import accept
 from ._iam import AwsAccount
+from ._providers import AWS, require_provider
 from ._validation import check_name_part
+from .checkov_gate import accept
 from .errors import ValidationError
 
 _KEY_VERSION_RE = re.compile(r"^[a-z0-9]{1,8}$")

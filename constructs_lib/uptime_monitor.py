@@ -11,8 +11,8 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAla
 from cdktf_cdktf_provider_aws.route53_health_check import Route53HealthCheck
 from constructs import Construct
 
-from ._providers import AWS, require_provider
 from ._iam import configured_region
+from ._providers import AWS, require_provider
 from ._validation import check_domain
 from .alert_topic import AlertTopic
 from .edge_policy import check_hostname_label, check_url_path

@@ -22,13 +22,13 @@ from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 
 from constructs_lib import (
     AccessLogBucket,
-    AppSecret,
-    AppSecretProps,
     AccessLogBucketProps,
     AccountBaseline,
     AccountBaselineProps,
     AlertTopic,
     AlertTopicProps,
+    AppSecret,
+    AppSecretProps,
     AuditTrail,
     AuditTrailProps,
     BucketErrorAlarm,

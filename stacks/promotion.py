@@ -143,7 +143,10 @@ class Promotion:
 
     def lines(self) -> Iterator[str]:
         """The preview for people: added resources grouped by construct and type, costs, blockers."""
-        yield f"{self.environment}: phase {self.current_phase} -> {self.target_phase}: {len(self.added)} to add, {len(self.updated)} to update in place, {len(self.removed)} to remove, {len(self.replaced)} to replace"
+        yield (
+            f"{self.environment}: phase {self.current_phase} -> {self.target_phase}: {len(self.added)} to add, "
+            f"{len(self.updated)} to update in place, {len(self.removed)} to remove, {len(self.replaced)} to replace"
+        )
         for construct, types in sorted(self.added_by_construct().items()):
             yield f"  + {construct}: " + ", ".join(f"{count} {rtype}" for rtype, count in sorted(types.items()))
         for line in self.costs:
@@ -203,7 +206,10 @@ def with_costs(promotion: Promotion, config: EnvironmentConfig) -> Promotion:
         "aws_vpc_endpoint": "gateway endpoints (S3, DynamoDB)",
         "aws_kms_key": "one per bucket (and replica), plus the audit and flow-log keys",
         "neon_project": f"[neon] compute_min_cu = {config.neon.compute_min_cu}, compute_max_cu = {config.neon.compute_max_cu}",
-        "neon_endpoint": f"[neon] compute_min_cu = {config.neon.compute_min_cu}, compute_max_cu = {config.neon.compute_max_cu}, suspend_timeout_seconds = {config.neon.suspend_timeout_seconds}",
+        "neon_endpoint": (
+            f"[neon] compute_min_cu = {config.neon.compute_min_cu}, compute_max_cu = {config.neon.compute_max_cu}, "
+            f"suspend_timeout_seconds = {config.neon.suspend_timeout_seconds}"
+        ),
         "railway_service": f"replicas = {config.replicas} per service in [railway] region = {config.railway.region!r}",
         "aws_cloudtrail": "PHI bucket data events",
     }

@@ -146,8 +146,7 @@ def snapshot_json(snapshot: Any) -> Any:
 @pytest.fixture
 def fresh_stack() -> Iterator[Any]:
     """A ``TerraformStack`` in a fresh ``Testing.app()``, for construct unit tests."""
-    from cdktf import TerraformStack
-    from cdktf import Testing as CdktfTesting
+    from cdktf import TerraformStack, Testing as CdktfTesting
 
     app = CdktfTesting.app()
     yield TerraformStack(app, "test")

@@ -8,7 +8,7 @@ import pytest
 
 from environments import load_all
 from tests.access.iam_eval import Decision, Principal
-from tests.access.test_stack_access import READER_IDENTITY, WRITE_EVERYTHING, kms, s3, via_s3, why, worlds  # noqa: F401 - worlds is a fixture
+from tests.access.test_stack_access import READER_IDENTITY, WRITE_EVERYTHING, kms, s3, via_s3, why
 from tests.access.world import StackWorld
 from tests.conftest import ALL_COMBOS, Combo
 

@@ -29,11 +29,6 @@ TLS_OK = {"aws:SecureTransport": True, "s3:TlsVersion": "1.3"}
 AUDIT = "Bucket-audit-logs"
 
 
-@pytest.fixture(scope="session")
-def worlds(stacks: dict[Combo, dict[str, Any]]) -> dict[Combo, StackWorld]:
-    return {combo: StackWorld(stack) for combo, stack in stacks.items()}
-
-
 def s3(
     world: StackWorld, principal: Principal, action: str, bucket: Bucket, key: str | None, identity: list[dict[str, Any]] | None = None, **context: Any
 ) -> Decision:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.security.conftest import report_subset
 from tests.conftest import ALL_COMBOS
+from tests.security.conftest import report_subset
 
 AUDIT_CHECKS = {
     "CKV_AWS_35": ("aws_cloudtrail", 1),  # log files encrypted with a customer-managed KMS key

@@ -16,16 +16,16 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ALL_COMBOS, Combo
 from constructs_lib.checkov_gate import evaluate
+from tests.conftest import ALL_COMBOS, Combo
 from tests.security._checkov import (
     CheckovMissing,
-    accepted_entries,
-    published_accepted,
     SkipFileError,
+    accepted_entries,
     checkov_bin,
     load_skips,
     load_unevaluable,
+    published_accepted,
     qualify_addresses,
     results_of,
     run_checkov,

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from stacks.phases import BUCKET_GRANTS, BUCKETS
-from tests.security.conftest import report_subset
 from tests.conftest import Combo
+from tests.security.conftest import report_subset
 
 STORAGE_TYPES = ("aws_s3_", "aws_kms_", "aws_iam_")
 STORAGE_CONSTRUCTS = ("Bucket-", "AccessLogs", "Identity-")

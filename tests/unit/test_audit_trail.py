@@ -70,7 +70,7 @@ def _conditions(statement: dict[str, Any]) -> dict[str, tuple[str, list[str]]]:
 @pytest.fixture
 def defaults(fresh_stack: Any) -> tuple[dict[str, Any], Any, Any]:
     audit, phi = _stack_with_buckets(fresh_stack)
-    trail = _trail(fresh_stack, audit)
+    _trail(fresh_stack, audit)
     return synth_json(fresh_stack), audit, phi
 
 

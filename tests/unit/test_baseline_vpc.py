@@ -32,8 +32,7 @@ def _ref(doc: dict[str, Any], resource_type: str, name_part: str, attribute: str
 
 @pytest.fixture(scope="module")
 def default_vpc() -> dict[str, Any]:
-    from cdktf import TerraformStack
-    from cdktf import Testing as CdktfTesting
+    from cdktf import TerraformStack, Testing as CdktfTesting
 
     stack = TerraformStack(CdktfTesting.app(), "test")
     _vpc(stack)

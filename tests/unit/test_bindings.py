@@ -35,7 +35,7 @@ def test_every_schema_type_has_a_binding() -> None:
     assert len(TYPES) == 11 + 5 + 9
     for provider, kind, type_name in TYPES:
         module, cls = _binding_name(provider, kind, type_name)
-        assert getattr(importlib.import_module(module), "TF_RESOURCE_TYPE") == type_name
+        assert importlib.import_module(module).TF_RESOURCE_TYPE == type_name
         assert cls in importlib.import_module(f"constructs_lib.providers.{provider}").__all__
 
 

@@ -60,7 +60,8 @@ def test_fails_when_the_topic_is_in_another_region(fresh_stack: Any) -> None:
     with pytest.raises(
         ValidationError,
         match=re.escape(
-            "test/ModelAlarm: alert_topic must be an AlertTopic in the bucket's region (eu-west-1): an alarm notifies a topic in its own region, got 'us-east-1'"
+            "test/ModelAlarm: alert_topic must be an AlertTopic in the bucket's region "
+            "(eu-west-1): an alarm notifies a topic in its own region, got 'us-east-1'"
         ),
     ):
         _alarm(fresh_stack, topic_region="us-east-1")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from environments import EnvironmentConfig
-from tests.conftest import ENVIRONMENT_NAMES, CDKTF, Combo
+from tests.conftest import CDKTF, ENVIRONMENT_NAMES, Combo
 
 
 @pytest.mark.slow

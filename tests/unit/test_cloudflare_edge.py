@@ -188,8 +188,7 @@ def test_the_test_evaluator_follows_cloudflare_precedence() -> None:
 
 
 def _synth_edge(**overrides: Any) -> dict[str, Any]:
-    from cdktf import TerraformStack
-    from cdktf import Testing as CdktfTesting
+    from cdktf import TerraformStack, Testing as CdktfTesting
 
     stack = TerraformStack(CdktfTesting.app(), "test")
     _edge(stack, **overrides)

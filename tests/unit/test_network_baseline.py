@@ -8,7 +8,7 @@ import pytest
 
 from environments import EnvironmentConfig
 from stacks.phases import COMPONENT_PHASES, Component, plan_for
-from tests.conftest import ENVIRONMENT_NAMES, ALL_COMBOS, Combo, resources_of, synth_json
+from tests.conftest import ALL_COMBOS, ENVIRONMENT_NAMES, Combo, resources_of, synth_json
 
 
 def test_phase_plan_brings_edge_in_phase_1_and_vpc_in_phase_4() -> None:

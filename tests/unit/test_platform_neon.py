@@ -91,8 +91,7 @@ def test_dev_fits_the_free_plan_compute_limits(configs: dict[str, EnvironmentCon
 
 
 def test_platform_stack_exposes_the_database(configs: dict[str, EnvironmentConfig]) -> None:
-    from cdktf import TerraformOutput, Token
-    from cdktf import Testing as CdktfTesting
+    from cdktf import TerraformOutput, Testing as CdktfTesting, Token
 
     from stacks.platform import PlatformStack
 

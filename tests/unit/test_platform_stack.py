@@ -11,7 +11,7 @@ import pytest
 from environments import PHASES, EnvironmentConfig
 from environments.config import TerraformCloudSettings
 from stacks.phases import MAX_PHASE, SERVICES, plan_for
-from tests.conftest import ENVIRONMENT_NAMES, ALL_COMBOS, Combo, resource_addresses, resources_of
+from tests.conftest import ALL_COMBOS, ENVIRONMENT_NAMES, Combo, resource_addresses, resources_of
 
 
 def test_each_phase_writes_one_stack_per_environment(synth_root: Path) -> None:

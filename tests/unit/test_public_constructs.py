@@ -165,9 +165,7 @@ def _uptime_monitor(stack: Construct) -> Any:
 
 
 def _cost_budget(stack: Construct) -> Any:
-    from constructs_lib import CostBudget, CostBudgetProps
-
-    from constructs_lib import AlertTopic, AlertTopicProps
+    from constructs_lib import AlertTopic, AlertTopicProps, CostBudget, CostBudgetProps
 
     topic = AlertTopic(stack, "Alerts", AlertTopicProps(name="acme-dev-alerts", budgets_may_publish=True))
     return CostBudget(stack, "Budget", CostBudgetProps(name="acme-dev-monthly", monthly_limit_usd=100, alert_topic=topic))
@@ -309,7 +307,10 @@ def test_fails_when_a_phi_bucket_neither_replicates_nor_says_why(fresh_stack: An
     _aws(fresh_stack)
     with pytest.raises(
         ValidationError,
-        match=r"^test/Docs: replication_opt_out_reason must be a reason why this phi bucket has no cross-region replica \(checkov CKV_AWS_144\), or set replica_provider to replicate it, got None$",
+        match=(
+            r"^test/Docs: replication_opt_out_reason must be a reason why this phi bucket has no cross-region "
+            r"replica \(checkov CKV_AWS_144\), or set replica_provider to replicate it, got None$"
+        ),
     ):
         SecureS3(fresh_stack, "Docs", SecureS3Props(project="acme", environment="dev", purpose="docs", access_log_bucket=_logs(fresh_stack)))
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from constructs_lib import RailwayProvider
-from constructs_lib.errors import ConstructError, ValidationError
+from constructs_lib.errors import ConstructError
 from tests.conftest import resources_of, synth_json
 
 DIGEST = "sha256:" + "a" * 64

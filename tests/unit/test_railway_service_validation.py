@@ -104,12 +104,14 @@ CASES: list[tuple[str, Callable[[Any], dict[str, Any]], str]] = [
     (
         "cron-malformed",
         lambda s: {"cron_schedule": "every 5 minutes", "regions": _regions(1)},
-        "cron_schedule must be a five-field cron expression such as '*/5 * * * *' (minute hour day month weekday; numbers, '*', '-', ',', '/'), got 'every 5 minutes'",
+        "cron_schedule must be a five-field cron expression such as '*/5 * * * *' (minute "
+        "hour day month weekday; numbers, '*', '-', ',', '/'), got 'every 5 minutes'",
     ),
     (
         "cron-out-of-range",
         lambda s: {"cron_schedule": "0 24 * * *", "regions": _regions(1)},
-        "cron_schedule must be a five-field cron expression such as '*/5 * * * *' (minute hour day month weekday; numbers, '*', '-', ',', '/'), each number in its field's range, got '0 24 * * *'",
+        "cron_schedule must be a five-field cron expression such as '*/5 * * * *' (minute hour day "
+        "month weekday; numbers, '*', '-', ',', '/'), each number in its field's range, got '0 24 * * *'",
     ),
     (
         "cron-with-domain",
@@ -210,7 +212,10 @@ def test_fails_when_a_plain_value_embeds_url_credentials(fresh_stack: Any) -> No
 
 
 def test_fails_when_a_cron_service_has_more_than_one_replica(fresh_stack: Any) -> None:
-    message = "test/Auth: regions must be exactly 1 replica in total for a cron service (a Railway rule), got '2 replicas (us-east4-eqdc4a: 1, europe-west4-drams3a: 1)'"
+    message = (
+        "test/Auth: regions must be exactly 1 replica in total for a cron service (a Railway rule), "
+        "got '2 replicas (us-east4-eqdc4a: 1, europe-west4-drams3a: 1)'"
+    )
     with pytest.raises(ValidationError, match=f"^{re.escape(message)}$"):
         _service(fresh_stack, cron_schedule="*/5 * * * *", port=None, regions=_regions(1, 1))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import pytest
@@ -465,7 +464,10 @@ def test_fails_when_force_destroy_is_asked_for_phi(fresh_stack: Any) -> None:
     _, logs = base_stack(fresh_stack)
     with pytest.raises(
         ValidationError,
-        match=r"^test/Docs: force_destroy must be False for PHI buckets \(classification=phi\) unless allow_force_destroy_phi \(synthetic data only\), got True$",
+        match=(
+            r"^test/Docs: force_destroy must be False for PHI buckets \(classification=phi\) "
+            r"unless allow_force_destroy_phi \(synthetic data only\), got True$"
+        ),
     ):
         secure_s3(fresh_stack, logs, force_destroy=True, protect_from_destroy=False)
 

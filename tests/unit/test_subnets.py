@@ -6,8 +6,7 @@ import ipaddress
 import itertools
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from constructs_lib.subnets import MAX_AZ_COUNT, SMALLEST_SUBNET_PREFIX, largest_vpc_prefix, plan_subnets
 
