@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from environments import ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
 from environments.config import TerraformCloudSettings
@@ -72,7 +73,7 @@ exit status:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]  # one line, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump
         raise ConfigError(f"command line: {message}")
 
 

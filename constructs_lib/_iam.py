@@ -76,8 +76,10 @@ class PolicyDocument(Construct):
         sids = {s.sid for s in self._statements if s.sid}
         for new in statements:
             if new.sid and new.sid in sids:
-                raise ValidationError(self.node.scope.node.path, "statement sid", new.sid, "unique within the policy")
-            sids.add(new.sid)
+                owner = self.node.scope
+                raise ValidationError(owner.node.path if owner is not None else self.node.path, "statement sid", new.sid, "unique within the policy")
+            if new.sid:
+                sids.add(new.sid)
         self._statements.extend(statements)
         self.document.put_statement(list(self._statements))
 

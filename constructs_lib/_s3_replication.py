@@ -66,6 +66,7 @@ class Replica(Construct):
         props = source.props
         account = AwsAccount.of(self)
         replica_region = provider.region
+        assert replica_region is not None, "SecureS3's checks require a replica provider with an explicit region"
         self.region: str = replica_region
         """The replica's region (the replica provider's explicit ``region``)."""
         prevent = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None

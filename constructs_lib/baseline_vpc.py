@@ -156,7 +156,6 @@ class BaselineVpc(Construct):
         # The default NACL under Terraform: remote administration ports (SSH 22, RDP 3389) are denied
         # from anywhere (CIS AWS Foundations 5.1), everything else is left to security groups and route
         # tables; drift (an added deny or allow) shows in plan. NACL rules are evaluated by number, lowest first.
-        all_traffic = {"protocol": "-1", "rule_no": 100, "action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}
         self.default_network_acl = DefaultNetworkAcl(
             self,
             "DefaultNetworkAcl",
@@ -167,9 +166,9 @@ class BaselineVpc(Construct):
                     DefaultNetworkAclIngress(protocol="6", rule_no=rule_no, action="deny", cidr_block="0.0.0.0/0", from_port=port, to_port=port)
                     for rule_no, port in ADMIN_PORT_DENY_RULES
                 ),
-                DefaultNetworkAclIngress(**all_traffic),
+                DefaultNetworkAclIngress(protocol="-1", rule_no=100, action="allow", cidr_block="0.0.0.0/0", from_port=0, to_port=0),
             ],
-            egress=[DefaultNetworkAclEgress(**all_traffic)],
+            egress=[DefaultNetworkAclEgress(protocol="-1", rule_no=100, action="allow", cidr_block="0.0.0.0/0", from_port=0, to_port=0)],
             tags={"Name": f"{name}-default"},
         )
 

@@ -201,8 +201,10 @@ class NeonDatabase(Construct):
         login = sql.login_role(Construct(self, f"reader-{reader.name}"), "Login", name=reader.name, provider=first.provider)
         for service in reader.services:
             entry = self._services[service]
+            access = self.node.find_child(f"{service}-access")
+            assert isinstance(access, Construct)
             sql.grant_access(
-                self.node.find_child(f"{service}-access"),
+                access,
                 f"{reader.name}-",
                 provider=entry.provider,
                 database=entry.database.name,
@@ -333,4 +335,5 @@ class NeonDatabase(Construct):
     def _uri(self, user: str, password: str, host: str, database: str) -> str:
         query = "sslmode=verify-full" + ("&channel_binding=require" if self.props.channel_binding else "")
         authority = Fn.format(_AUTHORITY, [user, Fn.urlencode(password), host])
-        return Fn.format(f"postgres://%s/%s?{query}", [authority, database])
+        uri: str = Fn.format(f"postgres://%s/%s?{query}", [authority, database])
+        return uri

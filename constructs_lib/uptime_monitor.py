@@ -80,9 +80,9 @@ class UptimeMonitor(Construct):
     def add_check(self, label: str, hostname: str, path: str, *, depends_on: Sequence[ITerraformDependable] = ()) -> Route53HealthCheck:
         """Check ``https://<hostname><path>`` and alarm on it; ``label`` names the constructs and alarms."""
         where = self.node.path
-        for field, value, check in (("label", label, check_hostname_label), ("hostname", hostname, check_domain), ("path", path, check_url_path)):
+        for field, value, validate in (("label", label, check_hostname_label), ("hostname", hostname, check_domain), ("path", path, check_url_path)):
             try:
-                check(value)
+                validate(value)
             except ValueError as exc:
                 raise ValidationError(where, field, value, str(exc)) from None
         if len(path) > 255:

@@ -45,7 +45,7 @@ MIN_PRODUCTION_RETENTION_DAYS = 7
 """Shortest backup / history retention a production environment may declare (guardrail HC-NEON-001)."""
 
 
-def _range(lo: int | float, hi: int | float):  # noqa: ANN202 - returns a pydantic validator
+def _range(lo: int | float, hi: int | float) -> AfterValidator:
     def check(value: int | float) -> int | float:
         if not lo <= value <= hi:
             raise ValueError(f"{lo}..{hi}")

@@ -52,14 +52,14 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
 def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> str:
     for part in loc[:-1]:
         annotation = model.model_fields[str(part)].annotation
-        model = next(a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None))
+        model = next(a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, pydantic.BaseModel))
     return ", ".join(model.model_fields)
 
 
 def _problem_lines(source: str, exc: pydantic.ValidationError) -> list[str]:
     lines = []
     for raw in exc.errors(include_url=False):
-        error = dict(raw)
+        error: dict[str, Any] = dict(raw)
         if error["type"] == "extra_forbidden":
             error["ctx_allowed"] = _allowed_keys(EnvironmentConfig, error["loc"])
         if error["type"] == "value_error" and "\n" in error["msg"]:
@@ -173,12 +173,12 @@ def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, 
     lines: list[str] = []
     remote = [c for c in configs if c.terraform_cloud is not None]
     for config in remote[1:]:
-        first, tfc = remote[0].terraform_cloud, config.terraform_cloud
-        assert first is not None and tfc is not None
+        lead, tfc = remote[0].terraform_cloud, config.terraform_cloud
+        assert lead is not None and tfc is not None
         for key in ("organization", "workspace_prefix"):
-            if getattr(tfc, key) != getattr(first, key):
+            if getattr(tfc, key) != getattr(lead, key):
                 lines.append(
-                    f"{sources[config.name]}: terraform_cloud.{key} must equal {remote[0].name}'s {getattr(first, key)!r} "
+                    f"{sources[config.name]}: terraform_cloud.{key} must equal {remote[0].name}'s {getattr(lead, key)!r} "
                     f"(one bootstrap stack manages every workspace), got {getattr(tfc, key)!r}"
                 )
     for first, second in itertools.combinations(configs, 2):

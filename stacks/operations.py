@@ -6,7 +6,7 @@ Composes library constructs from the environment file and the phase plan; ``Plat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -46,8 +46,10 @@ def add_operations(stack: PlatformStack) -> Operations:
     config, plan = stack.config, stack.plan
     prefix = f"{config.project}-{config.name}"
     protect = not config.disposable
-    routes = {"emails": config.alert_emails, "https_endpoints": tuple(config.alerts.https_endpoints), "protect_from_destroy": protect}
-    alerts = AlertTopic(stack, "Alerts", AlertTopicProps(name=f"{prefix}-alerts", budgets_may_publish=True, **routes))
+    routes = AlertTopicProps(
+        name=f"{prefix}-alerts", emails=config.alert_emails, https_endpoints=tuple(config.alerts.https_endpoints), protect_from_destroy=protect
+    )
+    alerts = AlertTopic(stack, "Alerts", replace(routes, budgets_may_publish=True))
     # Route 53 publishes health-check metrics only in us-east-1: the alarms live there, and so must their topic.
     uptime_provider: AwsProvider | None = None
     uptime_alerts = alerts
@@ -60,7 +62,7 @@ def add_operations(stack: PlatformStack) -> Operations:
             default_tags=stack._default_tags,  # noqa: SLF001 - the stack's provider settings, shared
             allowed_account_ids=stack._allowed_account_ids,  # noqa: SLF001
         )
-        uptime_alerts = AlertTopic(stack, "AlertsUsEast1", AlertTopicProps(name=f"{prefix}-alerts", provider=uptime_provider, **routes))
+        uptime_alerts = AlertTopic(stack, "AlertsUsEast1", replace(routes, provider=uptime_provider))
     settings = config.uptime
     uptime = UptimeMonitor(
         stack,

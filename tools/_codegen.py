@@ -108,9 +108,9 @@ def getter(tf_type: Any) -> tuple[str, str]:
         ("list", "string"): ("list[str]", 'self.get_list_attribute("{n}")'),
         ("set", "string"): ("list[str]", 'self.get_list_attribute("{n}")'),
         ("list", "number"): ("list[float]", 'self.get_number_list_attribute("{n}")'),
-        ("map", "string"): ("dict[str, str]", 'self.get_string_map_attribute("{n}")'),
-        ("map", "number"): ("dict[str, float]", 'self.get_number_map_attribute("{n}")'),
-        ("map", "bool"): ("dict[str, bool]", 'self.get_boolean_map_attribute("{n}")'),
+        ("map", "string"): ("Mapping[str, str]", 'self.get_string_map_attribute("{n}")'),
+        ("map", "number"): ("Mapping[str, float]", 'self.get_number_map_attribute("{n}")'),
+        ("map", "bool"): ("Mapping[str, bool]", 'self.get_boolean_map_attribute("{n}")'),
     }
     key = tuple(tf_type) if isinstance(tf_type, list) and isinstance(tf_type[1], str) else tf_type
     if isinstance(key, (str, tuple)) and key in table:
@@ -260,7 +260,7 @@ def render_provider(cls: str, address: str, pin: str, attrs: list[Attr], credent
     out += "provider_name=_PIN.name, provider_version_constraint=_PIN.version),\n"
     out += "            terraform_provider_source=_PIN.source,\n        )\n"
     out += "        self._inputs: dict[str, Any] = {" + ", ".join(f'"{a.name}": {py_name(a.name)}' for a in attrs) + "}\n"
-    out += '\n    @property  # type: ignore[override]\n    @jsii.member(jsii_name="alias")\n'
+    out += '\n    @property\n    @jsii.member(jsii_name="alias")\n'
     out += "    def alias(self) -> str | None:\n"
     out += '        """The configuration\'s alias; resources refer to it as ``<provider>.<alias>``."""\n'
     out += "        return self._alias\n\n    @alias.setter\n    def alias(self, value: str | None) -> None:\n"

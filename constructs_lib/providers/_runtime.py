@@ -26,10 +26,10 @@ def compact(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def as_list(values: Sequence[Any] | None) -> list[Any] | None:
+def as_list(values: Sequence[Any] | None) -> list[Any] | str | None:
     """A sequence as a JSON list; a token string (a whole list reference) is kept as is."""
     if values is None or isinstance(values, str):
-        return values  # type: ignore[return-value]
+        return values
     return list(values)
 
 

@@ -32,7 +32,7 @@ def literal_secret(value: Any) -> bool:
     if not (_TERRAFORM_REF.search(value) or _RAILWAY_REF.search(value)):
         return True
     url = _URL_PASSWORD.match(value)
-    return bool(url) and not _is_reference(url.group(1))
+    return url is not None and not _is_reference(url.group(1))
 
 
 def variables(view: StackView) -> Iterator[tuple[str, Any, Any]]:

@@ -134,7 +134,7 @@ class Endpoint(cdktf.TerraformResource):
         return self.get_string_attribute("id")
 
     @property
-    def pg_settings(self) -> dict[str, str]:
+    def pg_settings(self) -> Mapping[str, str]:
         """Reference to ``pg_settings``. Postgres settings for the compute. Optional."""
         return self.get_string_map_attribute("pg_settings")
 

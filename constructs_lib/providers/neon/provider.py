@@ -37,7 +37,7 @@ class NeonProvider(cdktf.TerraformProvider):
         )
         self._inputs: dict[str, Any] = {}
 
-    @property  # type: ignore[override]
+    @property
     @jsii.member(jsii_name="alias")
     def alias(self) -> str | None:
         """The configuration's alias; resources refer to it as ``<provider>.<alias>``."""
