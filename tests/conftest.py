@@ -41,7 +41,6 @@ ENV_VARS_READ = (
     "TFC_ORGANIZATION",
     "TFC_WORKSPACE_PREFIX",
     "CDKTF_OUTDIR",
-    "CDKTF_CONTEXT_JSON",
 )
 
 ENVIRONMENT_NAMES: tuple[str, ...] = tuple(path.stem for path in environment_files())

@@ -21,10 +21,6 @@ class ProviderPin:
     source: str
     version: str
 
-    def as_required_provider(self) -> dict[str, str]:
-        """The entry in ``required_providers`` form."""
-        return {"source": self.source, "version": self.version}
-
 
 NEON = ProviderPin("neon", "kislerdm/neon", "0.15.0")
 """Newest kislerdm/neon whose schema we hold; see README "Moving to neondatabase/neon"."""

@@ -125,6 +125,7 @@ def test_wheel_holds_the_library_only(dist: Path) -> None:
     assert "constructs_lib/py.typed" in names
     assert "constructs_lib/providers/neon/schema.json" in names
     assert "constructs_lib/providers/railway/schema.json" in names
+    assert not [n for n in names if n.endswith("conformance.py")]  # the schema checker is test-only (tests/conformance.py)
     metadata = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/METADATA").decode()
     assert "Requires-Dist: cdktf<0.22,>=0.21.0" in metadata
     entry_points = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/entry_points.txt").decode()

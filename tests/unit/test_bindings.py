@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.providers.conformance import ProviderSchema, check_stack
+from tests.conformance import ProviderSchema, check_stack
 from tests.conftest import REPO_ROOT, synth_json
 from tools import generate_bindings
 from tools._codegen import Attr, Nested

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.providers.conformance import Problem, ProviderSchema, check_stack
+from tests.conformance import Problem, ProviderSchema, check_stack
 from tests.conftest import REPO_ROOT
 
 NEON = ProviderSchema.load(REPO_ROOT / "constructs_lib/providers/neon/schema.json")

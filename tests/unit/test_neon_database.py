@@ -9,7 +9,7 @@ import pytest
 
 from constructs_lib import NeonProvider, ValidationError
 from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps, ReaderRole
-from constructs_lib.providers.conformance import check_stack
+from tests.conformance import check_stack
 from tests.conftest import REPO_ROOT, synth_json
 
 NEON_SCHEMA = REPO_ROOT / "constructs_lib/providers/neon/schema.json"

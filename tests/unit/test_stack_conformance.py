@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.providers.conformance import ProviderSchema, check_stack
+from tests.conformance import ProviderSchema, check_stack
 from tests.conftest import ALL_COMBOS, REPO_ROOT, Combo, resources_of
 
 SCHEMAS = {name: ProviderSchema.load(REPO_ROOT / f"constructs_lib/providers/{name}/schema.json") for name in ("neon", "railway")}
