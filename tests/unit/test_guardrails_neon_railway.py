@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cdktf import TerraformResourceLifecycle, TerraformStack
 
-from constructs_lib.guardrails.rules.railway_literal_secrets import literal_secret
+from constructs_lib.guardrails.rules.hc_rwy_001_literal_secrets import literal_secret
 from tests.unit._guardrails import RawResource, run_pack
 
 WEEK = 7 * 86_400

@@ -36,6 +36,13 @@ def test_rule_ids_are_unique_and_well_formed() -> None:
         assert rule.hipaa is None or rule.hipaa.startswith("HIPAA.Security-")
 
 
+def test_each_rule_module_is_named_by_its_rule_id() -> None:
+    modules = sorted(p.stem for p in (REPO_ROOT / "constructs_lib" / "guardrails" / "rules").glob("*.py") if not p.stem.startswith("_"))
+    assert len(modules) == len(ALL_RULES)
+    for rule in ALL_RULES:
+        assert len([m for m in modules if m.startswith(rule.id.lower().replace("-", "_") + "_")]) == 1, rule.id
+
+
 def test_readme_table_lists_every_rule_with_its_level() -> None:
     readme = (REPO_ROOT / "README.md").read_text()
     for rule in ALL_RULES:

@@ -1,50 +1,36 @@
-"""The rules of the HIPAA pack, one per module; ``ALL_RULES`` is their order of evaluation."""
+"""The rules of the HIPAA pack: one module per rule, named by its id (``HC-S3-002`` -> ``hc_s3_002_versioning.py``).
+
+The registry is discovered, not listed: every public module of this package defines one
+``RULE``, and its name starts with that rule's id in lower case (``hc_s3_002_``). Helpers
+shared by several rules live in private modules (``_s3``, ``_iam``, ``_cloudflare``).
+``ALL_RULES`` is the order of evaluation; ``RULES_BY_ID`` looks a rule up by its id.
+"""
 
 from __future__ import annotations
 
-from .._rule import Rule
-from . import (
-    cloudflare_hsts,
-    cloudflare_min_tls,
-    cloudflare_ssl_strict,
-    iam_admin_policy,
-    iam_inline_policy,
-    iam_phi_wildcards,
-    kms_rotation,
-    kms_wildcard_policy,
-    neon_history_retention,
-    neon_prevent_destroy,
-    neon_superuser_login,
-    railway_literal_secrets,
-    s3_access_logging,
-    s3_encryption_kms,
-    s3_public_access,
-    s3_tls_only,
-    s3_versioning,
-    tags_required,
-)
+import importlib
+import pkgutil
 
-ALL_RULES: tuple[Rule, ...] = tuple(
-    module.RULE
-    for module in (
-        s3_encryption_kms,
-        s3_versioning,
-        s3_public_access,
-        s3_tls_only,
-        s3_access_logging,
-        kms_rotation,
-        kms_wildcard_policy,
-        iam_phi_wildcards,
-        iam_admin_policy,
-        iam_inline_policy,
-        neon_history_retention,
-        neon_prevent_destroy,
-        neon_superuser_login,
-        railway_literal_secrets,
-        cloudflare_ssl_strict,
-        cloudflare_min_tls,
-        cloudflare_hsts,
-        tags_required,
-    )
-)
+from .._rule import Rule
+
+_FAMILY_ORDER = ("S3", "KMS", "IAM", "NEON", "RWY", "CF", "TAG")
+"""Evaluation order of the id families (then by number within a family)."""
+
+
+def _discover() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        rule = getattr(module, "RULE", None)
+        if not isinstance(rule, Rule):
+            raise ImportError(f"{module.__name__}: a rule module must define RULE = Rule(...)")
+        if not info.name.startswith(rule.id.lower().replace("-", "_") + "_"):
+            raise ImportError(f"{module.__name__}: a rule module's name must start with its rule id, {rule.id!r}")
+        rules.append(rule)
+    return tuple(sorted(rules, key=lambda rule: (_FAMILY_ORDER.index(rule.id.split("-")[1]), rule.id)))
+
+
+ALL_RULES: tuple[Rule, ...] = _discover()
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in ALL_RULES}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .._rule import Level, PackOptions, Rule, Violation
 from .._view import StackView
-from .railway_literal_secrets import variables
+from .hc_rwy_001_literal_secrets import variables
 
 API_ROLE_SECRET = re.compile(r"\b(neon_role\.[\w-]+\.password|neon_project\.[\w-]+\.(?:database_password|connection_uri(?:_pooler)?))\b")
 """A password (or a whole connection string) of a role Neon's API created: the owner roles and the project's default role."""
