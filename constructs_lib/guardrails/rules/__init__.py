@@ -3,7 +3,7 @@
 The registry is discovered, not listed: every public module of this package defines one
 ``RULE``, and its name starts with that rule's id in lower case (``hc_s3_002_``). Helpers
 shared by several rules live in private modules (``_s3``, ``_iam``, ``_cloudflare``).
-``ALL_RULES`` is the order of evaluation; ``RULES_BY_ID`` looks a rule up by its id.
+``ALL_RULES`` is the order of evaluation, by id; ``RULES_BY_ID`` looks a rule up by its id.
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ import importlib
 import pkgutil
 
 from .._rule import Rule
-
-_FAMILY_ORDER = ("S3", "KMS", "IAM", "NEON", "RWY", "CF", "TAG")
-"""Evaluation order of the id families (then by number within a family)."""
 
 
 def _discover() -> tuple[Rule, ...]:
@@ -29,7 +26,7 @@ def _discover() -> tuple[Rule, ...]:
         if not info.name.startswith(rule.id.lower().replace("-", "_") + "_"):
             raise ImportError(f"{module.__name__}: a rule module's name must start with its rule id, {rule.id!r}")
         rules.append(rule)
-    return tuple(sorted(rules, key=lambda rule: (_FAMILY_ORDER.index(rule.id.split("-")[1]), rule.id)))
+    return tuple(sorted(rules, key=lambda rule: rule.id))
 
 
 ALL_RULES: tuple[Rule, ...] = _discover()
