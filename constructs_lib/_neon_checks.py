@@ -20,7 +20,7 @@ from ._validation import (
     check_neon_region,
     check_neon_suspend_timeout,
 )
-from .errors import ValidationError
+from .errors import Problems, ValidationError
 
 if TYPE_CHECKING:
     from .neon_database import NeonDatabaseProps
@@ -46,19 +46,24 @@ def login_role_name(service: str) -> str:
 
 
 def validate(path: str, props: NeonDatabaseProps) -> None:
-    """Raise ``ValidationError`` for the first prop outside what is allowed."""
+    """Raise ``ValidationError`` (``ValidationErrors`` for several) naming every prop outside what is allowed."""
+    problems = Problems(path)
+    problems.attempt(lambda: _validate(path, props, problems))
+    problems.raise_if_any()
 
+
+def _validate(path: str, props: NeonDatabaseProps, problems: Problems) -> None:
     def check(field: str, value: Any, rule: Callable[[Any], Any]) -> None:
         if Token.is_unresolved(value):
             return
         try:
             rule(value)
         except ValueError as exc:
-            raise ValidationError(path, field, value, str(exc)) from None
+            problems.add(field, value, str(exc))
 
     def must(field: str, value: Any, ok: bool, allowed: str) -> None:
         if not Token.is_unresolved(value) and not ok:
-            raise ValidationError(path, field, value, allowed)
+            problems.add(field, value, allowed)
 
     must("project_name", props.project_name, 1 <= len(props.project_name) <= 256, "1..256 characters")
     check("region_id", props.region_id, check_neon_region)

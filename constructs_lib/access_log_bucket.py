@@ -16,7 +16,7 @@ from ._perms import S3_LOG_DELIVERY_ACTIONS
 from ._providers import AWS, require_provider
 from ._validation import bucket_name, check_name_part
 from .checkov_gate import accept
-from .errors import ValidationError
+from .errors import Problems
 from .guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
 from .storage_types import HIPAA_RETENTION_DAYS
 
@@ -71,16 +71,18 @@ class AccessLogBucket(Construct):
         super().__init__(scope, id_)
         require_provider(self, AWS)
         path = self.node.path
+        problems = Problems(path)
         for field in ("project", "environment", "purpose"):
             try:
                 check_name_part(getattr(props, field))
             except ValueError as error:
-                raise ValidationError(path, field, getattr(props, field), str(error)) from None
-        try:
-            name = bucket_name(props.project, props.environment, props.purpose)
-        except ValueError as error:
-            raise ValidationError(path, "bucket name", f"{props.project}-{props.environment}-{props.purpose}", str(error)) from None
-        self._account = AwsAccount.of(self)
+                problems.add(field, getattr(props, field), str(error))
+        name = f"{props.project}-{props.environment}-{props.purpose}"
+        if not problems.errors:
+            try:
+                name = bucket_name(props.project, props.environment, props.purpose)
+            except ValueError as error:
+                problems.add("bucket name", name, str(error))
         days = LifecycleDays(
             transition_ia_days=props.transition_ia_days,
             transition_glacier_days=props.transition_glacier_days,
@@ -88,9 +90,11 @@ class AccessLogBucket(Construct):
             abort_incomplete_multipart_upload_days=7,
             expiration_days=props.expiration_days,
         )
-        validate_lifecycle(path, days)
+        problems.attempt(lambda: validate_lifecycle(path, days))
         if props.force_destroy and props.protect_from_destroy:
-            raise ValidationError(path, "force_destroy", True, "False while protect_from_destroy is True")
+            problems.add("force_destroy", True, "False while protect_from_destroy is True")
+        problems.raise_if_any()
+        self._account = AwsAccount.of(self)
 
         self.props = props
         self._sources: list[str] = []

@@ -23,7 +23,7 @@ from ._flow_logs import FlowLogs
 from ._iam import AwsAccount
 from ._providers import AWS, require_provider
 from ._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
-from .errors import ValidationError
+from .errors import Problems
 from .subnets import SubnetPlan, plan_subnets
 
 ADMIN_PORT_DENY_RULES: tuple[tuple[int, int], ...] = ((50, 22), (60, 3389))
@@ -176,22 +176,26 @@ class BaselineVpc(Construct):
 
     @staticmethod
     def _validate(path: str, props: VpcProps) -> SubnetPlan:
+        problems = Problems(path)
         try:
             check_aws_region(props.region)
         except ValueError as exc:
-            raise ValidationError(path, "region", props.region, str(exc)) from None
+            problems.add("region", props.region, str(exc))
         zones = props.availability_zones
         if len(set(zones)) != len(zones) or any(not z.startswith(props.region) or len(z) != len(props.region) + 1 for z in zones):
-            raise ValidationError(path, "availability_zones", zones, f"distinct zones of {props.region} such as '{props.region}a'")
+            problems.add("availability_zones", zones, f"distinct zones of {props.region} such as '{props.region}a'")
+        plan: SubnetPlan | None = None
         try:
             plan = plan_subnets(props.cidr, len(zones))
         except ValueError as exc:
             field = "availability_zones" if "availability zone count" in str(exc) else "cidr"
-            raise ValidationError(path, field, props.cidr if field == "cidr" else zones, str(exc)) from None
+            problems.add(field, props.cidr if field == "cidr" else zones, str(exc))
         try:
             check_log_retention(props.flow_log_retention_days, allow_short=props.allow_short_flow_log_retention)
         except ValueError as exc:
-            raise ValidationError(path, "flow_log_retention_days", props.flow_log_retention_days, str(exc)) from None
+            problems.add("flow_log_retention_days", props.flow_log_retention_days, str(exc))
+        problems.raise_if_any()
+        assert plan is not None  # plan_subnets failing is one of the problems raised above
         return plan
 
 

@@ -7,6 +7,7 @@ bad value and what is allowed, on one line, in lowercase with no final period:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -78,6 +79,15 @@ class Problems:
 
     def add(self, field: str, value: Any, allowed: str) -> None:
         self.errors.append(ValidationError(self.construct_path, field, value, allowed))
+
+    def attempt(self, check: Callable[[], object]) -> None:
+        """Run one independent check; a ``ValidationError`` it raises is recorded and the next check still runs."""
+        try:
+            check()
+        except ValidationErrors as errors:
+            self.errors.extend(errors.errors)
+        except ValidationError as error:
+            self.errors.append(error)
 
     def raise_if_any(self) -> None:
         if len(self.errors) == 1:

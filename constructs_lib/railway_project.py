@@ -9,7 +9,7 @@ from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from ._providers import RAILWAY, require_provider
-from .errors import ValidationError
+from .errors import Problems
 from .providers.railway import Project, ProjectDefaultEnvironment
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$")
@@ -51,13 +51,14 @@ class RailwayProject(Construct):
     def __init__(self, scope: Construct, id_: str, props: RailwayProjectProps) -> None:
         super().__init__(scope, id_)
         require_provider(self, RAILWAY)
-        path = self.node.path
+        problems = Problems(self.node.path)
         if not _NAME_RE.match(props.name):
-            raise ValidationError(path, "name", props.name, "2..50 lowercase letters, digits and '-', starting with a letter")
+            problems.add("name", props.name, "2..50 lowercase letters, digits and '-', starting with a letter")
         if not _NAME_RE.match(props.environment_name):
-            raise ValidationError(path, "environment_name", props.environment_name, "2..50 lowercase letters, digits and '-', starting with a letter")
+            problems.add("environment_name", props.environment_name, "2..50 lowercase letters, digits and '-', starting with a letter")
         if props.workspace_id is not None and not _UUID_RE.match(props.workspace_id):
-            raise ValidationError(path, "workspace_id", props.workspace_id, "a Railway workspace UUID")
+            problems.add("workspace_id", props.workspace_id, "a Railway workspace UUID")
+        problems.raise_if_any()
         self.name = props.name
         """The project name (a plain string)."""
         self.environment_name = props.environment_name

@@ -12,7 +12,7 @@ from constructs import Construct
 from ._providers import RAILWAY, require_provider
 from ._railway_variables import service_variables
 from ._validation import check_cron, check_domain
-from .errors import ConstructError, ValidationError
+from .errors import ConstructError, Problems, ValidationError
 from .providers.railway import (
     CustomDomain,
     Service,
@@ -172,31 +172,14 @@ class RailwayService(Construct):
 
     @staticmethod
     def _check(path: str, props: RailwayServiceProps) -> None:
-        if not _NAME_RE.match(props.name):
-            raise ValidationError(path, "name", props.name, "a DNS label: 1..63 lowercase letters, digits and '-', starting with a letter")
-        if not isinstance(props.source, (ImageSource, RepoSource)):
-            raise ValidationError(path, "source", props.source, "an ImageSource or a RepoSource")
-        props.source.check(path, "source")
-        _check_replicas(path, props)
-        if props.port is not None and (isinstance(props.port, bool) or not isinstance(props.port, int) or not 1 <= props.port <= 65535):
-            raise ValidationError(path, "port", props.port, "1..65535, or None for a service that serves no port")
-        if props.cron_schedule is not None:
-            try:
-                check_cron(props.cron_schedule)
-            except ValueError as exc:
-                raise ValidationError(path, "cron_schedule", props.cron_schedule, str(exc)) from None
-        if props.custom_domain is not None:
-            try:
-                check_domain(props.custom_domain)
-            except ValueError as exc:
-                raise ValidationError(path, "custom_domain", props.custom_domain, str(exc)) from None
-        for name, wanted in (("custom_domain", props.custom_domain is not None), ("generated_domain", props.generated_domain)):
-            if wanted and props.port is None:
-                raise ValidationError(path, name, getattr(props, name), "unset when port is None (a domain routes to a port)")
-            if wanted and props.cron_schedule is not None:
-                raise ValidationError(path, name, getattr(props, name), "unset for a cron service (a job serves no requests)")
+        problems = Problems(path)
+        problems.attempt(lambda: _check_name_and_source(path, props))
+        problems.attempt(lambda: _check_replicas(path, props))
+        problems.attempt(lambda: _check_port_schedule_domains(path, props))
         if props.volume is not None:
-            props.volume.check(path, "volume")
+            volume = props.volume
+            problems.attempt(lambda: volume.check(path, "volume"))
+        problems.raise_if_any()
 
     @property
     def service_id(self) -> str:
@@ -238,6 +221,40 @@ class RailwayService(Construct):
             verification_host_label=resource.verification_host_label,
             verification_record_value=resource.verification_record_value,
         )
+
+
+def _check_name_and_source(path: str, props: RailwayServiceProps) -> None:
+    problems = Problems(path)
+    if not _NAME_RE.match(props.name):
+        problems.add("name", props.name, "a DNS label: 1..63 lowercase letters, digits and '-', starting with a letter")
+    if not isinstance(props.source, (ImageSource, RepoSource)):
+        problems.add("source", props.source, "an ImageSource or a RepoSource")
+    else:
+        source = props.source
+        problems.attempt(lambda: source.check(path, "source"))
+    problems.raise_if_any()
+
+
+def _check_port_schedule_domains(path: str, props: RailwayServiceProps) -> None:
+    problems = Problems(path)
+    if props.port is not None and (isinstance(props.port, bool) or not isinstance(props.port, int) or not 1 <= props.port <= 65535):
+        problems.add("port", props.port, "1..65535, or None for a service that serves no port")
+    if props.cron_schedule is not None:
+        try:
+            check_cron(props.cron_schedule)
+        except ValueError as exc:
+            problems.add("cron_schedule", props.cron_schedule, str(exc))
+    if props.custom_domain is not None:
+        try:
+            check_domain(props.custom_domain)
+        except ValueError as exc:
+            problems.add("custom_domain", props.custom_domain, str(exc))
+    for name, wanted in (("custom_domain", props.custom_domain is not None), ("generated_domain", props.generated_domain)):
+        if wanted and props.port is None:
+            problems.add(name, getattr(props, name), "unset when port is None (a domain routes to a port)")
+        if wanted and props.cron_schedule is not None:
+            problems.add(name, getattr(props, name), "unset for a cron service (a job serves no requests)")
+    problems.raise_if_any()
 
 
 def _check_replicas(path: str, props: RailwayServiceProps) -> None:

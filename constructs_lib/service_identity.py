@@ -17,7 +17,7 @@ from ._iam import AwsAccount
 from ._providers import AWS, require_provider
 from ._validation import check_name_part
 from .checkov_gate import accept
-from .errors import ValidationError
+from .errors import Problems
 
 _KEY_VERSION_RE = re.compile(r"^[a-z0-9]{1,8}$")
 MAX_ACCESS_KEYS = 2
@@ -75,22 +75,24 @@ class ServiceIdentity(Construct):
         super().__init__(scope, id_)
         require_provider(self, AWS)
         path = self.node.path
+        problems = Problems(path)
         for field in ("project", "environment", "service"):
             try:
                 check_name_part(getattr(props, field))
             except ValueError as error:
-                raise ValidationError(path, field, getattr(props, field), str(error)) from None
+                problems.add(field, getattr(props, field), str(error))
         if not re.match(r"^/(?:[A-Za-z0-9+=,.@_-]+/)*$", props.path):
-            raise ValidationError(path, "path", props.path, "an IAM path such as '/services/' (starting and ending with '/')")
+            problems.add("path", props.path, "an IAM path such as '/services/' (starting and ending with '/')")
         versions = props.access_key_versions
         if not 1 <= len(versions) <= MAX_ACCESS_KEYS or len(set(versions)) != len(versions):
-            raise ValidationError(path, "access_key_versions", versions, f"1..{MAX_ACCESS_KEYS} distinct versions")
+            problems.add("access_key_versions", versions, f"1..{MAX_ACCESS_KEYS} distinct versions")
         for version in versions:
             if not _KEY_VERSION_RE.match(version):
-                raise ValidationError(path, "access_key_versions", version, "1..8 lowercase letters or digits")
+                problems.add("access_key_versions", version, "1..8 lowercase letters or digits")
         name = f"{props.project}-{props.environment}-{props.service}"
         if len(name) > 64:
-            raise ValidationError(path, "name", name, "at most 64 characters (IAM user names)")
+            problems.add("name", name, "at most 64 characters (IAM user names)")
+        problems.raise_if_any()
 
         self.props = props
         self._name = name
