@@ -201,6 +201,11 @@ WITHHELD_REFERENCE = _Withheld("a reference (value withheld)")
 """Pass as the ``value`` of a ``ValidationError`` about a reference given where it does not belong."""
 
 
+MIN_PRODUCTION_HISTORY_RETENTION_DAYS = 7
+"""Shortest Neon history (point-in-time restore window) production data may have: guardrail HC-NEON-001's
+default and the environment loader's production rule read this one value."""
+
+
 _BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 _NAME_PART_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")

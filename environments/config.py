@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 
 from constructs_lib._validation import (
     MIN_AUDIT_LOG_RETENTION_DAYS,
+    MIN_PRODUCTION_HISTORY_RETENTION_DAYS,
     check_allowed_ip,
     check_aws_region,
     check_cidr,
@@ -41,7 +42,7 @@ PHASES = (1, 2, 3, 4)
 
 IAM_PRINCIPAL_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
 
-MIN_PRODUCTION_RETENTION_DAYS = 7
+MIN_PRODUCTION_RETENTION_DAYS = MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 """Shortest backup / history retention a production environment may declare (guardrail HC-NEON-001)."""
 
 
@@ -397,7 +398,7 @@ class EnvironmentConfig(_Section):
 
     name: Annotated[str, Field(pattern=ENVIRONMENT_NAME_PATTERN)]
     """Environment and stack name: the file name (``environments/<name>.toml``), set by the loader."""
-    phase: Annotated[int, _range(1, 4)]
+    phase: Annotated[int, _range(PHASES[0], PHASES[-1])]
     """Rollout phase 1..4; a higher phase adds components, never removes them."""
     project: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,20}[a-z0-9]$")] = "healthcare"
     """Prefix of every resource name (``<project>-<env>-<purpose>``)."""
@@ -546,6 +547,11 @@ class EnvironmentConfig(_Section):
         # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.
         if self.guardrails.production and self.retention_days < MIN_PRODUCTION_RETENTION_DAYS:
             yield (f"retention_days must be >= {MIN_PRODUCTION_RETENTION_DAYS} when guardrails.production is true (HC-NEON-001), got {self.retention_days}")
+
+    @property
+    def name_prefix(self) -> str:
+        """``<project>-<name>``: the prefix of the environment's resource names (buckets, Neon project, trail, ...)."""
+        return f"{self.project}-{self.name}"
 
     @property
     def vpc_network(self) -> ipaddress.IPv4Network:

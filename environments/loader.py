@@ -131,10 +131,10 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
     from stacks.phases import BUCKETS
 
     replica = config.s3.replica_region is not None
-    stems = [f"{config.project}-{config.name}-{bucket.purpose}{'-replica' if replica else ''}" for bucket in BUCKETS]
-    stems.append(f"{config.project}-{config.name}-access-logs")
+    stems = [f"{config.name_prefix}-{bucket.purpose}{'-replica' if replica else ''}" for bucket in BUCKETS]
+    stems.append(f"{config.name_prefix}-access-logs")
     if replica:
-        stems.append(f"{config.project}-{config.name}-access-logs-{config.s3.replica_region}")
+        stems.append(f"{config.name_prefix}-access-logs-{config.s3.replica_region}")
     for stem in stems:
         try:
             check_account_bucket_stem(stem)
@@ -189,7 +189,7 @@ def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, 
                 f"{sources[second.name]}: public hostnames must differ from {first.name}'s: both publish under "
                 f"{first.public_domain!r} (domain and dns_subdomain), got the same"
             )
-        if f"{first.project}-{first.name}" == f"{second.project}-{second.name}":
+        if first.name_prefix == second.name_prefix:
             lines.append(
                 f"{sources[second.name]}: project and name must not repeat {first.name}'s {first.project}-{first.name!s} "
                 "(bucket and Neon project names are <project>-<name>-...), got the same"

@@ -44,7 +44,7 @@ class Operations:
 def add_operations(stack: PlatformStack) -> Operations:
     """Add the operations constructs to ``stack`` (its plan has ``Component.OPERATIONS``)."""
     config, plan = stack.config, stack.plan
-    prefix = f"{config.project}-{config.name}"
+    prefix = config.name_prefix
     protect = not config.disposable
     routes = AlertTopicProps(
         name=f"{prefix}-alerts", emails=config.alert_emails, https_endpoints=tuple(config.alerts.https_endpoints), protect_from_destroy=protect

@@ -12,8 +12,10 @@ import enum
 from dataclasses import dataclass
 
 from constructs_lib.storage_types import BucketAccess, DataClassification
+from environments.config import PHASES
 
-MAX_PHASE = 4
+MAX_PHASE = PHASES[-1]
+"""The last rollout phase (the phases themselves are ``environments.PHASES``)."""
 
 
 class Component(enum.Enum):

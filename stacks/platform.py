@@ -121,7 +121,7 @@ class PlatformStack(TerraformStack):
             self,
             "Database",
             NeonDatabaseProps(
-                project_name=f"{self.config.project}-{self.config.name}",
+                project_name=self.config.name_prefix,
                 services=tuple(s.name for s in self.plan.services if s.owns_database),
                 region_id=neon.region_id,
                 pg_version=neon.pg_version,
@@ -148,7 +148,7 @@ class PlatformStack(TerraformStack):
         vpc = None
         if self.plan.has(Component.VPC):
             vpc = VpcProps(
-                name_prefix=f"{config.project}-{config.name}",
+                name_prefix=config.name_prefix,
                 cidr=config.vpc_cidr,
                 region=config.aws_region,
                 availability_zones=config.availability_zones,
@@ -197,7 +197,7 @@ class PlatformStack(TerraformStack):
             self,
             "Railway",
             RailwayProjectProps(
-                name=f"{config.project}-{config.name}",
+                name=config.name_prefix,
                 environment_name=config.name,
                 description=f"{config.project} platform, {config.name} environment",
                 workspace_id=railway.workspace_id,
@@ -302,7 +302,7 @@ class PlatformStack(TerraformStack):
             self,
             "AuditTrail",
             AuditTrailProps(
-                name_prefix=f"{self.config.project}-{self.config.name}",
+                name_prefix=self.config.name_prefix,
                 log_bucket=self.buckets.get("audit-logs"),  # type: ignore[arg-type]  # AuditTrail rejects a missing bucket
                 alert_emails=tuple(audit.alert_emails),
                 log_retention_days=audit.log_retention_days,

@@ -8,6 +8,7 @@ import jsii
 from cdktf import Annotations, App, IAspect, TerraformElement, TerraformResource, TerraformStack
 from constructs import IConstruct, IValidation
 
+from .._validation import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ._rule import Level, PackOptions, Rule, Violation
 from ._suppress import Suppression, suppressions_in
 from ._view import StackView
@@ -38,7 +39,9 @@ class HipaaRulePack:
     production-only rules (Neon history retention, prevent_destroy).
     """
 
-    def __init__(self, *, production: bool = False, min_history_retention_days: int = 7, rules: Sequence[Rule] | None = None) -> None:
+    def __init__(
+        self, *, production: bool = False, min_history_retention_days: int = MIN_PRODUCTION_HISTORY_RETENTION_DAYS, rules: Sequence[Rule] | None = None
+    ) -> None:
         from .rules import ALL_RULES
 
         self.options = PackOptions(production=production, min_history_retention_days=min_history_retention_days)

@@ -6,6 +6,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .._validation import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ._view import StackView
 
 
@@ -22,7 +23,7 @@ class PackOptions:
 
     production: bool = False
     """The stack holds production data: production-only rules (Neon retention, prevent_destroy) apply."""
-    min_history_retention_days: int = 7
+    min_history_retention_days: int = MIN_PRODUCTION_HISTORY_RETENTION_DAYS
     """Smallest Neon history retention a production project may have."""
 
 
