@@ -167,6 +167,10 @@ def stale_pages() -> list[Path]:
     return [page for page in pages() if render_page(page.read_text()) != page.read_text()]
 
 
+def _shown(page: Path) -> str:
+    return str(page.relative_to(REPO_ROOT)) if page.is_relative_to(REPO_ROOT) else str(page)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a page is stale; write nothing")
@@ -174,14 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         stale = stale_pages()
         for page in stale:
-            print(f"stale: {page.relative_to(REPO_ROOT)} (run: python -m tools.generate_docs)", file=sys.stderr)
+            print(f"stale: {_shown(page)} (run: python -m tools.generate_docs)", file=sys.stderr)
         return 1 if stale else 0
     for page in pages():
         text = page.read_text()
         rendered = render_page(text)
         if rendered != text:
             page.write_text(rendered)
-            print(f"wrote {page.relative_to(REPO_ROOT)}")
+            print(f"wrote {_shown(page)}")
     return 0
 
 
