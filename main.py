@@ -242,7 +242,7 @@ def deploy(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     else:
         missing = missing_deploy_credentials(environ, configs[name])
     if missing:
-        raise ConfigError(f"deploy {name}: missing credentials: {'; '.join(missing)} (see README, Deploying)")
+        raise ConfigError(f"deploy {name}: missing credentials: {'; '.join(missing)} (see docs/deploying.md)")
     command = ["cdktf", "deploy", name, *argv[1:]]
     os.execvpe(command[0], command, {**environ, "PLATFORM_ENVIRONMENTS": name})
     return 0  # not reached: execvpe replaces this process

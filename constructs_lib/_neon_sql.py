@@ -16,7 +16,7 @@ it is granted:
 Each database is reached through its own ``postgresql`` provider alias, configured from that
 database owner's sensitive credentials: a grant runs as the owner of the objects it grants on.
 The provider opens no connection when it is configured, only when a resource is created, read
-or deleted, so a plan works before the Neon project exists (README, Neon, "Terraform Cloud and the
+or deleted, so a plan works before the Neon project exists (docs/constructs/NeonDatabase.md, "Terraform Cloud and the
 first apply").
 """
 

@@ -369,7 +369,7 @@ class TerraformCloudSettings(_Section):
     """``[terraform_cloud]``: the environment's Terraform Cloud workspace (state, runs, who may apply).
 
     The workspace itself, its variable set and team access are created by the ``bootstrap``
-    stack from these same values (README: Deploying).
+    stack from these same values (docs/deploying.md).
     """
 
     organization: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]

@@ -91,7 +91,7 @@ def backup_variables(database: NeonDatabase | None) -> dict[str, str]:
     """libpq settings of the backup job: ``backup_reader`` on the primary's direct host over verified TLS.
 
     ``pg_dump`` reads ``PGHOST``/``PGUSER``/``PGPASSWORD``/``PGSSL*``/``PGCHANNELBINDING``; ``BACKUP_DATABASES``
-    lists the databases to dump (space-separated). README "Backups and restore" has the job's command.
+    lists the databases to dump (space-separated). docs/operations/backups.md has the job's command.
     """
     if database is None or not database.services:
         return {}

@@ -1,6 +1,6 @@
 """``BootstrapStack``: Terraform Cloud as code, from the same environment files as the app stacks.
 
-Applied once by an administrator, before the environments (README: Deploying), and again when
+Applied once by an administrator, before the environments (docs/deploying.md), and again when
 a workspace setting changes. For every environment whose ``state_backend`` is
 ``terraform_cloud`` it creates the workspace the app stack's ``cloud`` block names (the name
 comes from ``TerraformCloudSettings.workspace_name``, the single place it is made), remote

@@ -13,7 +13,7 @@ PROVIDER_CREDENTIALS: tuple[tuple[str, str], ...] = (
     ("NEON_API_KEY", "Neon API key of the environment's organization"),
     ("RAILWAY_TOKEN", "Railway token of the environment's workspace"),
 )
-"""Environment variables every app workspace needs, with what each must be (README: Deploying)."""
+"""Environment variables every app workspace needs, with what each must be (docs/deploying.md)."""
 
 
 def credential_variable_name(environment: str, key: str) -> str:

@@ -7,7 +7,7 @@
     suppress(bucket, "HC-S3-005", "log bucket of the org trail; its own access is logged by CloudTrail")
 
 Rules read Terraform resource types and synthesized attributes, so they cover any
-construct, binding or override. The rule table is in the README (Guardrails).
+construct, binding or override. The rule table is in docs/guardrails.md.
 """
 
 from __future__ import annotations

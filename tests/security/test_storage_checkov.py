@@ -28,7 +28,7 @@ REPLICATED_ENVS = ("prod",)
 
 
 def _unavoidable() -> set[tuple[str, str, str]]:
-    """(check id, environment, construct path) of every finding that cannot pass, with the reason in README."""
+    """(check id, environment, construct path) of every finding that cannot pass, with the reason in docs/constructs/SecureS3.md."""
     findings: set[tuple[str, str, str]] = set()
     services = {g.service for g in BUCKET_GRANTS}
     for env in ENVS:
@@ -103,4 +103,4 @@ def test_checkov_ran_the_storage_checks(checkov_report: dict[str, Any], stacks: 
 def test_storage_findings_are_exactly_the_unavoidable_ones(checkov_report: dict[str, Any], stacks: dict[Combo, dict[str, Any]]) -> None:
     failed = _storage_results(checkov_report, stacks, "failed_checks")
     assert sorted(failed - UNAVOIDABLE) == [], "new S3/KMS/IAM findings"
-    assert sorted(UNAVOIDABLE - failed) == [], "expected findings that no longer occur: update UNAVOIDABLE and README"
+    assert sorted(UNAVOIDABLE - failed) == [], "expected findings that no longer occur: update UNAVOIDABLE and docs/constructs/SecureS3.md"

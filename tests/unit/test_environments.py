@@ -24,7 +24,7 @@ def test_repository_environments_follow_the_design_table() -> None:
     }
     assert {n: c.az_count for n, c in configs.items()} == {"dev": 2, "staging": 2, "prod": 3}
     assert {n: c.retention_days for n, c in configs.items()} == {"dev": 1, "staging": 3, "prod": 30}
-    # A fixed replica count per Railway region: Railway does not autoscale replica counts (README: Replicas).
+    # A fixed replica count per Railway region: Railway does not autoscale replica counts (docs/constructs/RailwayService.md: Replicas).
     assert {n: c.replicas for n, c in configs.items()} == {"dev": 1, "staging": 1, "prod": 2}
 
 

@@ -96,7 +96,7 @@ def test_deploy_fails_fast_naming_every_missing_credential(capsys: pytest.Captur
     assert entry.main(["deploy", "dev"], environ={"NEON_API_KEY": "set"}) == 2
     assert capsys.readouterr().err == (
         "error: deploy dev: missing credentials: AWS credentials (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, "
-        "or AWS_PROFILE); CLOUDFLARE_API_TOKEN; RAILWAY_TOKEN (see README, Deploying)\n"
+        "or AWS_PROFILE); CLOUDFLARE_API_TOKEN; RAILWAY_TOKEN (see docs/deploying.md)\n"
     )
 
 

@@ -124,7 +124,7 @@ def test_protect_from_destroy_comes_from_the_environment(stacks: dict[Combo, dic
 
 @pytest.mark.parametrize(("env", "protected"), [("dev", False), ("prod", True)])
 def test_prevent_destroy_covers_every_stateful_type_in_protected_environments(stacks: dict[Combo, dict[str, Any]], env: str, protected: bool) -> None:
-    """Per resource type, prod protects what holds data or names (README: destroy protection)."""
+    """Per resource type, prod protects what holds data or names (docs/constructs/SecureS3.md: destroy protection)."""
     stack = stacks[env, 4]
     types = (
         "cloudflare_dns_record",

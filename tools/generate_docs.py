@@ -1,0 +1,193 @@
+"""Render the props tables of the construct pages in ``docs/`` from the Props dataclasses.
+
+Usage::
+
+    python -m tools.generate_docs            # rewrite every generated block in docs/**/*.md
+    python -m tools.generate_docs --check    # exit 1, naming each stale page, when a block differs
+
+A generated block sits between ``<!-- props:SecureS3Props -->`` and ``<!-- /props -->``; the
+text outside the markers is hand-written and never touched. Each block is a table with one row
+per dataclass field: name, type, default (``required`` when there is none) and the field's
+attribute docstring (the string literal right after the field), all read with ``ast`` from the
+source file, so nothing is imported (no jsii, no cdktf).
+
+The public constructs are the classes listed in ``constructs_lib.__init__._LAZY`` that subclass
+``Construct``; ``CONSTRUCT_PAGES`` below names the page and the Props classes of each, and
+``public_constructs()`` lets the tests check that none is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LIB_DIR = REPO_ROOT / "constructs_lib"
+DOCS_DIR = REPO_ROOT / "docs"
+CONSTRUCTS_DIR = DOCS_DIR / "constructs"
+
+CONSTRUCT_PAGES: dict[str, tuple[str, ...]] = {
+    "NeonDatabase": ("NeonDatabaseProps", "ReaderRole"),
+    "AppSecret": ("AppSecretProps",),
+    "SecureS3": ("SecureS3Props",),
+    "AccessLogBucket": ("AccessLogBucketProps",),
+    "ServiceIdentity": ("ServiceIdentityProps",),
+    "RailwayProject": ("RailwayProjectProps",),
+    "RailwayService": ("RailwayServiceProps",),
+    "NetworkBaseline": ("NetworkBaselineProps",),
+    "CloudflareEdge": ("EdgeProps",),
+    "BaselineVpc": ("VpcProps",),
+    "AuditTrail": ("AuditTrailProps",),
+    "AlertTopic": ("AlertTopicProps",),
+    "UptimeMonitor": ("UptimeMonitorProps",),
+    "CostBudget": ("CostBudgetProps",),
+    "AccountBaseline": ("AccountBaselineProps",),
+    "BucketErrorAlarm": ("BucketErrorAlarmProps",),
+    "OperationsDashboard": ("OperationsDashboardProps",),
+}
+"""Public construct -> the dataclasses whose tables its page ``docs/constructs/<construct>.md`` carries."""
+
+_BLOCK = re.compile(r"(<!-- props:(?P<name>[A-Za-z_][A-Za-z0-9_]*) -->\n)(?P<body>.*?)(<!-- /props -->)", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One dataclass field as the table shows it."""
+
+    name: str
+    type: str
+    default: str | None
+    """Source text of the default; None when the field is required."""
+    doc: str
+
+
+def _lazy_exports() -> dict[str, str]:
+    """``_LAZY`` of ``constructs_lib/__init__.py``: public name -> module (``.secure_s3``)."""
+    tree = ast.parse((LIB_DIR / "__init__.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "_LAZY":
+            value = ast.literal_eval(node.value) if node.value is not None else {}
+            return {str(k): str(v) for k, v in value.items()}
+    raise LookupError("constructs_lib/__init__.py has no _LAZY")
+
+
+def _module_path(module: str) -> Path:
+    parts = module.lstrip(".").split(".")
+    path = LIB_DIR.joinpath(*parts)
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _class(name: str) -> tuple[ast.ClassDef, Path]:
+    module = _lazy_exports().get(name)
+    if module is None:
+        raise LookupError(f"{name} is not exported by constructs_lib (_LAZY)")
+    path = _module_path(module)
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            return node, path
+    raise LookupError(f"{name} is not defined in {path.relative_to(REPO_ROOT)}")
+
+
+def public_constructs() -> list[str]:
+    """Every class exported through ``_LAZY`` whose bases include ``Construct``."""
+    found = []
+    for name in _lazy_exports():
+        try:
+            node, _ = _class(name)
+        except LookupError:
+            continue
+        if any(isinstance(b, ast.Name) and b.id == "Construct" for b in node.bases):
+            found.append(name)
+    return sorted(found)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def fields(class_name: str) -> list[Field]:
+    """The annotated fields of ``class_name`` in order, each with its attribute docstring."""
+    node, _ = _class(class_name)
+    result: list[Field] = []
+    body = node.body
+    for index, stmt in enumerate(body):
+        if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+            continue
+        annotation = ast.unparse(stmt.annotation)
+        if annotation.startswith(("ClassVar", "typing.ClassVar")):
+            continue
+        default = None if stmt.value is None else ast.unparse(stmt.value)
+        doc = ""
+        following = body[index + 1] if index + 1 < len(body) else None
+        if isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant) and isinstance(following.value.value, str):
+            doc = _one_line(following.value.value)
+        result.append(Field(stmt.target.id, annotation, default, doc))
+    return result
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _code(text: str) -> str:
+    return f"`{_cell(text)}`" if "`" not in text else _cell(text)
+
+
+def render_table(class_name: str) -> str:
+    """The generated block's body for ``class_name``: a Markdown table, ending in a newline."""
+    _, path = _class(class_name)
+    lines = [
+        f"`{class_name}` (`{path.relative_to(REPO_ROOT)}`; generated by `tools/generate_docs.py` from the source, do not edit):",
+        "",
+        "| field | type | default | description |",
+        "|---|---|---|---|",
+    ]
+    for field in fields(class_name):
+        default = "required" if field.default is None else _code(field.default)
+        lines.append(f"| `{field.name}` | {_code(field.type)} | {default} | {_cell(field.doc) or '—'} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_page(text: str) -> str:
+    """``text`` with every generated block re-rendered; everything outside the markers kept as is."""
+    return _BLOCK.sub(lambda m: m.group(1) + render_table(m.group("name")) + m.group(4), text)
+
+
+def pages() -> list[Path]:
+    """Every Markdown page under ``docs/``."""
+    return sorted(DOCS_DIR.rglob("*.md"))
+
+
+def stale_pages() -> list[Path]:
+    """Pages whose generated blocks differ from what the source gives now."""
+    return [page for page in pages() if render_page(page.read_text()) != page.read_text()]
+
+
+def _shown(page: Path) -> str:
+    return str(page.relative_to(REPO_ROOT)) if page.is_relative_to(REPO_ROOT) else str(page)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when a page is stale; write nothing")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_pages()
+        for page in stale:
+            print(f"stale: {_shown(page)} (run: python -m tools.generate_docs)", file=sys.stderr)
+        return 1 if stale else 0
+    for page in pages():
+        text = page.read_text()
+        rendered = render_page(text)
+        if rendered != text:
+            page.write_text(rendered)
+            print(f"wrote {_shown(page)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
