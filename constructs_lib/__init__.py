@@ -14,49 +14,64 @@ from .errors import ConstructError, GuardrailViolation, MissingProviderError, Sy
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (__getattr__)
     from . import checkov_gate as checkov_gate
-    from ._grants import (
-        BucketGrant as BucketGrant,
-        Grantee as Grantee,
-    )
-    from ._neon_sql import (
-        SqlLogin as SqlLogin,
-    )
-    from .access_log_bucket import (
-        AccessLogBucket as AccessLogBucket,
-        AccessLogBucketProps as AccessLogBucketProps,
-    )
-    from .app_secret import (
-        AppSecret as AppSecret,
-        AppSecretProps as AppSecretProps,
-    )
-    from .audit_trail import (
+    from .audit.audit_trail import (
         AuditTrail as AuditTrail,
         AuditTrailProps as AuditTrailProps,
     )
-    from .baseline_vpc import (
-        BaselineVpc as BaselineVpc,
-        NatGateways as NatGateways,
-        VpcProps as VpcProps,
+    from .compute.railway_project import (
+        RailwayProject as RailwayProject,
+        RailwayProjectProps as RailwayProjectProps,
     )
-    from .cloudflare_edge import (
-        CloudflareEdge as CloudflareEdge,
-        EdgeProps as EdgeProps,
+    from .compute.railway_service import (
+        CustomDomainRecords as CustomDomainRecords,
+        RailwayService as RailwayService,
+        RailwayServiceProps as RailwayServiceProps,
     )
-    from .edge_policy import (
-        CloudflarePlan as CloudflarePlan,
+    from .compute.railway_source import (
+        ImageSource as ImageSource,
+        RegionReplicas as RegionReplicas,
+        RepoSource as RepoSource,
+        VolumeMount as VolumeMount,
+    )
+    from .data._neon_sql import (
+        SqlLogin as SqlLogin,
+    )
+    from .data.app_secret import (
+        AppSecret as AppSecret,
+        AppSecretProps as AppSecretProps,
+    )
+    from .data.neon_database import (
+        NeonDatabase as NeonDatabase,
+    )
+    from .data.neon_props import (
+        NeonDatabaseProps as NeonDatabaseProps,
+        ReaderRole as ReaderRole,
     )
     from .guardrails import (
         HipaaRulePack as HipaaRulePack,
         apply_guardrails as apply_guardrails,
     )
-    from .neon_database import (
-        NeonDatabase as NeonDatabase,
-        NeonDatabaseProps as NeonDatabaseProps,
-        ReaderRole as ReaderRole,
+    from .network.baseline_vpc import (
+        BaselineVpc as BaselineVpc,
+        NatGateways as NatGateways,
+        VpcProps as VpcProps,
     )
-    from .network_baseline import (
+    from .network.cloudflare_edge import (
+        CloudflareEdge as CloudflareEdge,
+    )
+    from .network.edge_policy import (
+        CloudflarePlan as CloudflarePlan,
+    )
+    from .network.edge_props import (
+        EdgeProps as EdgeProps,
+    )
+    from .network.network_baseline import (
         NetworkBaseline as NetworkBaseline,
         NetworkBaselineProps as NetworkBaselineProps,
+    )
+    from .network.subnets import (
+        SubnetPlan as SubnetPlan,
+        plan_subnets as plan_subnets,
     )
     from .providers.neon import (
         NeonProvider as NeonProvider,
@@ -64,98 +79,89 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
     from .providers.railway import (
         RailwayProvider as RailwayProvider,
     )
-    from .railway_project import (
-        RailwayProject as RailwayProject,
-        RailwayProjectProps as RailwayProjectProps,
+    from .storage._grants import (
+        BucketGrant as BucketGrant,
+        Grantee as Grantee,
     )
-    from .railway_service import (
-        CustomDomainRecords as CustomDomainRecords,
-        RailwayService as RailwayService,
-        RailwayServiceProps as RailwayServiceProps,
+    from .storage.access_log_bucket import (
+        AccessLogBucket as AccessLogBucket,
+        AccessLogBucketProps as AccessLogBucketProps,
     )
-    from .railway_source import (
-        ImageSource as ImageSource,
-        RegionReplicas as RegionReplicas,
-        RepoSource as RepoSource,
-        VolumeMount as VolumeMount,
-    )
-    from .secure_s3 import (
+    from .storage.secure_s3 import (
         SecureS3 as SecureS3,
-        SecureS3Props as SecureS3Props,
         phi_buckets as phi_buckets,
     )
-    from .service_identity import (
+    from .storage.secure_s3_props import (
+        SecureS3Props as SecureS3Props,
+    )
+    from .storage.service_identity import (
         AwsCredentials as AwsCredentials,
         ServiceIdentity as ServiceIdentity,
         ServiceIdentityProps as ServiceIdentityProps,
     )
-    from .storage_types import (
+    from .storage.storage_types import (
         HIPAA_RETENTION_DAYS as HIPAA_RETENTION_DAYS,
         BucketAccess as BucketAccess,
         DataClassification as DataClassification,
         ObjectLockMode as ObjectLockMode,
     )
-    from .subnets import (
-        SubnetPlan as SubnetPlan,
-        plan_subnets as plan_subnets,
-    )
 
 _LAZY: dict[str, str] = {
     "NeonProvider": ".providers.neon",
     "RailwayProvider": ".providers.railway",
-    "NeonDatabase": ".neon_database",
-    "NeonDatabaseProps": ".neon_database",
-    "ReaderRole": ".neon_database",
-    "SqlLogin": "._neon_sql",
-    "AppSecret": ".app_secret",
-    "AppSecretProps": ".app_secret",
-    "NetworkBaseline": ".network_baseline",
-    "NetworkBaselineProps": ".network_baseline",
-    "CloudflareEdge": ".cloudflare_edge",
-    "EdgeProps": ".cloudflare_edge",
-    "BaselineVpc": ".baseline_vpc",
-    "VpcProps": ".baseline_vpc",
-    "NatGateways": ".baseline_vpc",
-    "CloudflarePlan": ".edge_policy",
-    "plan_subnets": ".subnets",
-    "SubnetPlan": ".subnets",
-    "AuditTrail": ".audit_trail",
-    "AuditTrailProps": ".audit_trail",
-    "AlertTopic": ".alert_topic",
-    "AlertTopicProps": ".alert_topic",
-    "UptimeMonitor": ".uptime_monitor",
-    "UptimeMonitorProps": ".uptime_monitor",
-    "CostBudget": ".cost_budget",
-    "CostBudgetProps": ".cost_budget",
-    "AccountBaseline": ".account_baseline",
-    "AccountBaselineProps": ".account_baseline",
-    "BucketErrorAlarm": ".bucket_error_alarm",
-    "BucketErrorAlarmProps": ".bucket_error_alarm",
-    "OperationsDashboard": ".ops_dashboard",
-    "OperationsDashboardProps": ".ops_dashboard",
-    "CustomDomainRecords": ".railway_service",
-    "ImageSource": ".railway_source",
-    "RailwayProject": ".railway_project",
-    "RailwayProjectProps": ".railway_project",
-    "RailwayService": ".railway_service",
-    "RailwayServiceProps": ".railway_service",
-    "RegionReplicas": ".railway_source",
-    "RepoSource": ".railway_source",
-    "VolumeMount": ".railway_source",
-    "AccessLogBucket": ".access_log_bucket",
-    "AccessLogBucketProps": ".access_log_bucket",
-    "AwsCredentials": ".service_identity",
-    "BucketAccess": ".storage_types",
-    "BucketGrant": "._grants",
-    "Grantee": "._grants",
-    "DataClassification": ".storage_types",
-    "HIPAA_RETENTION_DAYS": ".storage_types",
-    "ObjectLockMode": ".storage_types",
-    "SecureS3": ".secure_s3",
-    "SecureS3Props": ".secure_s3",
-    "phi_buckets": ".secure_s3",
-    "ServiceIdentity": ".service_identity",
-    "ServiceIdentityProps": ".service_identity",
+    "NeonDatabase": ".data.neon_database",
+    "NeonDatabaseProps": ".data.neon_props",
+    "ReaderRole": ".data.neon_props",
+    "SqlLogin": ".data._neon_sql",
+    "AppSecret": ".data.app_secret",
+    "AppSecretProps": ".data.app_secret",
+    "NetworkBaseline": ".network.network_baseline",
+    "NetworkBaselineProps": ".network.network_baseline",
+    "CloudflareEdge": ".network.cloudflare_edge",
+    "EdgeProps": ".network.edge_props",
+    "BaselineVpc": ".network.baseline_vpc",
+    "VpcProps": ".network.baseline_vpc",
+    "NatGateways": ".network.baseline_vpc",
+    "CloudflarePlan": ".network.edge_policy",
+    "plan_subnets": ".network.subnets",
+    "SubnetPlan": ".network.subnets",
+    "AuditTrail": ".audit.audit_trail",
+    "AuditTrailProps": ".audit.audit_trail",
+    "AlertTopic": ".operations.alert_topic",
+    "AlertTopicProps": ".operations.alert_topic",
+    "UptimeMonitor": ".operations.uptime_monitor",
+    "UptimeMonitorProps": ".operations.uptime_monitor",
+    "CostBudget": ".operations.cost_budget",
+    "CostBudgetProps": ".operations.cost_budget",
+    "AccountBaseline": ".operations.account_baseline",
+    "AccountBaselineProps": ".operations.account_baseline",
+    "BucketErrorAlarm": ".operations.bucket_error_alarm",
+    "BucketErrorAlarmProps": ".operations.bucket_error_alarm",
+    "OperationsDashboard": ".operations.ops_dashboard",
+    "OperationsDashboardProps": ".operations.ops_dashboard",
+    "CustomDomainRecords": ".compute.railway_service",
+    "ImageSource": ".compute.railway_source",
+    "RailwayProject": ".compute.railway_project",
+    "RailwayProjectProps": ".compute.railway_project",
+    "RailwayService": ".compute.railway_service",
+    "RailwayServiceProps": ".compute.railway_service",
+    "RegionReplicas": ".compute.railway_source",
+    "RepoSource": ".compute.railway_source",
+    "VolumeMount": ".compute.railway_source",
+    "AccessLogBucket": ".storage.access_log_bucket",
+    "AccessLogBucketProps": ".storage.access_log_bucket",
+    "AwsCredentials": ".storage.service_identity",
+    "BucketAccess": ".storage.storage_types",
+    "BucketGrant": ".storage._grants",
+    "Grantee": ".storage._grants",
+    "DataClassification": ".storage.storage_types",
+    "HIPAA_RETENTION_DAYS": ".storage.storage_types",
+    "ObjectLockMode": ".storage.storage_types",
+    "SecureS3": ".storage.secure_s3",
+    "SecureS3Props": ".storage.secure_s3_props",
+    "phi_buckets": ".storage.secure_s3",
+    "ServiceIdentity": ".storage.service_identity",
+    "ServiceIdentityProps": ".storage.service_identity",
     "HipaaRulePack": ".guardrails",
     "apply_guardrails": ".guardrails",
 }

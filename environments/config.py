@@ -28,7 +28,7 @@ from constructs_lib._validation import (
     check_neon_region,
     check_neon_suspend_timeout,
 )
-from constructs_lib.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, check_content_security_policy, check_rate_limits
+from constructs_lib.network.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, check_content_security_policy, check_rate_limits
 
 from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
 

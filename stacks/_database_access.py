@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from cdktf import Fn, TerraformOutput
 
-from constructs_lib.app_secret import AppSecret, AppSecretProps
-from constructs_lib.neon_database import NeonDatabase, ReaderRole
+from constructs_lib.data.app_secret import AppSecret, AppSecretProps
+from constructs_lib.data.neon_database import NeonDatabase
+from constructs_lib.data.neon_props import ReaderRole
 from environments import EnvironmentConfig
 
 from .phases import Component, PhasePlan, ServiceSpec

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-from constructs_lib.account_baseline import AccountBaseline, AccountBaselineProps
-from constructs_lib.alert_topic import AlertTopic, AlertTopicProps
-from constructs_lib.bucket_error_alarm import BucketErrorAlarm, BucketErrorAlarmProps
-from constructs_lib.cost_budget import CostBudget, CostBudgetProps
-from constructs_lib.ops_dashboard import OperationsDashboard, OperationsDashboardProps
-from constructs_lib.uptime_monitor import METRICS_REGION, UptimeMonitor, UptimeMonitorProps
+from constructs_lib.operations.account_baseline import AccountBaseline, AccountBaselineProps
+from constructs_lib.operations.alert_topic import AlertTopic, AlertTopicProps
+from constructs_lib.operations.bucket_error_alarm import BucketErrorAlarm, BucketErrorAlarmProps
+from constructs_lib.operations.cost_budget import CostBudget, CostBudgetProps
+from constructs_lib.operations.ops_dashboard import OperationsDashboard, OperationsDashboardProps
+from constructs_lib.operations.uptime_monitor import METRICS_REGION, UptimeMonitor, UptimeMonitorProps
 
 from .phases import Component
 

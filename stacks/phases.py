@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from constructs_lib.storage_types import BucketAccess, DataClassification
+from constructs_lib.storage.storage_types import BucketAccess, DataClassification
 from environments.config import PHASES
 
 MAX_PHASE = PHASES[-1]

@@ -7,23 +7,25 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTag
 from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
-from constructs_lib.access_log_bucket import AccessLogBucket, AccessLogBucketProps
-from constructs_lib.app_secret import AppSecret
-from constructs_lib.audit_trail import AuditTrail, AuditTrailProps
-from constructs_lib.baseline_vpc import NatGateways, VpcProps
-from constructs_lib.cloudflare_edge import EdgeProps
-from constructs_lib.edge_policy import CloudflarePlan
+from constructs_lib.audit.audit_trail import AuditTrail, AuditTrailProps
+from constructs_lib.compute.railway_project import RailwayProject, RailwayProjectProps
+from constructs_lib.compute.railway_service import RailwayService, RailwayServiceProps
+from constructs_lib.compute.railway_source import RegionReplicas, RepoSource
+from constructs_lib.data.app_secret import AppSecret
+from constructs_lib.data.neon_database import NeonDatabase
+from constructs_lib.data.neon_props import NeonDatabaseProps
 from constructs_lib.guardrails import apply_guardrails, suppress
-from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps
-from constructs_lib.network_baseline import NetworkBaseline, NetworkBaselineProps
+from constructs_lib.network.baseline_vpc import NatGateways, VpcProps
+from constructs_lib.network.edge_policy import CloudflarePlan
+from constructs_lib.network.edge_props import EdgeProps
+from constructs_lib.network.network_baseline import NetworkBaseline, NetworkBaselineProps
 from constructs_lib.providers.neon import NeonProvider
 from constructs_lib.providers.railway import RailwayProvider
-from constructs_lib.railway_project import RailwayProject, RailwayProjectProps
-from constructs_lib.railway_service import RailwayService, RailwayServiceProps
-from constructs_lib.railway_source import RegionReplicas, RepoSource
-from constructs_lib.secure_s3 import SecureS3, SecureS3Props
-from constructs_lib.service_identity import ServiceIdentity, ServiceIdentityProps
-from constructs_lib.storage_types import ObjectLockMode
+from constructs_lib.storage.access_log_bucket import AccessLogBucket, AccessLogBucketProps
+from constructs_lib.storage.secure_s3 import SecureS3
+from constructs_lib.storage.secure_s3_props import SecureS3Props
+from constructs_lib.storage.service_identity import ServiceIdentity, ServiceIdentityProps
+from constructs_lib.storage.storage_types import ObjectLockMode
 from environments import EnvironmentConfig
 
 from . import _database_access as data_access

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.storage_types import BucketAccess
+from constructs_lib.storage.storage_types import BucketAccess
 from environments import load_all
 from stacks.phases import plan_for
 from tests.access.iam_eval import Decision, Principal, Request, explain_kms, explain_same_account

@@ -37,7 +37,7 @@ def test_password_policy_has_the_cis_values(fresh_stack: Any) -> None:
 
 
 def test_require_mfa_policy_denies_everything_but_mfa_setup_without_mfa(fresh_stack: Any) -> None:
-    from constructs_lib.account_baseline import MFA_SETUP_ACTIONS
+    from constructs_lib.operations.account_baseline import MFA_SETUP_ACTIONS
 
     _baseline(fresh_stack)
     synthesized = synth_json(fresh_stack)

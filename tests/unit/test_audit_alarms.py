@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib._audit_alarms import SECURITY_ALARMS
+from constructs_lib.audit._audit_alarms import SECURITY_ALARMS
 from tests.conftest import resources_of, synth_json
 
 # Security Hub user guide, "Amazon CloudWatch controls" (CloudWatch.3/9/12/13/14): the events each control counts.

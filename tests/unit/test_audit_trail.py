@@ -253,7 +253,7 @@ def test_topics_are_encrypted_and_emails_subscribed(fresh_stack: Any) -> None:
 
 
 def test_cis_alarms_notify_the_alert_topic(defaults: tuple[dict[str, Any], Any, Any]) -> None:
-    from constructs_lib._audit_alarms import SECURITY_ALARMS
+    from constructs_lib.audit._audit_alarms import SECURITY_ALARMS
 
     synthesized, _, _ = defaults
     filters = {b["metric_transformation"]["name"]: b for b in resources_of(synthesized, "aws_cloudwatch_log_metric_filter").values()}

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from constructs_lib.errors import ValidationError
-from constructs_lib.subnets import plan_subnets
+from constructs_lib.network.subnets import plan_subnets
 from tests.conftest import resources_of, synth_json
 
 ZONES = ("us-east-1a", "us-east-1b", "us-east-1c")
@@ -18,7 +18,7 @@ ZONES = ("us-east-1a", "us-east-1b", "us-east-1c")
 def _vpc(stack: Any, **overrides: Any) -> Any:
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-    from constructs_lib.baseline_vpc import BaselineVpc, VpcProps
+    from constructs_lib.network.baseline_vpc import BaselineVpc, VpcProps
 
     AwsProvider(stack, "aws", region="us-east-1")
     props = {"name_prefix": "hc-test", "cidr": "10.2.0.0/16", "region": "us-east-1", "availability_zones": ZONES, **overrides}
@@ -84,7 +84,7 @@ def test_one_nat_gateway_per_az_by_default(default_vpc: dict[str, Any]) -> None:
 
 
 def test_single_nat_gateway_is_shared(fresh_stack: Any) -> None:
-    from constructs_lib.baseline_vpc import NatGateways
+    from constructs_lib.network.baseline_vpc import NatGateways
 
     _vpc(fresh_stack, nat_gateways=NatGateways.SINGLE)
     doc = synth_json(fresh_stack)

@@ -14,15 +14,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from constructs_lib.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan
 from constructs_lib.errors import ValidationError
+from constructs_lib.network.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan
 from tests.conftest import resources_of, synth_json
 
 
 def _edge(stack: Any, **overrides: Any) -> Any:
     from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 
-    from constructs_lib.cloudflare_edge import CloudflareEdge, EdgeProps
+    from constructs_lib.network.cloudflare_edge import CloudflareEdge
+    from constructs_lib.network.edge_props import EdgeProps
 
     CloudflareProvider(stack, "cloudflare")
     props = {"domain": "example-health.org", **overrides}

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.edge_policy import CloudflarePlan
 from constructs_lib.errors import ValidationError
+from constructs_lib.network.edge_policy import CloudflarePlan
 from tests.conftest import resources_of, synth_json
 
 ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
@@ -16,7 +16,8 @@ ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
 def _edge(stack: Any, **overrides: Any) -> Any:
     from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 
-    from constructs_lib.cloudflare_edge import CloudflareEdge, EdgeProps
+    from constructs_lib.network.cloudflare_edge import CloudflareEdge
+    from constructs_lib.network.edge_props import EdgeProps
 
     CloudflareProvider(stack, "cloudflare")
     return CloudflareEdge(stack, "Edge", EdgeProps(**{"domain": "example-health.org", **overrides}))

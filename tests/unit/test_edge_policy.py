@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from constructs_lib.edge_policy import (
+from constructs_lib.network.edge_policy import (
     DEFAULT_CONTENT_SECURITY_POLICY,
     CloudflarePlan,
     check_content_security_policy,

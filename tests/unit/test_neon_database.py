@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from constructs_lib import NeonProvider, ValidationError
-from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps, ReaderRole
+from constructs_lib.data.neon_database import NeonDatabase
+from constructs_lib.data.neon_props import NeonDatabaseProps, ReaderRole
 from tests.conformance import check_stack
 from tests.conftest import REPO_ROOT, synth_json
 

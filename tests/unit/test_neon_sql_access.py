@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from constructs_lib import NeonProvider, ValidationError
-from constructs_lib.neon_database import NeonDatabase, NeonDatabaseProps, ReaderRole
+from constructs_lib.data.neon_database import NeonDatabase
+from constructs_lib.data.neon_props import NeonDatabaseProps, ReaderRole
 from tests.conftest import synth_json
 
 LOCKED = {"locked_region_id": "aws-us-east-1", "locked_pg_version": 17}

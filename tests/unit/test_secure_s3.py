@@ -332,7 +332,7 @@ def test_replication_to_an_encrypted_bucket_in_another_region(fresh_stack: Any) 
 
 
 def test_add_to_resource_policy_and_key_policy(fresh_stack: Any) -> None:
-    from constructs_lib._iam import Condition, statement
+    from constructs_lib._aws.iam import Condition, statement
 
     _, logs = base_stack(fresh_stack)
     bucket = secure_s3(fresh_stack, logs, purpose="audit-logs")
@@ -366,7 +366,7 @@ def test_add_to_resource_policy_and_key_policy(fresh_stack: Any) -> None:
 
 
 def test_fails_when_a_statement_id_repeats(fresh_stack: Any) -> None:
-    from constructs_lib._iam import statement
+    from constructs_lib._aws.iam import statement
 
     _, logs = base_stack(fresh_stack)
     bucket = secure_s3(fresh_stack, logs)

@@ -25,7 +25,7 @@ def setup(fresh_stack: Any) -> tuple[Any, Any, Any]:
 
 
 def _region_ref(bucket: Any) -> str:
-    from constructs_lib._iam import AwsAccount
+    from constructs_lib._aws.iam import AwsAccount
 
     return f"s3.{ref(AwsAccount.of(bucket)._region, 'region')}.amazonaws.com"
 
@@ -77,8 +77,8 @@ def test_grants_create_no_inline_policies(setup: tuple[Any, Any, Any]) -> None:
 
 
 def test_policy_names_past_128_characters_end_in_a_digest() -> None:
-    from constructs_lib._grants import policy_name
-    from constructs_lib.storage_types import BucketAccess
+    from constructs_lib.storage._grants import policy_name
+    from constructs_lib.storage.storage_types import BucketAccess
 
     short = policy_name("acme-dev-svc", "acme-dev-docs", BucketAccess.READ, "-a")
     assert short == "acme-dev-svc-acme-dev-docs-read-a"

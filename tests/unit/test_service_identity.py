@@ -58,7 +58,7 @@ def test_credentials_are_references_to_the_current_key(fresh_stack: Any) -> None
 def test_credentials_bundle_for_the_service(fresh_stack: Any) -> None:
     from cdktf import TerraformOutput
 
-    from constructs_lib._iam import AwsAccount
+    from constructs_lib._aws.iam import AwsAccount
 
     identity = _identity(fresh_stack)
     credentials = identity.credentials

@@ -8,7 +8,7 @@ import itertools
 import pytest
 from hypothesis import given, strategies as st
 
-from constructs_lib.subnets import MAX_AZ_COUNT, SMALLEST_SUBNET_PREFIX, largest_vpc_prefix, plan_subnets
+from constructs_lib.network.subnets import MAX_AZ_COUNT, SMALLEST_SUBNET_PREFIX, largest_vpc_prefix, plan_subnets
 
 
 @st.composite

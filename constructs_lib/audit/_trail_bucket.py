@@ -1,0 +1,69 @@
+"""CloudTrail's statements on the log bucket's policy and on the bucket key's policy, scoped to one trail."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
+
+from .._aws.iam import Condition, statement
+from ._audit_logs import AuditArns
+
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+
+
+def trail_bucket_statements(bucket_arn: str, arns: AuditArns) -> list[DataAwsIamPolicyDocumentStatement]:
+    """``s3:GetBucketAcl`` on the bucket and ``s3:PutObject`` under ``AWSLogs/<account>/`` with
+    ``bucket-owner-full-control``, for this trail only (AWS's documented bucket policy)."""
+    this_trail = Condition("StringEquals", "aws:SourceArn", (arns.trail_arn,))
+    return [
+        statement(
+            sid="CloudTrailAclCheck",
+            actions=["s3:GetBucketAcl"],
+            resources=[bucket_arn],
+            principal_type="Service",
+            principals=[CLOUDTRAIL],
+            conditions=[this_trail],
+        ),
+        statement(
+            sid="CloudTrailWrite",
+            actions=["s3:PutObject"],
+            resources=[f"{bucket_arn}/AWSLogs/{arns.account}/*"],
+            principal_type="Service",
+            principals=[CLOUDTRAIL],
+            conditions=[this_trail, Condition("StringEquals", "s3:x-amz-acl", ("bucket-owner-full-control",))],
+        ),
+    ]
+
+
+def trail_key_statements(arns: AuditArns) -> list[DataAwsIamPolicyDocumentStatement]:
+    """``kms:GenerateDataKey*`` for log files of this trail (encryption context names it), ``kms:Decrypt``
+    (needed with an S3 Bucket Key) and ``kms:DescribeKey``, for this trail only (AWS's documented key
+    policy, narrowed to one trail by ``aws:SourceArn``)."""
+    this_trail = Condition("StringEquals", "aws:SourceArn", (arns.trail_arn,))
+    return [
+        statement(
+            sid="CloudTrailEncryptsLogFiles",
+            actions=["kms:GenerateDataKey*"],
+            resources=["*"],
+            principal_type="Service",
+            principals=[CLOUDTRAIL],
+            conditions=[this_trail, Condition("StringEquals", "kms:EncryptionContext:aws:cloudtrail:arn", (arns.trail_arn,))],
+        ),
+        # "Configure AWS KMS key policies for CloudTrail": with an S3 Bucket Key on the bucket (SecureS3
+        # enables it), kms:Decrypt is required to create or update a trail with SSE-KMS.
+        statement(
+            sid="CloudTrailDecryptsForBucketKey",
+            actions=["kms:Decrypt"],
+            resources=["*"],
+            principal_type="Service",
+            principals=[CLOUDTRAIL],
+            conditions=[this_trail],
+        ),
+        statement(
+            sid="CloudTrailDescribesKey",
+            actions=["kms:DescribeKey"],
+            resources=["*"],
+            principal_type="Service",
+            principals=[CLOUDTRAIL],
+            conditions=[this_trail],
+        ),
+    ]

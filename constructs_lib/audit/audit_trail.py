@@ -1,0 +1,259 @@
+"""``AuditTrail``: CloudTrail for the whole account, PHI data events, and the CIS security alarms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import jsii
+from cdktf import Aspects, IAspect, TerraformStack, Token
+from cdktf_cdktf_provider_aws.cloudtrail import (
+    Cloudtrail,
+    CloudtrailAdvancedEventSelector,
+    CloudtrailAdvancedEventSelectorFieldSelector,
+)
+from constructs import Construct, IConstruct
+
+from .._aws.iam import AwsAccount
+from .._providers import AWS, require_provider
+from .._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_email, check_log_retention
+from ..errors import Problems
+from ..storage.secure_s3 import SecureS3, phi_buckets
+from ._audit_alarms import AlarmSettings, SecurityAlarms
+from ._audit_logs import AuditArns, AuditLogs
+from ._audit_topics import AuditTopics
+from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
+
+_NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
+MAX_ALARM_WINDOW_SECONDS = 86_400
+"""CloudWatch evaluates at most one day of data for an alarm (period x evaluation periods)."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AuditTrailProps:
+    """Settings for AuditTrail; resources are named ``<name_prefix>-...``."""
+
+    name_prefix: str
+    """Prefix of every name (``<project>-<env>``): trail ``<name_prefix>-audit``, log group ``/aws/cloudtrail/<name_prefix>``."""
+    log_bucket: SecureS3
+    """The environment's audit-log bucket. The trail writes to it with the bucket's own KMS key (the
+    bucket policy admits no other key); its bucket and key policies get CloudTrail's statements."""
+    alert_emails: tuple[str, ...] = ()
+    """Addresses subscribed to the alert topic (each must confirm AWS's email). Default: none (the
+    topic exists; subscribe other endpoints to ``alert_topic_arn``)."""
+    log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
+    """Retention of the trail's CloudWatch log group (the S3 copy is kept by the bucket's Object Lock).
+    Default: 365 days, the minimum unless ``allow_short_log_retention``."""
+    allow_short_log_retention: bool = False
+    """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
+    alarm_period_seconds: int = 300
+    """Period over which each alarm sums its events; a multiple of 60. Default: 5 minutes."""
+    alarm_evaluation_periods: int = 1
+    """Periods an alarm evaluates (period x periods <= one day). Default: 1, alert at once."""
+    unauthorized_api_calls_threshold: int = 1
+    """Unauthorized API calls per period that raise the alarm. Default: 1 (CIS: any)."""
+    console_signin_failures_threshold: int = 3
+    """Failed console sign-ins per period that raise the alarm. Default: 3 (one typo does not page)."""
+    change_alarm_threshold: int = 1
+    """Events per period for the root-use, console-sign-in-without-MFA and change alarms (IAM, KMS,
+    S3 policy, CloudTrail, AWS Config, security group, NACL, network gateway, route table, VPC).
+    Default: 1 (CIS: any)."""
+    phi_data_events: bool = True
+    """Log S3 object reads and writes of every PHI SecureS3 in the stack and of its cross-region replica
+    (found at synthesis, so a bucket added by a later phase is covered without touching this construct).
+    Default: on."""
+    log_reader_arn: str | None = None
+    """IAM role (or user) ARN of whoever reads the audit logs in S3 (security team, auditors): it may list
+    and read the log bucket and ``kms:Decrypt`` through S3 with the bucket's key, on the cross-region
+    replica too, by the bucket and key policies. Default: nobody can decrypt the S3 copy (the
+    CloudWatch Logs copy stays readable through IAM) — set it wherever the logs are evidence."""
+    allow_unlocked_log_bucket: bool = False
+    """Accept a log bucket without S3 Object Lock (its logs could then be deleted). Default: refused."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on the audit KMS key, the log group and the alert and delivery topics. Default: on."""
+
+
+class AuditTrail(Construct):
+    """A multi-region CloudTrail trail and what it needs, and the security alarms on its events.
+
+    Creates ``Resource`` (aws_cloudtrail: all regions, global service events, log file
+    validation, SSE-KMS with the log bucket's key, management events and PHI data events
+    by advanced event selectors), ``Logs`` (audit KMS key with rotation, the encrypted log
+    group, CloudTrail's delivery role), ``Topics`` (encrypted alert topic with the email
+    subscriptions, encrypted delivery-notification topic) and ``Alarms`` (one metric filter
+    and alarm per CIS monitoring control). Adds CloudTrail's statements, scoped to this
+    trail by ``aws:SourceArn``, to the log bucket's policy and to its key's policy.
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: AuditTrailProps) -> None:
+        super().__init__(scope, id_)
+        require_provider(self, AWS)
+        _validate(self.node.path, props)
+        self.props = props
+        account = AwsAccount.of(self)
+        trail_name = f"{props.name_prefix}-audit"
+        arns = AuditArns(
+            account=account.account_id,
+            partition=account.partition,
+            region=account.region,
+            trail_arn=f"arn:{account.partition}:cloudtrail:{account.region}:{account.account_id}:trail/{trail_name}",
+            log_group_name=f"/aws/cloudtrail/{props.name_prefix}",
+        )
+        bucket = props.log_bucket
+        bucket.add_to_resource_policy(*trail_bucket_statements(bucket.bucket_arn, arns))
+        bucket.add_to_key_policy(*trail_key_statements(arns))
+        # Digest files (log file validation) are SSE-S3 even when log files are SSE-KMS.
+        bucket.allow_sse_s3_uploads_from(CLOUDTRAIL)
+        if props.log_reader_arn is not None:
+            bucket.grant_read_to_principal(props.log_reader_arn, label="AuditLogReader")
+
+        self.logs = AuditLogs(
+            self,
+            "Logs",
+            arns=arns,
+            name_prefix=props.name_prefix,
+            retention_days=props.log_retention_days,
+            protect_from_destroy=props.protect_from_destroy,
+        )
+        self.topics = AuditTopics(
+            self,
+            "Topics",
+            arns=arns,
+            name_prefix=props.name_prefix,
+            kms_key_arn=self.logs.key.arn,
+            alert_emails=props.alert_emails,
+            protect_from_destroy=props.protect_from_destroy,
+        )
+        self.resource = Cloudtrail(
+            self,
+            "Resource",
+            name=trail_name,
+            s3_bucket_name=bucket.bucket_name,
+            kms_key_id=bucket.kms_key_arn,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_log_file_validation=True,
+            enable_logging=True,
+            cloud_watch_logs_group_arn=f"{self.logs.log_group.arn}:*",
+            cloud_watch_logs_role_arn=self.logs.role.arn,
+            sns_topic_name=self.topics.deliveries.name,
+            advanced_event_selector=[_MANAGEMENT_EVENTS],
+            # CloudTrail checks the bucket policy, the role and the topic policy when the trail is created.
+            depends_on=[bucket.policy, self.logs.role_policy, self.topics.deliveries_policy],
+        )
+        self.alarms = SecurityAlarms(
+            self,
+            "Alarms",
+            log_group_name=self.logs.log_group.name,
+            namespace=f"{props.name_prefix}/audit",
+            name_prefix=props.name_prefix,
+            topic_arn=self.topics.alerts.arn,
+            settings=AlarmSettings(
+                period_seconds=props.alarm_period_seconds,
+                evaluation_periods=props.alarm_evaluation_periods,
+                unauthorized_api_calls=props.unauthorized_api_calls_threshold,
+                console_signin_failures=props.console_signin_failures_threshold,
+                change=props.change_alarm_threshold,
+            ),
+        )
+        if props.phi_data_events:
+            Aspects.of(self).add(_PhiDataEvents(self))
+
+    # Typed attributes -------------------------------------------------------------------
+
+    @property
+    def trail_arn(self) -> str:
+        return self.resource.arn
+
+    @property
+    def log_group_name(self) -> str:
+        return self.logs.log_group.name
+
+    @property
+    def alert_topic_arn(self) -> str:
+        """The alert topic: subscribe further endpoints (chat, paging) here."""
+        return self.topics.alerts.arn
+
+    @property
+    def kms_key_arn(self) -> str:
+        """The audit key (log group and topics; the trail's log files use the log bucket's key)."""
+        return self.logs.key.arn
+
+    def data_event_buckets(self) -> tuple[SecureS3, ...]:
+        """The buckets whose object reads and writes the trail logs: every PHI SecureS3 in the stack
+        except the log bucket (logging its own deliveries would loop). Final only at synthesis."""
+        if not self.props.phi_data_events:
+            return ()
+        log_bucket = self.props.log_bucket
+        return tuple(b for b in phi_buckets(TerraformStack.of(self)) if b is not log_bucket)
+
+    def _put_event_selectors(self) -> None:
+        # A cross-region replica holds the same PHI; the multi-region trail records its events too.
+        arns = [arn for b in self.data_event_buckets() for arn in (b.bucket_arn, b.replica.bucket_arn if b.replica else None) if arn]
+        selectors = [_MANAGEMENT_EVENTS]
+        if arns:
+            selectors.append(_s3_data_events([f"{arn}/" for arn in arns]))
+        self.resource.put_advanced_event_selector(selectors)
+
+
+_MANAGEMENT_EVENTS = CloudtrailAdvancedEventSelector(
+    name="Management events (reads and writes)",
+    field_selector=[CloudtrailAdvancedEventSelectorFieldSelector(field="eventCategory", equal_to=["Management"])],
+)
+
+
+def _s3_data_events(arn_prefixes: Sequence[str]) -> CloudtrailAdvancedEventSelector:
+    return CloudtrailAdvancedEventSelector(
+        name="S3 object reads and writes of PHI buckets",
+        field_selector=[
+            CloudtrailAdvancedEventSelectorFieldSelector(field="eventCategory", equal_to=["Data"]),
+            CloudtrailAdvancedEventSelectorFieldSelector(field="resources.type", equal_to=["AWS::S3::Object"]),
+            CloudtrailAdvancedEventSelectorFieldSelector(field="resources.ARN", starts_with=list(arn_prefixes)),
+        ],
+    )
+
+
+@jsii.implements(IAspect)
+class _PhiDataEvents:
+    """Sets the trail's event selectors when cdktf synthesizes, after every bucket of the stack exists."""
+
+    def __init__(self, trail: AuditTrail) -> None:
+        self._trail = trail
+
+    def visit(self, node: IConstruct) -> None:
+        if node.node.path == self._trail.node.path:
+            self._trail._put_event_selectors()
+
+
+def _validate(path: str, props: AuditTrailProps) -> None:
+    problems = Problems(path)
+    fail = problems.add
+
+    if not _NAME_PREFIX_RE.match(props.name_prefix):
+        fail("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
+    if not isinstance(props.log_bucket, SecureS3):
+        fail("log_bucket", props.log_bucket, "the environment's audit-log SecureS3 bucket")
+    elif props.log_bucket.props.object_lock_retention_days is None and not props.allow_unlocked_log_bucket:
+        fail("log_bucket", props.log_bucket.node.path, "a SecureS3 with Object Lock (or set allow_unlocked_log_bucket=True)")
+    try:
+        check_log_retention(props.log_retention_days, allow_short=props.allow_short_log_retention, flag="allow_short_log_retention")
+    except ValueError as exc:
+        fail("log_retention_days", props.log_retention_days, str(exc))
+    for address in props.alert_emails:
+        try:
+            check_email(address)
+        except ValueError as exc:
+            fail("alert_emails", address, str(exc))
+    if len(set(props.alert_emails)) != len(props.alert_emails):
+        fail("alert_emails", props.alert_emails, "distinct addresses")
+    period, periods = props.alarm_period_seconds, props.alarm_evaluation_periods
+    if isinstance(period, bool) or period < 60 or period % 60 or period > MAX_ALARM_WINDOW_SECONDS:
+        fail("alarm_period_seconds", period, f"a multiple of 60 in 60..{MAX_ALARM_WINDOW_SECONDS}")
+    elif isinstance(periods, bool) or periods < 1 or period * periods > MAX_ALARM_WINDOW_SECONDS:
+        fail("alarm_evaluation_periods", periods, f">= 1 with alarm_period_seconds x periods <= {MAX_ALARM_WINDOW_SECONDS}")
+    for field in ("unauthorized_api_calls_threshold", "console_signin_failures_threshold", "change_alarm_threshold"):
+        value = getattr(props, field)
+        if not Token.is_unresolved(value) and (isinstance(value, bool) or not 1 <= value <= 10_000):
+            fail(field, value, "1..10000 events per period")
+    problems.raise_if_any()

@@ -1,0 +1,277 @@
+"""``NeonDatabase``: one Neon project per environment, a database per service, least-privilege SQL roles.
+
+Neon facts this construct is built on (``constructs_lib/providers/neon/schema.json``, Neon's
+"Manage roles" and "Manage database access"):
+
+- ``neon_project`` implicitly creates a default branch, its one read_write compute, a
+  default role and database. The default branch serves the environment; per-service
+  databases are added to it with ``neon_database``, each owned by a ``neon_role``.
+- Every role created through Neon's API (``neon_role``) is a member of ``neon_superuser``
+  (all data, CREATEDB, CREATEROLE, BYPASSRLS). Those owner roles only administer and migrate;
+  services and readers log in as roles created in SQL (``_neon_sql``) with grants only.
+- A branch may have only one read_write compute, so replicas are ``read_only`` endpoints on
+  the default branch: they read the same data (Neon computes share storage), live.
+- Changing ``region_id`` or ``pg_version`` replaces the project and deletes its data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import Fn, TerraformResourceLifecycle, Token
+from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
+from constructs import Construct
+
+from .._providers import NEON, require_provider
+from .._validation import check_allowed_ip
+from ..errors import ValidationError
+from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role
+from . import _neon_sql as sql
+from ._neon_checks import database_name, login_role_name, owner_role_name, validate
+from .neon_props import NeonDatabaseProps, ReaderRole
+
+_AUTHORITY = "%s:%s@%s"
+"""``<user>:<password>@<host>``, formatted apart from the scheme: a single ``postgres://%s:%s@``
+template reads as a literal URL with a password to secret scanners (checkov CKV_SECRET_4)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _ServiceDatabase:
+    owner: Role
+    database: Database
+    provider: PostgresqlProvider
+    login: sql.SqlLogin
+
+
+class NeonDatabase(Construct):
+    """A Neon project, a database per service, and least-privilege SQL access to them.
+
+    Creates ``neon_project`` (id ``Resource``); per service a ``neon_role`` owner and ``neon_database``,
+    and under ``<service>-access`` a ``postgresql`` provider alias (the owner's credentials), the
+    service's login role with its grants, and ``PUBLIC``'s privileges revoked; ``PUBLIC`` is also
+    revoked on the project's default database (``default-access``); the ``readers`` under
+    ``reader-<name>``; and when asked the ``ReadReplica`` / ``AnalyticsReplica`` computes.
+    Connection strings are sensitive Terraform expressions, never text.
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: NeonDatabaseProps) -> None:
+        super().__init__(scope, id_)
+        require_provider(self, NEON)
+        self.props = props
+        validate(self.node.path, props)
+        protect = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
+        self._allowed_ips: list[str] = list(props.allowed_ips)
+        self.project = Project(
+            self,
+            "Resource",
+            name=props.project_name,
+            org_id=props.org_id,
+            region_id=props.region_id,
+            pg_version=props.pg_version,
+            history_retention_seconds=props.history_retention_seconds,
+            store_password="yes",  # owner passwords must be readable to configure the postgresql providers
+            compute_provisioner="k8s-neonvm",  # autoscaling needs neonvm computes
+            default_endpoint_settings=ProjectDefaultEndpointSettings(
+                autoscaling_limit_min_cu=props.compute_min_cu,
+                autoscaling_limit_max_cu=props.compute_max_cu,
+                suspend_timeout_seconds=props.suspend_timeout_seconds,
+            ),
+            block_public_connections="yes" if props.block_public_connections else None,
+            hipaa="yes" if props.hipaa else None,
+            default_branch_protected=True if props.protect_from_destroy else None,
+            lifecycle=protect,
+        )
+        if self._allowed_ips:
+            # Written as an override so add_allowed_ips can replace the whole list later (an attribute
+            # value and an override of the same list would be concatenated at synthesis).
+            self.project.add_override("allowed_ips", list(self._allowed_ips))
+        alias = id_.lower().replace("-", "_")
+        self._services: dict[str, _ServiceDatabase] = {}
+        for service in props.services:
+            self._services[service] = self._service_database(service, alias, protect)
+        self._revoke_default_database(alias)
+        self._readers = {reader.name: self._reader(reader) for reader in props.readers}
+        self.read_replica: Endpoint | None = self._endpoint("ReadReplica", pooled=True) if props.read_replica else None
+        self.analytics_replica: Endpoint | None = self._endpoint("AnalyticsReplica", pooled=False) if props.analytics_replica else None
+
+    def _service_database(self, service: str, alias: str, protect: TerraformResourceLifecycle | None) -> _ServiceDatabase:
+        db_name = database_name(service)
+        branch = self.project.default_branch_id
+        owner = Role(self, f"{service}-owner", project_id=self.project.id, branch_id=branch, name=owner_role_name(service), lifecycle=protect)
+        database = Database(self, f"{service}-database", project_id=self.project.id, branch_id=branch, name=db_name, owner_name=owner.name, lifecycle=protect)
+        access = Construct(self, f"{service}-access")
+        provider = sql.secure_database(
+            access,
+            alias=f"{alias}_{db_name}",
+            host=self.project.database_host,
+            database=database.name,
+            username=owner.name,
+            password=owner.password,
+            pg_version=self.props.pg_version,
+        )
+        login = sql.login_role(access, "Login", name=login_role_name(service), provider=provider)
+        sql.grant_access(
+            access,
+            "Login",
+            provider=provider,
+            database=database.name,
+            owner=owner.name,
+            role=login.name,
+            table_privileges=sql.SERVICE_TABLE_PRIVILEGES,
+            sequence_privileges=sql.SERVICE_SEQUENCE_PRIVILEGES,
+        )
+        return _ServiceDatabase(owner, database, provider, login)
+
+    def _revoke_default_database(self, alias: str) -> None:
+        # The project's own database (neondb) holds no service data, but PUBLIC could connect to it.
+        sql.secure_database(
+            Construct(self, "default-access"),
+            alias=f"{alias}_default",
+            host=self.project.database_host,
+            database=self.project.database_name,
+            username=self.project.database_user,
+            password=self.project.database_password,
+            pg_version=self.props.pg_version,
+        )
+
+    def _reader(self, reader: ReaderRole) -> sql.SqlLogin:
+        first = self._services[reader.services[0]]
+        login = sql.login_role(Construct(self, f"reader-{reader.name}"), "Login", name=reader.name, provider=first.provider)
+        for service in reader.services:
+            entry = self._services[service]
+            access = self.node.find_child(f"{service}-access")
+            assert isinstance(access, Construct)
+            sql.grant_access(
+                access,
+                f"{reader.name}-",
+                provider=entry.provider,
+                database=entry.database.name,
+                owner=entry.owner.name,
+                role=login.name,
+                table_privileges=sql.READ_PRIVILEGES,
+                sequence_privileges=sql.READ_PRIVILEGES if reader.sequences else (),
+            )
+        return login
+
+    def _endpoint(self, id_: str, *, pooled: bool) -> Endpoint:
+        return Endpoint(
+            self,
+            id_,
+            project_id=self.project.id,
+            branch_id=self.project.default_branch_id,
+            type="read_only",
+            autoscaling_limit_min_cu=self.props.compute_min_cu,
+            autoscaling_limit_max_cu=self.props.compute_max_cu,
+            suspend_timeout_seconds=self.props.suspend_timeout_seconds,
+            pooler_enabled=True if pooled else None,  # then the endpoint's host is its -pooler host
+        )
+
+    def add_allowed_ips(self, *entries: str) -> None:
+        """Append addresses or CIDRs (tokens allowed, e.g. a NAT gateway's ``${aws_eip.x.public_ip}/32``) to the
+        project's allow-list. Requires an allow-list in ``allowed_ips``: adding entries to none would refuse
+        every other address."""
+        if not self._allowed_ips:
+            raise ValidationError(self.node.path, "allowed_ips", [], "a non-empty allow-list before add_allowed_ips adds to it")
+        for entry in entries:
+            if not Token.is_unresolved(entry):
+                try:
+                    check_allowed_ip(entry)
+                except ValueError as exc:
+                    raise ValidationError(self.node.path, "allowed_ips", entry, str(exc)) from None
+                if entry in self._allowed_ips:
+                    continue
+            self._allowed_ips.append(entry)
+        self.project.add_override("allowed_ips", list(self._allowed_ips))
+
+    def _service(self, service: str) -> _ServiceDatabase:
+        if service not in self._services:
+            raise ValidationError(self.node.path, "service", service, f"one of {', '.join(self._services) or '(no services)'}")
+        return self._services[service]
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The services that have a database here, in the order given."""
+        return tuple(self._services)
+
+    @property
+    def allowed_ips(self) -> tuple[str, ...]:
+        """The project's allow-list so far (empty: no allow-list)."""
+        return tuple(self._allowed_ips)
+
+    @property
+    def project_id(self) -> str:
+        """Neon project id (token)."""
+        return self.project.id
+
+    @property
+    def default_branch_id(self) -> str:
+        """Id of the default branch, which serves the environment (token)."""
+        return self.project.default_branch_id
+
+    @property
+    def database_host(self) -> str:
+        """Direct host of the default branch's read_write compute (token)."""
+        return self.project.database_host
+
+    def role(self, service: str) -> Role:
+        """The ``neon_role`` owning ``service``'s database (a ``neon_superuser`` member: administration only)."""
+        return self._service(service).owner
+
+    def login(self, service: str) -> sql.SqlLogin:
+        """The SQL login role ``service`` connects as."""
+        return self._service(service).login
+
+    def reader(self, name: str) -> sql.SqlLogin:
+        """The reader role ``name`` (one of ``readers``)."""
+        if name not in self._readers:
+            raise ValidationError(self.node.path, "reader", name, f"one of readers ({', '.join(self._readers) or 'none'})")
+        return self._readers[name]
+
+    def database(self, service: str) -> Database:
+        """``service``'s ``neon_database``."""
+        return self._service(service).database
+
+    def database_name(self, service: str) -> str:
+        """Name of ``service``'s database (token)."""
+        return self._service(service).database.name
+
+    def connection_uri(self, service: str, *, pooled: bool = True) -> str:
+        """``postgres://<db>_app:<password>@<host>/<db>?sslmode=verify-full[&channel_binding=require]``.
+
+        ``service``'s own login role, through the pooled (PgBouncer, transaction mode) host unless
+        ``pooled=False``. A sensitive Terraform expression: pass it only to sensitive attributes
+        (secret variables, sensitive outputs).
+        """
+        entry = self._service(service)
+        host = self.project.database_host_pooler if pooled else self.project.database_host
+        return self._uri(entry.login.name, entry.login.password_value, host, entry.database.name)
+
+    def read_only_connection_uri(self, service: str) -> str:
+        """``service``'s login role through the pooled read replica (sensitive); requires ``read_replica``."""
+        entry = self._service(service)
+        if self.read_replica is None:
+            raise ValidationError(self.node.path, "read_replica", False, "on to build a read-only connection string")
+        return self._uri(entry.login.name, entry.login.password_value, self.read_replica.host, entry.database.name)
+
+    def migration_connection_uri(self, service: str) -> str:
+        """The owner role (``neon_superuser``) on the direct host, for schema migrations only, never a service (sensitive)."""
+        entry = self._service(service)
+        return self._uri(entry.owner.name, entry.owner.password, self.project.database_host, entry.database.name)
+
+    def reader_connection_uri(self, reader: str, service: str, *, analytics_replica: bool = False) -> str:
+        """Reader role ``reader`` on ``service``'s database (sensitive): the primary's direct host, or the
+        analytics compute with ``analytics_replica`` (which then must be on)."""
+        login, entry = self.reader(reader), self._service(service)
+        if service not in next(r.services for r in self.props.readers if r.name == reader):
+            raise ValidationError(self.node.path, "service", service, f"a database {reader} may read")
+        if not analytics_replica:
+            return self._uri(login.name, login.password_value, self.project.database_host, entry.database.name)
+        if self.analytics_replica is None:
+            raise ValidationError(self.node.path, "analytics_replica", False, "on to build an analytics connection string")
+        return self._uri(login.name, login.password_value, self.analytics_replica.host, entry.database.name)
+
+    def _uri(self, user: str, password: str, host: str, database: str) -> str:
+        query = "sslmode=verify-full" + ("&channel_binding=require" if self.props.channel_binding else "")
+        authority = Fn.format(_AUTHORITY, [user, Fn.urlencode(password), host])
+        uri: str = Fn.format(f"postgres://%s/%s?{query}", [authority, database])
+        return uri

@@ -1,0 +1,164 @@
+"""``AccountBaseline``: the AWS account's IAM password policy and MFA enforcement for human users."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementCondition,
+)
+from cdktf_cdktf_provider_aws.iam_account_password_policy import IamAccountPasswordPolicy
+from cdktf_cdktf_provider_aws.iam_group import IamGroup
+from cdktf_cdktf_provider_aws.iam_group_policy_attachment import IamGroupPolicyAttachment
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from constructs import Construct
+
+from .._aws.iam import AwsAccount
+from .._providers import AWS, require_provider
+from ..errors import ValidationError
+
+CIS_MIN_PASSWORD_LENGTH = 14
+"""CIS AWS Foundations 1.8 (v1.4) / 1.9 (v1.2); Security Hub IAM.15."""
+CIS_PASSWORD_REUSE_PREVENTION = 24
+"""CIS AWS Foundations 1.9 (v1.4) / 1.10 (v1.2); Security Hub IAM.16 fails on any other value."""
+CIS_MAX_PASSWORD_AGE_DAYS = 90
+"""CIS AWS Foundations v1.2 1.11; Security Hub IAM.17; checkov CKV_AWS_9."""
+MFA_SETUP_ACTIONS = (
+    "iam:ChangePassword",
+    "iam:CreateVirtualMFADevice",
+    "iam:EnableMFADevice",
+    "iam:GetUser",
+    "iam:ListMFADevices",
+    "iam:ListVirtualMFADevices",
+    "iam:ResyncMFADevice",
+    "sts:GetSessionToken",
+)
+"""What a human user signed in without MFA may still do: change the first password and set up MFA
+(IAM user guide, "AWS: Allows MFA-authenticated IAM users to manage their own MFA device")."""
+_GROUP_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
+_NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccountBaselineProps:
+    """Settings for AccountBaseline. The account is the one of the stack's default AWS provider; one
+    stack per account may own it (the password policy is a single account-wide setting)."""
+
+    name_prefix: str
+    """Prefix of the MFA policy's name (``<name_prefix>-require-mfa``)."""
+    admin_group_name: str | None = None
+    """IAM group for human administrators, created here with only the require-MFA policy attached; their
+    permissions come from other groups or policies, which the policy's Deny overrides until they sign in
+    with MFA. Default: no group (attach ``require_mfa_policy_arn`` yourself)."""
+    manage_password_policy: bool = True
+    """Own the account's IAM password policy with the CIS values. Default: on."""
+    min_password_length: int = CIS_MIN_PASSWORD_LENGTH
+    """At least 14 (CIS). Default: 14."""
+    password_reuse_prevention: int = CIS_PASSWORD_REUSE_PREVENTION
+    """Previous passwords a user may not reuse, 24 (CIS, the maximum). Default: 24."""
+    max_password_age_days: int = CIS_MAX_PASSWORD_AGE_DAYS
+    """Days until a password expires, 1..90 (CIS v1.2). Default: 90."""
+
+
+class AccountBaseline(Construct):
+    """``PasswordPolicy`` (``aws_iam_account_password_policy``: length >= 14, upper and lower case,
+    numbers, symbols, 24 remembered, expiry after 90 days, users may change their own), ``RequireMfa``
+    (a managed ``aws_iam_policy``: the user may set up its own MFA device; everything else is denied
+    while ``aws:MultiFactorAuthPresent`` is false or absent) and, with ``admin_group_name``,
+    ``AdminGroup`` (``aws_iam_group``) with that policy attached.
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: AccountBaselineProps) -> None:
+        super().__init__(scope, id_)
+        require_provider(self, AWS)
+        _validate(self.node.path, props)
+        self.props = props
+        account = AwsAccount.of(self)
+        iam = f"arn:{account.partition}:iam::{account.account_id}"
+        self.password_policy: IamAccountPasswordPolicy | None = None
+        if props.manage_password_policy:
+            self.password_policy = IamAccountPasswordPolicy(
+                self,
+                "PasswordPolicy",
+                minimum_password_length=props.min_password_length,
+                require_uppercase_characters=True,
+                require_lowercase_characters=True,
+                require_numbers=True,
+                require_symbols=True,
+                password_reuse_prevention=props.password_reuse_prevention,
+                max_password_age=props.max_password_age_days,
+                allow_users_to_change_password=True,
+                hard_expiry=False,
+            )
+        # &{...} is the policy document's spelling of an IAM policy variable (${...} is Terraform's).
+        document = DataAwsIamPolicyDocument(
+            self,
+            "RequireMfaDocument",
+            statement=[
+                DataAwsIamPolicyDocumentStatement(sid="AllowViewAccountInfo", effect="Allow", actions=["iam:ListVirtualMFADevices"], resources=["*"]),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="AllowManageOwnVirtualMFADevice",
+                    effect="Allow",
+                    actions=["iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"],
+                    resources=[f"{iam}:mfa/&{{aws:username}}"],
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="AllowManageOwnUserMFA",
+                    effect="Allow",
+                    actions=[
+                        "iam:ChangePassword",
+                        "iam:DeactivateMFADevice",
+                        "iam:EnableMFADevice",
+                        "iam:GetUser",
+                        "iam:ListMFADevices",
+                        "iam:ResyncMFADevice",
+                    ],
+                    resources=[f"{iam}:user/&{{aws:username}}"],
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="DenyAllExceptListedIfNoMFA",
+                    effect="Deny",
+                    not_actions=list(MFA_SETUP_ACTIONS),
+                    resources=["*"],
+                    condition=[DataAwsIamPolicyDocumentStatementCondition(test="BoolIfExists", variable="aws:MultiFactorAuthPresent", values=["false"])],
+                ),
+            ],
+        )
+        self.require_mfa = IamPolicy(
+            self,
+            "RequireMfa",
+            name=f"{props.name_prefix}-require-mfa",
+            path="/platform/",
+            description="Humans without MFA may only set up their own MFA device and change their password",
+            policy=document.json,
+        )
+        self.admin_group: IamGroup | None = None
+        if props.admin_group_name is not None:
+            self.admin_group = IamGroup(self, "AdminGroup", name=props.admin_group_name, path="/humans/")
+            IamGroupPolicyAttachment(self, "AdminGroupRequiresMfa", group=self.admin_group.name, policy_arn=self.require_mfa.arn)
+
+    @property
+    def require_mfa_policy_arn(self) -> str:
+        """Attach to any group or user of humans (never to a workload identity: it would be denied everything)."""
+        return self.require_mfa.arn
+
+
+def _validate(path: str, props: AccountBaselineProps) -> None:
+    def fail(field: str, value: object, allowed: str) -> None:
+        raise ValidationError(path, field, value, allowed)
+
+    if not isinstance(props.name_prefix, str) or not _NAME_PREFIX_RE.match(props.name_prefix):
+        fail("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
+    if props.admin_group_name is not None and (not isinstance(props.admin_group_name, str) or not _GROUP_RE.match(props.admin_group_name)):
+        fail("admin_group_name", props.admin_group_name, "an IAM group name: 1..128 letters, digits and +=,.@_-")
+    for field, low, high in (
+        ("min_password_length", CIS_MIN_PASSWORD_LENGTH, 128),
+        ("password_reuse_prevention", CIS_PASSWORD_REUSE_PREVENTION, 24),
+        ("max_password_age_days", 1, CIS_MAX_PASSWORD_AGE_DAYS),
+    ):
+        value = getattr(props, field)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            fail(field, value, f"{low}..{high} (CIS AWS Foundations)")

@@ -1,0 +1,161 @@
+"""``AlertTopic``: the SNS topic an environment's operational alarms and budget notify, and its routes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from cdktf import TerraformProvider, TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
+from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from constructs import Construct
+
+from .._aws.iam import AwsAccount, configured_region
+from .._providers import AWS, require_provider
+from .._validation import check_email, check_https_url
+from ..audit._audit_logs import KMS_PUBLISH_ACTIONS
+from ..audit._audit_topics import topic_policy
+from ..errors import ValidationError
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,200}[a-z0-9]$")
+CLOUDWATCH = "cloudwatch.amazonaws.com"
+BUDGETS = "budgets.amazonaws.com"
+HTTPS_CONFIRMATION_TIMEOUT_MINUTES = 5
+"""How long ``terraform apply`` waits for an HTTPS endpoint to confirm its subscription."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AlertTopicProps:
+    """Settings for AlertTopic."""
+
+    name: str
+    """Topic name (``<project>-<env>-alerts``); also the key alias ``alias/<name>``."""
+    emails: tuple[str, ...] = ()
+    """Addresses subscribed by email; AWS mails each a confirmation link. Default: none."""
+    https_endpoints: tuple[str, ...] = ()
+    """``https://`` URLs subscribed to the topic (a PagerDuty CloudWatch integration URL, a relay into
+    chat). Each must confirm the SNS subscription itself: apply waits for it and fails after
+    ``HTTPS_CONFIRMATION_TIMEOUT_MINUTES`` if it does not (a bare Slack incoming webhook never does).
+    The URL is stored in Terraform state and shown in plans. Default: none."""
+    budgets_may_publish: bool = False
+    """Let AWS Budgets of this account publish (budget notifications) besides CloudWatch alarms.
+    Default: CloudWatch alarms of this account in the topic's region only."""
+    provider: TerraformProvider | None = None
+    """AWS provider (and so region) of the topic and its key. Default: the stack's default provider."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on the key and the topic. Default: on."""
+
+
+class AlertTopic(Construct):
+    """An encrypted SNS topic (``Resource``), its KMS key (``Key`` + ``KeyAlias``), a topic policy
+    (``Policy``) and one subscription per route (``Email-<address>``, ``Https-<hash of the URL>``).
+
+    Only CloudWatch alarms of this account in the topic's region (``aws:SourceArn`` alarm ARNs,
+    ``aws:SourceAccount``) and, with ``budgets_may_publish``, AWS Budgets of this account may
+    publish; publishing without TLS is denied. The key is a customer-managed key with rotation whose
+    policy lets those two services use it (the AWS-managed ``alias/aws/sns`` key admits neither).
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: AlertTopicProps) -> None:
+        super().__init__(scope, id_)
+        require_provider(self, AWS)
+        _validate(self.node.path, props)
+        self.props = props
+        self.provider = props.provider
+        account = AwsAccount.of(self)
+        region = configured_region(self, props.provider) or DataAwsRegion(self, "Region", provider=props.provider).region
+        self.region_name = configured_region(self, props.provider)
+        """The topic's region as written in the stack (``us-east-1``), or None when only known at apply."""
+        alarm_arns = f"arn:{account.partition}:cloudwatch:{region}:{account.account_id}:alarm:*"
+        budget_arns = f"arn:{account.partition}:budgets::{account.account_id}:*"
+        lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
+        source = {"StringEquals": {"aws:SourceAccount": account.account_id}}
+        key_statements: list[dict[str, object]] = [
+            {"Sid": "AccountAdministers", "Effect": "Allow", "Principal": {"AWS": account.root_arn}, "Action": "kms:*", "Resource": "*"},
+            {
+                "Sid": "CloudWatchAlarmsPublish",
+                "Effect": "Allow",
+                "Principal": {"Service": CLOUDWATCH},
+                "Action": KMS_PUBLISH_ACTIONS,
+                "Resource": "*",
+                "Condition": {**source, "ArnLike": {"aws:SourceArn": alarm_arns}},
+            },
+        ]
+        if props.budgets_may_publish:
+            # AWS Cost Management user guide, "Configuring AWS KMS permissions" for budget notifications.
+            key_statements.append(
+                {
+                    "Sid": "BudgetsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": BUDGETS},
+                    "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+                    "Resource": "*",
+                }
+            )
+        self.key = KmsKey(
+            self,
+            "Key",
+            description=f"{props.name}: alert topic",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=json.dumps({"Version": "2012-10-17", "Statement": key_statements}),
+            provider=props.provider,
+            lifecycle=lifecycle,
+        )
+        KmsAlias(self, "KeyAlias", name=f"alias/{props.name}", target_key_id=self.key.key_id, provider=props.provider)
+        self.resource = SnsTopic(self, "Resource", name=props.name, kms_master_key_id=self.key.arn, provider=props.provider, lifecycle=lifecycle)
+        allows: list[dict[str, object]] = [
+            {"Sid": "CloudWatchAlarmsOfThisAccount", "Principal": {"Service": CLOUDWATCH}, "Condition": {**source, "ArnLike": {"aws:SourceArn": alarm_arns}}}
+        ]
+        if props.budgets_may_publish:
+            # AWS Cost Management user guide, "Creating an Amazon SNS topic for budget notifications".
+            allows.append(
+                {"Sid": "BudgetsOfThisAccount", "Principal": {"Service": BUDGETS}, "Condition": {**source, "ArnLike": {"aws:SourceArn": budget_arns}}}
+            )
+        self.policy = SnsTopicPolicy(self, "Policy", arn=self.resource.arn, policy=topic_policy(self.resource.arn, *allows), provider=props.provider)
+        # Keyed by address / URL, so reordering the lists replaces nothing.
+        self.subscriptions = tuple(
+            SnsTopicSubscription(self, f"Email-{address}", topic_arn=self.resource.arn, protocol="email", endpoint=address, provider=props.provider)
+            for address in props.emails
+        ) + tuple(
+            SnsTopicSubscription(
+                self,
+                f"Https-{hashlib.sha256(url.encode()).hexdigest()[:12]}",
+                topic_arn=self.resource.arn,
+                protocol="https",
+                endpoint=url,
+                endpoint_auto_confirms=True,
+                confirmation_timeout_in_minutes=HTTPS_CONFIRMATION_TIMEOUT_MINUTES,
+                provider=props.provider,
+            )
+            for url in props.https_endpoints
+        )
+
+    @property
+    def topic_arn(self) -> str:
+        return self.resource.arn
+
+    @property
+    def key_arn(self) -> str:
+        return self.key.arn
+
+
+def _validate(path: str, props: AlertTopicProps) -> None:
+    if not isinstance(props.name, str) or not _NAME_RE.match(props.name) or len(props.name) > 256:
+        raise ValidationError(path, "name", props.name, "an SNS topic name of lowercase letters, digits and hyphens (3..256 characters)")
+    for field, values, check in (("emails", props.emails, check_email), ("https_endpoints", props.https_endpoints, check_https_url)):
+        if not isinstance(values, tuple):
+            raise ValidationError(path, field, values, "a tuple")
+        for value in values:
+            try:
+                check(value)
+            except ValueError as exc:
+                raise ValidationError(path, field, value, str(exc)) from None
+        if len(set(values)) != len(values):
+            raise ValidationError(path, field, values, "distinct values")

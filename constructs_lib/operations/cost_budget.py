@@ -1,0 +1,115 @@
+"""``CostBudget``: a monthly AWS cost budget that warns on forecast and on actual spend."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cdktf import Token
+from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
+from constructs import Construct
+
+from .._providers import AWS, require_provider
+from .._validation import check_email
+from ..errors import ValidationError
+from .alert_topic import AlertTopic
+
+MAX_EMAIL_SUBSCRIBERS = 10
+"""AWS Budgets: a notification has at most one SNS subscriber and ten email subscribers."""
+MAX_MONTHLY_LIMIT_USD = 1_000_000
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CostBudgetProps:
+    """Settings for CostBudget."""
+
+    name: str
+    """Budget name, unique in the account (``<project>-<env>-monthly``)."""
+    monthly_limit_usd: int
+    """The month's budget in whole US dollars (1..1000000)."""
+    alert_topic: AlertTopic | None
+    """SNS subscriber of both notifications (its ``budgets_may_publish`` must be on), or None for emails only.
+    Required: a budget nobody hears about is no control, so the route is an explicit choice."""
+    emails: tuple[str, ...] = ()
+    """Email subscribers of both notifications (at most 10). Default: none (then ``alert_topic`` is required)."""
+    forecast_threshold_percent: int = 80
+    """Notify when the month's forecast exceeds this share of the limit. Default: 80 %."""
+    actual_threshold_percent: int = 100
+    """Notify when the month's actual cost exceeds this share of the limit. Default: 100 %."""
+
+
+class CostBudget(Construct):
+    """``Resource``: an ``aws_budgets_budget`` (COST, MONTHLY, USD) over everything the account is charged,
+    with a FORECASTED notification at ``forecast_threshold_percent`` and an ACTUAL one at
+    ``actual_threshold_percent``, each to the alert topic and the emails.
+
+    A budget sees only this AWS account's bill: other vendors (Neon, Railway, Cloudflare) are not in it.
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: CostBudgetProps) -> None:
+        super().__init__(scope, id_)
+        require_provider(self, AWS)
+        _validate(self.node.path, props)
+        self.props = props
+        topics = [props.alert_topic.topic_arn] if props.alert_topic is not None else None
+        emails = list(props.emails) or None
+
+        def notify(kind: str, percent: int) -> BudgetsBudgetNotification:
+            return BudgetsBudgetNotification(
+                comparison_operator="GREATER_THAN",
+                notification_type=kind,
+                threshold=percent,
+                threshold_type="PERCENTAGE",
+                subscriber_sns_topic_arns=topics,
+                subscriber_email_addresses=emails,
+            )
+
+        self.resource = BudgetsBudget(
+            self,
+            "Resource",
+            name=props.name,
+            budget_type="COST",
+            time_unit="MONTHLY",
+            limit_amount=str(props.monthly_limit_usd),
+            limit_unit="USD",
+            notification=[
+                notify("FORECASTED", props.forecast_threshold_percent),
+                notify("ACTUAL", props.actual_threshold_percent),
+            ],
+            # Budgets checks that it may publish to the topic when the notification is created.
+            depends_on=[props.alert_topic.policy, props.alert_topic.key] if props.alert_topic is not None else None,
+        )
+
+    @property
+    def budget_name(self) -> str:
+        return self.props.name
+
+
+def _validate(path: str, props: CostBudgetProps) -> None:
+    def fail(field: str, value: object, allowed: str) -> None:
+        raise ValidationError(path, field, value, allowed)
+
+    if not isinstance(props.name, str) or not _NAME_RE.match(props.name):
+        fail("name", props.name, "1..100 letters, digits, spaces, '_', '.' or '-'")
+    limit = props.monthly_limit_usd
+    if not Token.is_unresolved(limit) and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_MONTHLY_LIMIT_USD):
+        fail("monthly_limit_usd", limit, f"whole US dollars 1..{MAX_MONTHLY_LIMIT_USD}")
+    for field in ("forecast_threshold_percent", "actual_threshold_percent"):
+        value = getattr(props, field)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+            fail(field, value, "1..1000 percent of the limit")
+    if props.alert_topic is not None:
+        if not isinstance(props.alert_topic, AlertTopic):
+            fail("alert_topic", props.alert_topic, "an AlertTopic")
+        if not props.alert_topic.props.budgets_may_publish:
+            fail("alert_topic", props.alert_topic.node.path, "an AlertTopic with budgets_may_publish=True (else Budgets cannot publish to it)")
+    if not isinstance(props.emails, tuple) or len(props.emails) > MAX_EMAIL_SUBSCRIBERS:
+        fail("emails", props.emails, f"a tuple of at most {MAX_EMAIL_SUBSCRIBERS} addresses (an AWS Budgets limit)")
+    for address in props.emails:
+        try:
+            check_email(address)
+        except ValueError as exc:
+            fail("emails", address, str(exc))
+    if props.alert_topic is None and not props.emails:
+        fail("emails", props.emails, "at least one address when there is no alert_topic (a notification needs a subscriber)")

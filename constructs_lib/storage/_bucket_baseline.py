@@ -1,0 +1,321 @@
+"""The settings every bucket of the library gets, shared by SecureS3, its replica and AccessLogBucket."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from cdktf import TerraformProvider
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
+    S3BucketLifecycleConfiguration,
+    S3BucketLifecycleConfigurationRule,
+    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleExpiration,
+    S3BucketLifecycleConfigurationRuleFilter,
+    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+    S3BucketLifecycleConfigurationRuleTransition,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_notification import S3BucketNotification
+from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls, S3BucketOwnershipControlsRule
+from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+    S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA, S3BucketVersioningVersioningConfiguration
+from constructs import Construct
+
+from .._aws.iam import Condition, statement
+from ..errors import ValidationError
+
+MIN_TLS_VERSION = "1.2"
+"""Requests over older TLS versions are denied by every bucket policy."""
+
+
+class LifecycleSettings(Protocol):
+    """The lifecycle numbers a bucket's props carry (``SecureS3Props``); read, never the construct."""
+
+    @property
+    def transition_ia_days(self) -> int | None: ...
+    @property
+    def transition_glacier_days(self) -> int | None: ...
+    @property
+    def noncurrent_version_expiration_days(self) -> int: ...
+    @property
+    def abort_incomplete_multipart_upload_days(self) -> int: ...
+    @property
+    def expiration_days(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The resources ``add_baseline`` created next to a bucket."""
+
+    versioning: S3BucketVersioningA
+    encryption: S3BucketServerSideEncryptionConfigurationA
+    public_access_block: S3BucketPublicAccessBlock
+    ownership: S3BucketOwnershipControls
+    notification: S3BucketNotification
+
+
+def add_baseline(scope: Construct, bucket: S3Bucket, *, kms_key_arn: str | None, provider: TerraformProvider | None = None) -> Baseline:
+    """Versioning, default encryption, all four public-access blocks, ACLs disabled, EventBridge events.
+
+    ``kms_key_arn`` None means SSE-S3 (AES256), for targets of server access logs, which
+    cannot use SSE-KMS. SSE-C uploads are blocked either way.
+    """
+    by_default = (
+        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(sse_algorithm="aws:kms", kms_master_key_id=kms_key_arn)
+        if kms_key_arn
+        else S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(sse_algorithm="AES256")
+    )
+    return Baseline(
+        versioning=S3BucketVersioningA(
+            scope,
+            "Versioning",
+            bucket=bucket.id,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
+            provider=provider,
+        ),
+        encryption=S3BucketServerSideEncryptionConfigurationA(
+            scope,
+            "Encryption",
+            bucket=bucket.id,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=by_default,
+                    bucket_key_enabled=bool(kms_key_arn),
+                    blocked_encryption_types=["SSE-C"],
+                )
+            ],
+            provider=provider,
+        ),
+        public_access_block=S3BucketPublicAccessBlock(
+            scope,
+            "PublicAccessBlock",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            provider=provider,
+        ),
+        ownership=S3BucketOwnershipControls(
+            scope,
+            "Ownership",
+            bucket=bucket.id,
+            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+            provider=provider,
+        ),
+        # Object-level events go to EventBridge, where monitoring can subscribe without
+        # changing the bucket again.
+        notification=S3BucketNotification(scope, "Notifications", bucket=bucket.id, eventbridge=True, provider=provider),
+    )
+
+
+def tls_statements(bucket_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
+    """Deny every request without TLS, and with TLS older than 1.2."""
+    resources = [bucket_arn, f"{bucket_arn}/*"]
+    return [
+        statement(
+            sid="DenyInsecureTransport",
+            effect="Deny",
+            actions=["s3:*"],
+            resources=resources,
+            principal_type="*",
+            principals=["*"],
+            conditions=[Condition("Bool", "aws:SecureTransport", ("false",))],
+        ),
+        statement(
+            sid="DenyOutdatedTls",
+            effect="Deny",
+            actions=["s3:*"],
+            resources=resources,
+            principal_type="*",
+            principals=["*"],
+            conditions=[Condition("NumericLessThan", "s3:TlsVersion", (MIN_TLS_VERSION,))],
+        ),
+    ]
+
+
+ENCRYPTION_HEADER = "s3:x-amz-server-side-encryption"
+KMS_KEY_HEADER = "s3:x-amz-server-side-encryption-aws-kms-key-id"
+CUSTOMER_KEY_HEADER = "s3:x-amz-server-side-encryption-customer-algorithm"
+NON_KMS_ENCRYPTION_SID = "DenyNonKmsEncryption"
+
+
+def non_kms_encryption_statement(bucket_arn: str, *, exempt_services: Sequence[str] = ()) -> DataAwsIamPolicyDocumentStatement:
+    """Deny an upload whose ``x-amz-server-side-encryption`` header is *present* and names another algorithm.
+
+    ``Null`` = false makes the statement fire only when the header is sent: an upload without
+    it gets the bucket's default encryption (SSE-KMS with the bucket key). A ``...IfExists``
+    operator would instead be true when the header is absent and deny every ordinary upload.
+    ``exempt_services`` are AWS service principals whose documented deliveries name another
+    algorithm (CloudTrail writes its digest files with SSE-S3); the exemption only lifts this
+    deny, each service still needs its own allow.
+    """
+    conditions = [Condition("Null", ENCRYPTION_HEADER, ("false",)), Condition("StringNotEquals", ENCRYPTION_HEADER, ("aws:kms",))]
+    if exempt_services:
+        conditions.append(Condition("StringNotEquals", "aws:PrincipalServiceName", tuple(exempt_services)))
+    return statement(
+        sid=NON_KMS_ENCRYPTION_SID,
+        effect="Deny",
+        actions=["s3:PutObject"],
+        resources=[f"{bucket_arn}/*"],
+        principal_type="*",
+        principals=["*"],
+        conditions=conditions,
+    )
+
+
+def encryption_statements(bucket_arn: str, kms_key_arn: str) -> list[DataAwsIamPolicyDocumentStatement]:
+    """Deny uploads whose headers ask for anything but SSE-KMS with the bucket's key.
+
+    An upload without encryption headers gets the bucket's default encryption (this key), so
+    it is allowed; each deny fires only when a header is present and names another algorithm,
+    another key, or a customer-provided key (SSE-C, also blocked by the encryption configuration).
+    """
+    objects = [f"{bucket_arn}/*"]
+    return [
+        non_kms_encryption_statement(bucket_arn),
+        statement(
+            sid="DenyOtherKmsKeys",
+            effect="Deny",
+            actions=["s3:PutObject"],
+            resources=objects,
+            principal_type="*",
+            principals=["*"],
+            conditions=[
+                Condition("Null", KMS_KEY_HEADER, ("false",)),
+                Condition("StringNotEquals", KMS_KEY_HEADER, (kms_key_arn,)),
+            ],
+        ),
+        statement(
+            sid="DenyCustomerProvidedKeys",
+            effect="Deny",
+            actions=["s3:PutObject"],
+            resources=objects,
+            principal_type="*",
+            principals=["*"],
+            conditions=[Condition("Null", CUSTOMER_KEY_HEADER, ("false",))],
+        ),
+    ]
+
+
+READER_BUCKET_ACTIONS: tuple[str, ...] = ("s3:ListBucket", "s3:GetBucketLocation")
+READER_OBJECT_ACTIONS: tuple[str, ...] = ("s3:GetObject", "s3:GetObjectVersion")
+
+
+def reader_bucket_statements(bucket_arn: str, principal_arn: str, label: str) -> list[DataAwsIamPolicyDocumentStatement]:
+    """Bucket-policy allows for a reader named by ARN: list the bucket, read every object version."""
+    return [
+        statement(
+            sid=f"{label}Lists",
+            actions=READER_BUCKET_ACTIONS,
+            resources=[bucket_arn],
+            principal_type="AWS",
+            principals=[principal_arn],
+        ),
+        statement(
+            sid=f"{label}Reads",
+            actions=READER_OBJECT_ACTIONS,
+            resources=[f"{bucket_arn}/*"],
+            principal_type="AWS",
+            principals=[principal_arn],
+        ),
+    ]
+
+
+def reader_key_statement(principal_arn: str, label: str, region: str) -> DataAwsIamPolicyDocumentStatement:
+    """Key-policy allow for a reader: ``kms:Decrypt`` only when S3 in ``region`` asks on its behalf."""
+    return statement(
+        sid=f"{label}DecryptsThroughS3",
+        actions=["kms:Decrypt"],
+        resources=["*"],
+        principal_type="AWS",
+        principals=[principal_arn],
+        conditions=[Condition("StringEquals", "kms:ViaService", (f"s3.{region}.amazonaws.com",))],
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LifecycleDays:
+    """Lifecycle numbers of one bucket, already validated by its construct."""
+
+    transition_ia_days: int | None
+    transition_glacier_days: int | None
+    noncurrent_version_expiration_days: int
+    abort_incomplete_multipart_upload_days: int
+    expiration_days: int | None = None
+
+    @classmethod
+    def of(cls, props: LifecycleSettings) -> LifecycleDays:
+        """The lifecycle numbers of a SecureS3 (its replica keeps the same ones)."""
+        return cls(
+            transition_ia_days=props.transition_ia_days,
+            transition_glacier_days=props.transition_glacier_days,
+            noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
+            abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
+            expiration_days=props.expiration_days,
+        )
+
+
+def add_lifecycle(
+    scope: Construct,
+    bucket: S3Bucket,
+    days: LifecycleDays,
+    *,
+    versioning: S3BucketVersioningA,
+    provider: TerraformProvider | None = None,
+) -> S3BucketLifecycleConfiguration:
+    """One rule over the whole bucket: transitions, noncurrent expiry, multipart clean-up, optional expiry."""
+    transitions = [
+        S3BucketLifecycleConfigurationRuleTransition(days=d, storage_class=c)
+        for d, c in ((days.transition_ia_days, "STANDARD_IA"), (days.transition_glacier_days, "GLACIER"))
+        if d is not None
+    ]
+    rule = S3BucketLifecycleConfigurationRule(
+        id="secure-defaults",
+        status="Enabled",
+        filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+        transition=transitions or None,
+        noncurrent_version_expiration=[S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=days.noncurrent_version_expiration_days)],
+        abort_incomplete_multipart_upload=[
+            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=days.abort_incomplete_multipart_upload_days)
+        ],
+        expiration=([S3BucketLifecycleConfigurationRuleExpiration(days=days.expiration_days)] if days.expiration_days else None),
+    )
+    return S3BucketLifecycleConfiguration(scope, "Lifecycle", bucket=bucket.id, rule=[rule], depends_on=[versioning], provider=provider)
+
+
+MIN_STANDARD_IA_DAYS = 30
+"""S3 does not transition objects to STANDARD_IA before they are 30 days old."""
+MAX_LIFECYCLE_DAYS = 36500
+MAX_ABORT_MULTIPART_DAYS = 30
+
+
+def validate_lifecycle(path: str, days: LifecycleDays) -> None:
+    """Raise ``ValidationError`` naming ``path`` when the lifecycle numbers are impossible or contradictory."""
+    ia, glacier = days.transition_ia_days, days.transition_glacier_days
+    if ia is not None and not MIN_STANDARD_IA_DAYS <= ia <= MAX_LIFECYCLE_DAYS:
+        raise ValidationError(
+            path, "transition_ia_days", ia, f"{MIN_STANDARD_IA_DAYS}..{MAX_LIFECYCLE_DAYS} (S3's minimum age for STANDARD_IA is 30 days) or None"
+        )
+    if glacier is not None and not 1 <= glacier <= MAX_LIFECYCLE_DAYS:
+        raise ValidationError(path, "transition_glacier_days", glacier, f"1..{MAX_LIFECYCLE_DAYS} or None")
+    if ia is not None and glacier is not None and glacier <= ia:
+        raise ValidationError(path, "transition_glacier_days", glacier, f"greater than transition_ia_days ({ia})")
+    if not 1 <= days.noncurrent_version_expiration_days <= MAX_LIFECYCLE_DAYS:
+        raise ValidationError(path, "noncurrent_version_expiration_days", days.noncurrent_version_expiration_days, f"1..{MAX_LIFECYCLE_DAYS}")
+    if not 1 <= days.abort_incomplete_multipart_upload_days <= MAX_ABORT_MULTIPART_DAYS:
+        raise ValidationError(path, "abort_incomplete_multipart_upload_days", days.abort_incomplete_multipart_upload_days, f"1..{MAX_ABORT_MULTIPART_DAYS}")
+    if days.expiration_days is not None:
+        latest = max((d for d in (ia, glacier) if d is not None), default=0)
+        if not latest < days.expiration_days <= MAX_LIFECYCLE_DAYS:
+            raise ValidationError(
+                path, "expiration_days", days.expiration_days, f"greater than the last transition ({latest}) and at most {MAX_LIFECYCLE_DAYS}"
+            )

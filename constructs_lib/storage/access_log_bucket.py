@@ -1,0 +1,157 @@
+"""``AccessLogBucket``: the locked-down target of S3 server access logs, one per environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import TerraformResourceLifecycle
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+from constructs import Construct
+
+from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
+from .._aws.perms import S3_LOG_DELIVERY_ACTIONS
+from .._providers import AWS, require_provider
+from .._validation import bucket_name, check_name_part
+from ..checkov_gate import accept
+from ..errors import Problems
+from ..guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
+from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle
+from .storage_types import HIPAA_RETENTION_DAYS
+
+LOG_DELIVERY_SID = "AllowServerAccessLogDelivery"
+SSE_S3_REASON = "S3 server access logging cannot deliver to a target bucket encrypted with SSE-KMS, so the access-log bucket uses SSE-S3"
+"""Published as the bucket's accepted checkov CKV_AWS_145 finding (see ``constructs_lib.checkov_gate``)."""
+NOT_REPLICATED_REASON = (
+    "access-log buckets are not replicated: replicating them would need log buckets for the replicas in turn, and losing access logs loses no patient data"
+)
+"""Published as the bucket's accepted checkov CKV_AWS_144 finding."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AccessLogBucketProps:
+    """Settings for AccessLogBucket; the bucket is named ``<project>-<environment>-<purpose>-<account id>``
+    (bucket names are global: the account id makes it unique by construction)."""
+
+    project: str
+    environment: str
+    purpose: str = "access-logs"
+    """Last part of the bucket name. Default: ``access-logs``."""
+    expiration_days: int = HIPAA_RETENTION_DAYS
+    """Delete log objects this many days after delivery. Default: 2190 (six years, HIPAA)."""
+    transition_ia_days: int | None = 30
+    """Move logs to STANDARD_IA at this age (>= 30); None keeps them in STANDARD. Default: 30."""
+    transition_glacier_days: int | None = 90
+    """Move logs to GLACIER at this age (> transition_ia_days); None never archives. Default: 90."""
+    noncurrent_version_expiration_days: int = 30
+    """Delete overwritten or deleted log versions after this many days. Default: 30."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on the bucket. Default: on."""
+    force_destroy: bool = False
+    """Let ``terraform destroy`` delete the bucket with its logs (disposable environments). Refused with
+    ``protect_from_destroy``. Default: off."""
+    provider: AwsProvider | None = None
+    """Provider (region) of the bucket; S3 only delivers access logs within a region, so replicas in
+    another region need a log bucket there. Default: the stack's default AWS provider."""
+
+
+class AccessLogBucket(Construct):
+    """An S3 bucket that receives server access logs from SecureS3 buckets in its region.
+
+    Server access log delivery does not support SSE-KMS targets, so the bucket uses SSE-S3
+    (AES256); everything else is locked down: versioning, all public-access blocks, ACLs
+    disabled, TLS 1.2+ only, a lifecycle, and a bucket policy that lets only
+    ``logging.s3.amazonaws.com`` write, only for this account and only from the buckets that
+    registered with ``add_source``. Creates: ``Resource`` (aws_s3_bucket), Versioning,
+    Encryption, PublicAccessBlock, Ownership, Notifications, Lifecycle, Policy.
+    """
+
+    def __init__(self, scope: Construct, id_: str, props: AccessLogBucketProps) -> None:
+        super().__init__(scope, id_)
+        require_provider(self, AWS)
+        path = self.node.path
+        problems = Problems(path)
+        for field in ("project", "environment", "purpose"):
+            try:
+                check_name_part(getattr(props, field))
+            except ValueError as error:
+                problems.add(field, getattr(props, field), str(error))
+        name = f"{props.project}-{props.environment}-{props.purpose}"
+        if not problems.errors:
+            try:
+                name = bucket_name(props.project, props.environment, props.purpose)
+            except ValueError as error:
+                problems.add("bucket name", name, str(error))
+        days = LifecycleDays(
+            transition_ia_days=props.transition_ia_days,
+            transition_glacier_days=props.transition_glacier_days,
+            noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
+            abort_incomplete_multipart_upload_days=7,
+            expiration_days=props.expiration_days,
+        )
+        problems.attempt(lambda: validate_lifecycle(path, days))
+        if props.force_destroy and props.protect_from_destroy:
+            problems.add("force_destroy", True, "False while protect_from_destroy is True")
+        problems.raise_if_any()
+        self._account = AwsAccount.of(self)
+
+        self.props = props
+        self._sources: list[str] = []
+        self.resource = S3Bucket(
+            self,
+            "Resource",
+            bucket=f"{name}-{AwsAccount.of(self).account_id}",
+            force_destroy=props.force_destroy,
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None,
+            provider=props.provider,
+        )
+        accept(self.resource, "CKV_AWS_145", SSE_S3_REASON)
+        accept(self.resource, "CKV_AWS_144", NOT_REPLICATED_REASON)
+        # Declares the bucket a log target for the guardrails (SSE-S3, no access logging of its own), even
+        # before a bucket registers with add_source.
+        self.resource.add_override(f"//.{ACCESS_LOG_TARGET_KEY}", True)
+        baseline = add_baseline(self, self.resource, kms_key_arn=None, provider=props.provider)
+        self.baseline = baseline
+        self.lifecycle_configuration = add_lifecycle(self, self.resource, days, versioning=baseline.versioning, provider=props.provider)
+        self.policy_document = PolicyDocument(self, "PolicyDocument", tls_statements(self.resource.arn))
+        self.policy = S3BucketPolicy(
+            self,
+            "Policy",
+            bucket=self.resource.id,
+            policy=self.policy_document.json,
+            depends_on=[baseline.public_access_block],
+            provider=props.provider,
+        )
+        self.name_stem = name
+        """``<project>-<environment>-<purpose>`` as a plain string (known at synth): the bucket's name without its account suffix."""
+
+    @property
+    def bucket_name(self) -> str:
+        return self.resource.bucket
+
+    @property
+    def bucket_arn(self) -> str:
+        return self.resource.arn
+
+    @property
+    def bucket_id(self) -> str:
+        return self.resource.id
+
+    def add_source(self, source_bucket_arn: str) -> None:
+        """Let S3 deliver the server access logs of ``source_bucket_arn`` here (called by SecureS3)."""
+        self._sources.append(source_bucket_arn)
+        self.policy_document.put(
+            LOG_DELIVERY_SID,
+            statement(
+                sid=LOG_DELIVERY_SID,
+                actions=S3_LOG_DELIVERY_ACTIONS,
+                resources=[f"{self.resource.arn}/*"],
+                principal_type="Service",
+                principals=["logging.s3.amazonaws.com"],
+                conditions=[
+                    Condition("StringEquals", "aws:SourceAccount", (self._account.account_id,)),
+                    Condition("ArnLike", "aws:SourceArn", tuple(self._sources)),
+                ],
+            ),
+        )

@@ -1,0 +1,153 @@
+"""The library's import graph (issue 18): no import circles, and the public surface unchanged.
+
+The graph is read from the source with ``ast``, so it holds every ``import`` and ``from ... import``
+that runs, at module level or inside a function. Imports under ``if TYPE_CHECKING:`` are left out: they
+never run, they only name types for annotations.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import constructs_lib
+
+LIB_DIR = Path(constructs_lib.__file__).parent
+PACKAGE = "constructs_lib"
+
+
+def _module_name(path: Path) -> str:
+    parts = (PACKAGE, *path.relative_to(LIB_DIR).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _imports(tree: ast.AST, *, type_checking: bool) -> list[ast.Import | ast.ImportFrom]:
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if not type_checking and isinstance(node, ast.If) and _is_type_checking(node.test):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def import_graph(*, type_checking: bool = False) -> dict[str, set[str]]:
+    """Module -> the library modules it imports at run time (with ``type_checking``, also those only for annotations)."""
+    modules = {_module_name(p): p for p in LIB_DIR.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in _imports(ast.parse(path.read_text(), str(path)), type_checking=type_checking):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    base_name = ".".join([*base, node.module] if node.module else base)
+                else:
+                    base_name = node.module or ""
+                # ``from pkg import sub`` imports the submodule when there is one.
+                targets = [f"{base_name}.{a.name}" if f"{base_name}.{a.name}" in modules else base_name for a in node.names]
+            for target in targets:
+                # Importing a.b.c runs a, a.b and a.b.c; record the module itself (the packages are edges of their own).
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle per strongly connected component with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                connect(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                components.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    return components
+
+
+def test_the_library_has_no_import_circles() -> None:
+    # The package __init__ files are left out: constructs_lib/__init__.py loads the constructs lazily by name
+    # (PEP 562), and a submodule importing ``from .. import x`` would otherwise always close a loop through it.
+    graph = {name: {t for t in targets if t != PACKAGE} for name, targets in import_graph().items() if name != PACKAGE}
+    assert _cycles(graph) == []
+
+
+def test_helpers_do_not_import_their_owner_even_for_types() -> None:
+    # They take values: BucketRef and SecureS3Props (secure_s3_props), EdgeProps (edge_props), NeonDatabaseProps (neon_props).
+    graph = import_graph(type_checking=True)
+    owners = {
+        "constructs_lib.storage._bucket_baseline": "constructs_lib.storage.secure_s3",
+        "constructs_lib.storage._grants": "constructs_lib.storage.secure_s3",
+        "constructs_lib.storage._s3_replication": "constructs_lib.storage.secure_s3",
+        "constructs_lib.storage._secure_s3_checks": "constructs_lib.storage.secure_s3",
+        "constructs_lib.network._edge_health": "constructs_lib.network.cloudflare_edge",
+        "constructs_lib.data._neon_checks": "constructs_lib.data.neon_database",
+        "constructs_lib.storage.secure_s3_props": "constructs_lib.storage.secure_s3",
+        "constructs_lib.network.edge_props": "constructs_lib.network.cloudflare_edge",
+        "constructs_lib.data.neon_props": "constructs_lib.data.neon_database",
+    }
+    assert {helper: owner for helper, owner in owners.items() if owner in graph[helper]} == {}
+
+
+def test_only_the_package_init_imports_for_types_alone() -> None:
+    # No module keeps an import under ``if TYPE_CHECKING:`` to dodge a circle; the package __init__ uses it to
+    # show type checkers the lazily loaded names.
+    runtime, typed = import_graph(), import_graph(type_checking=True)
+    assert {name: typed[name] - runtime[name] for name in typed if typed[name] - runtime[name] and name != PACKAGE} == {}
+
+
+def test_the_graph_sees_a_circle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_library_is_grouped_by_domain() -> None:
+    top_level = sorted(p.stem for p in LIB_DIR.glob("*.py"))
+    assert top_level == ["__init__", "_providers", "_random", "_reasons", "_validation", "_version", "checkov_gate", "errors"]
+    packages = sorted(p.parent.name for p in LIB_DIR.glob("*/__init__.py"))
+    assert packages == ["_aws", "audit", "compute", "data", "guardrails", "network", "operations", "providers", "storage"]
+
+
+def test_every_public_name_imports_from_the_package() -> None:
+    module = importlib.import_module(PACKAGE)
+    namespace: dict[str, object] = {}
+    exec(f"from {PACKAGE} import {', '.join(module.__all__)}", namespace)  # noqa: S102 - the statement users write
+    assert all(name in namespace for name in module.__all__)
