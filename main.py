@@ -199,6 +199,14 @@ PROVIDER_TOKENS = ("CLOUDFLARE_API_TOKEN", "NEON_API_KEY", "RAILWAY_TOKEN")
 TFC_TOKEN = "TF_TOKEN_app_terraform_io"
 
 
+def _missing_tfc_token(environ: Mapping[str, str], *, also: Sequence[str] = ()) -> list[str]:
+    """``[TF_TOKEN_app_terraform_io ...]`` unless a Terraform Cloud token is set (or ``terraform login`` stored one)."""
+    home_credentials = Path(environ.get("HOME", "~")).expanduser() / ".terraform.d" / "credentials.tfrc.json"
+    if any(environ.get(name) for name in (TFC_TOKEN, *also)) or home_credentials.exists():
+        return []
+    return [f"{TFC_TOKEN} (or `terraform login`)"]
+
+
 def missing_deploy_credentials(environ: Mapping[str, str], config: EnvironmentConfig) -> list[str]:
     """What a local ``cdktf deploy`` of ``config`` lacks; empty when it can start.
 
@@ -206,8 +214,7 @@ def missing_deploy_credentials(environ: Mapping[str, str], config: EnvironmentCo
     so only the API token is needed locally.
     """
     if _terraform_cloud(environ, config) is not None:
-        home_credentials = Path(environ.get("HOME", "~")).expanduser() / ".terraform.d" / "credentials.tfrc.json"
-        return [] if environ.get(TFC_TOKEN) or home_credentials.exists() else [f"{TFC_TOKEN} (or `terraform login`)"]
+        return _missing_tfc_token(environ)
     missing = [name for name in PROVIDER_TOKENS if not environ.get(name)]
     if not any(all(environ.get(var) for var in source) for source in AWS_CREDENTIAL_SOURCES):
         missing.insert(0, "AWS credentials (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)")
@@ -218,8 +225,8 @@ def missing_bootstrap_credentials(environ: Mapping[str, str], configs: Sequence[
     """What ``cdktf deploy bootstrap`` lacks: a Terraform Cloud token and every ``TF_VAR_<env>_<credential>``."""
     from stacks.credentials import PROVIDER_CREDENTIALS, credential_variable_name
 
-    home_credentials = Path(environ.get("HOME", "~")).expanduser() / ".terraform.d" / "credentials.tfrc.json"
-    missing = [] if environ.get(TFC_TOKEN) or environ.get("TFE_TOKEN") or home_credentials.exists() else [f"{TFC_TOKEN} (or `terraform login`)"]
+    # The tfe provider also reads TFE_TOKEN.
+    missing = _missing_tfc_token(environ, also=("TFE_TOKEN",))
     for config in configs:
         if _terraform_cloud(environ, config) is None:
             continue

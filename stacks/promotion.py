@@ -11,6 +11,7 @@ replacement; a change to any other attribute is an in-place update (listed, not 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -215,13 +216,4 @@ def with_costs(promotion: Promotion, config: EnvironmentConfig) -> Promotion:
     }
     counts = Counter(change.resource_type for change in promotion.added if change.resource_type in COST_BEARING)
     costs = tuple(f"{count} {rtype}: {COST_BEARING[rtype]}; sized by {sizing[rtype]}" for rtype, count in sorted(counts.items()))
-    return Promotion(
-        promotion.environment,
-        promotion.current_phase,
-        promotion.target_phase,
-        promotion.added,
-        promotion.removed,
-        promotion.replaced,
-        promotion.updated,
-        costs,
-    )
+    return dataclasses.replace(promotion, costs=costs)

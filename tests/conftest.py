@@ -19,6 +19,7 @@ import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from environments import PHASES, EnvironmentConfig, environment_files, load_all
+from main import quiet_node_deprecations
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +27,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # CloudBackend would shell out to `terraform version`): hide any terraform on PATH from the
 # whole session, including the jsii Node process and every subprocess the tests start.
 os.environ["PATH"] = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep) if not (Path(entry) / "terraform").exists())
-os.environ["NODE_OPTIONS"] = f"{os.environ.get('NODE_OPTIONS', '')} --disable-warning=DEP0044".strip()
+quiet_node_deprecations(os.environ)  # as main.py does before jsii starts Node
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
 CLI_TEST = "tests/unit/test_cdktf_cli.py"
 _CLI_RUN = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
