@@ -7,6 +7,7 @@ validation helpers do not pay for loading the AWS provider bindings.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -53,17 +54,17 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
     )
     from .network.baseline_vpc import (
         BaselineVpc as BaselineVpc,
+        BaselineVpcProps as BaselineVpcProps,
         NatGateways as NatGateways,
-        VpcProps as VpcProps,
     )
     from .network.cloudflare_edge import (
         CloudflareEdge as CloudflareEdge,
     )
+    from .network.cloudflare_edge_props import (
+        CloudflareEdgeProps as CloudflareEdgeProps,
+    )
     from .network.edge_policy import (
         CloudflarePlan as CloudflarePlan,
-    )
-    from .network.edge_props import (
-        EdgeProps as EdgeProps,
     )
     from .network.network_baseline import (
         NetworkBaseline as NetworkBaseline,
@@ -118,9 +119,9 @@ _LAZY: dict[str, str] = {
     "NetworkBaseline": ".network.network_baseline",
     "NetworkBaselineProps": ".network.network_baseline",
     "CloudflareEdge": ".network.cloudflare_edge",
-    "EdgeProps": ".network.edge_props",
+    "CloudflareEdgeProps": ".network.cloudflare_edge_props",
     "BaselineVpc": ".network.baseline_vpc",
-    "VpcProps": ".network.baseline_vpc",
+    "BaselineVpcProps": ".network.baseline_vpc",
     "NatGateways": ".network.baseline_vpc",
     "CloudflarePlan": ".network.edge_policy",
     "plan_subnets": ".network.subnets",
@@ -167,6 +168,9 @@ _LAZY: dict[str, str] = {
 }
 """Public name -> module that defines it; filled in as constructs land."""
 
+_RENAMED: dict[str, str] = {"EdgeProps": "CloudflareEdgeProps", "VpcProps": "BaselineVpcProps"}
+"""Old public name -> new one (0.1.0). The old names still resolve, with a DeprecationWarning, until 1.0."""
+
 __all__ = [
     "ConstructError",
     "GuardrailViolation",
@@ -183,6 +187,10 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     if name == "checkov_gate":  # a module: ``from constructs_lib import checkov_gate``
         return importlib.import_module(".checkov_gate", __name__)
+    if name in _RENAMED:
+        new = _RENAMED[name]
+        warnings.warn(f"constructs_lib.{name} is deprecated; use constructs_lib.{new} (renamed in 0.1.0)", DeprecationWarning, stacklevel=2)
+        return __getattr__(new)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'constructs_lib' has no attribute {name!r}")

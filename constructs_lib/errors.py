@@ -7,8 +7,8 @@ bad value and what is allowed, on one line, in lowercase with no final period:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 
 class ConstructError(Exception):
@@ -66,6 +66,19 @@ class ValidationErrors(ValidationError):
         return str(self.args[0])
 
 
+class Problem(NamedTuple):
+    """One broken rule, as the pure check modules report it: the field, the value given, what is allowed.
+
+    The check functions (``constructs_lib.checks``, ``network.checks``, ``audit.checks``, ``data.checks``)
+    return every ``Problem`` they find; a construct turns them into ``ValidationError``s naming its path
+    (``Problems.extend``) and the environment loader into lines naming the file's key.
+    """
+
+    field: str
+    value: Any
+    allowed: str
+
+
 class Problems:
     """Collects a construct's validation problems so that all of them are reported at once.
 
@@ -79,6 +92,11 @@ class Problems:
 
     def add(self, field: str, value: Any, allowed: str) -> None:
         self.errors.append(ValidationError(self.construct_path, field, value, allowed))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Record every problem a pure check function returned."""
+        for problem in problems:
+            self.add(problem.field, problem.value, problem.allowed)
 
     def attempt(self, check: Callable[[], object]) -> None:
         """Run one independent check; a ``ValidationError`` it raises is recorded and the next check still runs."""

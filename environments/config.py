@@ -13,7 +13,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from constructs_lib._validation import (
+from constructs_lib.audit.checks import audit_problems
+from constructs_lib.checks import (
     MIN_AUDIT_LOG_RETENTION_DAYS,
     MIN_PRODUCTION_HISTORY_RETENTION_DAYS,
     check_allowed_ip,
@@ -28,7 +29,9 @@ from constructs_lib._validation import (
     check_neon_region,
     check_neon_suspend_timeout,
 )
-from constructs_lib.network.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, check_content_security_policy, check_rate_limits
+from constructs_lib.network.checks import cloudflare_edge_problems
+from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
+from constructs_lib.network.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, MinTlsVersion
 
 from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
 
@@ -184,11 +187,11 @@ class CloudflareSettings(_Section):
     """This environment's stack owns the zone's settings and rulesets (one owner per zone)."""
     plan: Literal["free", "pro", "business", "enterprise"] = "free"
     """The zone's Cloudflare plan; decides which rate limiting options are allowed."""
-    min_tls_version: Literal["1.2", "1.3"] = "1.2"
+    min_tls_version: Annotated[MinTlsVersion, Field(strict=False)] = MinTlsVersion.TLS_1_2
     """Lowest TLS version the edge accepts."""
     hsts_preload: bool = False
     """Add ``preload`` to HSTS (hard to undo: browsers hard-code the domain). Default: off."""
-    content_security_policy: Annotated[str, AfterValidator(check_content_security_policy)] = DEFAULT_CONTENT_SECURITY_POLICY
+    content_security_policy: str = DEFAULT_CONTENT_SECURITY_POLICY
     """Content-Security-Policy header set on every response."""
     rate_limit_period_seconds: int = 10
     """Counting window of the rate limits (free plan: 10 only)."""
@@ -206,36 +209,24 @@ class CloudflareSettings(_Section):
     level below it, not ``api.<dns_subdomain>.<domain>``. Per environment, not zone-wide.
     """
 
-    health_check_path: Annotated[str | None, Field(pattern=r"^/[A-Za-z0-9._~/-]*$")] = None
+    health_check_path: str | None = None
     """Cloudflare standalone health check (HTTPS GET, expects 200) of every public hostname at this path;
     needs plan pro or higher. Per environment. Absent: no health checks."""
-    account_id: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+    account_id: str | None = None
     """Cloudflare account for a notification policy emailing ``audit.alert_emails`` when a health check
     changes state (needs ``health_check_path``). Per environment. Absent: no notification policy."""
     protect_from_destroy: bool = True
     """prevent_destroy on this environment's DNS records (public hostnames and their verification records). Per environment."""
-    zone_id: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+    zone_id: str | None = None
     """The zone's Cloudflare id: the stack reads that zone and fails at plan unless its name is ``domain``, so a
     token for another zone cannot be used by mistake. Required unless ``disposable`` (then the zone is looked up by name)."""
-
-    def _problems(self) -> Iterator[str]:
-        if self.health_check_path is not None and self.plan == "free":
-            yield f"cloudflare.health_check_path must be unset on the free plan (health checks need pro or higher), got {self.health_check_path!r}"
-        if self.account_id is not None and self.health_check_path is None:
-            yield f"cloudflare.account_id must be unset without health_check_path (it only serves health check alerts), got {self.account_id!r}"
-        for field, value, allowed in check_rate_limits(
-            CloudflarePlan(self.plan),
-            period_seconds=self.rate_limit_period_seconds,
-            mitigation_seconds=self.rate_limit_mitigation_seconds,
-            api_requests=self.api_requests_per_period,
-            auth_requests=self.auth_requests_per_period,
-        ):
-            yield f"cloudflare.{field} must be {allowed}, got {value!r}"
 
     def zone_wide(self) -> dict[str, object]:
         """The values that apply to the whole zone (all but the per-environment ones: ``manage_zone``,
         ``advanced_certificate``, the health checks and ``protect_from_destroy``)."""
-        return self.model_dump(exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id", "protect_from_destroy", "zone_id"})
+        return self.model_dump(
+            mode="json", exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id", "protect_from_destroy", "zone_id"}
+        )
 
 
 class NetworkSettings(_Section):
@@ -261,21 +252,21 @@ class NetworkSettings(_Section):
 class AuditSettings(_Section):
     """``[audit]``: the CloudTrail trail's log group, the alert topic's subscribers and the alarm thresholds."""
 
-    alert_emails: Annotated[list[Annotated[str, AfterValidator(check_email)]], Field(min_length=1, max_length=20)]
+    alert_emails: Annotated[list[str], Field(min_length=1, max_length=20)]
     """Required: at least one on-call address subscribed to the security alert topic."""
     log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
     """Retention of the trail's CloudWatch log group; at least 365 unless ``allow_short_log_retention``."""
     allow_short_log_retention: bool = False
     """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
-    alarm_period_seconds: Annotated[int, _range(60, 86_400)] = 300
+    alarm_period_seconds: int = 300
     """Period over which each security alarm sums its events, a multiple of 60."""
-    alarm_evaluation_periods: Annotated[int, _range(1, 24)] = 1
+    alarm_evaluation_periods: int = 1
     """Periods each alarm evaluates (period x periods <= one day)."""
-    unauthorized_api_calls_threshold: Annotated[int, _range(1, 10_000)] = 1
+    unauthorized_api_calls_threshold: int = 1
     """Unauthorized API calls per period that raise the alarm (CIS: any)."""
-    console_signin_failures_threshold: Annotated[int, _range(1, 10_000)] = 3
+    console_signin_failures_threshold: int = 3
     """Failed console sign-ins per period that raise the alarm."""
-    change_alarm_threshold: Annotated[int, _range(1, 10_000)] = 1
+    change_alarm_threshold: int = 1
     """Events per period for the root-use and configuration-change alarms (CIS: any)."""
     protect_from_destroy: bool = True
     """prevent_destroy on the audit KMS key and the trail's log group."""
@@ -283,24 +274,18 @@ class AuditSettings(_Section):
     """IAM role ARN that reads the audit logs in S3 (bucket policy + ``kms:Decrypt`` through S3, replica
     included). Required when ``guardrails.production`` is true: logs no one can decrypt are no evidence."""
 
-    @field_validator("alert_emails")
-    @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("distinct addresses")
-        return value
-
     def _problems(self) -> Iterator[str]:
-        days = self.log_retention_days
-        try:
-            check_log_retention(days, allow_short=self.allow_short_log_retention, flag="allow_short_log_retention")
-        except ValueError as exc:
-            yield f"audit.log_retention_days must be {exc}, got {days!r}"
-        period = self.alarm_period_seconds
-        if period % 60:
-            yield f"audit.alarm_period_seconds must be a multiple of 60, got {period!r}"
-        elif period * self.alarm_evaluation_periods > 86_400:
-            yield (f"audit.alarm_evaluation_periods must be <= {86_400 // period} (period x periods <= one day), got {self.alarm_evaluation_periods!r}")
+        # AuditTrail's own rules (one source): the file is refused for what the construct would refuse.
+        thresholds = ("unauthorized_api_calls_threshold", "console_signin_failures_threshold", "change_alarm_threshold")
+        for problem in audit_problems(
+            log_retention_days=self.log_retention_days,
+            allow_short_log_retention=self.allow_short_log_retention,
+            alert_emails=self.alert_emails,
+            alarm_period_seconds=self.alarm_period_seconds,
+            alarm_evaluation_periods=self.alarm_evaluation_periods,
+            thresholds={field: getattr(self, field) for field in thresholds},
+        ):
+            yield f"audit.{problem.field} must be {problem.allowed}, got {problem.value!r}"
 
 
 class S3Settings(_Section):
@@ -516,6 +501,44 @@ class EnvironmentConfig(_Section):
         yield from self._production_has_audit_reader()
         yield from self._teardown_is_consistent()
         yield from self._production_keeps_history()
+        yield from self._edge_is_valid()
+
+    _EDGE_KEYS = {
+        "domain": "domain",
+        "public_domain": "dns_subdomain",
+        "health_alert_account_id": "cloudflare.account_id",
+        "health_alert_emails": "audit.alert_emails",
+    }
+    """CloudflareEdgeProps field -> the key of the environment file that sets it (others: ``cloudflare.<field>``)."""
+
+    def edge_props(self) -> CloudflareEdgeProps:
+        """The ``CloudflareEdge`` props this file describes (validated at load by ``cloudflare_edge_problems``)."""
+        cloudflare = self.cloudflare
+        return CloudflareEdgeProps(
+            domain=self.domain,
+            public_domain=self.public_domain,
+            manage_zone_settings=cloudflare.manage_zone,
+            plan=CloudflarePlan(cloudflare.plan),
+            min_tls_version=cloudflare.min_tls_version,
+            hsts_preload=cloudflare.hsts_preload,
+            content_security_policy=cloudflare.content_security_policy,
+            rate_limit_period_seconds=cloudflare.rate_limit_period_seconds,
+            rate_limit_mitigation_seconds=cloudflare.rate_limit_mitigation_seconds,
+            api_requests_per_period=cloudflare.api_requests_per_period,
+            auth_requests_per_period=cloudflare.auth_requests_per_period,
+            advanced_certificate=cloudflare.advanced_certificate,
+            health_check_path=cloudflare.health_check_path,
+            health_alert_account_id=cloudflare.account_id,
+            health_alert_emails=tuple(self.audit.alert_emails) if cloudflare.account_id else (),
+            protect_from_destroy=cloudflare.protect_from_destroy,
+            zone_id=cloudflare.zone_id,
+        )
+
+    def _edge_is_valid(self) -> Iterator[str]:
+        # The construct's own rules (one source): a file is refused for what CloudflareEdge would refuse.
+        for problem in cloudflare_edge_problems(self.edge_props()):
+            key = self._EDGE_KEYS.get(problem.field, f"cloudflare.{problem.field}")
+            yield f"{key} must be {problem.allowed}, got {problem.value!r}"
 
     @property
     def availability_zones(self) -> tuple[str, ...]:

@@ -127,7 +127,7 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
     """
     # The phase plan is plain data (no cdktf import); every phase's buckets are checked, so a
     # later promotion cannot fail on a name.
-    from constructs_lib._validation import check_account_bucket_stem
+    from constructs_lib.checks import check_account_bucket_stem
     from stacks.phases import BUCKETS
 
     replica = config.s3.replica_region is not None

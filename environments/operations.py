@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from constructs_lib._validation import check_email, check_https_url
+from constructs_lib.checks import check_email, check_https_url
 
 DEFAULT_HEALTH_PATH = "/health"
 """Path of a public service's health check unless ``[uptime] health_paths`` names another."""

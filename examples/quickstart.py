@@ -31,12 +31,13 @@ from constructs_lib import (
     AppSecretProps,
     AuditTrail,
     AuditTrailProps,
+    BaselineVpcProps,
     BucketErrorAlarm,
     BucketErrorAlarmProps,
+    CloudflareEdgeProps,
     CostBudget,
     CostBudgetProps,
     DataClassification,
-    EdgeProps,
     NatGateways,
     NeonDatabase,
     NeonDatabaseProps,
@@ -58,7 +59,6 @@ from constructs_lib import (
     ServiceIdentityProps,
     UptimeMonitor,
     UptimeMonitorProps,
-    VpcProps,
     apply_guardrails,
 )
 
@@ -153,8 +153,8 @@ network = NetworkBaseline(
     stack,
     "Network",
     NetworkBaselineProps(
-        edge=EdgeProps(domain="example-health.org"),
-        vpc=VpcProps(
+        edge=CloudflareEdgeProps(domain="example-health.org"),
+        vpc=BaselineVpcProps(
             name_prefix=f"{PROJECT}-{ENVIRONMENT}",
             cidr="10.20.0.0/16",
             region="us-east-1",

@@ -15,9 +15,7 @@ from constructs_lib.data.app_secret import AppSecret
 from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import NeonDatabaseProps
 from constructs_lib.guardrails import apply_guardrails, suppress
-from constructs_lib.network.baseline_vpc import NatGateways, VpcProps
-from constructs_lib.network.edge_policy import CloudflarePlan
-from constructs_lib.network.edge_props import EdgeProps
+from constructs_lib.network.baseline_vpc import BaselineVpcProps, NatGateways
 from constructs_lib.network.network_baseline import NetworkBaseline, NetworkBaselineProps
 from constructs_lib.providers.neon import NeonProvider
 from constructs_lib.providers.railway import RailwayProvider
@@ -149,7 +147,7 @@ class PlatformStack(TerraformStack):
         config, cloudflare, network = self.config, self.config.cloudflare, self.config.network
         vpc = None
         if self.plan.has(Component.VPC):
-            vpc = VpcProps(
+            vpc = BaselineVpcProps(
                 name_prefix=config.name_prefix,
                 cidr=config.vpc_cidr,
                 region=config.aws_region,
@@ -158,25 +156,7 @@ class PlatformStack(TerraformStack):
                 flow_log_retention_days=network.flow_log_retention_days,
                 allow_short_flow_log_retention=network.allow_short_flow_log_retention,
             )
-        edge = EdgeProps(
-            domain=config.domain,
-            public_domain=config.public_domain,
-            manage_zone_settings=cloudflare.manage_zone,
-            plan=CloudflarePlan(cloudflare.plan),
-            min_tls_version=cloudflare.min_tls_version,
-            hsts_preload=cloudflare.hsts_preload,
-            content_security_policy=cloudflare.content_security_policy,
-            rate_limit_period_seconds=cloudflare.rate_limit_period_seconds,
-            rate_limit_mitigation_seconds=cloudflare.rate_limit_mitigation_seconds,
-            api_requests_per_period=cloudflare.api_requests_per_period,
-            auth_requests_per_period=cloudflare.auth_requests_per_period,
-            advanced_certificate=cloudflare.advanced_certificate,
-            health_check_path=cloudflare.health_check_path,
-            health_alert_account_id=cloudflare.account_id,
-            health_alert_emails=tuple(config.audit.alert_emails) if cloudflare.account_id else (),
-            protect_from_destroy=cloudflare.protect_from_destroy,
-            zone_id=cloudflare.zone_id,
-        )
+        edge = config.edge_props()
         self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
         if not cloudflare.manage_zone:
             for rule_id in ("HC-CF-001", "HC-CF-002", "HC-CF-003"):

@@ -17,16 +17,16 @@ from constructs import Construct, IConstruct
 
 from .._aws.iam import AwsAccount
 from .._providers import AWS, require_provider
-from .._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_email, check_log_retention
+from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS
 from ..errors import Problems
 from ..storage.secure_s3 import SecureS3, phi_buckets
 from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics
 from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
+from .checks import audit_problems
 
 _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
-MAX_ALARM_WINDOW_SECONDS = 86_400
 """CloudWatch evaluates at most one day of data for an alarm (period x evaluation periods)."""
 
 
@@ -236,24 +236,19 @@ def _validate(path: str, props: AuditTrailProps) -> None:
         fail("log_bucket", props.log_bucket, "the environment's audit-log SecureS3 bucket")
     elif props.log_bucket.props.object_lock_retention_days is None and not props.allow_unlocked_log_bucket:
         fail("log_bucket", props.log_bucket.node.path, "a SecureS3 with Object Lock (or set allow_unlocked_log_bucket=True)")
-    try:
-        check_log_retention(props.log_retention_days, allow_short=props.allow_short_log_retention, flag="allow_short_log_retention")
-    except ValueError as exc:
-        fail("log_retention_days", props.log_retention_days, str(exc))
-    for address in props.alert_emails:
-        try:
-            check_email(address)
-        except ValueError as exc:
-            fail("alert_emails", address, str(exc))
-    if len(set(props.alert_emails)) != len(props.alert_emails):
-        fail("alert_emails", props.alert_emails, "distinct addresses")
-    period, periods = props.alarm_period_seconds, props.alarm_evaluation_periods
-    if isinstance(period, bool) or period < 60 or period % 60 or period > MAX_ALARM_WINDOW_SECONDS:
-        fail("alarm_period_seconds", period, f"a multiple of 60 in 60..{MAX_ALARM_WINDOW_SECONDS}")
-    elif isinstance(periods, bool) or periods < 1 or period * periods > MAX_ALARM_WINDOW_SECONDS:
-        fail("alarm_evaluation_periods", periods, f">= 1 with alarm_period_seconds x periods <= {MAX_ALARM_WINDOW_SECONDS}")
-    for field in ("unauthorized_api_calls_threshold", "console_signin_failures_threshold", "change_alarm_threshold"):
-        value = getattr(props, field)
-        if not Token.is_unresolved(value) and (isinstance(value, bool) or not 1 <= value <= 10_000):
-            fail(field, value, "1..10000 events per period")
+    thresholds = {
+        field: getattr(props, field)
+        for field in ("unauthorized_api_calls_threshold", "console_signin_failures_threshold", "change_alarm_threshold")
+        if not Token.is_unresolved(getattr(props, field))
+    }
+    problems.extend(
+        audit_problems(
+            log_retention_days=props.log_retention_days,
+            allow_short_log_retention=props.allow_short_log_retention,
+            alert_emails=props.alert_emails,
+            alarm_period_seconds=props.alarm_period_seconds,
+            alarm_evaluation_periods=props.alarm_evaluation_periods,
+            thresholds=thresholds,
+        )
+    )
     problems.raise_if_any()

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Set
 
 import cdktf
 
-from .._validation import WITHHELD, WITHHELD_REFERENCE, check_env_name, has_url_credentials, is_secret_like_name
+from ..checks import WITHHELD, WITHHELD_REFERENCE, check_env_name, has_url_credentials, is_secret_like_name
 from ..errors import ValidationError
 
 _SECRET_REFERENCE = "a reference to a sensitive terraform value (an unresolved token, e.g. a database's connection string)"

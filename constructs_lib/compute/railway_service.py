@@ -10,7 +10,7 @@ from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from .._providers import RAILWAY, require_provider
-from .._validation import check_cron, check_domain
+from ..checks import check_cron, check_domain
 from ..errors import ConstructError, Problems, ValidationError
 from ..providers.railway import (
     CustomDomain,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import cdktf
 
-from .._validation import WITHHELD
+from ..checks import WITHHELD
 from ..errors import ValidationError
 
 _IMAGE_RE = re.compile(r"^[a-z0-9]+(?:[._/:-][a-z0-9]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$")

@@ -12,7 +12,7 @@ from typing import Any
 
 from cdktf import Token
 
-from .._validation import (
+from ..checks import (
     check_allowed_ip,
     check_neon_compute_range,
     check_neon_compute_units,

@@ -23,7 +23,7 @@ from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
 from constructs import Construct
 
 from .._providers import NEON, require_provider
-from .._validation import check_allowed_ip
+from ..checks import check_allowed_ip
 from ..errors import ValidationError
 from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role
 from . import _neon_sql as sql

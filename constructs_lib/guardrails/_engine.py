@@ -8,7 +8,7 @@ import jsii
 from cdktf import Annotations, App, IAspect, TerraformElement, TerraformResource, TerraformStack
 from constructs import IConstruct, IValidation
 
-from .._validation import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
+from ..checks import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ._rule import Level, PackOptions, Rule, Violation
 from ._suppress import Suppression, suppressions_in
 from ._view import StackView

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .._validation import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
+from ..checks import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ._view import StackView
 
 

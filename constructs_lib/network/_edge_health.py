@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from cdktf_cdktf_provider_cloudflare.healthcheck import Healthcheck, HealthcheckHttpConfig
 from cdktf_cdktf_provider_cloudflare.notification_policy import (
     NotificationPolicy,
@@ -12,11 +10,6 @@ from cdktf_cdktf_provider_cloudflare.notification_policy import (
     NotificationPolicyMechanismsEmail,
 )
 from constructs import Construct
-
-from .._validation import check_email
-from ..errors import ValidationError
-from .edge_policy import CloudflarePlan, check_url_path
-from .edge_props import EdgeProps
 
 HEALTH_CHECK_INTERVAL_SECONDS = 60
 HEALTH_CHECK_FAILS_BEFORE_UNHEALTHY = 2
@@ -73,25 +66,3 @@ class EdgeHealth(Construct):
             else:
                 self.notification_policy.put_filters(health_check_id=check_ids)
         return check
-
-
-def check_health(path: str, props: EdgeProps) -> None:
-    """The health check options: a paid plan, a plain path, and a complete notification target."""
-    if props.health_check_path is None:
-        raise ValidationError(path, "health_check_path", None, "set when health_alert_account_id or health_alert_emails are given")
-    if props.plan is CloudflarePlan.FREE:
-        raise ValidationError(path, "health_check_path", props.health_check_path, "unset on the free plan (standalone health checks need pro or higher)")
-    try:
-        check_url_path(props.health_check_path or "")
-    except ValueError as exc:
-        raise ValidationError(path, "health_check_path", props.health_check_path, str(exc)) from None
-    account, emails = props.health_alert_account_id, props.health_alert_emails
-    if account is not None and not re.fullmatch(r"[0-9a-f]{32}", account):
-        raise ValidationError(path, "health_alert_account_id", account, "a Cloudflare account id (32 lowercase hex digits)")
-    if (account is None) != (not emails):
-        raise ValidationError(path, "health_alert_emails", emails, "given together with health_alert_account_id")
-    for address in emails:
-        try:
-            check_email(address)
-        except ValueError as exc:
-            raise ValidationError(path, "health_alert_emails", address, str(exc)) from None

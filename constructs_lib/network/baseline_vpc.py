@@ -21,7 +21,7 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount
 from .._providers import AWS, require_provider
-from .._validation import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
+from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
 from ..errors import Problems
 from ._flow_logs import FlowLogs
 from .subnets import SubnetPlan, plan_subnets
@@ -40,7 +40,7 @@ class NatGateways(enum.Enum):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class VpcProps:
+class BaselineVpcProps:
     """Settings for BaselineVpc."""
 
     name_prefix: str
@@ -73,7 +73,7 @@ class BaselineVpc(Construct):
     ACL managed explicitly, and flow logs (``FlowLogs``).
     """
 
-    def __init__(self, scope: Construct, id_: str, props: VpcProps) -> None:
+    def __init__(self, scope: Construct, id_: str, props: BaselineVpcProps) -> None:
         super().__init__(scope, id_)
         require_provider(self, AWS)
         plan = self._validate(self.node.path, props)
@@ -175,7 +175,7 @@ class BaselineVpc(Construct):
         self.flow_logs = FlowLogs(self, "FlowLogs", vpc_id=self.vpc.id, name_prefix=name, region=props.region, retention_days=props.flow_log_retention_days)
 
     @staticmethod
-    def _validate(path: str, props: VpcProps) -> SubnetPlan:
+    def _validate(path: str, props: BaselineVpcProps) -> SubnetPlan:
         problems = Problems(path)
         try:
             check_aws_region(props.region)

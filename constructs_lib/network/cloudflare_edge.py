@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cdktf import Postcondition, TerraformResourceLifecycle, Token
@@ -14,22 +13,13 @@ from cdktf_cdktf_provider_cloudflare.zone_setting import ZoneSetting
 from constructs import Construct
 
 from .._providers import CLOUDFLARE, require_provider
-from .._validation import check_domain
+from ..checks import check_domain
 from ..errors import Problems, ValidationError
 from . import _edge_rules
-from ._edge_health import EdgeHealth, check_health
-from .edge_policy import (
-    BROWSER_CACHE_TTL_SECONDS,
-    check_content_security_policy,
-    check_file_extension,
-    check_hostname_label,
-    check_rate_limits,
-    check_url_path,
-)
-from .edge_props import HSTS_ONE_YEAR_SECONDS, EdgeProps
-
-REFERRER_POLICIES = ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
-"""Referrer policies that never send a path to another origin."""
+from ._edge_health import EdgeHealth
+from .checks import cloudflare_edge_problems
+from .cloudflare_edge_props import CloudflareEdgeProps
+from .edge_policy import check_hostname_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +50,7 @@ class CloudflareEdge(Construct):
     ``cloudflare_certificate_pack``.
     """
 
-    def __init__(self, scope: Construct, id_: str, props: EdgeProps) -> None:
+    def __init__(self, scope: Construct, id_: str, props: CloudflareEdgeProps) -> None:
         super().__init__(scope, id_)
         require_provider(self, CLOUDFLARE)
         self._validate(self.node.path, props)
@@ -197,70 +187,12 @@ class CloudflareEdge(Construct):
         )
 
     @staticmethod
-    def _validate(path: str, props: EdgeProps) -> None:
+    def _validate(path: str, props: CloudflareEdgeProps) -> None:
         problems = Problems(path)
-        fail = problems.add
-
-        if props.health_check_path is not None or props.health_alert_account_id is not None or props.health_alert_emails:
-            check_health(path, props)
-        if props.zone_id is not None and not re.fullmatch(r"[0-9a-f]{32}", props.zone_id):
-            fail("zone_id", props.zone_id, "a Cloudflare zone id (32 lowercase hex digits)")
-        for name in ("domain", "public_domain"):
-            value = getattr(props, name)
-            if value is None:
-                continue
-            try:
-                check_domain(value)
-            except ValueError as exc:
-                fail(name, value, str(exc))
-        if props.public_domain is not None and props.public_domain != props.domain and not props.public_domain.endswith(f".{props.domain}"):
-            fail("public_domain", props.public_domain, f"{props.domain} or a name below it")
-        if props.min_tls_version not in ("1.2", "1.3"):
-            fail("min_tls_version", props.min_tls_version, "'1.2' or '1.3'")
-        if not 0 < props.hsts_max_age_seconds <= 2 * HSTS_ONE_YEAR_SECONDS:
-            fail("hsts_max_age_seconds", props.hsts_max_age_seconds, f"1..{2 * HSTS_ONE_YEAR_SECONDS}")
-        if props.hsts_preload and (props.hsts_max_age_seconds < HSTS_ONE_YEAR_SECONDS or not props.hsts_include_subdomains):
-            fail("hsts_preload", True, f"used with hsts_max_age_seconds >= {HSTS_ONE_YEAR_SECONDS} and hsts_include_subdomains")
-        if props.browser_cache_ttl_seconds not in BROWSER_CACHE_TTL_SECONDS:
-            fail("browser_cache_ttl_seconds", props.browser_cache_ttl_seconds, "a value Cloudflare accepts (30, 60, ..., 3600, ..., 31536000)")
-        if not 1 <= props.static_edge_ttl_seconds <= HSTS_ONE_YEAR_SECONDS:
-            fail("static_edge_ttl_seconds", props.static_edge_ttl_seconds, f"1..{HSTS_ONE_YEAR_SECONDS}")
-        for name, check, allowed in (
-            ("static_extensions", check_file_extension, "one or more lowercase extensions such as 'css'"),
-            ("api_hostname_labels", check_hostname_label, "one or more lowercase DNS labels such as 'api'"),
-            ("platform_hostname_labels", check_hostname_label, "one or more lowercase DNS labels such as 'api'"),
-            ("auth_path_prefixes", check_url_path, "one or more URL paths such as '/auth'"),
-        ):
-            values = getattr(props, name)
-            if not isinstance(values, (tuple, list)) or not values:
-                fail(name, values, f"{allowed}, as a tuple")
-            for value in values:
-                try:
-                    check(value)
-                except ValueError:
-                    fail(name, value, allowed)
-        missing = [label for label in props.api_hostname_labels if label not in props.platform_hostname_labels]
-        if missing:
-            fail(
-                "platform_hostname_labels", props.platform_hostname_labels, f"a tuple including every api_hostname_labels label (missing {', '.join(missing)})"
-            )
-        try:
-            check_content_security_policy(props.content_security_policy)
-        except ValueError as exc:
-            fail("content_security_policy", props.content_security_policy, str(exc))
-        if props.referrer_policy not in REFERRER_POLICIES:
-            fail("referrer_policy", props.referrer_policy, f"one of {', '.join(REFERRER_POLICIES)}")
-        for name, value, allowed in check_rate_limits(
-            props.plan,
-            period_seconds=props.rate_limit_period_seconds,
-            mitigation_seconds=props.rate_limit_mitigation_seconds,
-            api_requests=props.api_requests_per_period,
-            auth_requests=props.auth_requests_per_period,
-        ):
-            fail(name, value, allowed)
+        problems.extend(cloudflare_edge_problems(props))
         problems.raise_if_any()
 
-    def _add_settings(self, props: EdgeProps) -> None:
+    def _add_settings(self, props: CloudflareEdgeProps) -> None:
         hsts = {
             "strict_transport_security": {
                 "enabled": True,
@@ -272,7 +204,7 @@ class CloudflareEdge(Construct):
         }
         settings = (
             _Setting("ssl", "Ssl", "strict"),
-            _Setting("min_tls_version", "MinTlsVersion", props.min_tls_version),
+            _Setting("min_tls_version", "MinTlsVersion", str(props.min_tls_version)),
             _Setting("tls_1_3", "Tls13", "on"),
             _Setting("always_use_https", "AlwaysUseHttps", "on"),
             _Setting("automatic_https_rewrites", "AutomaticHttpsRewrites", "on"),
@@ -287,7 +219,7 @@ class CloudflareEdge(Construct):
             resource.add_override("value", setting.value)
             self.zone_settings[setting.setting_id] = resource
 
-    def _add_rulesets(self, props: EdgeProps) -> None:
+    def _add_rulesets(self, props: CloudflareEdgeProps) -> None:
         phases = (
             (
                 "CacheRules",
@@ -306,7 +238,7 @@ class CloudflareEdge(Construct):
                 _edge_rules.security_header_rules(
                     platform_hostname_labels=props.platform_hostname_labels,
                     content_security_policy=props.content_security_policy,
-                    referrer_policy=props.referrer_policy,
+                    referrer_policy=str(props.referrer_policy),
                 ),
             ),
             (

@@ -25,6 +25,23 @@ from __future__ import annotations
 import enum
 import re
 
+
+class MinTlsVersion(enum.StrEnum):
+    """Lowest TLS version the edge accepts (zone setting ``min_tls_version``); 1.0 and 1.1 are not offered."""
+
+    TLS_1_2 = "1.2"
+    TLS_1_3 = "1.3"
+
+
+class ReferrerPolicy(enum.StrEnum):
+    """``Referrer-Policy`` values that never send a path to another origin (the others are not offered)."""
+
+    NO_REFERRER = "no-referrer"
+    SAME_ORIGIN = "same-origin"
+    STRICT_ORIGIN = "strict-origin"
+    STRICT_ORIGIN_WHEN_CROSS_ORIGIN = "strict-origin-when-cross-origin"
+
+
 DEFAULT_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; base-uri 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests"
 )

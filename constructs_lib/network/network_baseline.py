@@ -8,18 +8,18 @@ from cdktf_cdktf_provider_cloudflare.dns_record import DnsRecord
 from constructs import Construct
 
 from .._providers import AWS, CLOUDFLARE, require_provider
-from .baseline_vpc import BaselineVpc, VpcProps
+from .baseline_vpc import BaselineVpc, BaselineVpcProps
 from .cloudflare_edge import CloudflareEdge
-from .edge_props import EdgeProps
+from .cloudflare_edge_props import CloudflareEdgeProps
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NetworkBaselineProps:
     """Settings for NetworkBaseline."""
 
-    edge: EdgeProps
+    edge: CloudflareEdgeProps
     """The Cloudflare zone's edge settings (TLS, headers, caching, rate limits)."""
-    vpc: VpcProps | None = None
+    vpc: BaselineVpcProps | None = None
     """The AWS VPC. Default: no VPC (services on Railway and Neon do not need one)."""
 
 

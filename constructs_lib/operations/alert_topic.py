@@ -18,9 +18,9 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount, configured_region
 from .._providers import AWS, require_provider
-from .._validation import check_email, check_https_url
 from ..audit._audit_logs import KMS_PUBLISH_ACTIONS
 from ..audit._audit_topics import topic_policy
+from ..checks import check_email, check_https_url
 from ..errors import ValidationError
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,200}[a-z0-9]$")

@@ -10,7 +10,7 @@ from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudget
 from constructs import Construct
 
 from .._providers import AWS, require_provider
-from .._validation import check_email
+from ..checks import check_email
 from ..errors import ValidationError
 from .alert_topic import AlertTopic
 

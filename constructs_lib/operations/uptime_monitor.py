@@ -13,7 +13,7 @@ from constructs import Construct
 
 from .._aws.iam import configured_region
 from .._providers import AWS, require_provider
-from .._validation import check_domain
+from ..checks import check_domain
 from ..errors import ValidationError
 from ..network.edge_policy import check_hostname_label, check_url_path
 from .alert_topic import AlertTopic

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .._reasons import check_reason
-from .._validation import check_account_bucket_stem, check_name_part
+from ..checks import check_account_bucket_stem, check_name_part
 from ..errors import Problems, ValidationError
 from ._bucket_baseline import MAX_LIFECYCLE_DAYS, LifecycleDays, validate_lifecycle
 from .secure_s3_props import SecureS3Props

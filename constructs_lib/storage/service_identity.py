@@ -15,8 +15,8 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount
 from .._providers import AWS, require_provider
-from .._validation import check_name_part
 from ..checkov_gate import accept
+from ..checks import check_name_part
 from ..errors import Problems
 
 _KEY_VERSION_RE = re.compile(r"^[a-z0-9]{1,8}$")

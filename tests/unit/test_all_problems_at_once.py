@@ -45,9 +45,9 @@ def _railway_service(stack: TerraformStack) -> Any:
 
 
 def _vpc(stack: TerraformStack) -> Any:
-    from constructs_lib import BaselineVpc, VpcProps
+    from constructs_lib import BaselineVpc, BaselineVpcProps
 
-    return BaselineVpc(stack, "Bad", VpcProps(name_prefix="acme-dev", cidr="not-a-cidr", region="mars-1", availability_zones=("mars-1a", "mars-1a")))
+    return BaselineVpc(stack, "Bad", BaselineVpcProps(name_prefix="acme-dev", cidr="not-a-cidr", region="mars-1", availability_zones=("mars-1a", "mars-1a")))
 
 
 def _identity(stack: TerraformStack) -> Any:

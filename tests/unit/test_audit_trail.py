@@ -324,7 +324,7 @@ def test_unlocked_log_bucket_is_an_explicit_choice(fresh_stack: Any) -> None:
         ({"log_retention_days": 90}, r"log_retention_days must be >= 365 \(or turn on allow_short_log_retention\), got 90"),
         ({"log_retention_days": 100, "allow_short_log_retention": True}, r"log_retention_days must be one of \(1, 3, 5,.*got 100"),
         ({"alarm_period_seconds": 90}, r"alarm_period_seconds must be a multiple of 60 in 60..86400, got 90"),
-        ({"alarm_evaluation_periods": 0}, r"alarm_evaluation_periods must be >= 1 .*got 0"),
+        ({"alarm_evaluation_periods": 0}, r"alarm_evaluation_periods must be 1\.\.288 .*got 0"),
         ({"alarm_period_seconds": 3600, "alarm_evaluation_periods": 25}, r"alarm_evaluation_periods must be .*got 25"),
         ({"unauthorized_api_calls_threshold": 0}, r"unauthorized_api_calls_threshold must be 1..10000 events per period, got 0"),
         ({"change_alarm_threshold": True}, r"change_alarm_threshold must be 1..10000 events per period, got True"),

@@ -18,11 +18,11 @@ ZONES = ("us-east-1a", "us-east-1b", "us-east-1c")
 def _vpc(stack: Any, **overrides: Any) -> Any:
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-    from constructs_lib.network.baseline_vpc import BaselineVpc, VpcProps
+    from constructs_lib.network.baseline_vpc import BaselineVpc, BaselineVpcProps
 
     AwsProvider(stack, "aws", region="us-east-1")
     props = {"name_prefix": "hc-test", "cidr": "10.2.0.0/16", "region": "us-east-1", "availability_zones": ZONES, **overrides}
-    return BaselineVpc(stack, "Vpc", VpcProps(**props))
+    return BaselineVpc(stack, "Vpc", BaselineVpcProps(**props))
 
 
 def _ref(doc: dict[str, Any], resource_type: str, name_part: str, attribute: str = "id") -> str:

@@ -23,11 +23,11 @@ def _edge(stack: Any, **overrides: Any) -> Any:
     from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 
     from constructs_lib.network.cloudflare_edge import CloudflareEdge
-    from constructs_lib.network.edge_props import EdgeProps
+    from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
 
     CloudflareProvider(stack, "cloudflare")
     props = {"domain": "example-health.org", **overrides}
-    return CloudflareEdge(stack, "Edge", EdgeProps(**props))
+    return CloudflareEdge(stack, "Edge", CloudflareEdgeProps(**props))
 
 
 def _settings(doc: dict[str, Any]) -> dict[str, Any]:

@@ -17,10 +17,10 @@ def _edge(stack: Any, **overrides: Any) -> Any:
     from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 
     from constructs_lib.network.cloudflare_edge import CloudflareEdge
-    from constructs_lib.network.edge_props import EdgeProps
+    from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
 
     CloudflareProvider(stack, "cloudflare")
-    return CloudflareEdge(stack, "Edge", EdgeProps(**{"domain": "example-health.org", **overrides}))
+    return CloudflareEdge(stack, "Edge", CloudflareEdgeProps(**{"domain": "example-health.org", **overrides}))
 
 
 def test_no_health_checks_by_default(fresh_stack: Any) -> None:

@@ -131,14 +131,25 @@ BAD_VALUES = [
     ("prod", "log_retention_days", "90", "audit.log_retention_days", ">= 365 (or turn on allow_short_log_retention), got 90"),
     ("dev", "log_retention_days", "100", "audit.log_retention_days", "one of (1, 3, 5,"),
     ("prod", "alarm_period_seconds", "30", "audit.alarm_period_seconds", "60..86400, got 30"),
-    ("prod", "alarm_period_seconds", "90", "audit.alarm_period_seconds", "a multiple of 60, got 90"),
-    ("staging", "alarm_evaluation_periods", "0", "audit.alarm_evaluation_periods", "1..24, got 0"),
-    ("prod", "unauthorized_api_calls_threshold", "0", "audit.unauthorized_api_calls_threshold", "1..10000, got 0"),
+    ("prod", "alarm_period_seconds", "90", "audit.alarm_period_seconds", "a multiple of 60 in 60..86400, got 90"),
+    ("staging", "alarm_evaluation_periods", "0", "audit.alarm_evaluation_periods", "1..288 (alarm_period_seconds x periods <= 86400), got 0"),
+    ("prod", "unauthorized_api_calls_threshold", "0", "audit.unauthorized_api_calls_threshold", "1..10000 events per period, got 0"),
     ("prod", "console_signin_failures_threshold", '"3"', "audit.console_signin_failures_threshold", "integer"),
-    ("dev", "change_alarm_threshold", "20000", "audit.change_alarm_threshold", "1..10000, got 20000"),
+    ("dev", "change_alarm_threshold", "20000", "audit.change_alarm_threshold", "1..10000 events per period, got 20000"),
     ("prod", "audit.protect_from_destroy", '"yes"', "audit.protect_from_destroy", "boolean"),
-    ("prod", "# health_check_path", '"/health"', "cloudflare.health_check_path", "unset on the free plan (health checks need pro or higher), got '/health'"),
-    ("dev", "# account_id", '"0123456789abcdef0123456789abcdef"', "cloudflare.account_id", "unset without health_check_path"),
+    (
+        "prod",
+        "# health_check_path",
+        '"/health"',
+        "cloudflare.health_check_path",
+        "(standalone health checks need pro or higher), got '/health'",
+    ),
+    ("dev", "# account_id", '"0123456789abcdef0123456789abcdef"', "cloudflare.health_check_path", "must be set when health_alert_account_id"),
+    # CloudflareEdge's own rules (network.checks.cloudflare_edge_problems) judge the file at load:
+    ("dev", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
+    ("dev", "content_security_policy", '"script-src *"', "cloudflare.content_security_policy", "with a default-src directive, got 'script-src *'"),
+    ("dev", "rate_limit_period_seconds", "60", "cloudflare.rate_limit_period_seconds", "got 60"),
+    ("dev", "# health_check_path", '"/health check"', "cloudflare.health_check_path", "unset on the free plan"),
     (
         "prod",
         "alerts.https_endpoints",
@@ -271,7 +282,7 @@ def test_load_environment_reports_the_file(tmp_path: Path) -> None:
 def test_neon_regions_match_the_provider_schema() -> None:
     import json
 
-    from constructs_lib._validation import NEON_REGIONS
+    from constructs_lib.checks import NEON_REGIONS
 
     schema = json.loads((REPO_ROOT / "constructs_lib/providers/neon/schema.json").read_text())
     region = schema["provider_schemas"]["registry.terraform.io/kislerdm/neon"]["resource_schemas"]["neon_project"]["block"]["attributes"]["region_id"]

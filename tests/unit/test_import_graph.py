@@ -112,7 +112,7 @@ def test_the_library_has_no_import_circles() -> None:
 
 
 def test_helpers_do_not_import_their_owner_even_for_types() -> None:
-    # They take values: BucketRef and SecureS3Props (secure_s3_props), EdgeProps (edge_props), NeonDatabaseProps (neon_props).
+    # They take values: BucketRef and SecureS3Props (secure_s3_props), CloudflareEdgeProps (cloudflare_edge_props), NeonDatabaseProps (neon_props).
     graph = import_graph(type_checking=True)
     owners = {
         "constructs_lib.storage._bucket_baseline": "constructs_lib.storage.secure_s3",
@@ -122,7 +122,7 @@ def test_helpers_do_not_import_their_owner_even_for_types() -> None:
         "constructs_lib.network._edge_health": "constructs_lib.network.cloudflare_edge",
         "constructs_lib.data._neon_checks": "constructs_lib.data.neon_database",
         "constructs_lib.storage.secure_s3_props": "constructs_lib.storage.secure_s3",
-        "constructs_lib.network.edge_props": "constructs_lib.network.cloudflare_edge",
+        "constructs_lib.network.cloudflare_edge_props": "constructs_lib.network.cloudflare_edge",
         "constructs_lib.data.neon_props": "constructs_lib.data.neon_database",
     }
     assert {helper: owner for helper, owner in owners.items() if owner in graph[helper]} == {}
@@ -141,7 +141,7 @@ def test_the_graph_sees_a_circle() -> None:
 
 def test_the_library_is_grouped_by_domain() -> None:
     top_level = sorted(p.stem for p in LIB_DIR.glob("*.py"))
-    assert top_level == ["__init__", "_providers", "_random", "_reasons", "_validation", "_version", "checkov_gate", "errors"]
+    assert top_level == ["__init__", "_providers", "_random", "_reasons", "_version", "checkov_gate", "checks", "errors"]
     packages = sorted(p.parent.name for p in LIB_DIR.glob("*/__init__.py"))
     assert packages == ["_aws", "audit", "compute", "data", "guardrails", "network", "operations", "providers", "storage"]
 

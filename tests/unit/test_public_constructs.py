@@ -96,9 +96,9 @@ def _service_identity(stack: Construct) -> Any:
 
 
 def _vpc_props() -> Any:
-    from constructs_lib import VpcProps
+    from constructs_lib import BaselineVpcProps
 
-    return VpcProps(name_prefix="acme-dev", cidr="10.20.0.0/16", region="us-east-1", availability_zones=("us-east-1a", "us-east-1b"))
+    return BaselineVpcProps(name_prefix="acme-dev", cidr="10.20.0.0/16", region="us-east-1", availability_zones=("us-east-1a", "us-east-1b"))
 
 
 def _baseline_vpc(stack: Construct) -> Any:
@@ -108,15 +108,15 @@ def _baseline_vpc(stack: Construct) -> Any:
 
 
 def _cloudflare_edge(stack: Construct) -> Any:
-    from constructs_lib import CloudflareEdge, EdgeProps
+    from constructs_lib import CloudflareEdge, CloudflareEdgeProps
 
-    return CloudflareEdge(stack, "Edge", EdgeProps(domain="example-health.org"))
+    return CloudflareEdge(stack, "Edge", CloudflareEdgeProps(domain="example-health.org"))
 
 
 def _network_baseline(stack: Construct) -> Any:
-    from constructs_lib import EdgeProps, NetworkBaseline, NetworkBaselineProps
+    from constructs_lib import CloudflareEdgeProps, NetworkBaseline, NetworkBaselineProps
 
-    return NetworkBaseline(stack, "Network", NetworkBaselineProps(edge=EdgeProps(domain="example-health.org")))
+    return NetworkBaseline(stack, "Network", NetworkBaselineProps(edge=CloudflareEdgeProps(domain="example-health.org")))
 
 
 def _audit_trail(stack: Construct) -> Any:
@@ -289,11 +289,11 @@ def test_the_missing_provider_message_for_neon(fresh_stack: Any) -> None:
 
 
 def test_a_vpc_in_the_network_baseline_needs_the_aws_provider_too(fresh_stack: Any) -> None:
-    from constructs_lib import EdgeProps, NetworkBaseline, NetworkBaselineProps
+    from constructs_lib import CloudflareEdgeProps, NetworkBaseline, NetworkBaselineProps
 
     _cloudflare(fresh_stack)
     with pytest.raises(MissingProviderError, match=r"^test/Network: NetworkBaseline needs an AwsProvider"):
-        NetworkBaseline(fresh_stack, "Network", NetworkBaselineProps(edge=EdgeProps(domain="example-health.org"), vpc=_vpc_props()))
+        NetworkBaseline(fresh_stack, "Network", NetworkBaselineProps(edge=CloudflareEdgeProps(domain="example-health.org"), vpc=_vpc_props()))
 
 
 def test_an_aliased_provider_counts(fresh_stack: Any) -> None:

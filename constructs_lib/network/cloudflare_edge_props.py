@@ -1,16 +1,16 @@
-"""``EdgeProps``: the settings of a CloudflareEdge, apart from the construct so its helpers can read them."""
+"""``CloudflareEdgeProps``: the settings of a CloudflareEdge, apart from the construct so its helpers can read them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan
+from .edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, MinTlsVersion, ReferrerPolicy
 
 HSTS_ONE_YEAR_SECONDS = 31_536_000
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class EdgeProps:
+class CloudflareEdgeProps:
     """Settings for CloudflareEdge."""
 
     domain: str
@@ -21,8 +21,8 @@ class EdgeProps:
     """Own the zone-wide settings and rulesets. Exactly one stack per zone may; others only add DNS records."""
     plan: CloudflarePlan = CloudflarePlan.FREE
     """The zone's plan; rate limit options beyond it are rejected. Default: free."""
-    min_tls_version: str = "1.2"
-    """Lowest TLS version accepted at the edge, "1.2" or "1.3". Default: 1.2."""
+    min_tls_version: MinTlsVersion = MinTlsVersion.TLS_1_2
+    """Lowest TLS version accepted at the edge. Default: 1.2."""
     hsts_max_age_seconds: int = HSTS_ONE_YEAR_SECONDS
     """HSTS max-age. Default: one year."""
     hsts_include_subdomains: bool = True
@@ -46,8 +46,8 @@ class EdgeProps:
     """Paths on the API hosts for the stricter rate limit (``auth_requests_per_period``). Default: /auth."""
     content_security_policy: str = DEFAULT_CONTENT_SECURITY_POLICY
     """Content-Security-Policy header on the platform's hostnames. Default: same-origin only, no framing."""
-    referrer_policy: str = "strict-origin-when-cross-origin"
-    """Referrer-Policy header on the platform's hostnames."""
+    referrer_policy: ReferrerPolicy = ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN
+    """Referrer-Policy header on the platform's hostnames. Default: strict-origin-when-cross-origin."""
     rate_limit_period_seconds: int = 10
     """Rate limit counting window. Default: 10 s (the only value on the free plan)."""
     rate_limit_mitigation_seconds: int = 10
