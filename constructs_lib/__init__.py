@@ -65,6 +65,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
     )
     from .network.edge_policy import (
         CloudflarePlan as CloudflarePlan,
+        MinTlsVersion as MinTlsVersion,
+        ReferrerPolicy as ReferrerPolicy,
     )
     from .network.network_baseline import (
         NetworkBaseline as NetworkBaseline,
@@ -124,6 +126,8 @@ _LAZY: dict[str, str] = {
     "BaselineVpcProps": ".network.baseline_vpc",
     "NatGateways": ".network.baseline_vpc",
     "CloudflarePlan": ".network.edge_policy",
+    "MinTlsVersion": ".network.edge_policy",
+    "ReferrerPolicy": ".network.edge_policy",
     "plan_subnets": ".network.subnets",
     "SubnetPlan": ".network.subnets",
     "AuditTrail": ".audit.audit_trail",

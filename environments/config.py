@@ -29,6 +29,7 @@ from constructs_lib.checks import (
     check_neon_region,
     check_neon_suspend_timeout,
 )
+from constructs_lib.data.checks import neon_lock_problems
 from constructs_lib.network.checks import cloudflare_edge_problems
 from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
 from constructs_lib.network.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, MinTlsVersion
@@ -96,9 +97,9 @@ class NeonSettings(_Section):
     """Make the project HIPAA-compliant (Scale plan, HIPAA-enabled org); cannot be turned off again."""
     protect_from_destroy: bool = True
     """prevent_destroy on the project and its databases, protected default branch, locked region/version."""
-    locked_region_id: Annotated[str | None, Field(validate_default=True)] = None
+    locked_region_id: str | None = None
     """Must equal region_id while protect_from_destroy is on (a deliberate second edit to move regions)."""
-    locked_pg_version: Annotated[int | None, Field(validate_default=True)] = None
+    locked_pg_version: int | None = None
     """Must equal pg_version while protect_from_destroy is on."""
     org_id: Annotated[str | None, Field(pattern=r"^[a-z0-9-]{1,60}$")] = None
     """Neon organisation that owns the project (HIPAA is enabled per organisation); required when ``hipaa`` is
@@ -135,22 +136,21 @@ class NeonSettings(_Section):
             yield (
                 "neon.org_id is required when neon.hipaa is true (the HIPAA-enabled Neon organisation that owns the project, e.g. 'org-quiet-lake-12345678')"
             )
+        # NeonDatabase's lock rule (one source); a file must state both locks while protected.
+        for problem in neon_lock_problems(
+            protect_from_destroy=self.protect_from_destroy,
+            region_id=self.region_id,
+            pg_version=self.pg_version,
+            locked_region_id=self.locked_region_id,
+            locked_pg_version=self.locked_pg_version,
+            require_lock=True,
+        ):
+            yield f"neon.{problem.field} must be {problem.allowed}, got {problem.value!r}"
         if self.hipaa and not self.allowed_ips:
             yield (
                 "neon.allowed_ips must list at least one address or CIDR when neon.hipaa is true "
                 "(the services' static egress IPs and the Terraform runner's), got []"
             )
-
-    @field_validator("locked_region_id", "locked_pg_version")
-    @classmethod
-    def _locked(cls, value: str | int | None, info: ValidationInfo) -> str | int | None:
-        field = "region_id" if info.field_name == "locked_region_id" else "pg_version"
-        if info.data.get("protect_from_destroy") and field in info.data and value != info.data[field]:
-            raise ValueError(
-                f"equal to {field} ({info.data[field]!r}) while protect_from_destroy is on "
-                f"(changing {field} replaces the project and deletes its data; edit both on purpose)"
-            )
-        return value
 
 
 class RailwaySettings(_Section):

@@ -128,7 +128,7 @@ def add_database_consumers(stack: PlatformStack) -> None:
     consumers = [s for s in stack.plan.services if s.reads_analytics]
     if database.analytics_replica is None or not consumers:
         return
-    analytics = next(r for r in database.props.readers if r.name == ANALYTICS_READER)
+    analytics = next(r for r in database.readers if r.name == ANALYTICS_READER)
     for spec in consumers:
         noun = spec.name.replace("-", "_")
         for service in analytics.services:

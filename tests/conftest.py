@@ -28,6 +28,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # whole session, including the jsii Node process and every subprocess the tests start.
 os.environ["PATH"] = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep) if not (Path(entry) / "terraform").exists())
 quiet_node_deprecations(os.environ)  # as main.py does before jsii starts Node
+# cdktf's Testing.app() makes a `cdktf.outdir.*` directory in Node's temp dir per call and never
+# removes it (20,000 had piled up in /tmp, slowing every later import from /tmp). Node and every
+# subprocess get a session temp dir instead, removed at the end; Python's own tempfile (and so
+# pytest's tmp_path) already resolved the system temp dir and keeps it.
+_SESSION_TMP = tempfile.mkdtemp(prefix="pytest-node-tmp-")
+os.environ["TMPDIR"] = _SESSION_TMP
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
 CLI_TEST = "tests/unit/test_cdktf_cli.py"
 _CLI_RUN = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
@@ -167,6 +173,10 @@ def _start_cdktf_synth() -> tuple[subprocess.Popen[bytes], Path]:
     with (workdir / "cli.log").open("wb") as log:
         process = subprocess.Popen([str(CDKTF), "synth", "--output", str(workdir / "out")], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, workdir
+
+
+def pytest_sessionfinish() -> None:
+    shutil.rmtree(_SESSION_TMP, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

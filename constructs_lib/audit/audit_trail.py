@@ -90,7 +90,7 @@ class AuditTrail(Construct):
         super().__init__(scope, id_)
         require_provider(self, AWS)
         _validate(self.node.path, props)
-        self.props = props
+        self._props = props
         account = AwsAccount.of(self)
         trail_name = f"{props.name_prefix}-audit"
         arns = AuditArns(
@@ -183,9 +183,9 @@ class AuditTrail(Construct):
     def data_event_buckets(self) -> tuple[SecureS3, ...]:
         """The buckets whose object reads and writes the trail logs: every PHI SecureS3 in the stack
         except the log bucket (logging its own deliveries would loop). Final only at synthesis."""
-        if not self.props.phi_data_events:
+        if not self._props.phi_data_events:
             return ()
-        log_bucket = self.props.log_bucket
+        log_bucket = self._props.log_bucket
         return tuple(b for b in phi_buckets(TerraformStack.of(self)) if b is not log_bucket)
 
     def _put_event_selectors(self) -> None:
@@ -234,7 +234,7 @@ def _validate(path: str, props: AuditTrailProps) -> None:
         fail("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
     if not isinstance(props.log_bucket, SecureS3):
         fail("log_bucket", props.log_bucket, "the environment's audit-log SecureS3 bucket")
-    elif props.log_bucket.props.object_lock_retention_days is None and not props.allow_unlocked_log_bucket:
+    elif props.log_bucket.object_lock_retention_days is None and not props.allow_unlocked_log_bucket:
         fail("log_bucket", props.log_bucket.node.path, "a SecureS3 with Object Lock (or set allow_unlocked_log_bucket=True)")
     thresholds = {
         field: getattr(props, field)

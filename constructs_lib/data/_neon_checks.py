@@ -21,6 +21,7 @@ from ..checks import (
     check_neon_suspend_timeout,
 )
 from ..errors import Problems, ValidationError
+from .checks import neon_lock_problems
 from .neon_props import NeonDatabaseProps
 
 SERVICE_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
@@ -80,15 +81,15 @@ def _validate(path: str, props: NeonDatabaseProps, problems: Problems) -> None:
     must("services", list(props.services), len(set(props.services)) == len(props.services), "unique")
     _check_allowed_ips(path, props, check)
     _check_readers(path, props, must)
-    if props.protect_from_destroy:
-        # A lock is opt-in: None means no second-edit lock; a given value must match.
-        replaces = "while protect_from_destroy is on (a change replaces the project and deletes its data)"
-        if props.locked_region_id is not None:
-            must("locked_region_id", props.locked_region_id, props.locked_region_id == props.region_id, f"equal to region_id {props.region_id!r} {replaces}")
-        if props.locked_pg_version is not None:
-            must(
-                "locked_pg_version", props.locked_pg_version, props.locked_pg_version == props.pg_version, f"equal to pg_version {props.pg_version} {replaces}"
-            )
+    # A lock is opt-in here: None means no second-edit lock; a given value must match.
+    for problem in neon_lock_problems(
+        protect_from_destroy=props.protect_from_destroy,
+        region_id=props.region_id,
+        pg_version=props.pg_version,
+        locked_region_id=props.locked_region_id,
+        locked_pg_version=props.locked_pg_version,
+    ):
+        problems.add(*problem)
 
 
 def _check_allowed_ips(path: str, props: NeonDatabaseProps, check: Callable[[str, Any, Callable[[Any], Any]], None]) -> None:

@@ -41,7 +41,7 @@ class AppSecret(Construct):
 
     def __init__(self, scope: Construct, id_: str, props: AppSecretProps) -> None:
         super().__init__(scope, id_)
-        self.props = props
+        self._props = props
         self._validate(props)
         ensure_random_provider(self)
         versions = [props.version - 1, props.version] if props.keep_previous else [props.version]
@@ -63,10 +63,10 @@ class AppSecret(Construct):
     @property
     def current(self) -> str:
         """The current version's value, base64 (a reference to a sensitive value)."""
-        return self.versions[self.props.version].base64
+        return self.versions[self._props.version].base64
 
     @property
     def previous(self) -> str | None:
         """The previous version's value, base64 (a sensitive reference), or None (version 1, or ``keep_previous`` off)."""
-        entry = self.versions.get(self.props.version - 1)
+        entry = self.versions.get(self._props.version - 1)
         return None if entry is None else entry.base64

@@ -57,7 +57,7 @@ class NeonDatabase(Construct):
     def __init__(self, scope: Construct, id_: str, props: NeonDatabaseProps) -> None:
         super().__init__(scope, id_)
         require_provider(self, NEON)
-        self.props = props
+        self._props = props
         validate(self.node.path, props)
         protect = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
         self._allowed_ips: list[str] = list(props.allowed_ips)
@@ -107,7 +107,7 @@ class NeonDatabase(Construct):
             database=database.name,
             username=owner.name,
             password=owner.password,
-            pg_version=self.props.pg_version,
+            pg_version=self._props.pg_version,
         )
         login = sql.login_role(access, "Login", name=login_role_name(service), provider=provider)
         sql.grant_access(
@@ -131,7 +131,7 @@ class NeonDatabase(Construct):
             database=self.project.database_name,
             username=self.project.database_user,
             password=self.project.database_password,
-            pg_version=self.props.pg_version,
+            pg_version=self._props.pg_version,
         )
 
     def _reader(self, reader: ReaderRole) -> sql.SqlLogin:
@@ -160,9 +160,9 @@ class NeonDatabase(Construct):
             project_id=self.project.id,
             branch_id=self.project.default_branch_id,
             type="read_only",
-            autoscaling_limit_min_cu=self.props.compute_min_cu,
-            autoscaling_limit_max_cu=self.props.compute_max_cu,
-            suspend_timeout_seconds=self.props.suspend_timeout_seconds,
+            autoscaling_limit_min_cu=self._props.compute_min_cu,
+            autoscaling_limit_max_cu=self._props.compute_max_cu,
+            suspend_timeout_seconds=self._props.suspend_timeout_seconds,
             pooler_enabled=True if pooled else None,  # then the endpoint's host is its -pooler host
         )
 
@@ -192,6 +192,11 @@ class NeonDatabase(Construct):
     def services(self) -> tuple[str, ...]:
         """The services that have a database here, in the order given."""
         return tuple(self._services)
+
+    @property
+    def readers(self) -> tuple[ReaderRole, ...]:
+        """The read-only roles of the project (``NeonDatabaseProps.readers``)."""
+        return tuple(self._props.readers)
 
     @property
     def allowed_ips(self) -> tuple[str, ...]:
@@ -262,7 +267,7 @@ class NeonDatabase(Construct):
         """Reader role ``reader`` on ``service``'s database (sensitive): the primary's direct host, or the
         analytics compute with ``analytics_replica`` (which then must be on)."""
         login, entry = self.reader(reader), self._service(service)
-        if service not in next(r.services for r in self.props.readers if r.name == reader):
+        if service not in next(r.services for r in self._props.readers if r.name == reader):
             raise ValidationError(self.node.path, "service", service, f"a database {reader} may read")
         if not analytics_replica:
             return self._uri(login.name, login.password_value, self.project.database_host, entry.database.name)
@@ -271,7 +276,7 @@ class NeonDatabase(Construct):
         return self._uri(login.name, login.password_value, self.analytics_replica.host, entry.database.name)
 
     def _uri(self, user: str, password: str, host: str, database: str) -> str:
-        query = "sslmode=verify-full" + ("&channel_binding=require" if self.props.channel_binding else "")
+        query = "sslmode=verify-full" + ("&channel_binding=require" if self._props.channel_binding else "")
         authority = Fn.format(_AUTHORITY, [user, Fn.urlencode(password), host])
         uri: str = Fn.format(f"postgres://%s/%s?{query}", [authority, database])
         return uri

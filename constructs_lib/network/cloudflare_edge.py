@@ -54,7 +54,7 @@ class CloudflareEdge(Construct):
         super().__init__(scope, id_)
         require_provider(self, CLOUDFLARE)
         self._validate(self.node.path, props)
-        self.props = props
+        self._props = props
         self.public_domain = props.public_domain or props.domain
         self._record_lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
         self._records: dict[str, DnsRecord] = {}
@@ -122,12 +122,12 @@ class CloudflareEdge(Construct):
             check_hostname_label(label)
         except ValueError as exc:
             raise ValidationError(path, "label", label, str(exc)) from None
-        if label not in self.props.platform_hostname_labels:
+        if label not in self._props.platform_hostname_labels:
             raise ValidationError(
                 path,
                 "label",
                 label,
-                f"one of platform_hostname_labels ({', '.join(self.props.platform_hostname_labels)}), so the edge rules cover the hostname",
+                f"one of platform_hostname_labels ({', '.join(self._props.platform_hostname_labels)}), so the edge rules cover the hostname",
             )
         hostname = f"{label}.{self.public_domain}"
         if hostname in self._records:
@@ -137,13 +137,13 @@ class CloudflareEdge(Construct):
                 check_domain(target)
             except ValueError as exc:
                 raise ValidationError(path, "target", target, str(exc)) from None
-        depth = hostname.count(".") - self.props.domain.count(".")
-        if depth > 1 and not self.props.advanced_certificate:
+        depth = hostname.count(".") - self._props.domain.count(".")
+        if depth > 1 and not self._props.advanced_certificate:
             raise ValidationError(
                 path,
                 "label",
                 label,
-                f"one level below the zone, or advanced_certificate on ({hostname} is {depth} levels below {self.props.domain}; Universal SSL covers one)",
+                f"one level below the zone, or advanced_certificate on ({hostname} is {depth} levels below {self._props.domain}; Universal SSL covers one)",
             )
         record = DnsRecord(
             self,

@@ -75,7 +75,7 @@ class AccountBaseline(Construct):
         super().__init__(scope, id_)
         require_provider(self, AWS)
         _validate(self.node.path, props)
-        self.props = props
+        self._props = props
         account = AwsAccount.of(self)
         iam = f"arn:{account.partition}:iam::{account.account_id}"
         self.password_policy: IamAccountPasswordPolicy | None = None

@@ -66,7 +66,7 @@ class AlertTopic(Construct):
         super().__init__(scope, id_)
         require_provider(self, AWS)
         _validate(self.node.path, props)
-        self.props = props
+        self._props = props
         self.provider = props.provider
         account = AwsAccount.of(self)
         region = configured_region(self, props.provider) or DataAwsRegion(self, "Region", provider=props.provider).region
@@ -136,6 +136,11 @@ class AlertTopic(Construct):
             )
             for url in props.https_endpoints
         )
+
+    @property
+    def budgets_may_publish(self) -> bool:
+        """Whether AWS Budgets of the account may publish to the topic (``AlertTopicProps.budgets_may_publish``)."""
+        return self._props.budgets_may_publish
 
     @property
     def topic_arn(self) -> str:

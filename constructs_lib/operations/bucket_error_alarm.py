@@ -47,7 +47,7 @@ class BucketErrorAlarm(Construct):
         super().__init__(scope, id_)
         require_provider(self, AWS)
         _validate(self, props)
-        self.props = props
+        self._props = props
         self.metrics = S3BucketMetric(self, "Metrics", bucket=props.bucket.bucket_name, name=FILTER_ID)
         topic = [props.alert_topic.topic_arn]
         self.resource = CloudwatchMetricAlarm(

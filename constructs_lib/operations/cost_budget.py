@@ -51,7 +51,7 @@ class CostBudget(Construct):
         super().__init__(scope, id_)
         require_provider(self, AWS)
         _validate(self.node.path, props)
-        self.props = props
+        self._props = props
         topics = [props.alert_topic.topic_arn] if props.alert_topic is not None else None
         emails = list(props.emails) or None
 
@@ -83,7 +83,18 @@ class CostBudget(Construct):
 
     @property
     def budget_name(self) -> str:
-        return self.props.name
+        return self._props.name
+
+    @property
+    def summary_markdown(self) -> str:
+        """What the budget watches and when it notifies, as Markdown (the operations dashboard shows it)."""
+        props = self._props
+        return (
+            f"## AWS budget: {props.monthly_limit_usd} USD a month\n"
+            f"Budget `{props.name}` notifies at {props.forecast_threshold_percent} % forecast and "
+            f"{props.actual_threshold_percent} % actual spend. It sees this AWS account only: Neon, Railway and "
+            f"Cloudflare bill separately (their spend limits are set in each vendor's console)."
+        )
 
 
 def _validate(path: str, props: CostBudgetProps) -> None:
@@ -102,7 +113,7 @@ def _validate(path: str, props: CostBudgetProps) -> None:
     if props.alert_topic is not None:
         if not isinstance(props.alert_topic, AlertTopic):
             fail("alert_topic", props.alert_topic, "an AlertTopic")
-        if not props.alert_topic.props.budgets_may_publish:
+        if not props.alert_topic.budgets_may_publish:
             fail("alert_topic", props.alert_topic.node.path, "an AlertTopic with budgets_may_publish=True (else Budgets cannot publish to it)")
     if not isinstance(props.emails, tuple) or len(props.emails) > MAX_EMAIL_SUBSCRIBERS:
         fail("emails", props.emails, f"a tuple of at most {MAX_EMAIL_SUBSCRIBERS} addresses (an AWS Budgets limit)")

@@ -47,14 +47,14 @@ class OperationsDashboard(Construct):
         require_provider(self, AWS)
         if not isinstance(props.name, str) or not _NAME_RE.match(props.name):
             raise ValidationError(self.node.path, "name", props.name, "1..255 letters, digits, '-' and '_'")
-        self.props = props
+        self._props = props
         region = configured_region(self) or METRICS_REGION
         by_region: dict[str, list[str]] = {}
         monitor = props.uptime_monitor
         widgets: list[dict[str, object]] = [_text(f"# {props.name}\nHealth checks, alarm states and the AWS budget of this environment.", 2)]
         if monitor is not None and monitor.checks:
             widgets.append(_graph("Health checks (1 = healthy)", STATUS_METRIC, "Minimum", monitor, {"min": 0, "max": 1}))
-            if monitor.props.measure_latency:
+            if monitor.measures_latency:
                 widgets.append(_graph("Time to first byte (ms)", LATENCY_METRIC, "Average", monitor, {"min": 0}))
             by_region.setdefault(METRICS_REGION, []).extend(a.arn for a in monitor.alarms.values())
         by_region.setdefault(region, []).extend(a.arn for a in props.alarms)
@@ -73,16 +73,7 @@ class OperationsDashboard(Construct):
                     }
                 )
         if props.budget is not None:
-            budget = props.budget.props
-            widgets.append(
-                _text(
-                    f"## AWS budget: {budget.monthly_limit_usd} USD a month\n"
-                    f"Budget `{budget.name}` notifies at {budget.forecast_threshold_percent} % forecast and "
-                    f"{budget.actual_threshold_percent} % actual spend. It sees this AWS account only: Neon, Railway and "
-                    f"Cloudflare bill separately (their spend limits are set in each vendor's console). [Open AWS Budgets]({BUDGETS_CONSOLE})",
-                    3,
-                )
-            )
+            widgets.append(_text(f"{props.budget.summary_markdown} [Open AWS Budgets]({BUDGETS_CONSOLE})", 3))
         self.resource = CloudwatchDashboard(self, "Resource", dashboard_name=props.name, dashboard_body=json.dumps({"widgets": widgets}))
 
 

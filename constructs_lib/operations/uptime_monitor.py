@@ -71,11 +71,16 @@ class UptimeMonitor(Construct):
         super().__init__(scope, id_)
         require_provider(self, AWS)
         _validate(self, props)
-        self.props = props
+        self._props = props
         self.checks: dict[str, Route53HealthCheck] = {}
         """Health checks by hostname."""
         self.alarms: dict[str, CloudwatchMetricAlarm] = {}
         """Alarms by name (``<name_prefix>-<label>-down`` / ``-slow``)."""
+
+    @property
+    def measures_latency(self) -> bool:
+        """Whether the checks measure latency (a ``TimeToFirstByte`` alarm and dashboard graph per check)."""
+        return self._props.measure_latency
 
     def add_check(self, label: str, hostname: str, path: str, *, depends_on: Sequence[ITerraformDependable] = ()) -> Route53HealthCheck:
         """Check ``https://<hostname><path>`` and alarm on it; ``label`` names the constructs and alarms."""
@@ -89,7 +94,7 @@ class UptimeMonitor(Construct):
             raise ValidationError(where, "path", path, "at most 255 characters (Route 53 resource_path)")
         if hostname in self.checks or self.node.try_find_child(f"Check-{label}") is not None:
             raise ValidationError(where, "label", label, "unique within the monitor (hostname and label already checked)")
-        props, topic = self.props, [self.props.alert_topic.topic_arn]
+        props, topic = self._props, [self._props.alert_topic.topic_arn]
         check = Route53HealthCheck(
             self,
             f"Check-{label}",

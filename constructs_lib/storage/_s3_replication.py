@@ -86,7 +86,7 @@ class Replica(Construct):
             lifecycle=prevent,
             provider=provider,
         )
-        self.baseline = baseline = add_baseline(self, self.resource, kms_key_arn=self.key.key_arn, provider=provider)
+        self._baseline = baseline = add_baseline(self, self.resource, kms_key_arn=self.key.key_arn, provider=provider)
         add_lifecycle(
             self,
             self.resource,
@@ -120,14 +120,14 @@ class Replica(Construct):
                 provider=provider,
                 lifecycle=prevent,
             )
-        self.policy_document = PolicyDocument(
+        self._policy_document = PolicyDocument(
             self, "PolicyDocument", tls_statements(self.resource.arn) + encryption_statements(self.resource.arn, self.key.key_arn)
         )
         S3BucketPolicy(
             self,
             "Policy",
             bucket=self.resource.id,
-            policy=self.policy_document.json,
+            policy=self._policy_document.json,
             depends_on=[baseline.public_access_block],
             provider=provider,
         )

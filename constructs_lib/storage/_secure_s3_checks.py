@@ -79,7 +79,7 @@ def validate_props(path: str, props: SecureS3Props) -> str:
             problems.add("replica_provider", provider.node.path, "an AwsProvider with an explicit region")
         if replica_logs is None:
             problems.add("replica_access_log_bucket", None, "an AccessLogBucket in the replica region when replica_provider is set")
-        elif replica_logs.props.provider is not provider:
+        elif replica_logs.provider is not provider:
             problems.add("replica_access_log_bucket", replica_logs.node.path, f"an AccessLogBucket created with replica_provider ({provider.node.path})")
     elif replica_logs is not None:
         problems.add("replica_access_log_bucket", replica_logs.node.path, "None when replica_provider is not set")

@@ -96,7 +96,7 @@ class AccessLogBucket(Construct):
         problems.raise_if_any()
         self._account = AwsAccount.of(self)
 
-        self.props = props
+        self._props = props
         self._sources: list[str] = []
         self.resource = S3Bucket(
             self,
@@ -112,19 +112,24 @@ class AccessLogBucket(Construct):
         # before a bucket registers with add_source.
         self.resource.add_override(f"//.{ACCESS_LOG_TARGET_KEY}", True)
         baseline = add_baseline(self, self.resource, kms_key_arn=None, provider=props.provider)
-        self.baseline = baseline
+        self._baseline = baseline
         self.lifecycle_configuration = add_lifecycle(self, self.resource, days, versioning=baseline.versioning, provider=props.provider)
-        self.policy_document = PolicyDocument(self, "PolicyDocument", tls_statements(self.resource.arn))
+        self._policy_document = PolicyDocument(self, "PolicyDocument", tls_statements(self.resource.arn))
         self.policy = S3BucketPolicy(
             self,
             "Policy",
             bucket=self.resource.id,
-            policy=self.policy_document.json,
+            policy=self._policy_document.json,
             depends_on=[baseline.public_access_block],
             provider=props.provider,
         )
         self.name_stem = name
         """``<project>-<environment>-<purpose>`` as a plain string (known at synth): the bucket's name without its account suffix."""
+
+    @property
+    def provider(self) -> AwsProvider | None:
+        """The AWS provider (region) the bucket lives in; None: the stack's default provider."""
+        return self._props.provider
 
     @property
     def bucket_name(self) -> str:
@@ -141,7 +146,7 @@ class AccessLogBucket(Construct):
     def add_source(self, source_bucket_arn: str) -> None:
         """Let S3 deliver the server access logs of ``source_bucket_arn`` here (called by SecureS3)."""
         self._sources.append(source_bucket_arn)
-        self.policy_document.put(
+        self._policy_document.put(
             LOG_DELIVERY_SID,
             statement(
                 sid=LOG_DELIVERY_SID,

@@ -36,6 +36,7 @@ from ._bucket_ref import BucketRef
 from ._grants import BucketGrant, Grantee, grant
 from ._s3_replication import Replica
 from ._secure_s3_checks import REPLICA_SUFFIX, not_replicated_reason, validate_props
+from .access_log_bucket import AccessLogBucket
 from .secure_s3_props import SecureS3Props
 from .storage_types import BucketAccess, DataClassification
 
@@ -59,7 +60,7 @@ class SecureS3(Construct):
         self.name_stem = validate_props(self.node.path, props)
         """``<project>-<environment>-<purpose>`` as a plain string (known at synth): the bucket's name
         without its account suffix; it names the key alias, the grant policies and the access-log prefix."""
-        self.props = props
+        self._props = props
         self._sse_s3_services: list[str] = []
         self.classification = props.classification
         """What the bucket holds."""
@@ -84,12 +85,12 @@ class SecureS3(Construct):
         )
         if props.replica_provider is None:
             accept(self.resource, "CKV_AWS_144", props.replication_opt_out_reason or not_replicated_reason(props.classification))
-        self.baseline = add_baseline(self, self.resource, kms_key_arn=self.key.key_arn)
+        self._baseline = add_baseline(self, self.resource, kms_key_arn=self.key.key_arn)
         self.lifecycle_configuration = add_lifecycle(
             self,
             self.resource,
             LifecycleDays.of(props),
-            versioning=self.baseline.versioning,
+            versioning=self._baseline.versioning,
         )
         self.logging = S3BucketLoggingA(
             self,
@@ -109,13 +110,13 @@ class SecureS3(Construct):
                         mode=props.object_lock_mode.value, days=props.object_lock_retention_days
                     )
                 ),
-                depends_on=[self.baseline.versioning],
+                depends_on=[self._baseline.versioning],
                 lifecycle=prevent,
             )
             if lock
             else None
         )
-        self.policy_document = PolicyDocument(
+        self._policy_document = PolicyDocument(
             self,
             "PolicyDocument",
             tls_statements(self.resource.arn) + encryption_statements(self.resource.arn, self.key.key_arn),
@@ -124,8 +125,8 @@ class SecureS3(Construct):
             self,
             "Policy",
             bucket=self.resource.id,
-            policy=self.policy_document.json,
-            depends_on=[self.baseline.public_access_block],
+            policy=self._policy_document.json,
+            depends_on=[self._baseline.public_access_block],
         )
         self.replica: Replica | None = (
             Replica(self, "Replica", source=self.ref, props=props, stem=f"{self.name_stem}{REPLICA_SUFFIX}", provider=props.replica_provider)
@@ -145,9 +146,19 @@ class SecureS3(Construct):
             bucket_id=self.bucket_id,
             bucket_arn=self.bucket_arn,
             kms_key_arn=self.kms_key_arn,
-            versioning=self.baseline.versioning,
+            versioning=self._baseline.versioning,
             add_to_key_policy=self.add_to_key_policy,
         )
+
+    @property
+    def object_lock_retention_days(self) -> int | None:
+        """Default Object Lock retention of new object versions; None: the bucket has no Object Lock."""
+        return self._props.object_lock_retention_days
+
+    @property
+    def access_log_bucket(self) -> AccessLogBucket:
+        """The bucket receiving this bucket's server access logs."""
+        return self._props.access_log_bucket
 
     @property
     def bucket_name(self) -> str:
@@ -171,7 +182,7 @@ class SecureS3(Construct):
 
     def add_to_resource_policy(self, *statements: DataAwsIamPolicyDocumentStatement) -> None:
         """Append statements to the bucket policy (before synthesis); the deny statements stay first."""
-        self.policy_document.add(*statements)
+        self._policy_document.add(*statements)
 
     def add_to_key_policy(self, *statements: DataAwsIamPolicyDocumentStatement) -> None:
         """Append statements to the bucket key's policy (before synthesis)."""
@@ -186,7 +197,7 @@ class SecureS3(Construct):
         """
         if service_principal not in self._sse_s3_services:
             self._sse_s3_services.append(service_principal)
-        self.policy_document.put(NON_KMS_ENCRYPTION_SID, non_kms_encryption_statement(self.resource.arn, exempt_services=self._sse_s3_services))
+        self._policy_document.put(NON_KMS_ENCRYPTION_SID, non_kms_encryption_statement(self.resource.arn, exempt_services=self._sse_s3_services))
 
     def grant_read_to_principal(self, principal_arn: str, *, label: str) -> None:
         """Let an IAM principal outside this stack (an auditor's role) list, read and decrypt every object.
@@ -199,9 +210,9 @@ class SecureS3(Construct):
             raise ValidationError(self.node.path, "label", label, "letters and digits, starting with a letter")
         if not Token.is_unresolved(principal_arn) and not _PRINCIPAL_ARN_RE.match(principal_arn):
             raise ValidationError(self.node.path, "principal_arn", principal_arn, "an IAM role or user ARN such as arn:aws:iam::123456789012:role/audit-reader")
-        targets: list[tuple[PolicyDocument, BucketKey, str, str]] = [(self.policy_document, self.key, self.resource.arn, AwsAccount.of(self).region)]
+        targets: list[tuple[PolicyDocument, BucketKey, str, str]] = [(self._policy_document, self.key, self.resource.arn, AwsAccount.of(self).region)]
         if self.replica is not None:
-            targets.append((self.replica.policy_document, self.replica.key, self.replica.bucket_arn, self.replica.region))
+            targets.append((self.replica._policy_document, self.replica.key, self.replica.bucket_arn, self.replica.region))
         for document, key, bucket_arn, region in targets:
             document.add(*reader_bucket_statements(bucket_arn, principal_arn, label))
             key.add_to_policy(reader_key_statement(principal_arn, label, region))

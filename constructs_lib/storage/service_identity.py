@@ -94,7 +94,7 @@ class ServiceIdentity(Construct):
             problems.add("name", name, "at most 64 characters (IAM user names)")
         problems.raise_if_any()
 
-        self.props = props
+        self._props = props
         self._name = name
         self.resource = IamUser(self, "Resource", name=name, path=props.path)
         accept(self.resource, "CKV_AWS_273", IAM_USER_REASON)
@@ -149,7 +149,7 @@ class ServiceIdentity(Construct):
     @property
     def policy_path(self) -> str:
         """IAM path of the managed policies granted to this identity: the identity's own ``path``."""
-        return self.props.path
+        return self._props.path
 
     def attach_policy(self, scope: Construct, id_: str, *, policy_arn: str) -> TerraformResource:
         """Attach the managed policy ``policy_arn`` to the identity's group (never to the user)."""

@@ -28,29 +28,29 @@ def test_defaults(fresh_stack: Any) -> None:
     assert bucket["bucket"] == "acme-dev-access-logs-${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}"
     assert bucket["force_destroy"] is False
     assert bucket["lifecycle"] == {"prevent_destroy": True}
-    (rule,) = block(out, logs.baseline.encryption)["rule"]
+    (rule,) = block(out, logs._baseline.encryption)["rule"]
     # Server access log delivery does not support SSE-KMS targets.
     assert rule["apply_server_side_encryption_by_default"] == {"sse_algorithm": "AES256"}
     assert rule["blocked_encryption_types"] == ["SSE-C"]
-    assert block(out, logs.baseline.versioning)["versioning_configuration"] == {"status": "Enabled"}
-    public_access = block(out, logs.baseline.public_access_block)
+    assert block(out, logs._baseline.versioning)["versioning_configuration"] == {"status": "Enabled"}
+    public_access = block(out, logs._baseline.public_access_block)
     assert all(public_access[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
-    assert block(out, logs.baseline.ownership)["rule"] == {"object_ownership": "BucketOwnerEnforced"}
+    assert block(out, logs._baseline.ownership)["rule"] == {"object_ownership": "BucketOwnerEnforced"}
     (lifecycle,) = block(out, logs.lifecycle_configuration)["rule"]
     assert lifecycle["transition"] == [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER"}]
     assert lifecycle["expiration"] == [{"days": 2190}]
     assert lifecycle["noncurrent_version_expiration"] == [{"noncurrent_days": 30}]
-    found = statements(out, logs.policy_document)
+    found = statements(out, logs._policy_document)
     # Before any bucket registers, nobody may deliver logs: only the TLS denies exist.
     assert list(found) == ["DenyInsecureTransport", "DenyOutdatedTls"]
-    assert block(out, logs.policy)["policy"] == ref(logs.policy_document.document, "json")
+    assert block(out, logs.policy)["policy"] == ref(logs._policy_document.document, "json")
 
 
 def test_each_source_is_added_to_one_delivery_statement(fresh_stack: Any) -> None:
     logs = _logs(fresh_stack)
     logs.add_source("arn:aws:s3:::acme-dev-a")
     logs.add_source("arn:aws:s3:::acme-dev-b")
-    found = statements(synth_json(fresh_stack), logs.policy_document)
+    found = statements(synth_json(fresh_stack), logs._policy_document)
     assert list(found) == ["DenyInsecureTransport", "DenyOutdatedTls", "AllowServerAccessLogDelivery"]
     delivery = found["AllowServerAccessLogDelivery"]
     assert delivery["effect"] == "Allow"

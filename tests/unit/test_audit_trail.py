@@ -193,7 +193,7 @@ def test_bucket_added_after_the_trail_is_logged(fresh_stack: Any) -> None:
         fresh_stack,
         "Images",
         SecureS3Props(
-            project="acme", environment="dev", purpose="medical-images", access_log_bucket=phi.props.access_log_bucket, replication_opt_out_reason=NO_REPLICA
+            project="acme", environment="dev", purpose="medical-images", access_log_bucket=phi.access_log_bucket, replication_opt_out_reason=NO_REPLICA
         ),
     )
     synthesized = synth_json(fresh_stack)

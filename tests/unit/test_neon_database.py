@@ -210,7 +210,7 @@ GOOD = [
 def test_accepts_good_values(fresh_stack: Any, overrides: dict[str, Any]) -> None:
     database, stack = _build(fresh_stack, **overrides)
     for field, value in overrides.items():
-        assert getattr(database.props, field) == value
+        assert getattr(database._props, field) == value
     assert check_stack(stack, NEON_SCHEMA) == []
 
 
@@ -271,9 +271,9 @@ BAD = [
     (
         "locked_region",
         {"region_id": "aws-us-east-2"},
-        "locked_region_id must be equal to region_id 'aws-us-east-2' while protect_from_destroy is on .*, got 'aws-us-east-1'",
+        r"locked_region_id must be equal to region_id \('aws-us-east-2'\) while protect_from_destroy is on .*, got 'aws-us-east-1'",
     ),
-    ("locked_pg_version", {"pg_version": 18}, "locked_pg_version must be equal to pg_version 18 while protect_from_destroy is on .*, got 17"),
+    ("locked_pg_version", {"pg_version": 18}, r"locked_pg_version must be equal to pg_version \(18\) while protect_from_destroy is on .*, got 17"),
 ]
 
 

@@ -42,7 +42,7 @@ def test_bucket_is_named_by_convention_and_protected(built: tuple[Any, dict[str,
 def test_default_encryption_is_the_bucket_key_with_bucket_keys(built: tuple[Any, dict[str, Any]]) -> None:
     bucket, out = built
     key_arn = ref(bucket.key.resource, "arn")
-    (rule,) = block(out, bucket.baseline.encryption)["rule"]
+    (rule,) = block(out, bucket._baseline.encryption)["rule"]
     assert rule == {
         "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn},
         "bucket_key_enabled": True,
@@ -70,13 +70,13 @@ def test_key_rotates_and_only_the_account_administers_it(built: tuple[Any, dict[
 
 def test_versioning_public_access_block_ownership_and_events(built: tuple[Any, dict[str, Any]]) -> None:
     bucket, out = built
-    assert block(out, bucket.baseline.versioning)["versioning_configuration"] == {"status": "Enabled"}
-    public_access = block(out, bucket.baseline.public_access_block)
+    assert block(out, bucket._baseline.versioning)["versioning_configuration"] == {"status": "Enabled"}
+    public_access = block(out, bucket._baseline.public_access_block)
     for setting in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"):
         assert public_access[setting] is True, setting
-    ownership = block(out, bucket.baseline.ownership)
+    ownership = block(out, bucket._baseline.ownership)
     assert ownership["rule"] == {"object_ownership": "BucketOwnerEnforced"}
-    assert block(out, bucket.baseline.notification)["eventbridge"] is True
+    assert block(out, bucket._baseline.notification)["eventbridge"] is True
 
 
 def test_bucket_policy_denies_plain_http_old_tls_and_other_keys(built: tuple[Any, dict[str, Any]]) -> None:
@@ -84,8 +84,8 @@ def test_bucket_policy_denies_plain_http_old_tls_and_other_keys(built: tuple[Any
     bucket_arn = ref(bucket.resource, "arn")
     key_arn = ref(bucket.key.resource, "arn")
     policy = block(out, bucket.policy)
-    assert policy["policy"] == ref(bucket.policy_document.document, "json")
-    found = statements(out, bucket.policy_document)
+    assert policy["policy"] == ref(bucket._policy_document.document, "json")
+    found = statements(out, bucket._policy_document)
     for sid, (test, variable, values) in TLS_DENY.items():
         assert found[sid]["effect"] == "Deny"
         assert found[sid]["actions"] == ["s3:*"]
@@ -149,9 +149,9 @@ def test_default_lifecycle(built: tuple[Any, dict[str, Any]]) -> None:
 def test_access_logs_go_to_the_log_bucket_which_admits_only_this_bucket(built: tuple[Any, dict[str, Any]]) -> None:
     bucket, out = built
     logging = block(out, bucket.logging)
-    assert logging["target_bucket"] == ref(bucket.props.access_log_bucket.resource, "id")
+    assert logging["target_bucket"] == ref(bucket.access_log_bucket.resource, "id")
     assert logging["target_prefix"] == "acme-dev-medical-documents/"
-    delivery = statements(out, bucket.props.access_log_bucket.policy_document)["AllowServerAccessLogDelivery"]
+    delivery = statements(out, bucket.access_log_bucket._policy_document)["AllowServerAccessLogDelivery"]
     assert delivery["principals"] == [{"type": "Service", "identifiers": ["logging.s3.amazonaws.com"]}]
     assert delivery["actions"] == ["s3:PutObject"]
     assert delivery["condition"][1] == {
@@ -288,7 +288,7 @@ def test_replication_to_an_encrypted_bucket_in_another_region(fresh_stack: Any) 
     assert replica_bucket["lifecycle"] == {"prevent_destroy": True}
     replica_key = block(out, replica.key.resource)
     assert replica_key["provider"] == "aws.west" and replica_key["enable_key_rotation"] is True
-    (rule,) = block(out, replica.baseline.encryption)["rule"]
+    (rule,) = block(out, replica._baseline.encryption)["rule"]
     assert rule["apply_server_side_encryption_by_default"]["kms_master_key_id"] == ref(replica.key.resource, "arn")
     assert block(out, replica.logging)["target_bucket"] == ref(west_logs.resource, "id")
     assert block(out, west_logs.resource)["provider"] == "aws.west"
@@ -356,7 +356,7 @@ def test_add_to_resource_policy_and_key_policy(fresh_stack: Any) -> None:
         )
     )
     out = synth_json(fresh_stack)
-    policy = statements(out, bucket.policy_document)
+    policy = statements(out, bucket._policy_document)
     assert list(policy)[:2] == ["DenyInsecureTransport", "DenyOutdatedTls"]
     assert policy["CloudTrailAclCheck"]["actions"] == ["s3:GetBucketAcl"]
     assert policy["CloudTrailAclCheck"]["principals"] == [{"type": "Service", "identifiers": ["cloudtrail.amazonaws.com"]}]
