@@ -7,9 +7,9 @@ matching provider construct", without naming one. Constructs that create their o
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformStack
 from constructs import Construct
 
+from .engine.core import TerraformProvider, TerraformStack
 from .errors import MissingProviderError
 
 AWS = "aws"
@@ -18,8 +18,8 @@ NEON = "neon"
 RAILWAY = "railway"
 
 _HINTS = {
-    AWS: ("AwsProvider", "cdktf_cdktf_provider_aws.provider.AwsProvider(stack, 'aws', region=...)"),
-    CLOUDFLARE: ("CloudflareProvider", "cdktf_cdktf_provider_cloudflare.provider.CloudflareProvider(stack, 'cloudflare')"),
+    AWS: ("AwsProvider", "constructs_lib.engine.aws.AwsProvider(stack, 'aws', region=...)"),
+    CLOUDFLARE: ("CloudflareProvider", "constructs_lib.engine.cloudflare.CloudflareProvider(stack, 'cloudflare')"),
     NEON: ("NeonProvider", "constructs_lib.NeonProvider(stack, 'neon')"),
     RAILWAY: ("RailwayProvider", "constructs_lib.RailwayProvider(stack, 'railway')"),
 }
@@ -28,11 +28,11 @@ _HINTS = {
 def _provider_class(kind: str) -> type[TerraformProvider]:
     # Imported on demand: a Neon-only stack never pays for the AWS bindings.
     if kind == AWS:
-        from cdktf_cdktf_provider_aws.provider import AwsProvider
+        from .engine.aws import AwsProvider
 
         return AwsProvider
     if kind == CLOUDFLARE:
-        from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
+        from .engine.cloudflare import CloudflareProvider
 
         return CloudflareProvider
     if kind == NEON:

@@ -8,10 +8,10 @@ declared in the stack is reused, so a stack never declares it twice.
 
 from __future__ import annotations
 
-from cdktf import TerraformStack
-from cdktf_cdktf_provider_random.provider import RandomProvider
 from constructs import Construct
 
+from .engine.core import TerraformStack
+from .engine.random import RandomProvider
 from .errors import ConstructError
 
 PROVIDER_ID = "random"

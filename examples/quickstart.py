@@ -16,10 +16,6 @@ requires MFA, an error alarm on the bucket, one dashboard); and the HIPAA guardr
 fails synthesis on a violation.
 """
 
-from cdktf import App, TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
-
 from constructs_lib import (
     AccessLogBucket,
     AccessLogBucketProps,
@@ -61,6 +57,9 @@ from constructs_lib import (
     UptimeMonitorProps,
     apply_guardrails,
 )
+from constructs_lib.engine.aws import AwsProvider, AwsProviderDefaultTags
+from constructs_lib.engine.cloudflare import CloudflareProvider
+from constructs_lib.engine.core import App, TerraformStack
 
 PROJECT, ENVIRONMENT = "acme", "quickstart"
 

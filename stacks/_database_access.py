@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cdktf import Fn, TerraformOutput
-
 from constructs_lib.data.app_secret import AppSecret, AppSecretProps
 from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import ReaderRole
+from constructs_lib.engine.core import Fn, TerraformOutput
 from environments import EnvironmentConfig
 
 from .phases import Component, PhasePlan, ServiceSpec

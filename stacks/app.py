@@ -8,8 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from cdktf import App
-
+from constructs_lib.engine.core import App
 from constructs_lib.errors import GuardrailViolation, SynthesisError
 from constructs_lib.guardrails import error_findings, warning_findings
 from environments import EnvironmentConfig

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdktf import TerraformBackend, TerraformRemoteState
 from constructs import Construct
+
+from constructs_lib.engine.core import TerraformBackend, TerraformRemoteState
 
 
 class TerraformCloudWorkspace(TerraformBackend):

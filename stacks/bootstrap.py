@@ -17,19 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdktf import TerraformOutput, TerraformResourceLifecycle, TerraformStack, TerraformVariable
-from cdktf_cdktf_provider_tfe.data_tfe_organization_membership import DataTfeOrganizationMembership
-from cdktf_cdktf_provider_tfe.data_tfe_team import DataTfeTeam
-from cdktf_cdktf_provider_tfe.notification_configuration import NotificationConfiguration
-from cdktf_cdktf_provider_tfe.provider import TfeProvider
-from cdktf_cdktf_provider_tfe.team_access import TeamAccess
-from cdktf_cdktf_provider_tfe.variable import Variable
-from cdktf_cdktf_provider_tfe.variable_set import VariableSet
-from cdktf_cdktf_provider_tfe.workspace import Workspace
-from cdktf_cdktf_provider_tfe.workspace_settings import WorkspaceSettings
-from cdktf_cdktf_provider_tfe.workspace_variable_set import WorkspaceVariableSet
 from constructs import Construct
 
+from constructs_lib.engine.core import TerraformOutput, TerraformResourceLifecycle, TerraformStack, TerraformVariable
+from constructs_lib.engine.tfe import (
+    DataTfeOrganizationMembership,
+    DataTfeTeam,
+    NotificationConfiguration,
+    TeamAccess,
+    TfeProvider,
+    Variable,
+    VariableSet,
+    Workspace,
+    WorkspaceSettings,
+    WorkspaceVariableSet,
+)
 from environments import EnvironmentConfig
 from environments.config import TerraformCloudSettings
 

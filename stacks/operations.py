@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-
+from constructs_lib.engine.aws import AwsProvider
 from constructs_lib.operations.account_baseline import AccountBaseline, AccountBaselineProps
 from constructs_lib.operations.alert_topic import AlertTopic, AlertTopicProps
 from constructs_lib.operations.bucket_error_alarm import BucketErrorAlarm, BucketErrorAlarmProps

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from cdktf import Fn, LocalBackend, TerraformOutput, TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
 from constructs import Construct
 
 from constructs_lib.audit.audit_trail import AuditTrail, AuditTrailProps
@@ -14,6 +11,9 @@ from constructs_lib.compute.railway_source import RegionReplicas, RepoSource
 from constructs_lib.data.app_secret import AppSecret
 from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import NeonDatabaseProps
+from constructs_lib.engine.aws import AwsProvider, AwsProviderDefaultTags
+from constructs_lib.engine.cloudflare import CloudflareProvider
+from constructs_lib.engine.core import Fn, LocalBackend, TerraformOutput, TerraformStack
 from constructs_lib.guardrails import apply_guardrails, suppress
 from constructs_lib.network.baseline_vpc import BaselineVpcProps, NatGateways
 from constructs_lib.network.network_baseline import NetworkBaseline, NetworkBaselineProps

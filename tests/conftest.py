@@ -152,7 +152,7 @@ def snapshot_json(snapshot: Any) -> Any:
 @pytest.fixture
 def fresh_stack() -> Iterator[Any]:
     """A ``TerraformStack`` in a fresh ``Testing.app()``, for construct unit tests."""
-    from cdktf import TerraformStack, Testing as CdktfTesting
+    from constructs_lib.engine.core import TerraformStack, Testing as CdktfTesting
 
     app = CdktfTesting.app()
     yield TerraformStack(app, "test")
@@ -160,7 +160,7 @@ def fresh_stack() -> Iterator[Any]:
 
 def synth_json(stack: Any) -> dict[str, Any]:
     """Synthesize a stack (``Testing.synth``) and parse it."""
-    from cdktf import Testing as CdktfTesting
+    from constructs_lib.engine.core import Testing as CdktfTesting
 
     return json.loads(CdktfTesting.synth(stack))
 

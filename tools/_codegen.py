@@ -83,7 +83,7 @@ def py_type(tf_type: Any) -> str:
     if tf_type == "number":
         return "float"
     if tf_type == "bool":
-        return "bool | cdktf.IResolvable"
+        return "bool | cdk.IResolvable"
     if isinstance(tf_type, list) and tf_type[0] in ("list", "set"):
         return f"Sequence[{py_type(tf_type[1])}]"
     if isinstance(tf_type, list) and tf_type[0] == "map":
@@ -104,7 +104,7 @@ def getter(tf_type: Any) -> tuple[str, str]:
     table = {
         "string": ("str", 'self.get_string_attribute("{n}")'),
         "number": ("float", 'self.get_number_attribute("{n}")'),
-        "bool": ("cdktf.IResolvable", 'self.get_boolean_attribute("{n}")'),
+        "bool": ("cdk.IResolvable", 'self.get_boolean_attribute("{n}")'),
         ("list", "string"): ("list[str]", 'self.get_list_attribute("{n}")'),
         ("set", "string"): ("list[str]", 'self.get_list_attribute("{n}")'),
         ("list", "number"): ("list[float]", 'self.get_number_list_attribute("{n}")'),
@@ -115,7 +115,7 @@ def getter(tf_type: Any) -> tuple[str, str]:
     key = tuple(tf_type) if isinstance(tf_type, list) and isinstance(tf_type[1], str) else tf_type
     if isinstance(key, (str, tuple)) and key in table:
         return table[key]
-    return "cdktf.IResolvable", 'self.interpolation_for_attribute("{n}")'
+    return "cdk.IResolvable", 'self.interpolation_for_attribute("{n}")'
 
 
 def describe(attr: Attr | Nested) -> str:
@@ -183,7 +183,7 @@ def render_type_module(*, kind: str, type_name: str, cls: str, pin: str, descrip
     for n in settable_nested:
         out += _struct_source(n)
         structs += [i.struct for i in n.nested if i.settable]
-    out += f"\n\nclass {cls}(cdktf.{base}):\n"
+    out += f"\n\nclass {cls}(cdk.{base}):\n"
     out += doc(f"{label}: {description}".strip() + " Every argument is keyword-only; unset arguments are left out.", 4)
     params = [(a.name, py_type(a.tf_type), a.required, converter(a.tf_type)) for a in settable_attrs]
     params += [(n.name, n.python()[0], n.required, n.python()[1]) for n in settable_nested]
@@ -191,15 +191,15 @@ def render_type_module(*, kind: str, type_name: str, cls: str, pin: str, descrip
     out += "\n    def __init__(\n        self,\n        scope: Construct,\n        id_: str,\n        *,\n"
     for name, typ, required, _ in params:
         out += f"        {py_name(name)}: {typ}{'' if required else ' | None = None'},\n"
-    out += "        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,\n"
-    out += "        provider: cdktf.TerraformProvider | None = None,\n"
-    out += "        lifecycle: cdktf.TerraformResourceLifecycle | None = None,\n"
-    out += "        count: float | cdktf.TerraformCount | None = None,\n"
-    out += "        for_each: cdktf.ITerraformIterator | None = None,\n"
+    out += "        depends_on: Sequence[cdk.ITerraformDependable] | None = None,\n"
+    out += "        provider: cdk.TerraformProvider | None = None,\n"
+    out += "        lifecycle: cdk.TerraformResourceLifecycle | None = None,\n"
+    out += "        count: float | cdk.TerraformCount | None = None,\n"
+    out += "        for_each: cdk.ITerraformIterator | None = None,\n"
     out += "    ) -> None:\n"
     out += "        super().__init__(\n            scope,\n            id_,\n"
     out += "            terraform_resource_type=TF_RESOURCE_TYPE,\n"
-    out += "            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata("
+    out += "            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata("
     out += "provider_name=_PIN.name, provider_version_constraint=_PIN.version),\n"
     out += "            depends_on=list(depends_on) if depends_on is not None else None,\n"
     out += "            provider=provider,\n            lifecycle=lifecycle,\n            count=count,\n            for_each=for_each,\n        )\n"
@@ -222,15 +222,15 @@ def render_type_module(*, kind: str, type_name: str, cls: str, pin: str, descrip
         out += f"        return {expr.format(n=a.name)}\n"
     for n in nested:
         prop = n.name if n.name not in RESERVED else f"{n.name}_attribute"
-        out += f"\n    @property\n    def {py_name(prop)}(self) -> cdktf.IResolvable:\n"
+        out += f"\n    @property\n    def {py_name(prop)}(self) -> cdk.IResolvable:\n"
         out += doc(f"Reference to the ``{n.name}`` {'block' if n.kind == 'block' else 'attribute'}. {describe(n)}", 8)
         out += f'        return self.interpolation_for_attribute("{n.name}")\n'
     abc = [name for name in ("Mapping", "Sequence") if f"{name}[" in out]
     head = HEADER + doc(f"{label}: {description}".strip(), 0) + "\nfrom __future__ import annotations\n\n"
     head += f"from collections.abc import {', '.join(abc)}\n" if abc else ""
     head += "from dataclasses import dataclass\n" if structs else ""
-    head += "from typing import Any\n\nimport cdktf\nfrom constructs import Construct\n\n"
-    head += f"from .. import _runtime as _rt\nfrom ..versions import {pin} as _PIN\n\n"
+    head += "from typing import Any\n\nfrom constructs import Construct\n\n"
+    head += f"from ...engine import core as cdk\nfrom .. import _runtime as _rt\nfrom ..versions import {pin} as _PIN\n\n"
     return head + out, ["TF_RESOURCE_TYPE", cls, *structs]
 
 
@@ -239,10 +239,10 @@ def render_provider(cls: str, address: str, pin: str, attrs: list[Attr], credent
     source = address.split("/", 1)[1]
     creds = ", ".join(f"``{k}`` (set ``{v}`` in the environment instead)" for k, v in credentials.items())
     out = HEADER + doc(f"Configuration of the ``{source}`` provider.", 0) + "\n"
-    out += "from __future__ import annotations\n\nfrom typing import Any\n\nimport cdktf\nimport jsii\n"
+    out += "from __future__ import annotations\n\nfrom typing import Any\n\nimport jsii\n"
     out += "from constructs import Construct\n\n"
-    out += f"from .. import _runtime as _rt\nfrom ..versions import {pin} as _PIN\n\n\n"
-    out += f"class {cls}(cdktf.TerraformProvider):\n"
+    out += f"from ...engine import core as cdk\nfrom .. import _runtime as _rt\nfrom ..versions import {pin} as _PIN\n\n\n"
+    out += f"class {cls}(cdk.TerraformProvider):\n"
     text = (
         f"The ``{source}`` provider, pinned in ``constructs_lib/providers/versions.py``. "
         f"Credentials are deliberately not arguments: {creds}, so no secret is ever written "
@@ -256,7 +256,7 @@ def render_provider(cls: str, address: str, pin: str, attrs: list[Attr], credent
     out += "        self._alias = alias  # read by the base constructor through the ``alias`` property\n"
     out += "        super().__init__(\n            scope,\n            id_,\n"
     out += "            terraform_resource_type=_PIN.name,\n"
-    out += "            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata("
+    out += "            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata("
     out += "provider_name=_PIN.name, provider_version_constraint=_PIN.version),\n"
     out += "            terraform_provider_source=_PIN.source,\n        )\n"
     out += "        self._inputs: dict[str, Any] = {" + ", ".join(f'"{a.name}": {py_name(a.name)}' for a in attrs) + "}\n"

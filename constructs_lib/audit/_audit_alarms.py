@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
+from constructs import Construct
+
+from ..engine.aws import (
     CloudwatchLogMetricFilter,
     CloudwatchLogMetricFilterMetricTransformation,
+    CloudwatchMetricAlarm,
 )
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
-from constructs import Construct
 
 
 def _any_event(*names: str) -> str:

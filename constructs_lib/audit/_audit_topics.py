@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
-from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
-from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
+from ..engine.aws import SnsTopic, SnsTopicPolicy, SnsTopicSubscription
+from ..engine.core import TerraformResourceLifecycle
 from ._audit_logs import AuditArns
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
-
 from .._aws.iam import Condition, statement
+from ..engine.aws import DataAwsIamPolicyDocumentStatement
 from ._audit_logs import AuditArns
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"

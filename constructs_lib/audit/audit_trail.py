@@ -7,17 +7,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jsii
-from cdktf import Aspects, IAspect, TerraformStack, Token
-from cdktf_cdktf_provider_aws.cloudtrail import (
-    Cloudtrail,
-    CloudtrailAdvancedEventSelector,
-    CloudtrailAdvancedEventSelectorFieldSelector,
-)
 from constructs import Construct, IConstruct
 
 from .._aws.iam import AwsAccount
 from .._providers import AWS, require_provider
 from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS
+from ..engine.aws import (
+    Cloudtrail,
+    CloudtrailAdvancedEventSelector,
+    CloudtrailAdvancedEventSelectorFieldSelector,
+)
+from ..engine.core import Aspects, IAspect, TerraformStack, Token
 from ..errors import Problems
 from ..storage.secure_s3 import SecureS3, phi_buckets
 from ._audit_alarms import AlarmSettings, SecurityAlarms

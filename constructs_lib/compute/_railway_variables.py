@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 
-import cdktf
-
 from ..checks import WITHHELD, WITHHELD_REFERENCE, check_env_name, has_url_credentials, is_secret_like_name
+from ..engine import core as cdk
 from ..errors import ValidationError
 
 _SECRET_REFERENCE = "a reference to a sensitive terraform value (an unresolved token, e.g. a database's connection string)"
@@ -47,14 +46,14 @@ def service_variables(
         if not isinstance(value, str):
             raise ValidationError(path, f"variables.{name}", value, "a string")
         if is_secret_like_name(name) and name not in non_secret_names:
-            shown = WITHHELD_REFERENCE if cdktf.Token.is_unresolved(value) else WITHHELD
+            shown = WITHHELD_REFERENCE if cdk.Token.is_unresolved(value) else WITHHELD
             raise ValidationError(
                 path, f"variables.{name}", shown, f"given in secrets as {_SECRET_REFERENCE}; a name that only looks secret goes in non_secret_names"
             )
-        if not cdktf.Token.is_unresolved(value) and has_url_credentials(value):
+        if not cdk.Token.is_unresolved(value) and has_url_credentials(value):
             raise ValidationError(path, f"variables.{name}", WITHHELD, f"free of URL credentials; pass the URL in secrets as {_SECRET_REFERENCE}")
     for name, value in secrets.items():
-        if not isinstance(value, str) or not cdktf.Token.is_unresolved(value):
+        if not isinstance(value, str) or not cdk.Token.is_unresolved(value):
             raise ValidationError(path, f"secrets.{name}", WITHHELD, _SECRET_REFERENCE)
     pairs = dict(variables) | dict(secrets)
     if port is not None:

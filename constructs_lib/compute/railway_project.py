@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from .._providers import RAILWAY, require_provider
+from ..engine.core import TerraformResourceLifecycle
 from ..errors import Problems
 from ..providers.railway import Project, ProjectDefaultEnvironment
 

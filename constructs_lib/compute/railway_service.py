@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from .._providers import RAILWAY, require_provider
 from ..checks import check_cron, check_domain
+from ..engine.core import TerraformResourceLifecycle
 from ..errors import ConstructError, Problems, ValidationError
 from ..providers.railway import (
     CustomDomain,

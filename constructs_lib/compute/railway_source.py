@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cdktf
-
 from ..checks import WITHHELD
+from ..engine import core as cdk
 from ..errors import ValidationError
 
 _IMAGE_RE = re.compile(r"^[a-z0-9]+(?:[._/:-][a-z0-9]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$")
@@ -51,7 +50,7 @@ class ImageSource:
             raise ValidationError(path, f"{field}.registry_username", None, "set together with registry_password")
         if self.registry_username is not None and self.registry_password is None:
             raise ValidationError(path, f"{field}.registry_password", None, "set together with registry_username")
-        if self.registry_password is not None and not cdktf.Token.is_unresolved(self.registry_password):
+        if self.registry_password is not None and not cdk.Token.is_unresolved(self.registry_password):
             raise ValidationError(path, f"{field}.registry_password", WITHHELD, "a reference to a sensitive terraform value (an unresolved token)")
 
 

@@ -10,8 +10,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from cdktf import Token
-
 from ..checks import (
     check_allowed_ip,
     check_neon_compute_range,
@@ -20,6 +18,7 @@ from ..checks import (
     check_neon_region,
     check_neon_suspend_timeout,
 )
+from ..engine.core import Token
 from ..errors import Problems, ValidationError
 from .checks import neon_lock_problems
 from .neon_props import NeonDatabaseProps

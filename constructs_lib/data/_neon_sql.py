@@ -24,15 +24,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformProvider
-from cdktf_cdktf_provider_postgresql.default_privileges import DefaultPrivileges
-from cdktf_cdktf_provider_postgresql.grant import Grant
-from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
-from cdktf_cdktf_provider_postgresql.role import Role as SqlRole
-from cdktf_cdktf_provider_random.password import Password
 from constructs import Construct
 
 from .._random import ensure_random_provider
+from ..engine.core import TerraformProvider
+from ..engine.postgresql import DefaultPrivileges, Grant, PostgresqlProvider, Role as SqlRole
+from ..engine.random import Password
 
 PUBLIC_ROLE = "public"
 """The provider's name for Postgres's ``PUBLIC`` pseudo-role (every role)."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf import Token
-from cdktf_cdktf_provider_random.bytes import Bytes
 from constructs import Construct
 
 from .._random import ensure_random_provider
+from ..engine.core import Token
+from ..engine.random import Bytes
 from ..errors import ValidationError
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")

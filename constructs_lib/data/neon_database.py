@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import Fn, TerraformResourceLifecycle, Token
-from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
 from constructs import Construct
 
 from .._providers import NEON, require_provider
 from ..checks import check_allowed_ip
+from ..engine.core import Fn, TerraformResourceLifecycle, Token
+from ..engine.postgresql import PostgresqlProvider
 from ..errors import ValidationError
 from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role
 from . import _neon_sql as sql

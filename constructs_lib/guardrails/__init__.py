@@ -1,6 +1,6 @@
 """Compliance guardrails: cdktf Aspects that fail synthesis when a stack breaks a platform rule.
 
-    from cdktf import Aspects
+    from ..engine.core import Aspects
     from constructs_lib.guardrails import HipaaRulePack, suppress
 
     Aspects.of(stack).add(HipaaRulePack(production=True))      # or apply_guardrails(stack, production=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import jsii
-from cdktf import Annotations, App, IAspect, TerraformElement, TerraformResource, TerraformStack
 from constructs import IConstruct, IValidation
 
 from ..checks import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
+from ..engine.core import Annotations, App, IAspect, TerraformElement, TerraformResource, TerraformStack
 from ._rule import Level, PackOptions, Rule, Violation
 from ._suppress import Suppression, suppressions_in
 from ._view import StackView
@@ -137,7 +137,7 @@ def apply_guardrails(scope: IConstruct, *, production: bool = False, rules: Iter
     Given an ``App``, the pack goes on every stack the app has *now*: cdktf 0.21 invokes
     aspects per stack, from the stack down, so an aspect added to the App itself never runs.
     """
-    from cdktf import Aspects
+    from ..engine.core import Aspects
 
     pack = HipaaRulePack(production=production, rules=None if rules is None else tuple(rules))
     targets = [c for c in scope.node.children if isinstance(c, TerraformStack)] if isinstance(scope, App) else [scope]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_cloudflare.healthcheck import Healthcheck, HealthcheckHttpConfig
-from cdktf_cdktf_provider_cloudflare.notification_policy import (
+from constructs import Construct
+
+from ..engine.cloudflare import (
+    Healthcheck,
+    HealthcheckHttpConfig,
     NotificationPolicy,
     NotificationPolicyFilters,
     NotificationPolicyMechanisms,
     NotificationPolicyMechanismsEmail,
 )
-from constructs import Construct
 
 HEALTH_CHECK_INTERVAL_SECONDS = 60
 HEALTH_CHECK_FAILS_BEFORE_UNHEALTHY = 2

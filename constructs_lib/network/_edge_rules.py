@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cdktf_cdktf_provider_cloudflare.ruleset import (
+from ..engine.cloudflare import (
     RulesetRules,
     RulesetRulesActionParameters,
     RulesetRulesActionParametersEdgeTtl,
     RulesetRulesActionParametersHeaders,
     RulesetRulesRatelimit,
 )
-
 from .edge_policy import check_file_extension, check_hostname_label, check_url_path
 
 RATE_LIMIT_CHARACTERISTICS = ["cf.colo.id", "ip.src"]

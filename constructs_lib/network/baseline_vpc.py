@@ -6,22 +6,26 @@ import enum
 import json
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.default_network_acl import DefaultNetworkAcl, DefaultNetworkAclEgress, DefaultNetworkAclIngress
-from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
-from cdktf_cdktf_provider_aws.eip import Eip
-from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
-from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
-from cdktf_cdktf_provider_aws.route import Route
-from cdktf_cdktf_provider_aws.route_table import RouteTable
-from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
-from cdktf_cdktf_provider_aws.subnet import Subnet
-from cdktf_cdktf_provider_aws.vpc import Vpc
-from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from .._aws.iam import AwsAccount
 from .._providers import AWS, require_provider
 from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
+from ..engine.aws import (
+    DefaultNetworkAcl,
+    DefaultNetworkAclEgress,
+    DefaultNetworkAclIngress,
+    DefaultSecurityGroup,
+    Eip,
+    InternetGateway,
+    NatGateway,
+    Route,
+    RouteTable,
+    RouteTableAssociation,
+    Subnet,
+    Vpc,
+    VpcEndpoint,
+)
 from ..errors import Problems
 from ._flow_logs import FlowLogs
 from .subnets import SubnetPlan, plan_subnets

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import Postcondition, TerraformResourceLifecycle, Token
-from cdktf_cdktf_provider_cloudflare.certificate_pack import CertificatePack
-from cdktf_cdktf_provider_cloudflare.data_cloudflare_zone import DataCloudflareZone, DataCloudflareZoneFilter
-from cdktf_cdktf_provider_cloudflare.dns_record import DnsRecord
-from cdktf_cdktf_provider_cloudflare.ruleset import Ruleset
-from cdktf_cdktf_provider_cloudflare.zone_setting import ZoneSetting
 from constructs import Construct
 
 from .._providers import CLOUDFLARE, require_provider
 from ..checks import check_domain
+from ..engine.cloudflare import CertificatePack, DataCloudflareZone, DataCloudflareZoneFilter, DnsRecord, Ruleset, ZoneSetting
+from ..engine.core import Postcondition, TerraformResourceLifecycle, Token
 from ..errors import Problems, ValidationError
 from . import _edge_rules
 from ._edge_health import EdgeHealth

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_cloudflare.dns_record import DnsRecord
 from constructs import Construct
 
 from .._providers import AWS, CLOUDFLARE, require_provider
+from ..engine.cloudflare import DnsRecord
 from .baseline_vpc import BaselineVpc, BaselineVpcProps
 from .cloudflare_edge import CloudflareEdge
 from .cloudflare_edge_props import CloudflareEdgeProps

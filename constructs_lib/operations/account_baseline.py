@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
-    DataAwsIamPolicyDocument,
-    DataAwsIamPolicyDocumentStatement,
-    DataAwsIamPolicyDocumentStatementCondition,
-)
-from cdktf_cdktf_provider_aws.iam_account_password_policy import IamAccountPasswordPolicy
-from cdktf_cdktf_provider_aws.iam_group import IamGroup
-from cdktf_cdktf_provider_aws.iam_group_policy_attachment import IamGroupPolicyAttachment
-from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from constructs import Construct
 
 from .._aws.iam import AwsAccount
 from .._providers import AWS, require_provider
+from ..engine.aws import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementCondition,
+    IamAccountPasswordPolicy,
+    IamGroup,
+    IamGroupPolicyAttachment,
+    IamPolicy,
+)
 from ..errors import ValidationError
 
 CIS_MIN_PASSWORD_LENGTH = 14

@@ -7,13 +7,6 @@ import json
 import re
 from dataclasses import dataclass
 
-from cdktf import TerraformProvider, TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
-from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
-from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
-from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
-from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, configured_region
@@ -21,6 +14,8 @@ from .._providers import AWS, require_provider
 from ..audit._audit_logs import KMS_PUBLISH_ACTIONS
 from ..audit._audit_topics import topic_policy
 from ..checks import check_email, check_https_url
+from ..engine.aws import DataAwsRegion, KmsAlias, KmsKey, SnsTopic, SnsTopicPolicy, SnsTopicSubscription
+from ..engine.core import TerraformProvider, TerraformResourceLifecycle
 from ..errors import ValidationError
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,200}[a-z0-9]$")

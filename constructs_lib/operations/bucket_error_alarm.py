@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
-from cdktf_cdktf_provider_aws.s3_bucket_metric import S3BucketMetric
 from constructs import Construct
 
 from .._aws.iam import configured_region
 from .._providers import AWS, require_provider
+from ..engine.aws import CloudwatchMetricAlarm, S3BucketMetric
 from ..errors import ValidationError
 from ..storage.secure_s3 import SecureS3
 from .alert_topic import AlertTopic

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf import Token
-from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from constructs import Construct
 
 from .._providers import AWS, require_provider
 from ..checks import check_email
+from ..engine.aws import BudgetsBudget, BudgetsBudgetNotification
+from ..engine.core import Token
 from ..errors import ValidationError
 from .alert_topic import AlertTopic
 

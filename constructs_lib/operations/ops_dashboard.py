@@ -7,12 +7,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from constructs import Construct
 
 from .._aws.iam import configured_region
 from .._providers import AWS, require_provider
+from ..engine.aws import CloudwatchDashboard, CloudwatchMetricAlarm
 from ..errors import ValidationError
 from .cost_budget import CostBudget
 from .uptime_monitor import LATENCY_METRIC, METRICS_REGION, NAMESPACE, STATUS_METRIC, UptimeMonitor

@@ -6,14 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import ITerraformDependable, TerraformProvider, Token
-from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
-from cdktf_cdktf_provider_aws.route53_health_check import Route53HealthCheck
 from constructs import Construct
 
 from .._aws.iam import configured_region
 from .._providers import AWS, require_provider
 from ..checks import check_domain
+from ..engine.aws import CloudwatchMetricAlarm, Route53HealthCheck
+from ..engine.core import ITerraformDependable, TerraformProvider, Token
 from ..errors import ValidationError
 from ..network.edge_policy import check_hostname_label, check_url_path
 from .alert_topic import AlertTopic

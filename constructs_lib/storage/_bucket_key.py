@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformProvider, TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
-from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
 from .._aws.perms import KMS_KEY_ADMIN_ACTIONS
+from ..engine.aws import DataAwsIamPolicyDocumentStatement, KmsAlias, KmsKey
+from ..engine.core import TerraformProvider, TerraformResourceLifecycle
 
 KEY_DELETION_WINDOW_DAYS = 30
 """Longest window KMS allows: a scheduled deletion can be cancelled for 30 days."""

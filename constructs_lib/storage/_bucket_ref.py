@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 from constructs import Construct
+
+from ..engine.aws import S3BucketVersioningA
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -7,9 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from cdktf import TerraformResource
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
-from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
@@ -20,6 +17,8 @@ from .._aws.perms import (
     S3_READ_OBJECT_ACTIONS,
     S3_WRITE_OBJECT_ACTIONS,
 )
+from ..engine.aws import DataAwsIamPolicyDocumentStatement, IamPolicy
+from ..engine.core import TerraformResource
 from ..errors import ValidationError
 from ._bucket_ref import BucketRef
 from .storage_types import BucketAccess

@@ -2,29 +2,6 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
-from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
-    S3BucketObjectLockConfigurationA,
-    S3BucketObjectLockConfigurationRuleA,
-    S3BucketObjectLockConfigurationRuleDefaultRetentionA,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
-from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
-    S3BucketReplicationConfigurationA,
-    S3BucketReplicationConfigurationRule,
-    S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
-    S3BucketReplicationConfigurationRuleDestination,
-    S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration,
-    S3BucketReplicationConfigurationRuleFilter,
-    S3BucketReplicationConfigurationRuleSourceSelectionCriteria,
-    S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
-)
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
@@ -35,6 +12,27 @@ from .._aws.perms import (
     S3_REPLICATION_SOURCE_BUCKET_ACTIONS,
     S3_REPLICATION_SOURCE_OBJECT_ACTIONS,
 )
+from ..engine.aws import (
+    AwsProvider,
+    IamPolicy,
+    IamRole,
+    IamRolePolicyAttachment,
+    S3Bucket,
+    S3BucketLoggingA,
+    S3BucketObjectLockConfigurationA,
+    S3BucketObjectLockConfigurationRuleA,
+    S3BucketObjectLockConfigurationRuleDefaultRetentionA,
+    S3BucketPolicy,
+    S3BucketReplicationConfigurationA,
+    S3BucketReplicationConfigurationRule,
+    S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
+    S3BucketReplicationConfigurationRuleDestination,
+    S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration,
+    S3BucketReplicationConfigurationRuleFilter,
+    S3BucketReplicationConfigurationRuleSourceSelectionCriteria,
+    S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
+)
+from ..engine.core import TerraformResourceLifecycle
 from ..errors import ValidationError
 from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, encryption_statements, tls_statements
 from ._bucket_key import BucketKey

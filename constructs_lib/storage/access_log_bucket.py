@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
@@ -15,6 +11,8 @@ from .._aws.perms import S3_LOG_DELIVERY_ACTIONS
 from .._providers import AWS, require_provider
 from ..checkov_gate import accept
 from ..checks import bucket_name, check_name_part
+from ..engine.aws import AwsProvider, S3Bucket, S3BucketPolicy
+from ..engine.core import TerraformResourceLifecycle
 from ..errors import Problems
 from ..guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
 from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle

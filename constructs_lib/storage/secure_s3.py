@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import re
 
-from cdktf import TerraformResourceLifecycle, Token
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocumentStatement
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
-from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
-    S3BucketObjectLockConfigurationA,
-    S3BucketObjectLockConfigurationRuleA,
-    S3BucketObjectLockConfigurationRuleDefaultRetentionA,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, PolicyDocument
 from .._providers import AWS, require_provider
 from ..checkov_gate import accept
+from ..engine.aws import (
+    DataAwsIamPolicyDocumentStatement,
+    S3Bucket,
+    S3BucketLoggingA,
+    S3BucketObjectLockConfigurationA,
+    S3BucketObjectLockConfigurationRuleA,
+    S3BucketObjectLockConfigurationRuleDefaultRetentionA,
+    S3BucketPolicy,
+)
+from ..engine.core import TerraformResourceLifecycle, Token
 from ..errors import ValidationError
 from ._bucket_baseline import (
     NON_KMS_ENCRYPTION_SID,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-
+from ..engine.aws import AwsProvider
 from .access_log_bucket import AccessLogBucket
 from .storage_types import DataClassification, ObjectLockMode
 

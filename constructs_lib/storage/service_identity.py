@@ -5,18 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf import TerraformResource
-from cdktf_cdktf_provider_aws.iam_access_key import IamAccessKey
-from cdktf_cdktf_provider_aws.iam_group import IamGroup
-from cdktf_cdktf_provider_aws.iam_group_policy_attachment import IamGroupPolicyAttachment
-from cdktf_cdktf_provider_aws.iam_user import IamUser
-from cdktf_cdktf_provider_aws.iam_user_group_membership import IamUserGroupMembership
 from constructs import Construct
 
 from .._aws.iam import AwsAccount
 from .._providers import AWS, require_provider
 from ..checkov_gate import accept
 from ..checks import check_name_part
+from ..engine.aws import IamAccessKey, IamGroup, IamGroupPolicyAttachment, IamUser, IamUserGroupMembership
+from ..engine.core import TerraformResource
 from ..errors import Problems
 
 _KEY_VERSION_RE = re.compile(r"^[a-z0-9]{1,8}$")

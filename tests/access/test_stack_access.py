@@ -262,9 +262,8 @@ def test_prefix_grants_stop_at_their_prefix(fresh_stack: Any) -> None:
     """A grant under ``reports/`` reaches ``reports/...`` and nothing beside it (another service's prefix)."""
     import json
 
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AccessLogBucket, AccessLogBucketProps, SecureS3, SecureS3Props, ServiceIdentity, ServiceIdentityProps
+    from constructs_lib.engine.aws import AwsProvider
     from tests.conftest import synth_json
 
     AwsProvider(fresh_stack, "aws", region="us-east-1")

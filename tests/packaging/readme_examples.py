@@ -12,15 +12,15 @@ _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 DRIVER = """
 import os, runpy, sys, traceback
-import cdktf
+from constructs_lib.engine import core as cdk
 
-class _App(cdktf.App):
+class _App(cdk.App):
     # The jsii process keeps the cwd it started in: give each example's App its own folder's cdktf.out.
     def __init__(self, **kwargs):
         kwargs.setdefault("outdir", os.path.join(os.getcwd(), "cdktf.out"))
         super().__init__(**kwargs)
 
-cdktf.App = _App
+cdk.App = _App
 failed = []
 for path in [os.path.abspath(p) for p in sys.argv[1:]]:
     folder = os.path.dirname(path)

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdktf import App
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 
 import main
 import stacks.app
+from constructs_lib.engine.aws import S3Bucket
+from constructs_lib.engine.core import App
 from environments import ENVIRONMENTS_DIR, EnvironmentConfig
 from tests.conftest import REPO_ROOT
 from tests.unit.test_environments import _assert_clean_failure, _copy_environments, _set_key

@@ -22,9 +22,8 @@ def opt_out(overrides: dict[str, Any]) -> dict[str, Any]:
 
 def base_stack(stack: Any) -> tuple[Any, Any]:
     """Give ``stack`` a default AWS provider and an access-logs bucket; returns (provider, log bucket)."""
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AccessLogBucket, AccessLogBucketProps
+    from constructs_lib.engine.aws import AwsProvider
 
     provider = AwsProvider(stack, "aws", region=REGION)
     logs = AccessLogBucket(stack, "AccessLogs", AccessLogBucketProps(project="acme", environment="dev"))
@@ -39,7 +38,7 @@ def secure_s3(stack: Any, logs: Any, id_: str = "Docs", purpose: str = "medical-
 
 
 def _address(element: Any) -> tuple[str, str, str]:
-    from cdktf import TerraformDataSource
+    from constructs_lib.engine.core import TerraformDataSource
 
     section = "data" if isinstance(element, TerraformDataSource) else "resource"
     return section, element.terraform_resource_type, element.friendly_unique_id

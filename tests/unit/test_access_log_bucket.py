@@ -12,9 +12,8 @@ from tests.unit._s3_helpers import REGION, block, ref, statements
 
 
 def _logs(stack: Any, **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AccessLogBucket, AccessLogBucketProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(stack, "aws", region=REGION)
     props = {"project": "acme", "environment": "dev", **overrides}
@@ -87,9 +86,8 @@ def test_fails_when_log_bucket_props_are_bad(fresh_stack: Any, overrides: dict[s
 
 
 def test_fails_when_force_destroy_contradicts_protect_from_destroy(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AccessLogBucket, AccessLogBucketProps, ValidationError
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(fresh_stack, "aws", region="us-east-1")
     with pytest.raises(ValidationError, match=r"^test/Logs: force_destroy must be False while protect_from_destroy is True, got True$"):

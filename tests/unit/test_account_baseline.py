@@ -12,9 +12,8 @@ from tests.conftest import resources_of, synth_json
 
 
 def _baseline(stack: Any, **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AccountBaseline, AccountBaselineProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(stack, "aws", region="us-east-1")
     return AccountBaseline(stack, "Account", AccountBaselineProps(**{"name_prefix": "acme-prod", "admin_group_name": "acme-prod-admins", **overrides}))

@@ -17,9 +17,8 @@ PAGER = "https://events.pagerduty.com/integration/abc/enqueue"
 
 
 def _topic(stack: Any, region: str = "us-east-1", **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AlertTopic, AlertTopicProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(stack, "aws", region=region)
     return AlertTopic(stack, "Alerts", AlertTopicProps(**{"name": "acme-dev-alerts", **overrides}))
@@ -82,9 +81,8 @@ def test_routes_become_subscriptions_keyed_by_their_value(fresh_stack: Any) -> N
 
 
 def test_provider_places_the_topic_and_its_key_in_that_region(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AlertTopic, AlertTopicProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(fresh_stack, "aws", region="eu-west-1")
     east = AwsProvider(fresh_stack, "east", region="us-east-1", alias="us_east_1")

@@ -6,15 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from cdktf import TerraformStack, Testing as CdktfTesting
 
+from constructs_lib.engine.core import TerraformStack, Testing as CdktfTesting
 from constructs_lib.errors import ValidationErrors
 
 
 def _stack() -> TerraformStack:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import NeonProvider, RailwayProvider
+    from constructs_lib.engine.aws import AwsProvider
 
     stack = TerraformStack(CdktfTesting.app(), "test")
     AwsProvider(stack, "aws", region="us-east-1")

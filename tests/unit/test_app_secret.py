@@ -12,7 +12,7 @@ from tests.conftest import synth_json
 
 
 def _synth(version: int, **overrides: Any) -> tuple[AppSecret, dict[str, Any]]:
-    from cdktf import TerraformStack, Testing as CdktfTesting
+    from constructs_lib.engine.core import TerraformStack, Testing as CdktfTesting
 
     stack = TerraformStack(CdktfTesting.app(), "test")
     secret = AppSecret(stack, "Key", AppSecretProps(name="auth-jwt-signing-key", version=version, **overrides))
@@ -57,7 +57,7 @@ def test_keepers_change_with_the_version_so_a_replaced_value_cannot_keep_its_old
 
 
 def test_current_and_previous_reference_their_versions() -> None:
-    from cdktf import TerraformOutput, TerraformStack, Testing as CdktfTesting
+    from constructs_lib.engine.core import TerraformOutput, TerraformStack, Testing as CdktfTesting
 
     stack = TerraformStack(CdktfTesting.app(), "test")
     secret = AppSecret(stack, "Key", AppSecretProps(name="field-key", version=2, length_bytes=64))

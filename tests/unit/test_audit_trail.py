@@ -18,9 +18,8 @@ ACCOUNT = "${data.aws_caller_identity.AwsAccount_Identity_E18432DC.account_id}"
 
 def _stack_with_buckets(stack: Any, *, lock: bool = True) -> tuple[Any, Any]:
     """Default provider, access-log bucket, an Object-Locked audit bucket (INTERNAL) and a PHI bucket."""
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AccessLogBucket, AccessLogBucketProps, DataClassification, SecureS3, SecureS3Props
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(stack, "aws", region="us-east-1")
     logs = AccessLogBucket(stack, "AccessLogs", AccessLogBucketProps(project="acme", environment="dev"))
@@ -204,9 +203,8 @@ def test_bucket_added_after_the_trail_is_logged(fresh_stack: Any) -> None:
 
 
 def test_no_phi_bucket_means_management_events_only(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AccessLogBucket, AccessLogBucketProps, DataClassification, SecureS3, SecureS3Props
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(fresh_stack, "aws", region="us-east-1")
     logs = AccessLogBucket(fresh_stack, "AccessLogs", AccessLogBucketProps(project="acme", environment="dev"))
@@ -352,9 +350,8 @@ def test_fails_when_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], m
 
 
 def test_fails_when_audit_bucket_is_missing(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AuditTrail, AuditTrailProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(fresh_stack, "aws", region="us-east-1")
     with pytest.raises(ValidationError, match=r"test/AuditTrail: log_bucket must be the environment's audit-log SecureS3 bucket, got None"):

@@ -16,8 +16,7 @@ ZONES = ("us-east-1a", "us-east-1b", "us-east-1c")
 
 
 def _vpc(stack: Any, **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
+    from constructs_lib.engine.aws import AwsProvider
     from constructs_lib.network.baseline_vpc import BaselineVpc, BaselineVpcProps
 
     AwsProvider(stack, "aws", region="us-east-1")
@@ -32,7 +31,7 @@ def _ref(doc: dict[str, Any], resource_type: str, name_part: str, attribute: str
 
 @pytest.fixture(scope="module")
 def default_vpc() -> dict[str, Any]:
-    from cdktf import TerraformStack, Testing as CdktfTesting
+    from constructs_lib.engine.core import TerraformStack, Testing as CdktfTesting
 
     stack = TerraformStack(CdktfTesting.app(), "test")
     _vpc(stack)

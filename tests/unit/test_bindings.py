@@ -142,8 +142,7 @@ def test_binding_leaves_out_unset_optional_attributes(fresh_stack: Any, provider
 
 
 def test_references_and_meta_arguments_pass_through(fresh_stack: Any) -> None:
-    from cdktf import Fn, TerraformResourceLifecycle
-
+    from constructs_lib.engine.core import Fn, TerraformResourceLifecycle
     from constructs_lib.providers.neon import Branch, NeonProvider, Project, ProjectDefaultEndpointSettings, Role
 
     neon = NeonProvider(fresh_stack, "neon")
@@ -183,7 +182,7 @@ def test_sensitive_attributes_are_references_not_values(fresh_stack: Any) -> Non
 
     project = Project(fresh_stack, "project")
     role = Role(fresh_stack, "role", project_id=project.id, branch_id=project.default_branch_id, name="svc")
-    from cdktf import Token
+    from constructs_lib.engine.core import Token
 
     assert Token.is_unresolved(role.password)
     assert Token.is_unresolved(project.connection_uri)

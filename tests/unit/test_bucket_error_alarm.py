@@ -12,8 +12,6 @@ from tests.conftest import resources_of, synth_json
 
 
 def _alarm(stack: Any, *, topic_region: str | None = None, **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import (
         AccessLogBucket,
         AccessLogBucketProps,
@@ -25,6 +23,7 @@ def _alarm(stack: Any, *, topic_region: str | None = None, **overrides: Any) -> 
         SecureS3,
         SecureS3Props,
     )
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(stack, "aws", region="eu-west-1")
     other = AwsProvider(stack, "other", region=topic_region, alias="other") if topic_region else None

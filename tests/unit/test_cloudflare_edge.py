@@ -20,8 +20,7 @@ from tests.conftest import resources_of, synth_json
 
 
 def _edge(stack: Any, **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
-
+    from constructs_lib.engine.cloudflare import CloudflareProvider
     from constructs_lib.network.cloudflare_edge import CloudflareEdge
     from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
 
@@ -189,7 +188,7 @@ def test_the_test_evaluator_follows_cloudflare_precedence() -> None:
 
 
 def _synth_edge(**overrides: Any) -> dict[str, Any]:
-    from cdktf import TerraformStack, Testing as CdktfTesting
+    from constructs_lib.engine.core import TerraformStack, Testing as CdktfTesting
 
     stack = TerraformStack(CdktfTesting.app(), "test")
     _edge(stack, **overrides)
@@ -378,7 +377,7 @@ def test_non_owner_only_looks_up_the_zone(fresh_stack: Any) -> None:
 
 
 def test_public_hostname_is_a_proxied_cname_to_the_target(fresh_stack: Any) -> None:
-    from cdktf import TerraformVariable
+    from constructs_lib.engine.core import TerraformVariable
 
     edge = _edge(fresh_stack, public_domain="dev.example-health.org", advanced_certificate=True, platform_hostname_labels=("api", "status"))
     service_domain = TerraformVariable(fresh_stack, "gateway_domain", type="string").string_value

@@ -12,9 +12,8 @@ from tests.conftest import resources_of, synth_json
 
 
 def _budget(stack: Any, *, budgets_may_publish: bool = True, **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AlertTopic, AlertTopicProps, CostBudget, CostBudgetProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(stack, "aws", region="us-east-1")
     topic = AlertTopic(stack, "Alerts", AlertTopicProps(name="acme-dev-alerts", budgets_may_publish=budgets_may_publish))

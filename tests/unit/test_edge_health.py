@@ -14,8 +14,7 @@ ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
 
 
 def _edge(stack: Any, **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
-
+    from constructs_lib.engine.cloudflare import CloudflareProvider
     from constructs_lib.network.cloudflare_edge import CloudflareEdge
     from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
 

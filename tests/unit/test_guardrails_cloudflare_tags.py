@@ -5,13 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cdktf import TerraformStack
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA, S3BucketVersioningVersioningConfiguration
-from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
-from cdktf_cdktf_provider_cloudflare.zone_setting import ZoneSetting
-
+from constructs_lib.engine.aws import AwsProvider, AwsProviderDefaultTags, CloudwatchLogGroup, S3BucketVersioningA, S3BucketVersioningVersioningConfiguration
+from constructs_lib.engine.cloudflare import CloudflareProvider, ZoneSetting
+from constructs_lib.engine.core import TerraformStack
 from tests.unit._guardrails import run_pack
 
 ZONE = "0123456789abcdef0123456789abcdef"

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cdktf import TerraformStack
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement
-from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
-from cdktf_cdktf_provider_aws.iam_role import IamRole, IamRoleInlinePolicy
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
-from cdktf_cdktf_provider_aws.kms_key_policy import KmsKeyPolicy
-
+from constructs_lib.engine.aws import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    IamPolicy,
+    IamRole,
+    IamRoleInlinePolicy,
+    IamRolePolicy,
+    IamRolePolicyAttachment,
+    KmsKey,
+    KmsKeyPolicy,
+)
+from constructs_lib.engine.core import TerraformStack
 from tests.unit._guardrails import run_pack
 
 ASSUME = json.dumps(
@@ -75,7 +78,7 @@ def test_fails_when_identity_policy_uses_s3_or_kms_wildcards(tmp_path: Path) -> 
 
 
 def test_fails_when_a_policy_cannot_be_read_at_synth_time(tmp_path: Path) -> None:
-    from cdktf import Fn
+    from constructs_lib.engine.core import Fn
 
     def build(stack: TerraformStack) -> None:
         IamPolicy(stack, "Encoded", policy=Fn.jsonencode({"Version": "2012-10-17", "Statement": []}))

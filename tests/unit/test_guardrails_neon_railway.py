@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cdktf import TerraformResourceLifecycle, TerraformStack
 
+from constructs_lib.engine.core import TerraformResourceLifecycle, TerraformStack
 from constructs_lib.guardrails.rules.hc_rwy_001_literal_secrets import literal_secret
 from tests.unit._guardrails import RawResource, run_pack
 

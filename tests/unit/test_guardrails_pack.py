@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdktf import App, Aspects, TerraformProviderGeneratorMetadata, TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from constructs import Construct
 
 import main
 import stacks.app
+from constructs_lib.engine.aws import AwsProvider, AwsProviderDefaultTags, S3Bucket
+from constructs_lib.engine.core import App, Aspects, TerraformProviderGeneratorMetadata, TerraformStack
 from constructs_lib.errors import GuardrailViolation, ValidationError
 from constructs_lib.guardrails import ALL_RULES, ERROR_METADATA_TYPE, SUPPRESSED_KEY, HipaaRulePack, Level, suppress
 from environments import EnvironmentConfig
@@ -214,8 +213,7 @@ def test_main_reports_cdktf_validation_errors_in_one_line(monkeypatch: pytest.Mo
 
 
 def test_main_prints_guardrail_warnings_and_succeeds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from cdktf_cdktf_provider_aws.iam_role import IamRole
-    from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+    from constructs_lib.engine.aws import IamRole, IamRolePolicy
 
     original = stacks.app.build_app
     assume = json.dumps(

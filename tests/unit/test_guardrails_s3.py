@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import TerraformStack
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
-
+from constructs_lib.engine.aws import S3Bucket, S3BucketPolicy
+from constructs_lib.engine.core import TerraformStack
 from tests.unit._guardrails import BucketParts, compliant_bucket, logged_bucket_pair, run_pack, tls_only_policy
 
 
@@ -96,7 +94,7 @@ def test_a_bare_bucket_breaks_every_s3_rule(tmp_path: Path) -> None:
 
 
 def test_a_tls_statement_in_a_source_policy_document_counts(tmp_path: Path) -> None:
-    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement
+    from constructs_lib.engine.aws import DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement
 
     def build(stack: TerraformStack) -> None:
         logs = compliant_bucket(stack, "Logs", BucketParts(encryption="AES256", tls_policy=False))

@@ -152,7 +152,7 @@ def test_allow_list_and_public_connection_block_reach_the_project(fresh_stack: A
 
 
 def test_add_allowed_ips_extends_the_list_once(fresh_stack: Any) -> None:
-    from cdktf import Fn
+    from constructs_lib.engine.core import Fn
 
     database = NeonDatabase(fresh_stack, "db", _props(allowed_ips=("203.0.113.10/32",)))
     egress = Fn.format("%s/32", [database.project.id])  # any reference: a NAT address in the platform
@@ -167,7 +167,7 @@ def test_add_allowed_ips_extends_the_list_once(fresh_stack: Any) -> None:
 
 
 def test_allowed_ips_accept_references(fresh_stack: Any) -> None:
-    from cdktf import Fn
+    from constructs_lib.engine.core import Fn
 
     nat = Fn.format("%s/32", ["${aws_eip.nat.public_ip}"])  # unresolved until synthesis: not validated as text
     _, stack = _build(fresh_stack, allowed_ips=(nat, "203.0.113.10/32"))

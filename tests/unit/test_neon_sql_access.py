@@ -153,7 +153,7 @@ def test_each_grant_runs_through_the_provider_of_its_database(fresh_stack: Any) 
 
 
 def _output(fresh_stack: Any, value: str) -> str:
-    from cdktf import TerraformOutput
+    from constructs_lib.engine.core import TerraformOutput
 
     TerraformOutput(fresh_stack, "uri", value=value, sensitive=True)
     return synth_json(fresh_stack)["output"]["uri"]["value"]

@@ -94,9 +94,8 @@ def test_vpc_arrives_in_phase_4(stacks: dict[Combo, dict[str, Any]], configs: di
 
 
 def test_network_baseline_delegates_hostnames_to_the_edge(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
-
     from constructs_lib import CloudflareEdgeProps, NetworkBaseline, NetworkBaselineProps
+    from constructs_lib.engine.cloudflare import CloudflareProvider
 
     CloudflareProvider(fresh_stack, "cloudflare")
     network = NetworkBaseline(fresh_stack, "Network", NetworkBaselineProps(edge=CloudflareEdgeProps(domain="example-health.org")))

@@ -12,9 +12,6 @@ from tests.conftest import resources_of, synth_json
 
 
 def _dashboard(stack: Any, region: str = "eu-west-1") -> Any:
-    from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import (
         AlertTopic,
         AlertTopicProps,
@@ -25,6 +22,7 @@ def _dashboard(stack: Any, region: str = "eu-west-1") -> Any:
         UptimeMonitor,
         UptimeMonitorProps,
     )
+    from constructs_lib.engine.aws import AwsProvider, CloudwatchMetricAlarm
 
     AwsProvider(stack, "aws", region=region)
     east = AwsProvider(stack, "east", region="us-east-1", alias="us_east_1")
@@ -59,9 +57,8 @@ def test_dashboard_shows_health_checks_alarms_by_region_and_the_budget(fresh_sta
 
 
 def test_fails_when_the_name_is_bad(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import OperationsDashboard, OperationsDashboardProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(fresh_stack, "aws", region="us-east-1")
     with pytest.raises(ValidationError, match=r"^test/Dashboard: name must be 1..255 letters, digits, '-' and '_', got 'acme dev'$"):

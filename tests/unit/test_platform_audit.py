@@ -67,8 +67,7 @@ def test_audit_settings_reach_the_stack(stacks: dict[Combo, dict[str, Any]], con
 
 
 def test_fails_when_phase_has_the_trail_but_no_audit_bucket(configs: dict[str, EnvironmentConfig]) -> None:
-    from cdktf import Testing as CdktfTesting
-
+    from constructs_lib.engine.core import Testing as CdktfTesting
     from stacks.phases import Component, PhasePlan
     from stacks.platform import PlatformStack
 

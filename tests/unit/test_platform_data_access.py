@@ -56,8 +56,7 @@ def test_read_heavy_services_read_through_the_pooled_replica(stacks: dict[Combo,
 
 
 def test_an_environment_file_can_name_other_replica_readers(configs: dict[str, EnvironmentConfig]) -> None:
-    from cdktf import Testing as CdktfTesting
-
+    from constructs_lib.engine.core import Testing as CdktfTesting
     from stacks.platform import PlatformStack
 
     config = config_at(configs, "staging", 3)
@@ -85,8 +84,7 @@ def test_generated_keys_reach_only_their_services_as_references(stacks: dict[Com
 
 
 def test_bumping_a_key_version_rotates_it_and_keeps_the_previous_one(configs: dict[str, EnvironmentConfig]) -> None:
-    from cdktf import Testing as CdktfTesting
-
+    from constructs_lib.engine.core import Testing as CdktfTesting
     from stacks.platform import PlatformStack
 
     def auth_keys(version: int) -> tuple[dict[str, str], dict[str, Any]]:

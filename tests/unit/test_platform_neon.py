@@ -91,8 +91,7 @@ def test_dev_fits_the_free_plan_compute_limits(configs: dict[str, EnvironmentCon
 
 
 def test_platform_stack_exposes_the_database(configs: dict[str, EnvironmentConfig]) -> None:
-    from cdktf import TerraformOutput, Testing as CdktfTesting, Token
-
+    from constructs_lib.engine.core import TerraformOutput, Testing as CdktfTesting, Token
     from stacks.platform import PlatformStack
 
     stack = PlatformStack(CdktfTesting.app(), config_at(configs, "staging", 2), plan_for(2))

@@ -118,8 +118,7 @@ def test_production_pages_someone(configs: dict[str, EnvironmentConfig]) -> None
 @pytest.fixture(scope="module")
 def eu_stack(configs: dict[str, EnvironmentConfig]) -> dict[str, Any]:
     """prod at phase 4 in eu-west-1: uptime needs its own us-east-1 provider and topic."""
-    from cdktf import Testing as CdktfTesting
-
+    from constructs_lib.engine.core import Testing as CdktfTesting
     from stacks.platform import PlatformStack
 
     config = config_at(configs, "prod", 4).model_copy(update={"aws_region": "eu-west-1"})

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdktf import App
 
 import main as entry
 import stacks.app
+from constructs_lib.engine.core import App
 from environments import EnvironmentConfig
 from stacks.promotion import diff, force_new
 from tests.conftest import ALL_COMBOS, ENVIRONMENT_NAMES, Combo, resource_addresses

@@ -15,24 +15,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cdktf import App, TerraformStack
 from constructs import Construct
 
 import constructs_lib
 from constructs_lib import MissingProviderError, ValidationError
+from constructs_lib.engine.core import App, TerraformStack
 from constructs_lib.guardrails import ALL_RULES, RULES_BY_ID, apply_guardrails, error_findings
 
 OPT_OUT = "synthetic records only in this test stack, so a second region copy protects nothing"
 
 
 def _aws(stack: TerraformStack) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+    from constructs_lib.engine.aws import AwsProvider, AwsProviderDefaultTags
 
     AwsProvider(stack, "aws", region="us-east-1", default_tags=[AwsProviderDefaultTags(tags={"Environment": "test", "DataClassification": "phi"})])
 
 
 def _cloudflare(stack: TerraformStack) -> None:
-    from cdktf_cdktf_provider_cloudflare.provider import CloudflareProvider
+    from constructs_lib.engine.cloudflare import CloudflareProvider
 
     CloudflareProvider(stack, "cloudflare")
 

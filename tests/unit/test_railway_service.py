@@ -53,7 +53,7 @@ def _only(stack_json: dict[str, Any], resource_type: str) -> dict[str, Any]:
 
 
 def _sensitive(stack: Any, name: str = "db_url") -> str:
-    from cdktf import TerraformVariable
+    from constructs_lib.engine.core import TerraformVariable
 
     return TerraformVariable(stack, name, type="string", sensitive=True).string_value
 

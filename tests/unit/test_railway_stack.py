@@ -145,9 +145,8 @@ def test_phase_plan_service_data_is_consistent() -> None:
 
 
 def test_platform_stack_exposes_typed_services(configs: dict[str, Any]) -> None:
-    from cdktf import Testing as CdktfTesting
-
     from constructs_lib import RailwayService
+    from constructs_lib.engine.core import Testing as CdktfTesting
     from stacks.platform import PlatformStack
     from tests.conftest import config_at
 

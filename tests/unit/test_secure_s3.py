@@ -270,9 +270,8 @@ def test_force_destroy_for_unprotected_internal_bucket(fresh_stack: Any) -> None
 
 
 def test_replication_to_an_encrypted_bucket_in_another_region(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AccessLogBucket, AccessLogBucketProps
+    from constructs_lib.engine.aws import AwsProvider
 
     _, logs = base_stack(fresh_stack)
     west = AwsProvider(fresh_stack, "west", alias="west", region="us-west-2")
@@ -527,7 +526,7 @@ def test_fails_when_force_destroy_meets_compliance_lock(fresh_stack: Any) -> Non
 
 
 def test_fails_when_replica_name_is_too_long(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
+    from constructs_lib.engine.aws import AwsProvider
 
     _, logs = base_stack(fresh_stack)
     replica = AwsProvider(fresh_stack, "replica", alias="replica", region="us-west-2")
@@ -537,7 +536,7 @@ def test_fails_when_replica_name_is_too_long(fresh_stack: Any) -> None:
 
 
 def test_fails_when_replica_has_no_log_bucket_in_its_region(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
+    from constructs_lib.engine.aws import AwsProvider
 
     _, logs = base_stack(fresh_stack)
     west = AwsProvider(fresh_stack, "west", alias="west", region="us-west-2")
@@ -559,7 +558,7 @@ def test_fails_when_replica_log_bucket_is_given_without_replication(fresh_stack:
 
 
 def test_fails_when_replica_provider_has_no_region(fresh_stack: Any) -> None:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
+    from constructs_lib.engine.aws import AwsProvider
 
     _, logs = base_stack(fresh_stack)
     replica = AwsProvider(fresh_stack, "replica", alias="replica")

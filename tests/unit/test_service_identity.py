@@ -12,9 +12,8 @@ from tests.unit._s3_helpers import REGION, block, ref
 
 
 def _identity(stack: Any, **overrides: Any) -> Any:
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import ServiceIdentity, ServiceIdentityProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(stack, "aws", region=REGION)
     props = {"project": "acme", "environment": "dev", "service": "medical-records", **overrides}
@@ -36,7 +35,7 @@ def test_defaults(fresh_stack: Any) -> None:
 
 
 def _outputs(stack: Any, identity: Any) -> dict[str, Any]:
-    from cdktf import TerraformOutput
+    from constructs_lib.engine.core import TerraformOutput
 
     TerraformOutput(stack, "key_id", value=identity.access_key_id, sensitive=True)
     TerraformOutput(stack, "secret", value=identity.secret_access_key, sensitive=True)
@@ -44,7 +43,7 @@ def _outputs(stack: Any, identity: Any) -> dict[str, Any]:
 
 
 def test_credentials_are_references_to_the_current_key(fresh_stack: Any) -> None:
-    from cdktf import Token
+    from constructs_lib.engine.core import Token
 
     identity = _identity(fresh_stack)
     assert Token.is_unresolved(identity.secret_access_key)
@@ -56,9 +55,8 @@ def test_credentials_are_references_to_the_current_key(fresh_stack: Any) -> None
 
 
 def test_credentials_bundle_for_the_service(fresh_stack: Any) -> None:
-    from cdktf import TerraformOutput
-
     from constructs_lib._aws.iam import AwsAccount
+    from constructs_lib.engine.core import TerraformOutput
 
     identity = _identity(fresh_stack)
     credentials = identity.credentials

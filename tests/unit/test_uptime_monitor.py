@@ -13,9 +13,8 @@ from tests.conftest import resources_of, synth_json
 
 def _setup(stack: Any, region: str = "us-east-1", *, topic_in_east: bool = True) -> tuple[Any, Any]:
     """Default provider in ``region``; the us-east-1 provider (the default one when ``region`` is us-east-1) and a topic."""
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
-
     from constructs_lib import AlertTopic, AlertTopicProps
+    from constructs_lib.engine.aws import AwsProvider
 
     AwsProvider(stack, "aws", region=region)
     east = None if region == "us-east-1" else AwsProvider(stack, "east", region="us-east-1", alias="us_east_1")

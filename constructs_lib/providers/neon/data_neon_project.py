@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import NEON as _PIN
 
 TF_RESOURCE_TYPE = "neon_project"
 
 
-class DataNeonProject(cdktf.TerraformDataSource):
+class DataNeonProject(cdk.TerraformDataSource):
     """data source ``neon_project``: Read a project and its default connection details. Every
     argument is keyword-only; unset arguments are left out.
     """
@@ -26,17 +26,17 @@ class DataNeonProject(cdktf.TerraformDataSource):
         id_: str,
         *,
         id: str,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
-        count: float | cdktf.TerraformCount | None = None,
-        for_each: cdktf.ITerraformIterator | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | None = None,
+        count: float | cdk.TerraformCount | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
         super().__init__(
             scope,
             id_,
             terraform_resource_type=TF_RESOURCE_TYPE,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             depends_on=list(depends_on) if depends_on is not None else None,
             provider=provider,
             lifecycle=lifecycle,

@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import NEON as _PIN
 
 TF_RESOURCE_TYPE = "neon_database"
 
 
-class Database(cdktf.TerraformResource):
+class Database(cdk.TerraformResource):
     """``neon_database``: Postgres database on a branch. Every argument is keyword-only; unset
     arguments are left out.
     """
@@ -30,17 +30,17 @@ class Database(cdktf.TerraformResource):
         owner_name: str,
         project_id: str,
         id: str | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
-        count: float | cdktf.TerraformCount | None = None,
-        for_each: cdktf.ITerraformIterator | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | None = None,
+        count: float | cdk.TerraformCount | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
         super().__init__(
             scope,
             id_,
             terraform_resource_type=TF_RESOURCE_TYPE,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             depends_on=list(depends_on) if depends_on is not None else None,
             provider=provider,
             lifecycle=lifecycle,

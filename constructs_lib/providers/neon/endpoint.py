@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import NEON as _PIN
 
 TF_RESOURCE_TYPE = "neon_endpoint"
 
 
-class Endpoint(cdktf.TerraformResource):
+class Endpoint(cdk.TerraformResource):
     """``neon_endpoint``: Compute endpoint of a branch. Every argument is keyword-only; unset
     arguments are left out.
     """
@@ -30,24 +30,24 @@ class Endpoint(cdktf.TerraformResource):
         autoscaling_limit_max_cu: float | None = None,
         autoscaling_limit_min_cu: float | None = None,
         compute_provisioner: str | None = None,
-        disabled: bool | cdktf.IResolvable | None = None,
+        disabled: bool | cdk.IResolvable | None = None,
         pg_settings: Mapping[str, str] | None = None,
-        pooler_enabled: bool | cdktf.IResolvable | None = None,
+        pooler_enabled: bool | cdk.IResolvable | None = None,
         pooler_mode: str | None = None,
         region_id: str | None = None,
         suspend_timeout_seconds: float | None = None,
         type: str | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
-        count: float | cdktf.TerraformCount | None = None,
-        for_each: cdktf.ITerraformIterator | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | None = None,
+        count: float | cdk.TerraformCount | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
         super().__init__(
             scope,
             id_,
             terraform_resource_type=TF_RESOURCE_TYPE,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             depends_on=list(depends_on) if depends_on is not None else None,
             provider=provider,
             lifecycle=lifecycle,
@@ -115,7 +115,7 @@ class Endpoint(cdktf.TerraformResource):
         return self.get_string_attribute("compute_provisioner")
 
     @property
-    def disabled(self) -> cdktf.IResolvable:
+    def disabled(self) -> cdk.IResolvable:
         """Reference to ``disabled``. Disable (suspend and block) the compute. Optional; computed by
         the provider when unset.
         """
@@ -139,7 +139,7 @@ class Endpoint(cdktf.TerraformResource):
         return self.get_string_map_attribute("pg_settings")
 
     @property
-    def pooler_enabled(self) -> cdktf.IResolvable:
+    def pooler_enabled(self) -> cdk.IResolvable:
         """Reference to ``pooler_enabled``. Enable PgBouncer pooling (host output then points to the
         -pooler host). Optional; computed by the provider when unset.
         """

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import NEON as _PIN
 
@@ -150,7 +150,7 @@ class ProjectQuota:
         )
 
 
-class Project(cdktf.TerraformResource):
+class Project(cdk.TerraformResource):
     """``neon_project``: Neon project; creating it also creates a default branch, read_write
     endpoint, role and database. Every argument is keyword-only; unset arguments are left out.
     """
@@ -166,7 +166,7 @@ class Project(cdktf.TerraformResource):
         block_vpc_connections: str | None = None,
         branch: ProjectBranch | None = None,
         compute_provisioner: str | None = None,
-        default_branch_protected: bool | cdktf.IResolvable | None = None,
+        default_branch_protected: bool | cdk.IResolvable | None = None,
         default_endpoint_settings: ProjectDefaultEndpointSettings | None = None,
         enable_logical_replication: str | None = None,
         hipaa: str | None = None,
@@ -178,17 +178,17 @@ class Project(cdktf.TerraformResource):
         quota: ProjectQuota | None = None,
         region_id: str | None = None,
         store_password: str | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
-        count: float | cdktf.TerraformCount | None = None,
-        for_each: cdktf.ITerraformIterator | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | None = None,
+        count: float | cdk.TerraformCount | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
         super().__init__(
             scope,
             id_,
             terraform_resource_type=TF_RESOURCE_TYPE,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             depends_on=list(depends_on) if depends_on is not None else None,
             provider=provider,
             lifecycle=lifecycle,
@@ -332,7 +332,7 @@ class Project(cdktf.TerraformResource):
         return self.get_string_attribute("default_branch_id")
 
     @property
-    def default_branch_protected(self) -> cdktf.IResolvable:
+    def default_branch_protected(self) -> cdk.IResolvable:
         """Reference to ``default_branch_protected``. Mark the default branch as protected.
         Optional.
         """
@@ -407,26 +407,26 @@ class Project(cdktf.TerraformResource):
         return self.get_string_attribute("store_password")
 
     @property
-    def branch(self) -> cdktf.IResolvable:
+    def branch(self) -> cdk.IResolvable:
         """Reference to the ``branch`` block. Names of the default branch, role and database created
         with the project. Optional. Force-new: changing it replaces the resource.
         """
         return self.interpolation_for_attribute("branch")
 
     @property
-    def default_endpoint_settings(self) -> cdktf.IResolvable:
+    def default_endpoint_settings(self) -> cdk.IResolvable:
         """Reference to the ``default_endpoint_settings`` block. Default compute settings for the
         project's endpoints. Optional.
         """
         return self.interpolation_for_attribute("default_endpoint_settings")
 
     @property
-    def maintenance_window(self) -> cdktf.IResolvable:
+    def maintenance_window(self) -> cdk.IResolvable:
         """Reference to the ``maintenance_window`` block. Maintenance window (paid plans). Optional."""
         return self.interpolation_for_attribute("maintenance_window")
 
     @property
-    def quota(self) -> cdktf.IResolvable:
+    def quota(self) -> cdk.IResolvable:
         """Reference to the ``quota`` block. Per-project consumption quotas; exceeding one suspends
         computes. Optional.
         """

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import cdktf
 import jsii
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import NEON as _PIN
 
 
-class NeonProvider(cdktf.TerraformProvider):
+class NeonProvider(cdk.TerraformProvider):
     """The ``kislerdm/neon`` provider, pinned in ``constructs_lib/providers/versions.py``.
     Credentials are deliberately not arguments: ``api_key`` (set ``NEON_API_KEY`` in the
     environment instead), so no secret is ever written into the synthesized configuration.
@@ -32,7 +32,7 @@ class NeonProvider(cdktf.TerraformProvider):
             scope,
             id_,
             terraform_resource_type=_PIN.name,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             terraform_provider_source=_PIN.source,
         )
         self._inputs: dict[str, Any] = {}

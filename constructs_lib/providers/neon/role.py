@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import NEON as _PIN
 
 TF_RESOURCE_TYPE = "neon_role"
 
 
-class Role(cdktf.TerraformResource):
+class Role(cdk.TerraformResource):
     """``neon_role``: Postgres role on a branch. No update: every change replaces it. Every argument
     is keyword-only; unset arguments are left out.
     """
@@ -29,17 +29,17 @@ class Role(cdktf.TerraformResource):
         name: str,
         project_id: str,
         id: str | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
-        count: float | cdktf.TerraformCount | None = None,
-        for_each: cdktf.ITerraformIterator | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | None = None,
+        count: float | cdk.TerraformCount | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
         super().__init__(
             scope,
             id_,
             terraform_resource_type=TF_RESOURCE_TYPE,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             depends_on=list(depends_on) if depends_on is not None else None,
             provider=provider,
             lifecycle=lifecycle,
@@ -101,7 +101,7 @@ class Role(cdktf.TerraformResource):
         return self.get_string_attribute("project_id")
 
     @property
-    def protected(self) -> cdktf.IResolvable:
+    def protected(self) -> cdk.IResolvable:
         """Reference to ``protected``. Whether Neon marks the role as protected. Computed
         (read-only).
         """

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import RAILWAY as _PIN
 
@@ -36,7 +36,7 @@ class ProjectDefaultEnvironment:
         )
 
 
-class Project(cdktf.TerraformResource):
+class Project(cdk.TerraformResource):
     """``railway_project``: Railway project; creates one default environment with it. Every argument
     is keyword-only; unset arguments are left out.
     """
@@ -49,20 +49,20 @@ class Project(cdktf.TerraformResource):
         name: str,
         default_environment: ProjectDefaultEnvironment | None = None,
         description: str | None = None,
-        has_pr_deploys: bool | cdktf.IResolvable | None = None,
-        private: bool | cdktf.IResolvable | None = None,
+        has_pr_deploys: bool | cdk.IResolvable | None = None,
+        private: bool | cdk.IResolvable | None = None,
         workspace_id: str | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
-        count: float | cdktf.TerraformCount | None = None,
-        for_each: cdktf.ITerraformIterator | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | None = None,
+        count: float | cdk.TerraformCount | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
         super().__init__(
             scope,
             id_,
             terraform_resource_type=TF_RESOURCE_TYPE,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             depends_on=list(depends_on) if depends_on is not None else None,
             provider=provider,
             lifecycle=lifecycle,
@@ -99,7 +99,7 @@ class Project(cdktf.TerraformResource):
         return self.get_string_attribute("description")
 
     @property
-    def has_pr_deploys(self) -> cdktf.IResolvable:
+    def has_pr_deploys(self) -> cdk.IResolvable:
         """Reference to ``has_pr_deploys``. Enable PR deploy environments. Optional; computed by the
         provider when unset.
         """
@@ -116,7 +116,7 @@ class Project(cdktf.TerraformResource):
         return self.get_string_attribute("name")
 
     @property
-    def private(self) -> cdktf.IResolvable:
+    def private(self) -> cdk.IResolvable:
         """Reference to ``private``. Whether the project is private (sent to Railway as isPublic =
         !private). Optional; computed by the provider when unset.
         """
@@ -131,7 +131,7 @@ class Project(cdktf.TerraformResource):
         return self.get_string_attribute("workspace_id")
 
     @property
-    def default_environment(self) -> cdktf.IResolvable:
+    def default_environment(self) -> cdk.IResolvable:
         """Reference to the ``default_environment`` attribute. Environment created together with the
         project. When several exist, the oldest one is reported. Optional; computed by the
         provider when unset.

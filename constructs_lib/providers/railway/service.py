@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import RAILWAY as _PIN
 
@@ -64,7 +64,7 @@ class ServiceVolume:
         )
 
 
-class Service(cdktf.TerraformResource):
+class Service(cdk.TerraformResource):
     """``railway_service``: Project-level service; its settings are applied to all (non-fork)
     environments and read back from the default environment. Every argument is keyword-only;
     unset arguments are left out.
@@ -87,17 +87,17 @@ class Service(cdktf.TerraformResource):
         source_repo: str | None = None,
         source_repo_branch: str | None = None,
         volume: ServiceVolume | None = None,
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
-        count: float | cdktf.TerraformCount | None = None,
-        for_each: cdktf.ITerraformIterator | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | None = None,
+        count: float | cdk.TerraformCount | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
         super().__init__(
             scope,
             id_,
             terraform_resource_type=TF_RESOURCE_TYPE,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             depends_on=list(depends_on) if depends_on is not None else None,
             provider=provider,
             lifecycle=lifecycle,
@@ -205,14 +205,14 @@ class Service(cdktf.TerraformResource):
         return self.get_string_attribute("source_repo_branch")
 
     @property
-    def regions(self) -> cdktf.IResolvable:
+    def regions(self) -> cdk.IResolvable:
         """Reference to the ``regions`` attribute. Regions and replica counts (multi-region config).
         Optional; computed by the provider when unset.
         """
         return self.interpolation_for_attribute("regions")
 
     @property
-    def volume(self) -> cdktf.IResolvable:
+    def volume(self) -> cdk.IResolvable:
         """Reference to the ``volume`` attribute. Persistent volume attached to the service.
         Optional.
         """

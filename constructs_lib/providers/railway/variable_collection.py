@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import cdktf
 from constructs import Construct
 
+from ...engine import core as cdk
 from .. import _runtime as _rt
 from ..versions import RAILWAY as _PIN
 
@@ -38,7 +38,7 @@ class VariableCollectionVariables:
         )
 
 
-class VariableCollection(cdktf.TerraformResource):
+class VariableCollection(cdk.TerraformResource):
     """``railway_variable_collection``: A set of service variables in one environment, managed
     together. Every argument is keyword-only; unset arguments are left out.
     """
@@ -51,17 +51,17 @@ class VariableCollection(cdktf.TerraformResource):
         environment_id: str,
         service_id: str,
         variables: Sequence[VariableCollectionVariables],
-        depends_on: Sequence[cdktf.ITerraformDependable] | None = None,
-        provider: cdktf.TerraformProvider | None = None,
-        lifecycle: cdktf.TerraformResourceLifecycle | None = None,
-        count: float | cdktf.TerraformCount | None = None,
-        for_each: cdktf.ITerraformIterator | None = None,
+        depends_on: Sequence[cdk.ITerraformDependable] | None = None,
+        provider: cdk.TerraformProvider | None = None,
+        lifecycle: cdk.TerraformResourceLifecycle | None = None,
+        count: float | cdk.TerraformCount | None = None,
+        for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
         super().__init__(
             scope,
             id_,
             terraform_resource_type=TF_RESOURCE_TYPE,
-            terraform_generator_metadata=cdktf.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
+            terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(provider_name=_PIN.name, provider_version_constraint=_PIN.version),
             depends_on=list(depends_on) if depends_on is not None else None,
             provider=provider,
             lifecycle=lifecycle,
@@ -113,6 +113,6 @@ class VariableCollection(cdktf.TerraformResource):
         return self.get_string_attribute("service_id")
 
     @property
-    def variables(self) -> cdktf.IResolvable:
+    def variables(self) -> cdk.IResolvable:
         """Reference to the ``variables`` attribute. The variables managed as one set. Required."""
         return self.interpolation_for_attribute("variables")
