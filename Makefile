@@ -1,18 +1,36 @@
 # The two commands that matter on a fresh machine:  make synth   and   make test
 # Both set up everything first (idempotent): .venv (app + tests), .venv-checkov (checkov,
 # kept apart so its pins cannot downgrade the app), node_modules (cdktf-cli, Node 22).
+#
+# ENGINE=cdktn runs the same app, library and tests on CDK Terrain instead of CDK for Terraform
+# (docs/engines.md): its own .venv-cdktn from requirements/cdktn.txt, and the cdktn CLI
+# (cli/cdktn, npm) only for deploy and test.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+ENGINE ?= cdktf
+ifeq ($(ENGINE),cdktf)
 VENV := .venv
+REQUIREMENTS := requirements/app.txt
+CLI_BIN := $(CURDIR)/node_modules/.bin
+CLI_SETUP :=
+else ifeq ($(ENGINE),cdktn)
+VENV := .venv-cdktn
+REQUIREMENTS := requirements/cdktn.txt
+CLI_BIN := $(CURDIR)/cli/cdktn/node_modules/.bin
+CLI_SETUP := cli/cdktn/node_modules/.installed
+else
+$(error ENGINE must be cdktf or cdktn, got '$(ENGINE)')
+endif
 CHECKOV_VENV := .venv-checkov
 ENV ?= dev
 
 # Node 22 from package.json first on PATH: jsii and cdktf-cli get a supported runtime.
-export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export PATH := $(CURDIR)/node_modules/.bin:$(CLI_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
+export HEALTHCARE_CDK_ENGINE := $(ENGINE)
 export CHECKOV_BIN := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -25,15 +43,31 @@ help:
 	@echo "make setup              only set up .venv, .venv-checkov and node_modules"
 	@echo "make deploy ENV=dev     check credentials, then cdktf deploy <env> (ENV=bootstrap: the Terraform Cloud workspaces)"
 	@echo "make promote ENV=prod TO=2  preview what promoting an environment adds (exit 3 if it removes or replaces)"
-	@echo "make bench              synthesis benchmark against the jsii import floor"
+	@echo "make bench              synthesis benchmark: both engines side by side, against the jsii import floor"
+	@echo "ENGINE=cdktn            with synth, test, deploy, promote: run on CDK Terrain instead of cdktf (docs/engines.md)"
 	@echo "make dist               build the library wheel + sdist into dist/"
 	@echo "make publish            upload dist/ to TWINE_REPOSITORY_URL (TWINE_USERNAME / TWINE_PASSWORD)"
 
 setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements/app.txt
+$(VENV)/.installed: $(REQUIREMENTS) requirements/base.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --requirement requirements/app.txt
+	$(VENV)/bin/pip install --quiet --requirement $(REQUIREMENTS)
+	touch $@
+
+# The other engine's venv, for `make bench` (both engines side by side) whatever ENGINE is.
+.venv/.installed.bench: requirements/app.txt requirements/base.txt
+	test -x .venv/bin/python || $(PYTHON) -m venv .venv
+	.venv/bin/pip install --quiet --requirement requirements/app.txt
+	touch .venv/.installed .venv/.installed.bench
+
+.venv-cdktn/.installed.bench: requirements/cdktn.txt requirements/base.txt
+	test -x .venv-cdktn/bin/python || $(PYTHON) -m venv .venv-cdktn
+	.venv-cdktn/bin/pip install --quiet --requirement requirements/cdktn.txt
+	touch .venv-cdktn/.installed .venv-cdktn/.installed.bench
+
+cli/cdktn/node_modules/.installed: cli/cdktn/package.json cli/cdktn/package-lock.json node_modules/.installed
+	cd cli/cdktn && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements/checkov.txt
@@ -48,18 +82,18 @@ node_modules/.installed: package.json package-lock.json
 synth: setup
 	$(VENV)/bin/python main.py
 
-test: setup
+test: setup $(CLI_SETUP)
 	$(VENV)/bin/python -m pytest
 
-deploy: setup
+deploy: setup $(CLI_SETUP)
 	$(VENV)/bin/python main.py deploy $(ENV)
 
 promote: setup
 	@test -n "$${TO:-}" || { echo "error: promote: set TO to the target phase, e.g. make promote ENV=prod TO=2" >&2; exit 2; }
 	$(VENV)/bin/python main.py promote $(ENV) --to $(TO)
 
-bench: setup
-	$(VENV)/bin/python benchmarks/synth.py
+bench: setup .venv/.installed.bench .venv-cdktn/.installed.bench
+	.venv/bin/python benchmarks/synth.py
 
 dist: setup
 	rm -rf dist build

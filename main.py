@@ -47,7 +47,7 @@ commands:
       that size them); exits {EXIT_UNSAFE_PROMOTION} naming every address it would remove or replace
 
 examples:
-  python main.py                          every environment and the bootstrap stack
+  python main.py                          every environment and the bootstrap stack (cdktf; on cdktn: no bootstrap)
   python main.py --env dev --phase 3      dev only, previewing phase 3
   python main.py promote prod --to 2      what promoting prod to phase 2 adds
   make deploy ENV=dev                     = python main.py deploy dev
@@ -59,6 +59,7 @@ environment variables:
   PLATFORM_ENVIRONMENTS  comma-separated names, as --env (the cdktf CLI has no flags for the app)
   PLATFORM_PHASE         as --phase
   CDKTF_OUTDIR           output folder, set by the cdktf CLI (default cdktf.out)
+  HEALTHCARE_CDK_ENGINE  cdktf (default when installed) or cdktn: the CDK engine (docs/engines.md)
   TFC_ORGANIZATION, TFC_WORKSPACE_PREFIX   override the files' Terraform Cloud organization/prefix
   deploy: AWS_* (or AWS_PROFILE), CLOUDFLARE_API_TOKEN, NEON_API_KEY, RAILWAY_TOKEN for local
   state; TF_TOKEN_app_terraform_io (or `terraform login`) for Terraform Cloud; bootstrap:
@@ -166,6 +167,21 @@ class Selection:
     quiet: bool = False
 
 
+def _engine() -> str:
+    """The CDK engine of this process (``constructs_lib.engine``: HEALTHCARE_CDK_ENGINE, else what is installed)."""
+    try:
+        from constructs_lib.engine import ENGINE
+    except ImportError as exc:  # EngineNotInstalledError: no engine, or the requested one is missing
+        raise ConfigError(str(exc)) from None
+    return ENGINE
+
+
+_NO_BOOTSTRAP_ON_CDKTN = (
+    "bootstrap: the Terraform Cloud bootstrap stack needs the prebuilt TFE provider, which exists for cdktf only; "
+    "run it on the default engine (make deploy ENV=bootstrap) — docs/engines.md"
+)
+
+
 def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> Selection:
     """The validated configs to synthesize and the output folder, from arguments and environment."""
     args = _parse_args(argv)
@@ -176,7 +192,9 @@ def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> Selection:
     elif environ.get("PLATFORM_ENVIRONMENTS", "").strip():
         names = _pick_environments([environ["PLATFORM_ENVIRONMENTS"]], "environment PLATFORM_ENVIRONMENTS", known)
     else:
-        names = [*known, BOOTSTRAP]
+        names = [*known, BOOTSTRAP] if _engine() == "cdktf" else known  # bootstrap needs the tfe provider: cdktf only
+    if BOOTSTRAP in names and _engine() != "cdktf":
+        raise ConfigError(_NO_BOOTSTRAP_ON_CDKTN)
     phase: int | None = None
     if args.phase is not None:
         phase = _pick_phase(args.phase, "command line --phase")
@@ -244,13 +262,17 @@ def deploy(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     if not argv:
         raise ConfigError(f"command line: deploy needs a stack, one of {', '.join([*configs, BOOTSTRAP])}")
     (name,) = _pick_environments([argv[0]], "command line deploy", list(configs))
+    engine = _engine()
+    if name == BOOTSTRAP and engine != "cdktf":
+        raise ConfigError(_NO_BOOTSTRAP_ON_CDKTN)
     if name == BOOTSTRAP:
         missing = missing_bootstrap_credentials(environ, list(configs.values()))
     else:
         missing = missing_deploy_credentials(environ, configs[name])
     if missing:
         raise ConfigError(f"deploy {name}: missing credentials: {'; '.join(missing)} (see docs/deploying.md)")
-    command = ["cdktf", "deploy", name, *argv[1:]]
+    # cdktf.json's "app" runs .venv's Python (cdktf); on cdktn the CLI runs this interpreter instead.
+    command = ["cdktf", "deploy", name, *argv[1:]] if engine == "cdktf" else ["cdktn", "deploy", name, "--app", f"{sys.executable} main.py", *argv[1:]]
     os.execvpe(command[0], command, {**environ, "PLATFORM_ENVIRONMENTS": name})
     return 0  # not reached: execvpe replaces this process
 

@@ -13,7 +13,6 @@ from constructs_lib.errors import GuardrailViolation, SynthesisError
 from constructs_lib.guardrails import error_findings, warning_findings
 from environments import EnvironmentConfig
 
-from .bootstrap import BootstrapStack
 from .phases import plan_for
 from .platform import PlatformStack
 
@@ -28,6 +27,8 @@ def build_app(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap: 
     for config in configs:
         PlatformStack(app, config, plan_for(config.phase))
     if any(config.terraform_cloud is not None for config in bootstrap):
+        from .bootstrap import BootstrapStack  # the tfe provider: cdktf only (main.py never selects it on cdktn)
+
         BootstrapStack(app, bootstrap)
     return app
 

@@ -2,7 +2,7 @@
 
 Real components, no mocks: ``python -m build`` makes the wheel and sdist, ``pypiserver``
 serves them on 127.0.0.1 with upload authentication, ``twine`` uploads, and a fresh venv
-installs ``healthcare-constructs`` from that index only, then runs ``examples/quickstart.py``
+installs ``healthcare-constructs[<engine>]`` (the session's engine) from that index only, then runs ``examples/quickstart.py``
 (every construct of the library) from a folder outside the repository, and every ``python``
 example of the README that ships in the wheel's metadata: each synthesizes, the consumer
 checkov gate (``healthcare-checkov-gate``) passes on their output, and ``mypy --strict`` finds
@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 from constructs_lib import __version__
+from constructs_lib.engine import ENGINE
 from tests.conftest import REPO_ROOT
 from tests.packaging.readme_examples import DRIVER, python_blocks
 
@@ -127,7 +128,10 @@ def test_wheel_holds_the_library_only(dist: Path) -> None:
     assert "constructs_lib/providers/railway/schema.json" in names
     assert not [n for n in names if n.endswith("conformance.py")]  # the schema checker is test-only (tests/conformance.py)
     metadata = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/METADATA").decode()
-    assert "Requires-Dist: cdktf<0.22,>=0.21.0" in metadata
+    # The engine is an extra; the base package pulls none (constructs_lib.engine picks the installed one).
+    assert "Requires-Dist: cdktf<0.22,>=0.21.0; extra == \"cdktf\"" in metadata, metadata
+    assert "Requires-Dist: cdktn<0.25,>=0.24.0; extra == \"cdktn\"" in metadata, metadata
+    assert "Provides-Extra: cdktf" in metadata and "Provides-Extra: cdktn" in metadata
     entry_points = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/entry_points.txt").decode()
     assert "healthcare-checkov-gate = constructs_lib.checkov_gate:main" in entry_points
     assert len(list(dist.glob("*.tar.gz"))) == 1
@@ -162,7 +166,8 @@ def installed(dist: Path, index_url: str, tmp_path_factory: pytest.TempPathFacto
     python = venv / "bin" / "python"
     site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
     (site / "app_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    _run(python, "-m", "pip", "install", "--no-cache-dir", "--index-url", f"{index_url}/simple/", f"healthcare-constructs=={__version__}")
+    # With the extra of the engine this session runs on (make test ENGINE=...): each engine's run installs its own.
+    _run(python, "-m", "pip", "install", "--no-cache-dir", "--index-url", f"{index_url}/simple/", f"healthcare-constructs[{ENGINE}]=={__version__}")
     return python, site
 
 
