@@ -29,7 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 os.environ["PATH"] = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep) if not (Path(entry) / "terraform").exists())
 quiet_node_deprecations(os.environ)  # as main.py does before jsii starts Node
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
-CLI_TEST = "tests/unit/test_cdktf_cli.py"
+CLI_TEST = "tests/stacks/test_cdktf_cli.py"
 _CLI_RUN = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
 CHECKOV_TESTS = "tests/security/"
 WANTS_CHECKOV = pytest.StashKey[bool]()
