@@ -32,6 +32,8 @@ from tests.security._checkov import (
     unchecked_stacks,
 )
 
+pytestmark = pytest.mark.checkov
+
 
 def _terraform_report(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
     report = reports.get("terraform_json")
