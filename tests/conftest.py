@@ -35,9 +35,11 @@ quiet_node_deprecations(os.environ)  # as main.py does before jsii starts Node
 _SESSION_TMP = tempfile.mkdtemp(prefix="pytest-node-tmp-")
 os.environ["TMPDIR"] = _SESSION_TMP
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf"
-CLI_TEST = "tests/unit/test_cdktf_cli.py"
+CLI_MARK = "cdktf_cli"
+"""Marks the tests that wait for the session's ``cdktf synth`` run (fixture ``cdktf_cli_output``)."""
 _CLI_RUN = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
-CHECKOV_TESTS = "tests/security/"
+CHECKOV_MARK = "checkov"
+"""Marks the tests that read the session's checkov run (fixtures ``checkov_reports``, ``checkov_types``)."""
 WANTS_CHECKOV = pytest.StashKey[bool]()
 CHECKOV_RUN = pytest.StashKey["subprocess.Popen[bytes]"]()
 """The session's single checkov run, started as soon as the stacks exist (see ``_synthesized``)."""
@@ -179,13 +181,29 @@ def pytest_sessionfinish() -> None:
     shutil.rmtree(_SESSION_TMP, ignore_errors=True)
 
 
+_MARK_OF_FIXTURE = {"cdktf_cli_output": CLI_MARK, "checkov_reports": CHECKOV_MARK, "checkov_types": CHECKOV_MARK}
+"""A test using one of these fixtures must carry the marker, or it would wait for the process first."""
+
+
+def _has(item: pytest.Item, mark: str) -> bool:
+    return item.get_closest_marker(mark) is not None
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that wait for background processes (cdktf CLI, checkov) last.
+    """Run the tests that wait for background processes (markers ``cdktf_cli``, ``checkov``) last.
 
     Their processes start early (after collection, after the session's synthesis) and use
     the second core while everything else runs; waiting for them first would serialize it all.
     """
-    items.sort(key=lambda item: item.nodeid.startswith((CLI_TEST, CHECKOV_TESTS)))
+    unmarked = sorted(
+        f"{item.nodeid} uses {fixture} but is not marked {mark}"
+        for item in items
+        for fixture, mark in _MARK_OF_FIXTURE.items()
+        if fixture in getattr(item, "fixturenames", ()) and not _has(item, mark)
+    )
+    if unmarked:
+        raise pytest.UsageError("\n".join(unmarked))
+    items.sort(key=lambda item: _has(item, CLI_MARK) or _has(item, CHECKOV_MARK))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -194,8 +212,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     It is a separate Node + Python process that pays the jsii import again; started now, it
     runs on the second core while this session synthesizes, instead of after it.
     """
-    session.config.stash[WANTS_CHECKOV] = any(item.nodeid.startswith(CHECKOV_TESTS) for item in session.items)
-    if any(item.nodeid.startswith(CLI_TEST) for item in session.items) and CDKTF.exists() and shutil.which("node"):
+    session.config.stash[WANTS_CHECKOV] = any(_has(item, CHECKOV_MARK) for item in session.items)
+    if any(_has(item, CLI_MARK) for item in session.items) and CDKTF.exists() and shutil.which("node"):
         session.config.stash[_CLI_RUN] = _start_cdktf_synth()
 
 

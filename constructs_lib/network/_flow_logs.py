@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from constructs import Construct
 
-from ..engine.aws import (
-    CloudwatchLogGroup,
-    DataAwsCallerIdentity,
-    DataAwsIamPolicyDocument,
-    DataAwsIamPolicyDocumentStatement,
-    DataAwsIamPolicyDocumentStatementCondition,
-    DataAwsIamPolicyDocumentStatementPrincipals,
-    DataAwsPartition,
-    FlowLog,
-    IamPolicy,
-    IamRole,
-    IamRolePolicyAttachment,
-    KmsAlias,
-    KmsKey,
-)
+from .._aws.iam import Condition
+from .._aws.log_delivery import DeliveryRoleSpec, KeySpec, build_log_delivery
+from ..engine.aws import DataAwsCallerIdentity, DataAwsPartition, FlowLog
 
 FLOW_LOG_DELIVERY_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
 """What the flow logs service needs on an existing log group (no CreateLogGroup, no account-wide Describe)."""
-POLICY_PATH = "/platform/"
-"""IAM path of the delivery role's managed policy."""
-KMS_LOGS_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
 
 
 class FlowLogs(Construct):
@@ -44,88 +27,38 @@ class FlowLogs(Construct):
         account = DataAwsCallerIdentity(self, "Account").account_id
         partition = DataAwsPartition(self, "Partition").partition
         self.log_group_name = f"/aws/vpc/{name_prefix}/flow-logs"
-        # Built from parts: the key policy needs the ARN before the log group (which needs the key) exists.
-        log_group_arn = f"arn:{partition}:logs:{region}:{account}:log-group:{self.log_group_name}"
-
-        # A key policy, not an IAM policy: "*" as resource means "this key". Kept as JSON on the key
-        # itself (checkov's IAM-policy checks would misread it as an identity policy otherwise).
-        key_policy = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAdministers",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
-                {
-                    "Sid": "CloudWatchLogsEncryptsThisLogGroup",
-                    "Effect": "Allow",
-                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-                    "Action": KMS_LOGS_ACTIONS,
-                    "Resource": "*",
-                    "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-                },
-            ],
-        }
-        self.key = KmsKey(
+        built = build_log_delivery(
             self,
-            "Key",
-            description=f"{name_prefix} VPC flow logs",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            policy=json.dumps(key_policy),
+            account=account,
+            partition=partition,
+            region=region,
+            log_group_name=self.log_group_name,
+            retention_days=retention_days,
+            key=KeySpec(
+                description=f"{name_prefix} VPC flow logs",
+                alias=f"alias/{name_prefix}-vpc-flow-logs",
+                logs_sid="CloudWatchLogsEncryptsThisLogGroup",
+            ),
+            role=DeliveryRoleSpec(
+                role_id="Role",
+                name=f"{name_prefix}-vpc-flow-logs",
+                service="vpc-flow-logs.amazonaws.com",
+                trust_sid="FlowLogsForThisAccountOnly",
+                trust_conditions=[
+                    Condition("StringEquals", "aws:SourceAccount", (account,)),
+                    Condition("ArnLike", "aws:SourceArn", (f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*",)),
+                ],
+                policy_name=f"{name_prefix}-vpc-flow-logs-delivery",
+                policy_description=f"VPC flow logs delivery to {self.log_group_name} only",
+                delivery_sid="DeliverToThisLogGroupOnly",
+                delivery_actions=FLOW_LOG_DELIVERY_ACTIONS,
+                resource_suffixes=["", ":*"],
+            ),
         )
-        KmsAlias(self, "KeyAlias", name=f"alias/{name_prefix}-vpc-flow-logs", target_key_id=self.key.key_id)
-        self.log_group = CloudwatchLogGroup(
-            self,
-            "LogGroup",
-            name=self.log_group_name,
-            retention_in_days=retention_days,
-            kms_key_id=self.key.arn,
-        )
-
-        trust = DataAwsIamPolicyDocument(
-            self,
-            "TrustPolicy",
-            statement=[
-                DataAwsIamPolicyDocumentStatement(
-                    sid="FlowLogsForThisAccountOnly",
-                    effect="Allow",
-                    actions=["sts:AssumeRole"],
-                    principals=[DataAwsIamPolicyDocumentStatementPrincipals(type="Service", identifiers=["vpc-flow-logs.amazonaws.com"])],
-                    condition=[
-                        DataAwsIamPolicyDocumentStatementCondition(test="StringEquals", variable="aws:SourceAccount", values=[account]),
-                        DataAwsIamPolicyDocumentStatementCondition(
-                            test="ArnLike", variable="aws:SourceArn", values=[f"arn:{partition}:ec2:{region}:{account}:vpc-flow-log/*"]
-                        ),
-                    ],
-                )
-            ],
-        )
-        self.role = IamRole(self, "Role", name=f"{name_prefix}-vpc-flow-logs", assume_role_policy=trust.json)
-        delivery = DataAwsIamPolicyDocument(
-            self,
-            "DeliveryPolicy",
-            statement=[
-                DataAwsIamPolicyDocumentStatement(
-                    sid="DeliverToThisLogGroupOnly",
-                    effect="Allow",
-                    actions=FLOW_LOG_DELIVERY_ACTIONS,
-                    resources=[self.log_group.arn, f"{self.log_group.arn}:*"],
-                )
-            ],
-        )
-        self.role_policy = IamPolicy(
-            self,
-            "RolePolicy",
-            name=f"{name_prefix}-vpc-flow-logs-delivery",
-            path=POLICY_PATH,
-            description=f"VPC flow logs delivery to {self.log_group_name} only",
-            policy=delivery.json,
-        )
-        attachment = IamRolePolicyAttachment(self, "RolePolicyAttachment", role=self.role.name, policy_arn=self.role_policy.arn)
+        self.key = built.key
+        self.log_group = built.log_group
+        self.role = built.role
+        self.role_policy = built.policy
         self.flow_log = FlowLog(
             self,
             "Resource",
@@ -134,5 +67,5 @@ class FlowLogs(Construct):
             log_destination_type="cloud-watch-logs",
             log_destination=self.log_group.arn,
             iam_role_arn=self.role.arn,
-            depends_on=[attachment],
+            depends_on=[built.attachment],
         )

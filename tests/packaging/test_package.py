@@ -129,8 +129,8 @@ def test_wheel_holds_the_library_only(dist: Path) -> None:
     assert not [n for n in names if n.endswith("conformance.py")]  # the schema checker is test-only (tests/conformance.py)
     metadata = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/METADATA").decode()
     # The engine is an extra; the base package pulls none (constructs_lib.engine picks the installed one).
-    assert "Requires-Dist: cdktf<0.22,>=0.21.0; extra == \"cdktf\"" in metadata, metadata
-    assert "Requires-Dist: cdktn<0.25,>=0.24.0; extra == \"cdktn\"" in metadata, metadata
+    assert 'Requires-Dist: cdktf<0.22,>=0.21.0; extra == "cdktf"' in metadata, metadata
+    assert 'Requires-Dist: cdktn<0.25,>=0.24.0; extra == "cdktn"' in metadata, metadata
     assert "Provides-Extra: cdktf" in metadata and "Provides-Extra: cdktn" in metadata
     entry_points = zipfile.ZipFile(wheel).read(f"healthcare_constructs-{__version__}.dist-info/entry_points.txt").decode()
     assert "healthcare-checkov-gate = constructs_lib.checkov_gate:main" in entry_points
@@ -256,7 +256,7 @@ def test_readme_examples_run_from_the_installed_wheel_pass_the_checkov_gate_and_
 def test_a_construct_without_its_provider_names_the_provider(installed: tuple[Path, Path], tmp_path: Path) -> None:
     python, _ = installed
     code = (
-        "from cdktf import App, TerraformStack\n"
+        "from constructs_lib.engine.core import App, TerraformStack\n"
         "from constructs_lib import MissingProviderError, NeonDatabase, NeonDatabaseProps\n"
         "stack = TerraformStack(App(), 'test')\n"
         "try:\n"

@@ -9,6 +9,8 @@ import pytest
 from tests.conftest import ALL_COMBOS
 from tests.security.conftest import report_subset
 
+pytestmark = pytest.mark.checkov
+
 AUDIT_CHECKS = {
     "CKV_AWS_35": ("aws_cloudtrail", 1),  # log files encrypted with a customer-managed KMS key
     "CKV_AWS_36": ("aws_cloudtrail", 1),  # log file validation

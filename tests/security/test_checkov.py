@@ -32,6 +32,8 @@ from tests.security._checkov import (
     unchecked_stacks,
 )
 
+pytestmark = pytest.mark.checkov
+
 
 def _terraform_report(reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
     report = reports.get("terraform_json")
@@ -198,7 +200,7 @@ def test_checkov_has_no_checks_for_the_bootstrap_stack(
     checkov_types: frozenset[str], bootstrap_stack: dict[str, Any], checkov_reports: dict[str, dict[str, Any]]
 ) -> None:
     """Coverage, said plainly: checkov has no Terraform Cloud (tfe) checks, so the bootstrap stack is parsed
-    and secret-scanned but no policy check runs on it (tests/unit/test_bootstrap_stack.py asserts its settings)."""
+    and secret-scanned but no policy check runs on it (tests/stacks/test_bootstrap_stack.py asserts its settings)."""
     types = set(bootstrap_stack["resource"])
     assert types and all(t.startswith("tfe_") for t in types)
     assert types & checkov_types == set()

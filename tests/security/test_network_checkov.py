@@ -8,6 +8,8 @@ import pytest
 
 from tests.security.conftest import report_subset
 
+pytestmark = pytest.mark.checkov
+
 NETWORK_CHECKS = {
     "CKV2_AWS_11": "aws_vpc",  # flow logs enabled
     "CKV2_AWS_12": "aws_vpc",  # default security group restricts all traffic

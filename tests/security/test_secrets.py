@@ -6,7 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.security._checkov import run_checkov
+
+pytestmark = pytest.mark.checkov
 
 PLANTED_ACCESS_KEY = "AKIA" + "Q3EGT5BZ7WXN4RMC"  # split so this file itself does not look like a credential
 

@@ -19,6 +19,8 @@ from stacks.phases import BUCKET_GRANTS, BUCKETS
 from tests.conftest import Combo
 from tests.security.conftest import report_subset
 
+pytestmark = pytest.mark.checkov
+
 STORAGE_TYPES = ("aws_s3_", "aws_kms_", "aws_iam_")
 STORAGE_CONSTRUCTS = ("Bucket-", "AccessLogs", "Identity-")
 """Top-level construct ids PlatformStack._add_storage creates; other components have their own gates."""

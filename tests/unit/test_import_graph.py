@@ -128,6 +128,15 @@ def test_helpers_do_not_import_their_owner_even_for_types() -> None:
     assert {helper: owner for helper, owner in owners.items() if owner in graph[helper]} == {}
 
 
+def test_the_shared_aws_pieces_import_no_domain() -> None:
+    # constructs_lib._aws (iam, perms, log_delivery) serves storage, network, audit...: it takes values and imports none of them.
+    graph = import_graph(type_checking=True)
+    shared = {name: targets for name, targets in graph.items() if name.startswith(f"{PACKAGE}._aws")}
+    assert {name: sorted(t for t in targets if not t.startswith(f"{PACKAGE}._aws") and t != f"{PACKAGE}.errors") for name, targets in shared.items()} == {
+        name: [] for name in shared
+    }
+
+
 def test_only_the_package_init_imports_for_types_alone() -> None:
     # No module keeps an import under ``if TYPE_CHECKING:`` to dodge a circle; the package __init__ uses it to
     # show type checkers the lazily loaded names.

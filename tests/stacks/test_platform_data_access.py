@@ -10,7 +10,7 @@ import pytest
 from environments import EnvironmentConfig
 from stacks.phases import plan_for
 from tests.conftest import ALL_COMBOS, Combo, config_at, resources_of, synth_json
-from tests.unit.test_railway_stack import _by_service, _variables_of
+from tests.stacks.test_railway_stack import _by_service, _variables_of
 
 IDS = [f"{e}-phase{p}" for e, p in ALL_COMBOS]
 _URI = re.compile(

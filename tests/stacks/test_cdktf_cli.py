@@ -16,6 +16,8 @@ import pytest
 from environments import EnvironmentConfig
 from tests.conftest import CDKTF, ENVIRONMENT_NAMES, Combo
 
+pytestmark = pytest.mark.cdktf_cli
+
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed: the cdktf CLI cannot run")
