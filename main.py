@@ -165,6 +165,8 @@ class Selection:
     """Every environment file when the bootstrap stack is selected (all by default), else empty."""
     outdir: Path
     quiet: bool = False
+    bootstrap_skipped: bool = False
+    """The default selection on cdktn: the bootstrap stack is left out (its tfe provider is cdktf-only)."""
 
 
 def _engine() -> str:
@@ -193,6 +195,7 @@ def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> Selection:
         names = _pick_environments([environ["PLATFORM_ENVIRONMENTS"]], "environment PLATFORM_ENVIRONMENTS", known)
     else:
         names = [*known, BOOTSTRAP] if _engine() == "cdktf" else known  # bootstrap needs the tfe provider: cdktf only
+    skipped = not args.envs and not environ.get("PLATFORM_ENVIRONMENTS", "").strip() and BOOTSTRAP not in names
     if BOOTSTRAP in names and _engine() != "cdktf":
         raise ConfigError(_NO_BOOTSTRAP_ON_CDKTN)
     phase: int | None = None
@@ -203,7 +206,7 @@ def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> Selection:
     selected = [_effective(configs[name], environ, phase) for name in names if name != BOOTSTRAP]
     bootstrap = [_effective(config, environ) for config in configs.values()] if BOOTSTRAP in names else []
     outdir = args.outdir or Path(environ.get("CDKTF_OUTDIR") or "cdktf.out")
-    return Selection(configs=selected, bootstrap=bootstrap, outdir=outdir, quiet=args.quiet)
+    return Selection(configs=selected, bootstrap=bootstrap, outdir=outdir, quiet=args.quiet, bootstrap_skipped=skipped)
 
 
 AWS_CREDENTIAL_SOURCES = (
@@ -337,6 +340,8 @@ def _summary(selection: Selection) -> list[str]:
         document = json.loads(path.read_text())
         count = sum(len(blocks) for blocks in (document.get("resource") or {}).values())
         lines.append(f"{name}: {what}, {count} resources -> {path}")
+    if selection.bootstrap_skipped:
+        lines.append(f"{BOOTSTRAP}: skipped on {_engine()} (no prebuilt TFE provider; synthesize and deploy it on cdktf, docs/engines.md)")
     return lines
 
 

@@ -1,17 +1,20 @@
 #!/usr/bin/env python
-"""Synthesis benchmark: our cost on top of the jsii floor, measured in one run.
+"""Synthesis benchmark: both engines side by side, each against its jsii floor, measured in one run.
 
     make bench                       (or: .venv/bin/python benchmarks/synth.py --repeat 5)
 
-Each case runs as a fresh process, ``--repeat`` times; we report the median wall time
-and the median peak memory of the whole process tree (Python + the jsii Node process,
-sampled from /proc), and each median's ratio to the floor:
+Each case runs as a fresh process on each engine (CDK for Terraform from ``.venv``, CDK Terrain
+from ``.venv-cdktn``), ``--repeat`` times, interleaved; we report the median wall time and the
+median peak memory of the whole process tree (Python + the jsii Node process, sampled from
+/proc), each median's ratio to that engine's floor, and cdktn's ratio to cdktf:
 
-- floor:     a process that only imports cdktf and the AWS and Cloudflare providers
-- synth-1/2/3: ``main.py`` (the README's synth command) for 1, 2 and 3 environments
+- floor:     a process that only imports the engine and its AWS and Cloudflare providers
+- synth-1:   ``main.py --env dev`` (one environment)
+- synth-3:   ``main.py`` for dev, staging and prod (the full synth both engines can do; cdktf's
+             ``make synth`` adds the bootstrap stack, which needs the cdktf-only TFE provider)
 - all-12:    one process synthesizing every environment at every phase (12 stacks)
 
-No timing assertions live in the tests; this script reports and the README records.
+No timing assertions live in the tests; this script reports and docs/performance.md records.
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
-FLOOR_CODE = "import cdktf, cdktf_cdktf_provider_aws, cdktf_cdktf_provider_cloudflare"
+ENGINES = {"cdktf": ROOT / ".venv" / "bin" / "python", "cdktn": ROOT / ".venv-cdktn" / "bin" / "python"}
+FLOOR_CODE = {
+    "cdktf": "import cdktf, cdktf_cdktf_provider_aws, cdktf_cdktf_provider_cloudflare",
+    "cdktn": "import cdktn, cdktn_provider_aws, cdktn_provider_cloudflare",
+}
+TARGET = 0.5
+"""Issue 19's target: cdktn's full synth (synth-3) at most half of cdktf's."""
 ALL_12_CODE = """
 import sys
 from pathlib import Path
@@ -71,6 +80,7 @@ def _tree_rss_kb(root_pid: int) -> int:
 
 
 def run(command: list[str], env: dict[str, str]) -> Sample:
+    """Wall time and peak process-tree memory of one fresh process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -85,30 +95,37 @@ def run(command: list[str], env: dict[str, str]) -> Sample:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per case (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case and engine (default 3)")
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    python = sys.executable
+    missing = [f"{engine} ({python})" for engine, python in ENGINES.items() if not python.exists()]
+    if missing:
+        raise SystemExit(f"error: bench: no venv for {', '.join(missing)}: run `make bench` (it sets up both engines)")
     with tempfile.TemporaryDirectory() as tmp:
-        cases = {
-            "floor": [python, "-c", FLOOR_CODE],
-            "synth-1 (dev)": [python, "main.py", "--env", "dev", "--outdir", f"{tmp}/one"],
-            "synth-2 (dev,staging)": [python, "main.py", "--env", "dev", "--env", "staging", "--outdir", f"{tmp}/two"],
-            "synth-3 (make synth)": [python, "main.py", "--outdir", f"{tmp}/all"],
-            "all-12 (env x phase)": [python, "-c", ALL_12_CODE.format(root=str(ROOT), out=f"{tmp}/twelve")],
-        }
-        results: dict[str, list[Sample]] = {name: [] for name in cases}
+        cases: dict[tuple[str, str], tuple[list[str], dict[str, str]]] = {}
+        for engine, python in ENGINES.items():
+            env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "HEALTHCARE_CDK_ENGINE": engine}
+            out = f"{tmp}/{engine}"
+            cases[("floor", engine)] = ([str(python), "-c", FLOOR_CODE[engine]], env)
+            cases[("synth-1 (dev)", engine)] = ([str(python), "main.py", "--env", "dev", "--outdir", f"{out}/one"], env)
+            three = ["--env", "dev", "--env", "staging", "--env", "prod"]
+            cases[("synth-3 (full synth)", engine)] = ([str(python), "main.py", *three, "--outdir", f"{out}/three"], env)
+            cases[("all-12 (env x phase)", engine)] = ([str(python), "-c", ALL_12_CODE.format(root=str(ROOT), out=f"{out}/twelve")], env)
+        results: dict[tuple[str, str], list[Sample]] = {key: [] for key in cases}
         for _ in range(args.repeat):  # interleaved, so drift on a busy machine hits every case alike
-            for name, command in cases.items():
-                results[name].append(run(command, env))
-    medians = {name: Sample(statistics.median(s.seconds for s in samples), statistics.median(s.peak_mb for s in samples)) for name, samples in results.items()}
-    floor = medians["floor"]
-    print(f"cpus={os.cpu_count()} repeat={args.repeat} python={sys.version.split()[0]} node={_node_version()}")
-    print(f"{'case':<24} {'median s':>9} {'x floor':>8} {'peak MB':>9} {'x floor':>8}")
-    for name, m in medians.items():
-        print(f"{name:<24} {m.seconds:>9.2f} {m.seconds / floor.seconds:>8.2f} {m.peak_mb:>9.0f} {m.peak_mb / floor.peak_mb:>8.2f}")
-    one, two, three = (medians[k].seconds for k in ("synth-1 (dev)", "synth-2 (dev,staging)", "synth-3 (make synth)"))
-    print(f"per additional environment: {(two - one):.2f} s, {(three - two):.2f} s")
+            for key, (command, env) in cases.items():
+                results[key].append(run(command, env))
+    medians = {key: Sample(statistics.median(s.seconds for s in samples), statistics.median(s.peak_mb for s in samples)) for key, samples in results.items()}
+    print(f"cpus={os.cpu_count()} repeat={args.repeat} python={sys.version.split()[0]} node={_node_version()} engines: cdktf 0.21.0, cdktn 0.24.0")
+    print(f"{'case':<22} {'cdktf s':>8} {'x floor':>7} {'cdktn s':>8} {'x floor':>7} {'cdktn/cdktf':>11} {'cdktf MB':>9} {'cdktn MB':>9} {'cdktn/cdktf':>11}")
+    for name in dict.fromkeys(name for name, _ in cases):
+        f, n = medians[name, "cdktf"], medians[name, "cdktn"]
+        ff, nf = medians["floor", "cdktf"], medians["floor", "cdktn"]
+        print(
+            f"{name:<22} {f.seconds:>8.2f} {f.seconds / ff.seconds:>7.2f} {n.seconds:>8.2f} {n.seconds / nf.seconds:>7.2f} "
+            f"{n.seconds / f.seconds:>11.2f} {f.peak_mb:>9.0f} {n.peak_mb:>9.0f} {n.peak_mb / f.peak_mb:>11.2f}"
+        )
+    full = medians["synth-3 (full synth)", "cdktn"].seconds / medians["synth-3 (full synth)", "cdktf"].seconds
+    print(f"cdktn full synth = {full:.2f} x cdktf (target <= {TARGET}): {'met' if full <= TARGET else 'NOT met'}")
     return 0
 
 
