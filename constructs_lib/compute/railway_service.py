@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cdktf import TerraformResourceLifecycle
+from cdktf import Fn, TerraformResourceLifecycle
 from constructs import Construct
 
 from .._providers import RAILWAY, require_provider
@@ -99,6 +99,12 @@ class CustomDomainRecords:
     """Name of the ownership-verification (TXT) record."""
     verification_record_value: str
     """Value of the ownership-verification record."""
+
+    @property
+    def verification_host(self) -> str:
+        """Full name of the ownership-verification (TXT) record: ``<verification_host_label>.<zone>`` (a reference)."""
+        host: str = Fn.format("%s.%s", [self.verification_host_label, self.zone])
+        return host
 
 
 class RailwayService(Construct):
