@@ -52,11 +52,11 @@ class AuditTrailProps:
     alarm_evaluation_periods: int = 1
     """Periods an alarm evaluates (period x periods <= one day). Default: 1, alert at once."""
     unauthorized_api_calls_threshold: int = 1
-    """Unauthorized API calls per period that raise the alarm. Default: 1 (CIS: any)."""
+    """Unauthorized API calls per period that raise the alarm, 1..10000. Default: 1 (CIS: any)."""
     console_signin_failures_threshold: int = 3
-    """Failed console sign-ins per period that raise the alarm. Default: 3 (one typo does not page)."""
+    """Failed console sign-ins per period that raise the alarm, 1..10000. Default: 3 (one typo does not page)."""
     change_alarm_threshold: int = 1
-    """Events per period for the root-use, console-sign-in-without-MFA and change alarms (IAM, KMS,
+    """Events per period (1..10000) for the root-use, console-sign-in-without-MFA and change alarms (IAM, KMS,
     S3 policy, CloudTrail, AWS Config, security group, NACL, network gateway, route table, VPC).
     Default: 1 (CIS: any)."""
     phi_data_events: bool = True
