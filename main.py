@@ -23,6 +23,7 @@ from typing import NoReturn
 
 from environments import ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
 from environments.config import TerraformCloudSettings
+from stacks.credentials import PROVIDER_CREDENTIALS, credential_variable_name  # no cdktf: imports nothing heavy
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -216,7 +217,9 @@ AWS_CREDENTIAL_SOURCES = (
     ("AWS_CONTAINER_CREDENTIALS_FULL_URI",),
     ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",),
 )
-PROVIDER_TOKENS = ("CLOUDFLARE_API_TOKEN", "NEON_API_KEY", "RAILWAY_TOKEN")
+PROVIDER_TOKENS = tuple(name for name, _ in PROVIDER_CREDENTIALS if not name.startswith("AWS_"))
+"""The non-AWS credentials of ``stacks.credentials.PROVIDER_CREDENTIALS`` (one list for the workspaces and the local
+deploy check); AWS credentials may come from any of ``AWS_CREDENTIAL_SOURCES`` instead of the key pair."""
 TFC_TOKEN = "TF_TOKEN_app_terraform_io"
 
 
@@ -244,8 +247,6 @@ def missing_deploy_credentials(environ: Mapping[str, str], config: EnvironmentCo
 
 def missing_bootstrap_credentials(environ: Mapping[str, str], configs: Sequence[EnvironmentConfig]) -> list[str]:
     """What ``cdktf deploy bootstrap`` lacks: a Terraform Cloud token and every ``TF_VAR_<env>_<credential>``."""
-    from stacks.credentials import PROVIDER_CREDENTIALS, credential_variable_name
-
     # The tfe provider also reads TFE_TOKEN.
     missing = _missing_tfc_token(environ, also=("TFE_TOKEN",))
     for config in configs:

@@ -34,6 +34,10 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         RepoSource as RepoSource,
         VolumeMount as VolumeMount,
     )
+    from .data._neon_connections import (
+        ReaderConnection as ReaderConnection,
+        ServiceConnection as ServiceConnection,
+    )
     from .data._neon_sql import (
         SqlLogin as SqlLogin,
     )
@@ -116,6 +120,8 @@ _LAZY: dict[str, str] = {
     "NeonDatabaseProps": ".data.neon_props",
     "ReaderRole": ".data.neon_props",
     "SqlLogin": ".data._neon_sql",
+    "ServiceConnection": ".data._neon_connections",
+    "ReaderConnection": ".data._neon_connections",
     "AppSecret": ".data.app_secret",
     "AppSecretProps": ".data.app_secret",
     "NetworkBaseline": ".network.network_baseline",

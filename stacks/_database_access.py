@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from constructs_lib.data.app_secret import AppSecret, AppSecretProps
 from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import ReaderRole
-from constructs_lib.engine.core import Fn, TerraformOutput
+from constructs_lib.engine.core import TerraformOutput
 from environments import EnvironmentConfig
 
 from .phases import Component, PhasePlan, ServiceSpec
@@ -75,11 +75,12 @@ def database_secrets(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
     secrets: dict[str, str] = {}
     database = stack.database
     if spec.owns_database and database is not None:
-        secrets["DATABASE_URL"] = database.connection_uri(spec.name)
-        if database.read_replica is not None and spec.name in replica_readers(stack.config, stack.plan):
-            secrets["DATABASE_READ_URL"] = database.read_only_connection_uri(spec.name)
+        connection = database.connection_for(spec.name)
+        secrets["DATABASE_URL"] = connection.url
+        if connection.read_url is not None and spec.name in replica_readers(stack.config, stack.plan):
+            secrets["DATABASE_READ_URL"] = connection.read_url
     if spec.backs_up_databases and database is not None and database.services:
-        secrets["PGPASSWORD"] = database.reader(BACKUP_READER).password_value
+        secrets["PGPASSWORD"] = database.reader_connection(BACKUP_READER).password
     for variable, secret in stack.app_secrets.get(spec.name, {}).items():
         secrets[variable] = secret.current
         if secret.previous is not None:
@@ -88,21 +89,16 @@ def database_secrets(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
 
 
 def backup_variables(database: NeonDatabase | None) -> dict[str, str]:
-    """libpq settings of the backup job: ``backup_reader`` on the primary's direct host over verified TLS.
+    """libpq settings of the backup job: ``backup_reader`` on the primary's direct host over verified TLS
+    (``NeonDatabase.reader_connection``).
 
     ``pg_dump`` reads ``PGHOST``/``PGUSER``/``PGPASSWORD``/``PGSSL*``/``PGCHANNELBINDING``; ``BACKUP_DATABASES``
     lists the databases to dump (space-separated). docs/operations/backups.md has the job's command.
     """
     if database is None or not database.services:
         return {}
-    return {
-        "PGHOST": database.database_host,
-        "PGUSER": database.reader(BACKUP_READER).name,
-        "PGSSLMODE": "verify-full",
-        "PGSSLROOTCERT": "system",  # libpq 16+: the image's CA bundle
-        "PGCHANNELBINDING": "require",
-        "BACKUP_DATABASES": " ".join(s.replace("-", "_") for s in database.services),
-    }
+    backup = database.reader_connection(BACKUP_READER)
+    return {**backup.libpq_environment(), "BACKUP_DATABASES": " ".join(backup.database_names)}
 
 
 def add_database_consumers(stack: PlatformStack) -> None:
@@ -127,14 +123,14 @@ def add_database_consumers(stack: PlatformStack) -> None:
     consumers = [s for s in stack.plan.services if s.reads_analytics]
     if database.analytics_replica is None or not consumers:
         return
-    analytics = next(r for r in database.readers if r.name == ANALYTICS_READER)
+    analytics = database.reader_connection(ANALYTICS_READER, analytics_replica=True)
     for spec in consumers:
         noun = spec.name.replace("-", "_")
-        for service in analytics.services:
+        for service, url in analytics.urls.items():
             TerraformOutput(
                 stack,
                 f"{noun}_{service.replace('-', '_')}_database_url",
-                value=database.reader_connection_uri(ANALYTICS_READER, service, analytics_replica=True),
+                value=url,
                 sensitive=True,
                 description=f"analytics_reader (SELECT only) on the {service} database, through the analytics compute",
             )
@@ -156,5 +152,5 @@ def add_database_consumers(stack: PlatformStack) -> None:
                 description=f"Secret access key of the {spec.name} service's own AWS identity",
             )
     vpc = stack.network.vpc if stack.network is not None else None
-    if vpc is not None and database.allowed_ips:
-        database.add_allowed_ips(*(Fn.format("%s/32", [ip]) for ip in vpc.nat_public_ips))
+    if vpc is not None:
+        database.allow_connections_from(*vpc.nat_public_ips)

@@ -13,27 +13,21 @@ from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import NeonDatabaseProps
 from constructs_lib.engine.aws import AwsProvider, AwsProviderDefaultTags
 from constructs_lib.engine.cloudflare import CloudflareProvider
-from constructs_lib.engine.core import Fn, LocalBackend, TerraformOutput, TerraformStack
-from constructs_lib.guardrails import apply_guardrails, suppress
-from constructs_lib.network.baseline_vpc import BaselineVpcProps, NatGateways
-from constructs_lib.network.network_baseline import NetworkBaseline, NetworkBaselineProps
+from constructs_lib.engine.core import LocalBackend, TerraformOutput, TerraformStack
+from constructs_lib.guardrails import apply_guardrails
+from constructs_lib.network.network_baseline import NetworkBaseline
 from constructs_lib.providers.neon import NeonProvider
 from constructs_lib.providers.railway import RailwayProvider
-from constructs_lib.storage.access_log_bucket import AccessLogBucket, AccessLogBucketProps
 from constructs_lib.storage.secure_s3 import SecureS3
-from constructs_lib.storage.secure_s3_props import SecureS3Props
-from constructs_lib.storage.service_identity import ServiceIdentity, ServiceIdentityProps
-from constructs_lib.storage.storage_types import ObjectLockMode
+from constructs_lib.storage.service_identity import ServiceIdentity
 from environments import EnvironmentConfig
 
-from . import _database_access as data_access
+from . import _database_access as data_access, _edge as edge, _storage as storage
 from .backends import TerraformCloudWorkspace
 from .operations import Operations, add_operations
 from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
-NO_REPLICA_REASON = "cross-region replication is prod-only by environment config ([s3] replica_region); dev and staging hold no real PHI"
-"""Why a bucket of an environment without ``[s3] replica_region`` has no replica (published as its accepted CKV_AWS_144)."""
 """Default DataClassification tag: an environment of this platform holds PHI unless a resource says otherwise."""
 
 
@@ -60,15 +54,17 @@ class PlatformStack(TerraformStack):
         self.database: NeonDatabase | None = None
         if plan.has(Component.NEON_DATABASE):
             self._add_neon_database()
-        self.network: NetworkBaseline | None = None
-        if plan.has(Component.EDGE):
-            self._add_network()
+        self.network: NetworkBaseline | None = edge.add_network(self) if plan.has(Component.EDGE) else None
         self.buckets: dict[str, SecureS3] = {}
         """SecureS3 buckets by purpose (``audit-logs``, ``medical-documents``, ...)."""
         self.identities: dict[str, ServiceIdentity] = {}
         """AWS identities (IAM user + access key) by service name, for services with S3 grants."""
         if plan.has(Component.STORAGE):
-            self._add_storage()
+            access_logs = storage.add_storage(self)
+            self.access_log_bucket = access_logs.bucket
+            """Server access logs of every bucket in the stack's region."""
+            self.replica_access_log_bucket = access_logs.replica
+            """Server access logs of the replica region's buckets (``[s3] replica_region``), else None."""
         self.audit_trail: AuditTrail | None = None
         if plan.has(Component.AUDIT_TRAIL):
             self._add_audit_trail()
@@ -142,31 +138,6 @@ class PlatformStack(TerraformStack):
             ),
         )
 
-    def _add_network(self) -> None:
-        """The edge (phase 1) and, from its phase on, the VPC; public hostnames are added by the services' wiring."""
-        config, cloudflare, network = self.config, self.config.cloudflare, self.config.network
-        vpc = None
-        if self.plan.has(Component.VPC):
-            vpc = BaselineVpcProps(
-                name_prefix=config.name_prefix,
-                cidr=config.vpc_cidr,
-                region=config.aws_region,
-                availability_zones=config.availability_zones,
-                nat_gateways=NatGateways(network.nat_gateways),
-                flow_log_retention_days=network.flow_log_retention_days,
-                allow_short_flow_log_retention=network.allow_short_flow_log_retention,
-            )
-        edge = config.edge_props()
-        self.network = NetworkBaseline(self, "Network", NetworkBaselineProps(edge=edge, vpc=vpc))
-        if not cloudflare.manage_zone:
-            for rule_id in ("HC-CF-001", "HC-CF-002", "HC-CF-003"):
-                suppress(
-                    self.network.edge,
-                    rule_id,
-                    f"zone settings of {config.domain} are managed by the environment whose [cloudflare] manage_zone "
-                    "is true; this stack only adds DNS records, and the loader requires its values to equal the owner's",
-                )
-
     def _add_services(self) -> None:
         """One private Railway project for the environment and one RailwayService per phase-plan service.
 
@@ -197,7 +168,7 @@ class PlatformStack(TerraformStack):
             for spec in ready:
                 self.services[spec.name] = RailwayService(self.railway_project, spec.name, self._service_props(spec))
             pending = [s for s in pending if s.name not in self.services]
-        self._publish_hostnames()
+        edge.publish_hostnames(self)
 
     def _service_secrets(self, spec: ServiceSpec) -> dict[str, str]:
         """Sensitive references a service receives.
@@ -214,42 +185,12 @@ class PlatformStack(TerraformStack):
             secrets["AWS_SECRET_ACCESS_KEY"] = credentials.secret_access_key
         return secrets
 
-    def _storage_variables(self, spec: ServiceSpec) -> dict[str, str]:
-        """Plain variables naming the buckets a service was granted (``S3_BUCKET_<PURPOSE>``, with
-        ``S3_PREFIX_<PURPOSE>`` when the grant is limited to a prefix) and their region."""
-        variables: dict[str, str] = {}
-        for grant in self.plan.bucket_grants:
-            if grant.service == spec.name:
-                suffix = grant.bucket.upper().replace("-", "_")
-                variables[f"S3_BUCKET_{suffix}"] = self.buckets[grant.bucket].bucket_name
-                if grant.prefix:
-                    variables[f"S3_PREFIX_{suffix}"] = grant.prefix
-        if variables:
-            variables["AWS_REGION"] = self.config.aws_region
-        return variables
-
-    def _publish_hostnames(self) -> None:
-        """Proxied DNS at the edge for each public service's custom domain, plus Railway's ownership TXT record."""
-        if self.network is None:
-            return
-        for spec in self.plan.services:
-            service = self.services.get(spec.name)
-            records = service.custom_domain_records if service is not None else None
-            if records is None:
-                continue
-            self.network.add_public_hostname(spec.hostname_label, records.dns_record_value)
-            self.network.add_verification_record(
-                spec.hostname_label,
-                Fn.format("%s.%s", [records.verification_host_label, records.zone]),
-                records.verification_record_value,
-            )
-
     def _railway_names(self) -> set[str]:
         return {spec.name for spec in self.plan.services if spec.runs_on_railway}
 
     def _service_props(self, spec: ServiceSpec) -> RailwayServiceProps:
         config, railway = self.config, self.config.railway
-        variables = {"PLATFORM_ENV": config.name, **self._storage_variables(spec)}
+        variables = {"PLATFORM_ENV": config.name, **storage.storage_variables(self, spec)}
         for callee in spec.calls:
             if callee in self._railway_names():
                 variables[f"{callee.upper().replace('-', '_')}_URL"] = self.services[callee].private_url
@@ -298,95 +239,3 @@ class PlatformStack(TerraformStack):
                 log_reader_arn=audit.log_reader_arn,
             ),
         )
-
-    def _add_storage(self) -> None:
-        """The access-logs bucket, the phase's SecureS3 buckets, service identities and their grants."""
-        s3 = self.config.s3
-        project, env = self.config.project, self.config.name
-        replica_provider = (
-            AwsProvider(
-                self,
-                "aws_replica",
-                alias="replica",
-                region=s3.replica_region,
-                default_tags=self._default_tags,
-                allowed_account_ids=self._allowed_account_ids,
-            )
-            if s3.replica_region
-            else None
-        )
-        self.access_log_bucket = AccessLogBucket(
-            self,
-            "AccessLogs",
-            AccessLogBucketProps(
-                project=project,
-                environment=env,
-                expiration_days=s3.access_log_expiration_days,
-                protect_from_destroy=s3.protect_from_destroy,
-                force_destroy=s3.force_destroy,
-            ),
-        )
-        self.replica_access_log_bucket = (
-            AccessLogBucket(
-                self,
-                "AccessLogsReplica",
-                AccessLogBucketProps(
-                    project=project,
-                    environment=env,
-                    purpose=f"access-logs-{s3.replica_region}",
-                    expiration_days=s3.access_log_expiration_days,
-                    protect_from_destroy=s3.protect_from_destroy,
-                    force_destroy=s3.force_destroy,
-                    provider=replica_provider,
-                ),
-            )
-            if replica_provider
-            else None
-        )
-        backups = self.config.backups
-        for spec in self.plan.buckets:
-            lock = spec.object_lock
-            self.buckets[spec.purpose] = SecureS3(
-                self,
-                f"Bucket-{spec.purpose}",
-                SecureS3Props(
-                    project=project,
-                    environment=env,
-                    purpose=spec.purpose,
-                    access_log_bucket=self.access_log_bucket,
-                    classification=spec.classification,
-                    transition_ia_days=spec.transition_ia_days,
-                    transition_glacier_days=spec.transition_glacier_days,
-                    noncurrent_version_expiration_days=(
-                        max(s3.noncurrent_version_expiration_days, s3.audit_log_retention_days)
-                        if lock
-                        else backups.noncurrent_version_expiration_days
-                        if spec.backup_retention
-                        else s3.noncurrent_version_expiration_days
-                    ),
-                    expiration_days=backups.retention_days if spec.backup_retention else None,
-                    object_lock_retention_days=s3.audit_log_retention_days if lock else None,
-                    object_lock_mode=ObjectLockMode(s3.audit_log_lock_mode) if lock else ObjectLockMode.COMPLIANCE,
-                    replica_provider=replica_provider,
-                    replica_access_log_bucket=self.replica_access_log_bucket,
-                    replication_opt_out_reason=None if replica_provider else NO_REPLICA_REASON,
-                    protect_from_destroy=s3.protect_from_destroy,
-                    force_destroy=s3.force_destroy,
-                    # force_destroy passed the loader's check: a disposable environment with synthetic data.
-                    allow_force_destroy_phi=s3.force_destroy,
-                ),
-            )
-        restorer = self.config.backups.restore_reader_arn
-        for spec in self.plan.buckets:
-            if spec.backup_retention and restorer is not None:
-                self.buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")
-        for grant in self.plan.bucket_grants:
-            identity = self.identities.get(grant.service)
-            if identity is None:
-                identity = ServiceIdentity(
-                    self,
-                    f"Identity-{grant.service}",
-                    ServiceIdentityProps(project=project, environment=env, service=grant.service),
-                )
-                self.identities[grant.service] = identity
-            self.buckets[grant.bucket].grant(identity, grant.access, grant.prefix)

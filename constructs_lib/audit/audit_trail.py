@@ -18,7 +18,7 @@ from ..engine.aws import (
     CloudtrailAdvancedEventSelectorFieldSelector,
 )
 from ..engine.core import Aspects, IAspect, TerraformStack, Token
-from ..errors import Problems
+from ..errors import Problems, ValidationError
 from ..storage.secure_s3 import SecureS3, phi_buckets
 from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
@@ -52,17 +52,17 @@ class AuditTrailProps:
     alarm_evaluation_periods: int = 1
     """Periods an alarm evaluates (period x periods <= one day). Default: 1, alert at once."""
     unauthorized_api_calls_threshold: int = 1
-    """Unauthorized API calls per period that raise the alarm. Default: 1 (CIS: any)."""
+    """Unauthorized API calls per period that raise the alarm, 1..10000. Default: 1 (CIS: any)."""
     console_signin_failures_threshold: int = 3
-    """Failed console sign-ins per period that raise the alarm. Default: 3 (one typo does not page)."""
+    """Failed console sign-ins per period that raise the alarm, 1..10000. Default: 3 (one typo does not page)."""
     change_alarm_threshold: int = 1
-    """Events per period for the root-use, console-sign-in-without-MFA and change alarms (IAM, KMS,
+    """Events per period (1..10000) for the root-use, console-sign-in-without-MFA and change alarms (IAM, KMS,
     S3 policy, CloudTrail, AWS Config, security group, NACL, network gateway, route table, VPC).
     Default: 1 (CIS: any)."""
     phi_data_events: bool = True
     """Log S3 object reads and writes of every PHI SecureS3 in the stack and of its cross-region replica
-    (found at synthesis, so a bucket added by a later phase is covered without touching this construct).
-    Default: on."""
+    (found at synthesis, so a bucket added by a later phase is covered without touching this construct;
+    other buckets join with ``AuditTrail.add_data_event_bucket``). Default: on."""
     log_reader_arn: str | None = None
     """IAM role (or user) ARN of whoever reads the audit logs in S3 (security team, auditors): it may list
     and read the log bucket and ``kms:Decrypt`` through S3 with the bucket's key, on the cross-region
@@ -84,6 +84,15 @@ class AuditTrail(Construct):
     subscriptions, encrypted delivery-notification topic) and ``Alarms`` (one metric filter
     and alarm per CIS monitoring control). Adds CloudTrail's statements, scoped to this
     trail by ``aws:SourceArn``, to the log bucket's policy and to its key's policy.
+
+    Which buckets get data events: by default every PHI ``SecureS3`` of the stack, found when the
+    stack is synthesized (a cdktf aspect), plus any bucket given to ``add_data_event_bucket``.
+    Discovery is the default on purpose: HIPAA needs a record of who read or wrote each PHI object,
+    and a PHI bucket added to the stack later (a new phase, a user's own construct) must not
+    silently go unlogged because nobody registered it here; the classification on the bucket is
+    the one place that decides. ``add_data_event_bucket`` is the explicit way for a bucket that
+    is not PHI or when ``phi_data_events`` is off; the selectors are written at synthesis either way,
+    so the order in which buckets and the trail are created does not matter.
     """
 
     def __init__(self, scope: Construct, id_: str, props: AuditTrailProps) -> None:
@@ -157,8 +166,10 @@ class AuditTrail(Construct):
                 change=props.change_alarm_threshold,
             ),
         )
+        self._added_buckets: list[SecureS3] = []
+        self._selectors_at_synthesis = False
         if props.phi_data_events:
-            Aspects.of(self).add(_PhiDataEvents(self))
+            self._write_selectors_at_synthesis()
 
     # Typed attributes -------------------------------------------------------------------
 
@@ -180,13 +191,32 @@ class AuditTrail(Construct):
         """The audit key (log group and topics; the trail's log files use the log bucket's key)."""
         return self.logs.key.arn
 
+    def add_data_event_bucket(self, bucket: SecureS3) -> None:
+        """Also log the object reads and writes of ``bucket`` (and of its cross-region replica).
+
+        Not needed for a PHI bucket while ``phi_data_events`` is on: those are found at synthesis. Adding
+        a bucket twice, or one that is also found, logs it once. Not the log bucket: logging the trail's
+        own deliveries would loop."""
+        if not isinstance(bucket, SecureS3):
+            raise ValidationError(self.node.path, "data_event_bucket", bucket, "a SecureS3")
+        if bucket is self._props.log_bucket:
+            raise ValidationError(self.node.path, "data_event_bucket", bucket.node.path, "a bucket other than the trail's log bucket")
+        if all(b is not bucket for b in self._added_buckets):
+            self._added_buckets.append(bucket)
+        self._write_selectors_at_synthesis()
+
     def data_event_buckets(self) -> tuple[SecureS3, ...]:
         """The buckets whose object reads and writes the trail logs: every PHI SecureS3 in the stack
-        except the log bucket (logging its own deliveries would loop). Final only at synthesis."""
-        if not self._props.phi_data_events:
-            return ()
+        (with ``phi_data_events``) except the log bucket, then those given to ``add_data_event_bucket``,
+        each once. Final only at synthesis."""
         log_bucket = self._props.log_bucket
-        return tuple(b for b in phi_buckets(TerraformStack.of(self)) if b is not log_bucket)
+        found = [b for b in phi_buckets(TerraformStack.of(self)) if b is not log_bucket] if self._props.phi_data_events else []
+        return (*found, *(b for b in self._added_buckets if all(b is not f for f in found)))
+
+    def _write_selectors_at_synthesis(self) -> None:
+        if not self._selectors_at_synthesis:
+            Aspects.of(self).add(_PhiDataEvents(self))
+            self._selectors_at_synthesis = True
 
     def _put_event_selectors(self) -> None:
         # A cross-region replica holds the same PHI; the multi-region trail records its events too.
@@ -216,7 +246,8 @@ def _s3_data_events(arn_prefixes: Sequence[str]) -> CloudtrailAdvancedEventSelec
 
 @jsii.implements(IAspect)
 class _PhiDataEvents:
-    """Sets the trail's event selectors when cdktf synthesizes, after every bucket of the stack exists."""
+    """Sets the trail's event selectors when cdktf synthesizes, after every bucket of the stack exists
+    (the class docstring of ``AuditTrail`` says why the buckets are found rather than only registered)."""
 
     def __init__(self, trail: AuditTrail) -> None:
         self._trail = trail

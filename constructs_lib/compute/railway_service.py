@@ -10,7 +10,7 @@ from constructs import Construct
 
 from .._providers import RAILWAY, require_provider
 from ..checks import check_cron, check_domain
-from ..engine.core import TerraformResourceLifecycle
+from ..engine.core import Fn, TerraformResourceLifecycle
 from ..errors import ConstructError, Problems, ValidationError
 from ..providers.railway import (
     CustomDomain,
@@ -99,6 +99,12 @@ class CustomDomainRecords:
     """Name of the ownership-verification (TXT) record."""
     verification_record_value: str
     """Value of the ownership-verification record."""
+
+    @property
+    def verification_host(self) -> str:
+        """Full name of the ownership-verification (TXT) record: ``<verification_host_label>.<zone>`` (a reference)."""
+        host: str = Fn.format("%s.%s", [self.verification_host_label, self.zone])
+        return host
 
 
 class RailwayService(Construct):

@@ -16,31 +16,20 @@ Neon facts this construct is built on (``constructs_lib/providers/neon/schema.js
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
 
 from constructs import Construct
 
 from .._providers import NEON, require_provider
 from ..checks import check_allowed_ip
 from ..engine.core import Fn, TerraformResourceLifecycle, Token
-from ..engine.postgresql import PostgresqlProvider
 from ..errors import ValidationError
 from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role
 from . import _neon_sql as sql
-from ._neon_checks import database_name, login_role_name, owner_role_name, validate
+from ._neon_access import ServiceDatabase, reader_login, service_database
+from ._neon_checks import database_name, validate
+from ._neon_connections import ReaderConnection, ServiceConnection, connection_uri
 from .neon_props import NeonDatabaseProps, ReaderRole
-
-_AUTHORITY = "%s:%s@%s"
-"""``<user>:<password>@<host>``, formatted apart from the scheme: a single ``postgres://%s:%s@``
-template reads as a literal URL with a password to secret scanners (checkov CKV_SECRET_4)."""
-
-
-@dataclass(frozen=True, slots=True)
-class _ServiceDatabase:
-    owner: Role
-    database: Database
-    provider: PostgresqlProvider
-    login: sql.SqlLogin
 
 
 class NeonDatabase(Construct):
@@ -86,41 +75,14 @@ class NeonDatabase(Construct):
             # value and an override of the same list would be concatenated at synthesis).
             self.project.add_override("allowed_ips", list(self._allowed_ips))
         alias = id_.lower().replace("-", "_")
-        self._services: dict[str, _ServiceDatabase] = {}
-        for service in props.services:
-            self._services[service] = self._service_database(service, alias, protect)
+        self._services: dict[str, ServiceDatabase] = {
+            service: service_database(self, service, project=self.project, alias=alias, pg_version=props.pg_version, protect=protect)
+            for service in props.services
+        }
         self._revoke_default_database(alias)
-        self._readers = {reader.name: self._reader(reader) for reader in props.readers}
+        self._readers = {reader.name: reader_login(self, reader, self._services) for reader in props.readers}
         self.read_replica: Endpoint | None = self._endpoint("ReadReplica", pooled=True) if props.read_replica else None
         self.analytics_replica: Endpoint | None = self._endpoint("AnalyticsReplica", pooled=False) if props.analytics_replica else None
-
-    def _service_database(self, service: str, alias: str, protect: TerraformResourceLifecycle | None) -> _ServiceDatabase:
-        db_name = database_name(service)
-        branch = self.project.default_branch_id
-        owner = Role(self, f"{service}-owner", project_id=self.project.id, branch_id=branch, name=owner_role_name(service), lifecycle=protect)
-        database = Database(self, f"{service}-database", project_id=self.project.id, branch_id=branch, name=db_name, owner_name=owner.name, lifecycle=protect)
-        access = Construct(self, f"{service}-access")
-        provider = sql.secure_database(
-            access,
-            alias=f"{alias}_{db_name}",
-            host=self.project.database_host,
-            database=database.name,
-            username=owner.name,
-            password=owner.password,
-            pg_version=self._props.pg_version,
-        )
-        login = sql.login_role(access, "Login", name=login_role_name(service), provider=provider)
-        sql.grant_access(
-            access,
-            "Login",
-            provider=provider,
-            database=database.name,
-            owner=owner.name,
-            role=login.name,
-            table_privileges=sql.SERVICE_TABLE_PRIVILEGES,
-            sequence_privileges=sql.SERVICE_SEQUENCE_PRIVILEGES,
-        )
-        return _ServiceDatabase(owner, database, provider, login)
 
     def _revoke_default_database(self, alias: str) -> None:
         # The project's own database (neondb) holds no service data, but PUBLIC could connect to it.
@@ -133,25 +95,6 @@ class NeonDatabase(Construct):
             password=self.project.database_password,
             pg_version=self._props.pg_version,
         )
-
-    def _reader(self, reader: ReaderRole) -> sql.SqlLogin:
-        first = self._services[reader.services[0]]
-        login = sql.login_role(Construct(self, f"reader-{reader.name}"), "Login", name=reader.name, provider=first.provider)
-        for service in reader.services:
-            entry = self._services[service]
-            access = self.node.find_child(f"{service}-access")
-            assert isinstance(access, Construct)
-            sql.grant_access(
-                access,
-                f"{reader.name}-",
-                provider=entry.provider,
-                database=entry.database.name,
-                owner=entry.owner.name,
-                role=login.name,
-                table_privileges=sql.READ_PRIVILEGES,
-                sequence_privileges=sql.READ_PRIVILEGES if reader.sequences else (),
-            )
-        return login
 
     def _endpoint(self, id_: str, *, pooled: bool) -> Endpoint:
         return Endpoint(
@@ -183,7 +126,7 @@ class NeonDatabase(Construct):
             self._allowed_ips.append(entry)
         self.project.add_override("allowed_ips", list(self._allowed_ips))
 
-    def _service(self, service: str) -> _ServiceDatabase:
+    def _service(self, service: str) -> ServiceDatabase:
         if service not in self._services:
             raise ValidationError(self.node.path, "service", service, f"one of {', '.join(self._services) or '(no services)'}")
         return self._services[service]
@@ -275,8 +218,54 @@ class NeonDatabase(Construct):
             raise ValidationError(self.node.path, "analytics_replica", False, "on to build an analytics connection string")
         return self._uri(login.name, login.password_value, self.analytics_replica.host, entry.database.name)
 
+    def connection_for(self, service: str, *, pooled: bool = True) -> ServiceConnection:
+        """Everything ``service`` needs to reach its own database as its own login role: ``url``
+        (``connection_uri``) and, when the project has ``read_replica``, ``read_url``
+        (``read_only_connection_uri``). Sensitive: pass the URLs only to sensitive attributes."""
+        entry = self._service(service)
+        return ServiceConnection(
+            service=service,
+            database_name=database_name(service),
+            user=entry.login.name,
+            url=self.connection_uri(service, pooled=pooled),
+            read_url=self.read_only_connection_uri(service) if self.read_replica is not None else None,
+        )
+
+    def reader_connection(self, reader: str, *, analytics_replica: bool = False) -> ReaderConnection:
+        """How reader role ``reader`` reaches the databases it may read: host, user, password, database names,
+        a URL per service and the client's libpq settings (``ReaderConnection.libpq_environment``). On the
+        primary's direct host, or the analytics compute with ``analytics_replica`` (which then must be on)."""
+        login = self.reader(reader)
+        if analytics_replica and self.analytics_replica is None:
+            raise ValidationError(self.node.path, "analytics_replica", False, "on to build an analytics connection string")
+        services = next(r.services for r in self._props.readers if r.name == reader)
+        return ReaderConnection(
+            reader=reader,
+            host=self.analytics_replica.host if analytics_replica and self.analytics_replica is not None else self.project.database_host,
+            user=login.name,
+            password=login.password_value,
+            database_names=tuple(database_name(s) for s in services),
+            urls={s: self.reader_connection_uri(reader, s, analytics_replica=analytics_replica) for s in services},
+            channel_binding=self._props.channel_binding,
+        )
+
+    def allow_connections_from(self, *public_ips: str) -> tuple[str, ...]:
+        """Let these public addresses connect (e.g. a VPC's NAT gateway addresses): each joins the allow-list
+        as a single-address CIDR (``/32``, ``/128`` for IPv6; a reference is taken as IPv4, like an EIP's
+        ``public_ip``) when the project has one. Without an allow-list every address may already connect
+        (with credentials, over TLS) and nothing changes. Returns the entries given to ``add_allowed_ips``."""
+        if not self._allowed_ips:
+            return ()
+        entries = tuple(Fn.format("%s/32", [ip]) if Token.is_unresolved(ip) else self._single_address(ip) for ip in public_ips)
+        self.add_allowed_ips(*entries)
+        return entries
+
+    def _single_address(self, ip: str) -> str:
+        try:
+            address = ipaddress.ip_address(ip)
+        except ValueError:
+            raise ValidationError(self.node.path, "public_ips", ip, "an IPv4 or IPv6 address (no prefix length)") from None
+        return f"{address}/{address.max_prefixlen}"
+
     def _uri(self, user: str, password: str, host: str, database: str) -> str:
-        query = "sslmode=verify-full" + ("&channel_binding=require" if self._props.channel_binding else "")
-        authority = Fn.format(_AUTHORITY, [user, Fn.urlencode(password), host])
-        uri: str = Fn.format(f"postgres://%s/%s?{query}", [authority, database])
-        return uri
+        return connection_uri(user, password, host, database, channel_binding=self._props.channel_binding)

@@ -25,10 +25,11 @@ class NeonDatabaseProps:
     project_name: str
     """Neon project name (1..256 characters), e.g. ``healthcare-prod``."""
     services: Sequence[str] = ()
-    """Services that own data; each gets database ``<service>`` (``-`` -> ``_``) owned by ``<db>_owner`` and a
-    login role ``<db>_app`` with read/write on that database only. Default: none."""
+    """Services that own data (unique lowercase names, 1..40 letters, digits and ``-``); each gets database
+    ``<service>`` (``-`` -> ``_``) owned by ``<db>_owner`` and a login role ``<db>_app`` with read/write on that
+    database only. Default: none."""
     region_id: str = "aws-us-east-1"
-    """Neon region; changing it replaces the project. Default: ``aws-us-east-1``."""
+    """Neon region, one of ``constructs_lib.checks.NEON_REGIONS``; changing it replaces the project. Default: ``aws-us-east-1``."""
     pg_version: int = 17
     """Postgres major version, 14..18; changing it replaces the project. Default: 17 (Neon's default)."""
     history_retention_seconds: int = 86_400

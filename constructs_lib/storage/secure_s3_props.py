@@ -33,7 +33,8 @@ class SecureS3Props:
     transition_glacier_days: int | None = 90
     """Move objects to GLACIER at this age (> transition_ia_days); None never archives. Default: 90."""
     noncurrent_version_expiration_days: int = 90
-    """Delete overwritten or deleted versions this many days after they stop being current. Default: 90."""
+    """Delete overwritten or deleted versions this many days after they stop being current (1..36500; at least
+    the Object Lock retention when locked). Default: 90."""
     expiration_days: int | None = None
     """Expire objects at this age (after the last transition): S3 adds a delete marker and the object becomes
     a noncurrent version, deleted ``noncurrent_version_expiration_days`` later (backups: 30, then 5). The replica
@@ -41,10 +42,10 @@ class SecureS3Props:
     abort_incomplete_multipart_upload_days: int = 7
     """Remove the parts of unfinished multipart uploads after this many days (1..30). Default: 7."""
     object_lock_retention_days: int | None = None
-    """S3 Object Lock default retention in days (HIPAA audit logs: ``HIPAA_RETENTION_DAYS``, 2190).
+    """S3 Object Lock default retention in days, 1..36500 (HIPAA audit logs: ``HIPAA_RETENTION_DAYS``, 2190).
     Enables Object Lock at bucket creation. Default: no Object Lock."""
     object_lock_mode: ObjectLockMode = ObjectLockMode.COMPLIANCE
-    """Retention mode when Object Lock is on. Default: COMPLIANCE (nobody can delete early)."""
+    """Retention mode when Object Lock is on (only with ``object_lock_retention_days``). Default: COMPLIANCE (nobody can delete early)."""
     replica_provider: AwsProvider | None = None
     """An aliased AWS provider (with an explicit ``region``) to replicate every object to an encrypted
     bucket ``<name>-replica`` in that region, with its own KMS key. Default: no replication."""

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.checkov
 
 STORAGE_TYPES = ("aws_s3_", "aws_kms_", "aws_iam_")
 STORAGE_CONSTRUCTS = ("Bucket-", "AccessLogs", "Identity-")
-"""Top-level construct ids PlatformStack._add_storage creates; other components have their own gates."""
+"""Top-level construct ids stacks/_storage.add_storage creates; other components have their own gates."""
 ENVS = ("dev", "staging", "prod")
 REPLICATED_ENVS = ("prod",)
 """Environments whose env file sets ``[s3] replica_region``."""

@@ -100,6 +100,23 @@ def test_deploy_fails_fast_naming_every_missing_credential(capsys: pytest.Captur
     )
 
 
+def test_a_local_deploy_needs_what_the_workspaces_hold(tmp_path: Path) -> None:
+    """One list: every credential a Terraform Cloud workspace holds is checked before a local deploy."""
+    from stacks.credentials import PROVIDER_CREDENTIALS
+
+    config = entry.load_all()["dev"]
+    assert entry.missing_deploy_credentials({"HOME": str(tmp_path), **ALL_CREDENTIALS}, config) == []
+    for name, _ in PROVIDER_CREDENTIALS:
+        environ = {"HOME": str(tmp_path), **{k: v for k, v in ALL_CREDENTIALS.items() if k != name}}
+        assert entry.missing_deploy_credentials(environ, config) != [], name
+
+
+def test_main_imports_no_cdktf_before_the_config_is_valid() -> None:
+    code = "import sys, main; print('cdktf' in sys.modules, 'jsii' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False"]
+
+
 def test_deploy_with_terraform_cloud_needs_only_the_api_token(tmp_path: Path) -> None:
     config = entry.load_all()["prod"]
     environ = {"TFC_ORGANIZATION": "acme-health", "HOME": str(tmp_path)}

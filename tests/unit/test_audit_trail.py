@@ -233,6 +233,61 @@ def test_data_events_can_be_turned_off(fresh_stack: Any) -> None:
     assert [s["field_selector"][0]["equals"] for s in selectors] == [["Management"]]
 
 
+def _internal_bucket(stack: Any, phi: Any) -> Any:
+    from constructs_lib import DataClassification, SecureS3, SecureS3Props
+
+    return SecureS3(
+        stack,
+        "Exports",
+        SecureS3Props(
+            project="acme", environment="dev", purpose="exports", access_log_bucket=phi.access_log_bucket, classification=DataClassification.INTERNAL
+        ),
+    )
+
+
+def _data_prefixes(stack: Any) -> list[str]:
+    selectors = _only(synth_json(stack), "aws_cloudtrail")["advanced_event_selector"]
+    if len(selectors) == 1:
+        return []
+    prefixes: list[str] = {f["field"]: f for f in selectors[1]["field_selector"]}["resources.ARN"]["starts_with"]
+    return [p.split(".")[1].rsplit("_", 1)[0] for p in prefixes]
+
+
+def test_an_added_bucket_is_logged_after_the_phi_buckets_found(fresh_stack: Any) -> None:
+    audit, phi = _stack_with_buckets(fresh_stack)
+    trail = _trail(fresh_stack, audit)
+    exports = _internal_bucket(fresh_stack, phi)  # not PHI: discovery alone would leave it out
+    trail.add_data_event_bucket(exports)
+    trail.add_data_event_bucket(phi)  # already found: logged once
+    trail.add_data_event_bucket(exports)
+    assert trail.data_event_buckets() == (phi, exports)
+    assert _data_prefixes(fresh_stack) == ["Docs", "Exports"]
+
+
+def test_added_buckets_are_logged_with_discovery_off(fresh_stack: Any) -> None:
+    audit, phi = _stack_with_buckets(fresh_stack)
+    trail = _trail(fresh_stack, audit, phi_data_events=False)
+    exports = _internal_bucket(fresh_stack, phi)
+    trail.add_data_event_bucket(exports)
+    assert trail.data_event_buckets() == (exports,)
+    assert _data_prefixes(fresh_stack) == ["Exports"]  # the PHI bucket is not found: discovery is off
+
+
+@pytest.mark.parametrize(
+    ("pick", "message"),
+    [
+        (lambda audit: audit, r"^test/AuditTrail: data_event_bucket must be a bucket other than the trail's log bucket, got 'test/Audit'$"),
+        (lambda audit: "acme-dev-exports", r"^test/AuditTrail: data_event_bucket must be a SecureS3, got 'acme-dev-exports'$"),
+    ],
+    ids=["log-bucket", "not-a-secure-s3"],
+)
+def test_fails_when_adding_a_bucket_the_trail_cannot_log(fresh_stack: Any, pick: Any, message: str) -> None:
+    audit, _ = _stack_with_buckets(fresh_stack)
+    trail = _trail(fresh_stack, audit)
+    with pytest.raises(ValidationError, match=message):
+        trail.add_data_event_bucket(pick(audit))
+
+
 def test_topics_are_encrypted_and_emails_subscribed(fresh_stack: Any) -> None:
     audit, _ = _stack_with_buckets(fresh_stack)
     _trail(fresh_stack, audit, alert_emails=("oncall@example.org", "Sec.Team+aws@example.org"))

@@ -127,6 +127,16 @@ def test_custom_and_generated_domains(fresh_stack: Any) -> None:
     assert service.private_url == "http://auth.railway.internal:3000"
 
 
+def test_verification_host_is_the_txt_record_name_in_railways_zone(fresh_stack: Any) -> None:
+    from constructs_lib.engine.core import TerraformOutput
+
+    service = _service(fresh_stack, custom_domain="api.dev.example.org")
+    TerraformOutput(fresh_stack, "host", value=service.custom_domain_records.verification_host)
+    (name,) = synth_json(fresh_stack)["resource"]["railway_custom_domain"]
+    domain = f"railway_custom_domain.{name}"
+    assert synth_json(fresh_stack)["output"]["host"]["value"] == f'${{format("%s.%s", {domain}.verification_host_label, {domain}.zone)}}'
+
+
 def test_image_source_pinned_by_digest_with_private_registry(fresh_stack: Any) -> None:
     from constructs_lib import ImageSource
 
