@@ -13,7 +13,7 @@ import pytest
 
 import main as entry
 from constructs_lib.errors import ValidationError
-from tests.conftest import REPO_ROOT
+from tests.conftest import ENGINE, REPO_ROOT
 
 ALL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "AKIA-test-id",
@@ -41,6 +41,7 @@ def test_environment_variables_select_environments_phase_and_outdir(tmp_path: Pa
     assert selection.outdir == tmp_path / "o"
 
 
+@pytest.mark.skipif(ENGINE != "cdktf", reason="the bootstrap stack needs the prebuilt TFE provider: cdktf only")
 def test_default_selection_adds_the_bootstrap_stack() -> None:
     selection = entry.resolve([], {})
     # Environments are the files in environments/, by name.
@@ -130,11 +131,23 @@ def test_fails_when_deploy_target_is_bad(args: list[str], capsys: pytest.Capture
     assert "command line" in capsys.readouterr().err
 
 
+@pytest.mark.skipif(ENGINE == "cdktf", reason="the cdktn path; cdktf's is test_deploy_hands_over_to_cdktf_deploy")
+def test_on_cdktn_the_bootstrap_stack_is_refused_and_left_out(capsys: pytest.CaptureFixture[str]) -> None:
+    assert [c.name for c in entry.resolve([], {}).configs] == ["dev", "prod", "staging"]
+    assert entry.resolve([], {}).bootstrap == [] and entry.resolve([], {}).bootstrap_skipped
+    assert entry._summary(entry.Selection(configs=[], bootstrap=[], outdir=Path("x"), bootstrap_skipped=True)) == [
+        "bootstrap: skipped on cdktn (no prebuilt TFE provider; synthesize and deploy it on cdktf, docs/engines.md)"
+    ]
+    for argv in (["--env", "bootstrap"], ["deploy", "bootstrap"]):
+        assert entry.main(argv, environ={}) == 2
+        assert capsys.readouterr().err.startswith("error: bootstrap: the Terraform Cloud bootstrap stack needs the prebuilt TFE provider")
+
+
 def test_deploy_hands_over_to_cdktf_deploy(tmp_path: Path) -> None:
-    """With credentials present, main.py execs ``cdktf deploy <env>`` for that environment only."""
+    """With credentials present, main.py execs ``cdktf deploy <env>`` (``cdktn deploy`` on cdktn) for that environment only."""
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
-    cdktf = fake_bin / "cdktf"
+    cdktf = fake_bin / ENGINE
     cdktf.write_text('#!/bin/sh\necho "args=$* envs=$PLATFORM_ENVIRONMENTS"\n')
     cdktf.chmod(cdktf.stat().st_mode | stat.S_IEXEC)
     result = subprocess.run(
@@ -143,12 +156,15 @@ def test_deploy_hands_over_to_cdktf_deploy(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": f"{fake_bin}{os.pathsep}/usr/bin:/bin", **ALL_CREDENTIALS},
+        env={"PATH": f"{fake_bin}{os.pathsep}/usr/bin:/bin", "HEALTHCARE_CDK_ENGINE": ENGINE, **ALL_CREDENTIALS},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "args=deploy dev --auto-approve envs=dev"
+    # cdktf.json's app is .venv's Python; on cdktn the CLI is told to run this interpreter.
+    app = "" if ENGINE == "cdktf" else f" --app {sys.executable} main.py"
+    assert result.stdout.strip() == f"args=deploy dev{app} --auto-approve envs=dev"
 
 
+@pytest.mark.skipif(ENGINE != "cdktf", reason="the bootstrap stack needs the prebuilt TFE provider: cdktf only")
 def test_deploy_bootstrap_names_every_missing_credential_variable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The bootstrap apply writes each Terraform Cloud environment's credentials from TF_VAR_<env>_<credential>."""
     environ = {"HOME": str(tmp_path), "TF_TOKEN_app_terraform_io": "t", "TF_VAR_prod_neon_api_key": "set"}

@@ -11,14 +11,17 @@ import pytest
 from environments import PHASES, EnvironmentConfig
 from environments.config import TerraformCloudSettings
 from stacks.phases import MAX_PHASE, SERVICES, plan_for
-from tests.conftest import ALL_COMBOS, ENVIRONMENT_NAMES, Combo, resource_addresses, resources_of
+from tests.conftest import ALL_COMBOS, ENGINE, ENVIRONMENT_NAMES, Combo, resource_addresses, resources_of
+from tests.engines import PROVIDER_PINS
 
 
 def test_each_phase_writes_one_stack_per_environment(synth_root: Path) -> None:
     for phase in PHASES:
         manifest = json.loads((synth_root / f"phase{phase}" / "manifest.json").read_text())
         # The bootstrap stack (Terraform Cloud workspaces) is phase-independent: written once, with phase 1.
-        expected = sorted([*ENVIRONMENT_NAMES, "bootstrap"]) if phase == PHASES[0] else sorted(ENVIRONMENT_NAMES)
+        # On cdktn there is no bootstrap stack (no prebuilt TFE provider, docs/engines.md).
+        with_bootstrap = phase == PHASES[0] and ENGINE == "cdktf"
+        expected = sorted([*ENVIRONMENT_NAMES, "bootstrap"]) if with_bootstrap else sorted(ENVIRONMENT_NAMES)
         assert sorted(manifest["stacks"]) == expected
 
 
@@ -64,8 +67,10 @@ def test_required_providers_are_pinned(stacks: dict[Combo, dict[str, Any]], env:
         "source": "terraform-community-providers/railway",
         "version": "0.6.2",
     }
-    assert terraform["required_providers"]["aws"]["version"] == "6.25.0"
-    assert terraform["required_providers"]["cloudflare"]["version"] == "5.14.0"
+    # The prebuilt providers' pins are the engine's (tests/engines.py: cdktf 6.25.0 / 5.14.0, cdktn 6.69.1 / 5.28.0).
+    for name in ("aws", "cloudflare", "postgresql", "random"):
+        source, version = PROVIDER_PINS[name][ENGINE]
+        assert terraform["required_providers"].get(name, {"source": source, "version": version}) == {"source": source, "version": version}, name
     # checkov's terraform_json parser stops on required_version (DESIGN.md pitfalls).
     assert "required_version" not in terraform
 
