@@ -14,14 +14,15 @@ classes from ``constructs_lib.engine.aws``, ``.cloudflare``, ``.postgresql``, ``
 Which engine: ``HEALTHCARE_CDK_ENGINE=cdktf|cdktn``; unset, ``cdktf`` if it is installed, else
 ``cdktn``. Install one with the wheel's extras: ``healthcare-constructs[cdktf]`` or ``[cdktn]``.
 
-Static typing checks one engine per run: ``mypy --always-false CDKTN`` (cdktf, the project's
-default configuration) or ``mypy --always-true CDKTN`` (cdktn).
+Static typing checks one engine per run: ``mypy`` (pyproject's ``always_false = ["CDKTN"]``: cdktf)
+or ``mypy --config-file mypy-cdktn.ini`` (``always_true = CDKTN``: cdktn).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Mapping
 from typing import Final, Literal
 
 ENGINES: Final = ("cdktf", "cdktn")
@@ -32,7 +33,7 @@ class EngineNotInstalledError(ImportError):
     """The selected engine (or any engine) is not installed, or a provider has no build for it."""
 
 
-def _select(environ: os._Environ[str] | dict[str, str] = os.environ) -> Literal["cdktf", "cdktn"]:
+def _select(environ: Mapping[str, str] = os.environ) -> Literal["cdktf", "cdktn"]:
     requested = environ.get(ENGINE_VARIABLE, "")
     if requested == "cdktf" or (not requested and importlib.util.find_spec("cdktf") is not None):
         engine: Literal["cdktf", "cdktn"] = "cdktf"
