@@ -538,7 +538,10 @@ class EnvironmentConfig(_Section):
         # The construct's own rules (one source): a file is refused for what CloudflareEdge would refuse.
         for problem in cloudflare_edge_problems(self.edge_props()):
             key = self._EDGE_KEYS.get(problem.field, f"cloudflare.{problem.field}")
-            yield f"{key} must be {problem.allowed}, got {problem.value!r}"
+            allowed = problem.allowed
+            for field in ("health_alert_account_id", "health_alert_emails"):  # the file's names, not the props'
+                allowed = allowed.replace(field, self._EDGE_KEYS[field])
+            yield f"{key} must be {allowed}, got {problem.value!r}"
 
     @property
     def availability_zones(self) -> tuple[str, ...]:

@@ -24,6 +24,9 @@ KMS_READ_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
 KMS_WRITE_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
 """Writing SSE-KMS objects; multipart uploads also need ``kms:Decrypt`` to assemble the parts."""
 
+KMS_PUBLISH_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey*", "kms:Decrypt")
+"""A service publishing to an SSE-KMS SNS topic (CloudWatch alarms, AWS Budgets, EventBridge) through a key policy."""
+
 KMS_KEY_ADMIN_ACTIONS: tuple[str, ...] = (
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",

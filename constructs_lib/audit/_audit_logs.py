@@ -8,8 +8,8 @@ from constructs import Construct
 
 from .._aws.iam import Condition
 from .._aws.log_delivery import DeliveryRoleSpec, KeySpec, build_log_delivery
+from .._aws.perms import KMS_PUBLISH_ACTIONS
 
-KMS_PUBLISH_ACTIONS = ["kms:GenerateDataKey*", "kms:Decrypt"]
 """What a service publishing to a KMS-encrypted SNS topic needs on the topic's key."""
 TRAIL_LOG_DELIVERY_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 """What CloudTrail needs to deliver into an existing log group (AWS's documented role policy)."""

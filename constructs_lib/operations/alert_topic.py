@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, configured_region
+from .._aws.perms import KMS_PUBLISH_ACTIONS
 from .._providers import AWS, require_provider
-from ..audit._audit_logs import KMS_PUBLISH_ACTIONS
 from ..audit._audit_topics import topic_policy
 from ..checks import check_email, check_https_url
 from ..engine.aws import DataAwsRegion, KmsAlias, KmsKey, SnsTopic, SnsTopicPolicy, SnsTopicSubscription
