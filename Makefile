@@ -55,17 +55,6 @@ $(VENV)/.installed: $(REQUIREMENTS) requirements/base.txt
 	$(VENV)/bin/pip install --quiet --requirement $(REQUIREMENTS)
 	touch $@
 
-# The other engine's venv, for `make bench` (both engines side by side) whatever ENGINE is.
-.venv/.installed.bench: requirements/app.txt requirements/base.txt
-	test -x .venv/bin/python || $(PYTHON) -m venv .venv
-	.venv/bin/pip install --quiet --requirement requirements/app.txt
-	touch .venv/.installed .venv/.installed.bench
-
-.venv-cdktn/.installed.bench: requirements/cdktn.txt requirements/base.txt
-	test -x .venv-cdktn/bin/python || $(PYTHON) -m venv .venv-cdktn
-	.venv-cdktn/bin/pip install --quiet --requirement requirements/cdktn.txt
-	touch .venv-cdktn/.installed .venv-cdktn/.installed.bench
-
 cli/cdktn/node_modules/.installed: cli/cdktn/package.json cli/cdktn/package-lock.json node_modules/.installed
 	cd cli/cdktn && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -92,7 +81,8 @@ promote: setup
 	@test -n "$${TO:-}" || { echo "error: promote: set TO to the target phase, e.g. make promote ENV=prod TO=2" >&2; exit 2; }
 	$(VENV)/bin/python main.py promote $(ENV) --to $(TO)
 
-bench: setup .venv/.installed.bench .venv-cdktn/.installed.bench
+bench: setup  # both engines side by side: the other engine's venv is set up by the same rules
+	$(MAKE) --no-print-directory setup ENGINE=$(if $(filter cdktf,$(ENGINE)),cdktn,cdktf)
 	.venv/bin/python benchmarks/synth.py
 
 dist: setup

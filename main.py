@@ -190,14 +190,15 @@ def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> Selection:
     args = _parse_args(argv)
     configs = load_all(args.config_dir)
     known = list(configs)
+    engine = _engine()
     if args.envs:
         names = _pick_environments(args.envs, "command line --env", known)
     elif environ.get("PLATFORM_ENVIRONMENTS", "").strip():
         names = _pick_environments([environ["PLATFORM_ENVIRONMENTS"]], "environment PLATFORM_ENVIRONMENTS", known)
     else:
-        names = [*known, BOOTSTRAP] if _engine() == "cdktf" else known  # bootstrap needs the tfe provider: cdktf only
+        names = [*known, BOOTSTRAP] if engine == "cdktf" else known  # bootstrap needs the tfe provider: cdktf only
     skipped = not args.envs and not environ.get("PLATFORM_ENVIRONMENTS", "").strip() and BOOTSTRAP not in names
-    if BOOTSTRAP in names and _engine() != "cdktf":
+    if BOOTSTRAP in names and engine != "cdktf":
         raise ConfigError(_NO_BOOTSTRAP_ON_CDKTN)
     phase: int | None = None
     if args.phase is not None:

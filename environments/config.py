@@ -13,7 +13,14 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from constructs_lib.audit.checks import audit_problems
+from constructs_lib.audit.checks import (
+    DEFAULT_ALARM_EVALUATION_PERIODS,
+    DEFAULT_ALARM_PERIOD_SECONDS,
+    DEFAULT_CHANGE_ALARM_THRESHOLD,
+    DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD,
+    DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD,
+    audit_problems,
+)
 from constructs_lib.checks import (
     MIN_AUDIT_LOG_RETENTION_DAYS,
     MIN_PRODUCTION_HISTORY_RETENTION_DAYS,
@@ -32,7 +39,14 @@ from constructs_lib.checks import (
 from constructs_lib.data.checks import neon_lock_problems
 from constructs_lib.network.checks import cloudflare_edge_problems
 from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
-from constructs_lib.network.edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, MinTlsVersion
+from constructs_lib.network.edge_policy import (
+    DEFAULT_API_REQUESTS_PER_PERIOD,
+    DEFAULT_CONTENT_SECURITY_POLICY,
+    DEFAULT_RATE_LIMIT_MITIGATION_SECONDS,
+    DEFAULT_RATE_LIMIT_PERIOD_SECONDS,
+    CloudflarePlan,
+    MinTlsVersion,
+)
 
 from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
 
@@ -193,11 +207,11 @@ class CloudflareSettings(_Section):
     """Add ``preload`` to HSTS (hard to undo: browsers hard-code the domain). Default: off."""
     content_security_policy: str = DEFAULT_CONTENT_SECURITY_POLICY
     """Content-Security-Policy header set on every response."""
-    rate_limit_period_seconds: int = 10
+    rate_limit_period_seconds: int = DEFAULT_RATE_LIMIT_PERIOD_SECONDS
     """Counting window of the rate limits (free plan: 10 only)."""
-    rate_limit_mitigation_seconds: int = 10
+    rate_limit_mitigation_seconds: int = DEFAULT_RATE_LIMIT_MITIGATION_SECONDS
     """How long a client over the limit is blocked (free plan: 10 only)."""
-    api_requests_per_period: int = 100
+    api_requests_per_period: int = DEFAULT_API_REQUESTS_PER_PERIOD
     """Requests per client IP per window: on the API hosts (``api.*``) on pro and higher; on the free plan, whose
     rate limiting rule can only match paths, on every host of the zone (100 per 10 s is about 10/s)."""
     auth_requests_per_period: int | None = None
@@ -258,15 +272,15 @@ class AuditSettings(_Section):
     """Retention of the trail's CloudWatch log group; at least 365 unless ``allow_short_log_retention``."""
     allow_short_log_retention: bool = False
     """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
-    alarm_period_seconds: int = 300
+    alarm_period_seconds: int = DEFAULT_ALARM_PERIOD_SECONDS
     """Period over which each security alarm sums its events, a multiple of 60."""
-    alarm_evaluation_periods: int = 1
+    alarm_evaluation_periods: int = DEFAULT_ALARM_EVALUATION_PERIODS
     """Periods each alarm evaluates (period x periods <= one day)."""
-    unauthorized_api_calls_threshold: int = 1
+    unauthorized_api_calls_threshold: int = DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD
     """Unauthorized API calls per period that raise the alarm (CIS: any)."""
-    console_signin_failures_threshold: int = 3
+    console_signin_failures_threshold: int = DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD
     """Failed console sign-ins per period that raise the alarm."""
-    change_alarm_threshold: int = 1
+    change_alarm_threshold: int = DEFAULT_CHANGE_ALARM_THRESHOLD
     """Events per period for the root-use and configuration-change alarms (CIS: any)."""
     protect_from_destroy: bool = True
     """prevent_destroy on the audit KMS key and the trail's log group."""

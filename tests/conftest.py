@@ -6,7 +6,6 @@ per phase (dev, staging and prod at that phase) and every test reads the parsed 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from constructs_lib.engine import ENGINE  # this session's engine (make test ENGINE=...); selecting imports no engine
 from environments import PHASES, EnvironmentConfig, environment_files, load_all
 from main import quiet_node_deprecations
 
@@ -36,8 +36,6 @@ quiet_node_deprecations(os.environ)  # as main.py does before jsii starts Node
 # pytest's tmp_path) already resolved the system temp dir and keeps it.
 _SESSION_TMP = tempfile.mkdtemp(prefix="pytest-node-tmp-")
 os.environ["TMPDIR"] = _SESSION_TMP
-ENGINE = os.environ.get("HEALTHCARE_CDK_ENGINE") or ("cdktf" if importlib.util.find_spec("cdktf") else "cdktn")
-"""The engine of this session (``make test ENGINE=...``), as ``constructs_lib.engine`` will select it."""
 CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf" if ENGINE == "cdktf" else REPO_ROOT / "cli" / "cdktn" / "node_modules" / ".bin" / "cdktn"
 """The engine's CLI: cdktf-cli from package.json, or cdktn-cli from cli/cdktn (make installs it for ENGINE=cdktn)."""
 CLI_MARK = "cdktf_cli"

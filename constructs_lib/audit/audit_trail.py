@@ -24,10 +24,16 @@ from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics
 from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
-from .checks import audit_problems
+from .checks import (
+    DEFAULT_ALARM_EVALUATION_PERIODS,
+    DEFAULT_ALARM_PERIOD_SECONDS,
+    DEFAULT_CHANGE_ALARM_THRESHOLD,
+    DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD,
+    DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD,
+    audit_problems,
+)
 
 _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
-"""CloudWatch evaluates at most one day of data for an alarm (period x evaluation periods)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -47,15 +53,15 @@ class AuditTrailProps:
     Default: 365 days, the minimum unless ``allow_short_log_retention``."""
     allow_short_log_retention: bool = False
     """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
-    alarm_period_seconds: int = 300
+    alarm_period_seconds: int = DEFAULT_ALARM_PERIOD_SECONDS
     """Period over which each alarm sums its events; a multiple of 60. Default: 5 minutes."""
-    alarm_evaluation_periods: int = 1
+    alarm_evaluation_periods: int = DEFAULT_ALARM_EVALUATION_PERIODS
     """Periods an alarm evaluates (period x periods <= one day). Default: 1, alert at once."""
-    unauthorized_api_calls_threshold: int = 1
+    unauthorized_api_calls_threshold: int = DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD
     """Unauthorized API calls per period that raise the alarm, 1..10000. Default: 1 (CIS: any)."""
-    console_signin_failures_threshold: int = 3
+    console_signin_failures_threshold: int = DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD
     """Failed console sign-ins per period that raise the alarm, 1..10000. Default: 3 (one typo does not page)."""
-    change_alarm_threshold: int = 1
+    change_alarm_threshold: int = DEFAULT_CHANGE_ALARM_THRESHOLD
     """Events per period (1..10000) for the root-use, console-sign-in-without-MFA and change alarms (IAM, KMS,
     S3 policy, CloudTrail, AWS Config, security group, NACL, network gateway, route table, VPC).
     Default: 1 (CIS: any)."""

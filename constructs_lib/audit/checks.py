@@ -14,6 +14,16 @@ from ..errors import Problem
 
 MAX_ALARM_WINDOW_SECONDS = 86_400
 """CloudWatch: period x evaluation periods of an alarm may cover at most one day."""
+DEFAULT_ALARM_PERIOD_SECONDS = 300
+"""Default period over which each security alarm sums its events: 5 minutes."""
+DEFAULT_ALARM_EVALUATION_PERIODS = 1
+"""Default periods an alarm evaluates: 1, alert at once."""
+DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD = 1
+"""Default unauthorized API calls per period that raise the alarm (CIS: any)."""
+DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD = 3
+"""Default failed console sign-ins per period that raise the alarm (one typo does not page)."""
+DEFAULT_CHANGE_ALARM_THRESHOLD = 1
+"""Default events per period for the root-use and change alarms (CIS: any)."""
 ALARM_THRESHOLD_RANGE = (1, 10_000)
 """Events per period a security alarm may be set to fire at."""
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .edge_policy import DEFAULT_CONTENT_SECURITY_POLICY, CloudflarePlan, MinTlsVersion, ReferrerPolicy
+from .edge_policy import (
+    DEFAULT_API_REQUESTS_PER_PERIOD,
+    DEFAULT_CONTENT_SECURITY_POLICY,
+    DEFAULT_RATE_LIMIT_MITIGATION_SECONDS,
+    DEFAULT_RATE_LIMIT_PERIOD_SECONDS,
+    CloudflarePlan,
+    MinTlsVersion,
+    ReferrerPolicy,
+)
 
 HSTS_ONE_YEAR_SECONDS = 31_536_000
 
@@ -48,11 +56,11 @@ class CloudflareEdgeProps:
     """Content-Security-Policy header on the platform's hostnames. Default: same-origin only, no framing."""
     referrer_policy: ReferrerPolicy = ReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN
     """Referrer-Policy header on the platform's hostnames. Default: strict-origin-when-cross-origin."""
-    rate_limit_period_seconds: int = 10
+    rate_limit_period_seconds: int = DEFAULT_RATE_LIMIT_PERIOD_SECONDS
     """Rate limit counting window. Default: 10 s (the only value on the free plan)."""
-    rate_limit_mitigation_seconds: int = 10
+    rate_limit_mitigation_seconds: int = DEFAULT_RATE_LIMIT_MITIGATION_SECONDS
     """How long a client over the limit is blocked. Default: 10 s (the only value on the free plan)."""
-    api_requests_per_period: int = 100
+    api_requests_per_period: int = DEFAULT_API_REQUESTS_PER_PERIOD
     """Requests per client IP per window. Default: 100 per 10 s, about 10 per second.
 
     On plan pro or higher the rule matches the API hosts. On the free plan a rate limiting rule may

@@ -113,6 +113,13 @@ def check_file_extension(value: str) -> str:
     return value
 
 
+DEFAULT_RATE_LIMIT_PERIOD_SECONDS = 10
+"""Default rate limit counting window (the only value on the free plan)."""
+DEFAULT_RATE_LIMIT_MITIGATION_SECONDS = 10
+"""Default time a client over the limit is blocked (the only value on the free plan)."""
+DEFAULT_API_REQUESTS_PER_PERIOD = 100
+"""Default requests per client IP per window: about 10 per second with the 10 s window."""
+
 RATE_LIMIT_PERIOD_VALUES = (10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535, 86400)
 """Counting and mitigation periods (seconds) Cloudflare supports; each plan allows those up to its limit."""
 
