@@ -23,11 +23,13 @@ from typing import NoReturn
 
 from environments import ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
 from environments.config import TerraformCloudSettings
+from environments.placeholders import BOOTSTRAP_SECTIONS, environment_source, find_placeholders, placeholder_lines
 from stacks.credentials import PROVIDER_CREDENTIALS, credential_variable_name  # no cdktf: imports nothing heavy
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-"""Bad command line, environment file or process environment; a construct or guardrail rejected the stacks."""
+"""Bad command line, environment file or process environment; a construct or guardrail rejected the stacks;
+``deploy``: the environment still holds placeholder values (``environments.placeholders``)."""
 EXIT_UNSAFE_PROMOTION = 3
 """``promote`` found resources the promotion would remove or replace."""
 
@@ -40,8 +42,12 @@ commands:
       synthesize (the default): every environment file at its own phase, plus the
       bootstrap stack; prints one line per stack (name, phase, resource count, path)
   main.py deploy NAME [cdktf deploy args...]
-      check the credentials NAME needs, then run `cdktf deploy NAME` (NAME: an
-      environment, or {BOOTSTRAP} for the Terraform Cloud workspaces)
+      refuse every placeholder value left in NAME's file and check the credentials
+      NAME needs, then run `cdktf deploy NAME` (NAME: an environment, or {BOOTSTRAP}
+      for the Terraform Cloud workspaces: every file's [terraform_cloud] is checked)
+  main.py placeholders [NAME]... [--config-dir DIR]
+      list the placeholder values deploy would refuse (default: every environment),
+      one line each: file, key, why, where the real value comes from
   main.py promote NAME --to N [--json] [--config-dir DIR]
       synthesize NAME at its phase and at N in one process and show what the
       promotion adds (by construct and type, cost-bearing resources with the values
@@ -51,6 +57,7 @@ examples:
   python main.py                          every environment and the bootstrap stack (cdktf; on cdktn: no bootstrap)
   python main.py --env dev --phase 3      dev only, previewing phase 3
   python main.py promote prod --to 2      what promoting prod to phase 2 adds
+  python main.py placeholders prod        the example values prod still holds
   make deploy ENV=dev                     = python main.py deploy dev
 
 environments: one file per environment, environments/<name>.toml (the name is the
@@ -69,7 +76,8 @@ environment variables:
 exit status:
   {EXIT_OK}  success
   {EXIT_USAGE}  bad command line, environment file or process environment, or a construct or
-     guardrail rejected a stack (one `error:` line per problem; nothing written)
+     guardrail rejected a stack (one `error:` line per problem; nothing written); deploy:
+     the file still holds placeholder values (one `error:` line each; no CLI runs)
   {EXIT_UNSAFE_PROMOTION}  promote: the promotion would remove or replace resources
 """
 
@@ -167,6 +175,8 @@ class Selection:
     outdir: Path
     quiet: bool = False
     bootstrap_skipped: bool = False
+    config_dir: Path = ENVIRONMENTS_DIR
+    """The folder the environment files were read from (the summary's placeholder hint names it)."""
     """The default selection on cdktn: the bootstrap stack is left out (its tfe provider is cdktf-only)."""
 
 
@@ -208,7 +218,7 @@ def resolve(argv: Sequence[str], environ: Mapping[str, str]) -> Selection:
     selected = [_effective(configs[name], environ, phase) for name in names if name != BOOTSTRAP]
     bootstrap = [_effective(config, environ) for config in configs.values()] if BOOTSTRAP in names else []
     outdir = args.outdir or Path(environ.get("CDKTF_OUTDIR") or "cdktf.out")
-    return Selection(configs=selected, bootstrap=bootstrap, outdir=outdir, quiet=args.quiet, bootstrap_skipped=skipped)
+    return Selection(configs=selected, bootstrap=bootstrap, outdir=outdir, quiet=args.quiet, bootstrap_skipped=skipped, config_dir=args.config_dir)
 
 
 AWS_CREDENTIAL_SOURCES = (
@@ -261,9 +271,30 @@ def missing_bootstrap_credentials(environ: Mapping[str, str], configs: Sequence[
     return missing
 
 
-def deploy(argv: Sequence[str], environ: Mapping[str, str]) -> int:
-    """``main.py deploy <env|bootstrap> [cdktf args]``: check credentials, then hand over to ``cdktf deploy``."""
-    configs = load_all()
+def deploy_placeholders(name: str, configs: Mapping[str, EnvironmentConfig], environ: Mapping[str, str], directory: Path = ENVIRONMENTS_DIR) -> list[str]:
+    """The placeholder values ``deploy <name>`` refuses, one line each (``environments.placeholders``).
+
+    An environment: every value of its file (as the process environment overrides it). ``bootstrap``:
+    the ``[terraform_cloud]`` section of every environment that uses Terraform Cloud, which is what
+    the bootstrap stack applies.
+    """
+    if name != BOOTSTRAP:
+        return placeholder_lines(_effective(configs[name], environ), environment_source(directory, name))
+    lines = []
+    for config in configs.values():
+        effective = _effective(config, environ)
+        if effective.terraform_cloud is not None:
+            lines += placeholder_lines(effective, environment_source(directory, config.name), BOOTSTRAP_SECTIONS)
+    return lines
+
+
+def deploy(argv: Sequence[str], environ: Mapping[str, str], config_dir: Path = ENVIRONMENTS_DIR) -> int:
+    """``main.py deploy <env|bootstrap> [cdktf args]``: refuse placeholders, check credentials, hand over to ``cdktf deploy``.
+
+    Every placeholder value and the missing credentials are reported together, before any CLI runs
+    or the engine is imported. ``config_dir`` is for tests: the CLI synthesizes ``environments/``.
+    """
+    configs = load_all(config_dir)
     if not argv:
         raise ConfigError(f"command line: deploy needs a stack, one of {', '.join([*configs, BOOTSTRAP])}")
     (name,) = _pick_environments([argv[0]], "command line deploy", list(configs))
@@ -274,8 +305,15 @@ def deploy(argv: Sequence[str], environ: Mapping[str, str]) -> int:
         missing = missing_bootstrap_credentials(environ, list(configs.values()))
     else:
         missing = missing_deploy_credentials(environ, configs[name])
+    problems = []
+    placeholders = deploy_placeholders(name, configs, environ, config_dir)
+    if placeholders:
+        count = f"{len(placeholders)} placeholder value{'s' if len(placeholders) > 1 else ''}"
+        problems += [f"deploy {name}: {count} must be replaced first (docs/deploying.md, Values to replace):", *placeholders]
     if missing:
-        raise ConfigError(f"deploy {name}: missing credentials: {'; '.join(missing)} (see docs/deploying.md)")
+        problems.append(f"deploy {name}: missing credentials: {'; '.join(missing)} (see docs/deploying.md)")
+    if problems:
+        raise ConfigError("\n".join(problems))
     # cdktf.json's "app" runs .venv's Python (cdktf); on cdktn the CLI runs this interpreter instead.
     command = ["cdktf", "deploy", name, *argv[1:]] if engine == "cdktf" else ["cdktn", "deploy", name, "--app", f"{sys.executable} main.py", *argv[1:]]
     os.execvpe(command[0], command, {**environ, "PLATFORM_ENVIRONMENTS": name})
@@ -331,20 +369,54 @@ def promote(argv: Sequence[str], environ: Mapping[str, str]) -> int:
     return EXIT_OK
 
 
+def _placeholders_command(name: str, config_dir: Path) -> str:
+    where = "" if config_dir == ENVIRONMENTS_DIR else f" --config-dir {config_dir}"
+    return f"python main.py placeholders {name}{where}"
+
+
 def _summary(selection: Selection) -> list[str]:
-    """One line per synthesized stack: name, phase, resource count, output path."""
+    """One line per synthesized stack (name, phase, resource count, output path), and one per environment
+    that still holds placeholder values (how many; synthesis succeeds, ``deploy`` refuses them)."""
     lines = []
     stacks = [(c.name, f"phase {c.phase}") for c in selection.configs]
     if selection.bootstrap and any(c.terraform_cloud is not None for c in selection.bootstrap):
         stacks.append((BOOTSTRAP, "Terraform Cloud workspaces"))
+    left = {c.name: len(find_placeholders(c)) for c in selection.configs}
     for name, what in stacks:
         path = selection.outdir / "stacks" / name / "cdk.tf.json"
         document = json.loads(path.read_text())
         count = sum(len(blocks) for blocks in (document.get("resource") or {}).values())
         lines.append(f"{name}: {what}, {count} resources -> {path}")
+        if left.get(name):
+            values = f"{left[name]} placeholder value{'s' if left[name] > 1 else ''}"
+            lines.append(f"{name}: {values} must be replaced before deploy ({_placeholders_command(name, selection.config_dir)})")
     if selection.bootstrap_skipped:
         lines.append(f"{BOOTSTRAP}: skipped on {_engine()} (no prebuilt TFE provider; synthesize and deploy it on cdktf, docs/engines.md)")
     return lines
+
+
+def _placeholders_parser() -> _Parser:
+    parser = _Parser(
+        prog="main.py placeholders",
+        description="List the placeholder values that deploy refuses.",
+        epilog=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("names", nargs="*", metavar="NAME", help="environments to check (default: all)")
+    parser.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR, help="folder of <name>.toml files (default: environments/)")
+    return parser
+
+
+def list_placeholders(argv: Sequence[str], environ: Mapping[str, str]) -> int:
+    """``main.py placeholders [NAME]...``: every placeholder value of each environment, one line each; exit 0."""
+    args = _placeholders_parser().parse_args(argv)
+    configs = load_all(args.config_dir)
+    names = _pick_environments(args.names, "command line placeholders", list(configs)) if args.names else list(configs)
+    for name in names:
+        lines = deploy_placeholders(name, configs, environ, args.config_dir)
+        for line in lines or [f"{name}: no placeholder values"]:
+            print(line)
+    return EXIT_OK
 
 
 def _report(exc: Exception) -> int:
@@ -363,6 +435,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             return deploy(argv[1:], environ)
         if argv[:1] == ["promote"]:
             return promote(argv[1:], environ)
+        if argv[:1] == ["placeholders"]:
+            return list_placeholders(argv[1:], environ)
         selection = resolve(argv, environ)
     except ConfigError as exc:
         return _report(exc)
