@@ -226,14 +226,15 @@ def _repository_example(value: str) -> str | None:
 
 
 _RULES = (
+    (Kind.ZERO_ID, _zero_id),
     (Kind.AWS_ACCOUNT, _aws_account),
     (Kind.DOCUMENTATION_ADDRESS, _documentation_address),
     (Kind.EXAMPLE_DOMAIN, _example_domain),
     (Kind.FILL_IN, _fill_in),
-    (Kind.ZERO_ID, _zero_id),
     (Kind.REPOSITORY_EXAMPLE, _repository_example),
 )
-"""One rule per class, in the order a value matching several is reported by."""
+"""One rule per class, in the order a value matching several is reported by (an all-zero UUID is a zero id,
+although its last group is also twelve equal digits)."""
 
 
 def classify(value: str) -> tuple[Kind, str] | None:

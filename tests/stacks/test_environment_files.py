@@ -37,7 +37,12 @@ def test_a_new_environment_is_one_file_and_no_code(tmp_path: Path, capsys: pytes
     buckets = {b["bucket"].split("-${")[0] for b in stack["resource"]["aws_s3_bucket"].values()}
     assert buckets == {"healthcare-qa-audit-logs", "healthcare-qa-access-logs", "healthcare-qa-backups"}
     assert stack["provider"]["aws"][0]["default_tags"][0]["tags"]["Environment"] == "qa"
-    assert capsys.readouterr().out.splitlines() == [f"qa: phase 1, {_count(stack)} resources -> {out / 'stacks' / 'qa' / 'cdk.tf.json'}"]
+    # The copy keeps staging's example account ids (and gets a zone id of no placeholder form): synthesis
+    # succeeds and says how many values deploy would refuse.
+    assert capsys.readouterr().out.splitlines() == [
+        f"qa: phase 1, {_count(stack)} resources -> {out / 'stacks' / 'qa' / 'cdk.tf.json'}",
+        f"qa: 2 placeholder values must be replaced before deploy (python main.py placeholders qa --config-dir {directory})",
+    ]
 
 
 def _count(stack: dict[str, object]) -> int:
@@ -129,5 +134,13 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
 def test_help_tells_the_whole_interface(capsys: pytest.CaptureFixture[str]) -> None:
     assert entry.main(["--help"], environ={}) == 0
     text = capsys.readouterr().out
-    for fragment in ("main.py deploy NAME", "main.py promote NAME --to N", "PLATFORM_ENVIRONMENTS", "TFC_ORGANIZATION", "exit status:", "  3  promote"):
+    for fragment in (
+        "main.py deploy NAME",
+        "main.py promote NAME --to N",
+        "main.py placeholders",
+        "PLATFORM_ENVIRONMENTS",
+        "TFC_ORGANIZATION",
+        "exit status:",
+        "  3  promote",
+    ):
         assert fragment in text, fragment

@@ -182,3 +182,130 @@ def test_deploy_bootstrap_names_every_missing_credential_variable(tmp_path: Path
     ]
     assert entry.main(["deploy", "bootstrap"], environ=environ) == 2
     assert capsys.readouterr().err.startswith("error: deploy bootstrap: missing credentials: TF_VAR_prod_aws_access_key_id; ")
+
+
+PROD_PLACEHOLDER_KEYS = [
+    "aws_account_ids.0",
+    "neon.org_id",
+    "neon.allowed_ips.0",
+    "neon.allowed_ips.1",
+    "railway.workspace_id",
+    "cloudflare.zone_id",
+    "audit.log_reader_arn",
+    "backups.restore_reader_arn",
+    "alerts.https_endpoints.0",
+]
+REAL_PROD_VALUES = {
+    # What an operator puts in (made-up here, but of no documented placeholder form).
+    "aws_account_ids": '["730335412345"]',
+    "neon.org_id": '"org-quiet-lake-81040908"',
+    "neon.allowed_ips": '["34.86.10.20/32", "35.245.1.7/32"]',
+    "railway.workspace_id": '"a41c9e07-2d58-4b3f-8e6a-70c2f19d3b85"',
+    "cloudflare.zone_id": '"e2a7c4419b0d4f6c8a35d1f07b9e6c21"',
+    "audit.log_reader_arn": '"arn:aws:iam::730335412346:role/healthcare-prod-audit-reader"',
+    "backups.restore_reader_arn": '"arn:aws:iam::730335412346:role/healthcare-prod-backup-restore"',
+    "alerts.https_endpoints": '["https://events.pagerduty.com/integration/7c1f0e3a9b2d4e8f6a5c0b1d2e3f4a5b/enqueue"]',
+}
+
+
+def test_deploy_prod_refuses_every_placeholder_before_any_cli_or_engine(tmp_path: Path) -> None:
+    """The checked-in prod.toml: exit 2, one line per placeholder naming file and key; no CLI ran, no jsii imported."""
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    ran = tmp_path / "cli-ran"
+    cli = fake_bin / ENGINE
+    cli.write_text(f"#!/bin/sh\ntouch {ran}\n")
+    cli.chmod(cli.stat().st_mode | stat.S_IEXEC)
+    code = "import sys, main; rc = main.main(['deploy', 'prod']); print(rc, 'cdktf' in sys.modules, 'cdktn' in sys.modules, 'jsii' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": f"{fake_bin}{os.pathsep}/usr/bin:/bin", "HOME": str(tmp_path), "HEALTHCARE_CDK_ENGINE": ENGINE, entry.TFC_TOKEN: "t", **ALL_CREDENTIALS},
+    )
+    assert result.stdout.split() == ["2", "False", "False", "False"], result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: deploy prod: 9 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
+    assert [line.split(": ")[2] for line in lines[1:]] == PROD_PLACEHOLDER_KEYS
+    assert all(line.startswith("error: environments/prod.toml: ") for line in lines[1:])
+    assert not ran.exists()
+
+
+def _replace_prod_placeholders(tmp_path: Path) -> Path:
+    from tests.unit.test_environments import _copy_environments, _set_key
+
+    directory = _copy_environments(tmp_path)
+    for key, value in REAL_PROD_VALUES.items():
+        _set_key(directory / "prod.toml", key, value)
+    return directory
+
+
+def test_deploy_prod_with_its_placeholders_replaced_passes_the_preflight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = _replace_prod_placeholders(tmp_path)
+    handed_over: list[tuple[list[str], dict[str, str]]] = []
+
+    def fake_exec(file: str, args: list[str], env: dict[str, str]) -> None:
+        handed_over.append((args, env))
+
+    monkeypatch.setattr(entry.os, "execvpe", fake_exec)
+    environ = {"HOME": str(tmp_path), entry.TFC_TOKEN: "t"}
+    assert entry.deploy_placeholders("prod", entry.load_all(directory), environ, directory) == []
+    assert entry.deploy(["prod", "--auto-approve"], environ, config_dir=directory) == 0
+    ((args, env),) = handed_over
+    expected = (
+        ["cdktf", "deploy", "prod", "--auto-approve"]
+        if ENGINE == "cdktf"
+        else ["cdktn", "deploy", "prod", "--app", f"{sys.executable} main.py", "--auto-approve"]
+    )
+    assert (args, env["PLATFORM_ENVIRONMENTS"]) == (expected, "prod")
+    # One placeholder put back is enough to refuse again, naming just that key.
+    from tests.unit.test_environments import _set_key
+
+    _set_key(directory / "prod.toml", "neon.allowed_ips", '["34.86.10.20/32", "203.0.113.77/32"]')
+    with pytest.raises(entry.ConfigError) as refused:
+        entry.deploy(["prod"], environ, config_dir=directory)
+    assert str(refused.value).splitlines()[1].startswith(f"{directory / 'prod.toml'}: neon.allowed_ips.1: 203.0.113.77/32 is in 203.0.113.0/24")
+    assert len(handed_over) == 1
+
+
+def test_deploy_reports_placeholders_and_missing_credentials_together(tmp_path: Path) -> None:
+    with pytest.raises(entry.ConfigError) as refused:
+        entry.deploy(["staging"], {"HOME": str(tmp_path)})
+    lines = str(refused.value).splitlines()
+    assert lines[0] == "deploy staging: 3 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
+    assert [line.split(": ")[1] for line in lines[1:4]] == ["aws_account_ids.0", "cloudflare.zone_id", "audit.log_reader_arn"]
+    assert lines[4] == "deploy staging: missing credentials: TF_TOKEN_app_terraform_io (or `terraform login`) (see docs/deploying.md)"
+
+
+def test_deploy_bootstrap_checks_what_the_bootstrap_stack_applies(tmp_path: Path) -> None:
+    """Every Terraform Cloud environment's [terraform_cloud] section; prod's audit reader is prod's own deploy's business."""
+    from tests.unit.test_environments import _copy_environments, _set_key
+
+    directory = _copy_environments(tmp_path)
+    configs = entry.load_all(directory)
+    assert entry.deploy_placeholders("bootstrap", configs, {}, directory) == []
+    _set_key(directory / "staging.toml", "notify_member_emails", '["oncall@health.example.org"]')
+    lines = entry.deploy_placeholders("bootstrap", entry.load_all(directory), {}, directory)
+    assert [line.split(": ")[:2] for line in lines] == [[str(directory / "staging.toml"), "terraform_cloud.notify_member_emails.0"]]
+
+
+def test_placeholders_command_lists_them(capsys: pytest.CaptureFixture[str]) -> None:
+    assert entry.main(["placeholders", "prod", "dev"], environ={}) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": ")[1] for line in lines[:-1]] == PROD_PLACEHOLDER_KEYS
+    assert lines[-1] == "dev: no placeholder values"
+
+
+def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> None:
+    configs = entry.load_all()
+    for name in ("dev", "prod"):
+        (tmp_path / "stacks" / name).mkdir(parents=True)
+        (tmp_path / "stacks" / name / "cdk.tf.json").write_text('{"resource": {"aws_s3_bucket": {"a": {}, "b": {}}}}')
+    selection = entry.Selection(configs=[configs["dev"], configs["prod"]], bootstrap=[], outdir=tmp_path)
+    assert entry._summary(selection) == [
+        f"dev: phase 4, 2 resources -> {tmp_path / 'stacks' / 'dev' / 'cdk.tf.json'}",
+        f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",
+        "prod: 9 placeholder values must be replaced before deploy (python main.py placeholders prod)",
+    ]
