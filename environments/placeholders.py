@@ -14,14 +14,16 @@ A value is a placeholder when it is, or contains, one of these (each class is a 
   ``111122223333`` (27), ``444455556666`` (8, e.g. cloudtrail-integration.md), ``777788889999``
   (3, e.g. access_policies_testing-policies.md); the AWS Account Management Reference's "View AWS
   account identifiers" gives ``012345678901`` ("a 12-digit number, such as 012345678901"); and
-  twelve equal digits (``111111111111`` .. ``999999999999``, all of which but ``444444444444``,
-  ``666666666666``, ``777777777777`` and ``888888888888`` occur in the IAM User Guide, e.g.
-  ``555555555555`` and ``999999999999`` in reference_policies_elements_principal.md; and the
-  all-zero ``000000000000``). Any 12-digit run in a value counts, so ARNs are covered.
+  twelve equal digits: ``111111111111`` (7 pages), ``222222222222`` (5), ``333333333333`` (2),
+  ``444444444444`` (1), ``555555555555`` (1, reference_policies_elements_principal.md) and
+  ``999999999999`` (5) occur there; the other repeated digits, ``000000000000`` included, are
+  refused by the same rule (no real account is expected to be one). Any 12-digit run in a value
+  counts, so ARNs are covered.
 - ``DOCUMENTATION_ADDRESS``: an IP address or CIDR overlapping an address block reserved for
   documentation: RFC 5737 §3 (``192.0.2.0/24`` TEST-NET-1, ``198.51.100.0/24`` TEST-NET-2,
   ``203.0.113.0/24`` TEST-NET-3), RFC 3849 (``2001:db8::/32``) and RFC 9637 (``3fff::/20``, which
-  updates RFC 3849). The value itself or the host of a URL.
+  updates RFC 3849). The value itself or the host of a URL. A wider range that only contains such a
+  block (``203.0.112.0/23``) is refused as well: it was not written from real egress addresses.
 - ``EXAMPLE_DOMAIN``: a host name (a domain value, an email address's domain, a URL's host) under a
   name reserved by RFC 2606 §2/§3 and RFC 6761 §6: the TLDs ``.example``, ``.test``, ``.invalid``,
   ``.localhost`` and the domains ``example.com``, ``example.net``, ``example.org``. Decision: a
@@ -36,12 +38,13 @@ A value is a placeholder when it is, or contains, one of these (each class is a 
   never end so; a human writing an example often does.
 - ``REPOSITORY_EXAMPLE``: random-looking ids have no documented placeholder form, so the ones this
   repository's environment files ship are listed once, exactly, in ``REPOSITORY_EXAMPLES``
-  (Railway workspace id, Cloudflare zone ids). A test keeps that list equal to what the files hold.
+  (Railway workspace id, Cloudflare zone ids). A test checks that each listed value is still one
+  of a checked-in file (no stale entries) and that the files hold no other placeholder.
 
-Not placeholders: the fictional organisation's own names (``meridian-health.org`` domains and
-mailboxes, the Terraform Cloud organization ``meridian-health``, its team names, the GitHub repository).
-They are this platform's organisation's values, not documented example forms; docs/deploying.md lists
-them among the values someone adopting the repository changes.
+Not placeholders: the names of the organisation this repository is written for, Meridian Health
+(``meridian-health.org`` domains and mailboxes, the Terraform Cloud organization ``meridian-health``,
+its team names, the GitHub repository). They have no documented example form, so nothing tells them
+from real values; docs/deploying.md lists them among the values someone adopting the repository changes.
 """
 
 from __future__ import annotations

@@ -195,16 +195,19 @@ PROD_PLACEHOLDER_KEYS = [
     "backups.restore_reader_arn",
     "alerts.https_endpoints.0",
 ]
-REAL_PROD_VALUES = {
-    # What an operator puts in (made-up here, but of no documented placeholder form).
-    "aws_account_ids": '["730335412345"]',
-    "neon.org_id": '"org-quiet-lake-81040908"',
-    "neon.allowed_ips": '["34.86.10.20/32", "35.245.1.7/32"]',
-    "railway.workspace_id": '"a41c9e07-2d58-4b3f-8e6a-70c2f19d3b85"',
-    "cloudflare.zone_id": '"e2a7c4419b0d4f6c8a35d1f07b9e6c21"',
-    "audit.log_reader_arn": '"arn:aws:iam::730335412346:role/healthcare-prod-audit-reader"',
-    "backups.restore_reader_arn": '"arn:aws:iam::730335412346:role/healthcare-prod-backup-restore"',
-    "alerts.https_endpoints": '["https://events.pagerduty.com/integration/7c1f0e3a9b2d4e8f6a5c0b1d2e3f4a5b/enqueue"]',
+REAL_VALUES = {
+    # Example -> what an operator puts in (made up here, but of no documented placeholder form). Replaced as
+    # text in the whole file, so an example repeated under another key (an agent's egress IP that must also
+    # be in neon.allowed_ips) is replaced consistently.
+    "111122223333": "730335412345",
+    "123456789012": "730335412346",
+    "org-meridian-health-00000000": "org-quiet-lake-81040908",
+    "203.0.113.": "34.86.10.",
+    "198.51.100.": "35.245.1.",
+    "192.0.2.": "35.245.2.",
+    "3b9d2c71-5e4f-4a8b-9c0d-1e2f3a4b5c6d": "a41c9e07-2d58-4b3f-8e6a-70c2f19d3b85",
+    "9f8e7d6c5b4a39281706f5e4d3c2b1a0": "e2a7c4419b0d4f6c8a35d1f07b9e6c21",
+    "YOUR-INTEGRATION-KEY": "7c1f0e3a9b2d4e8f6a5c0b1d2e3f4a5b",
 }
 
 
@@ -234,11 +237,14 @@ def test_deploy_prod_refuses_every_placeholder_before_any_cli_or_engine(tmp_path
 
 
 def _replace_prod_placeholders(tmp_path: Path) -> Path:
-    from tests.unit.test_environments import _copy_environments, _set_key
+    from tests.unit.test_environments import _copy_environments
 
     directory = _copy_environments(tmp_path)
-    for key, value in REAL_PROD_VALUES.items():
-        _set_key(directory / "prod.toml", key, value)
+    prod = directory / "prod.toml"
+    text = prod.read_text()
+    for example, real in REAL_VALUES.items():
+        text = text.replace(example, real)
+    prod.write_text(text)
     return directory
 
 
@@ -263,7 +269,7 @@ def test_deploy_prod_with_its_placeholders_replaced_passes_the_preflight(tmp_pat
     # One placeholder put back is enough to refuse again, naming just that key.
     from tests.unit.test_environments import _set_key
 
-    _set_key(directory / "prod.toml", "neon.allowed_ips", '["34.86.10.20/32", "203.0.113.77/32"]')
+    _set_key(directory / "prod.toml", "neon.allowed_ips", '["34.86.10.10/32", "203.0.113.77/32"]')
     with pytest.raises(entry.ConfigError) as refused:
         entry.deploy(["prod"], environ, config_dir=directory)
     assert str(refused.value).splitlines()[1].startswith(f"{directory / 'prod.toml'}: neon.allowed_ips.1: 203.0.113.77/32 is in 203.0.113.0/24")
