@@ -81,7 +81,7 @@ def test_the_read_role_would_let_engineering_read_state(bootstrap_stack: dict[st
     stack = copy.deepcopy(bootstrap_stack)
     for block in resources_of(stack, "tfe_team_access").values():
         if block["//"]["metadata"]["path"].endswith("/ReadAccess"):
-            block.pop("permissions")
+            block.pop("permissions", None)
             block["access"] = "read"
     assert may(stack, "engineering", "read_state", "healthcare-prod")
     assert team_permissions(stack, "engineering", "healthcare-prod").state_versions == "read"
@@ -115,7 +115,7 @@ def test_remote_execution_against_an_allow_list_cannot_reach_the_database(bootst
     stack = copy.deepcopy(bootstrap_stack)
     (settings,) = [b for b in resources_of(stack, "tfe_workspace_settings").values() if b["//"]["metadata"]["path"] == "bootstrap/prod/Settings"]
     settings["execution_mode"] = "remote"
-    settings.pop("agent_pool_id")
+    settings.pop("agent_pool_id", None)
     assert run_placement(stacks["prod", 1], stack) == RunPlacement("remote", None)
     assert not runs_reach_the_database(stacks["prod", 1], stack)
 
