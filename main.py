@@ -23,7 +23,7 @@ from typing import NoReturn
 
 from environments import ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
 from environments.config import TerraformCloudSettings
-from environments.placeholders import BOOTSTRAP_SECTIONS, environment_source, find_placeholders, placeholder_lines
+from environments.placeholders import BOOTSTRAP_DEFERRED, BOOTSTRAP_SECTIONS, environment_source, find_placeholders, placeholder_lines
 from stacks.credentials import PROVIDER_CREDENTIALS, credential_variable_name  # no cdktf: imports nothing heavy
 
 EXIT_OK = 0
@@ -275,8 +275,8 @@ def deploy_placeholders(name: str, configs: Mapping[str, EnvironmentConfig], env
     """The placeholder values ``deploy <name>`` refuses, one line each (``environments.placeholders``).
 
     An environment: every value of its file (as the process environment overrides it). ``bootstrap``:
-    the ``[terraform_cloud]`` section of every environment that uses Terraform Cloud, which is what
-    the bootstrap stack applies.
+    the keys the bootstrap stack applies (``BOOTSTRAP_SECTIONS``) of every environment that uses Terraform
+    Cloud, except the agent's egress address, which exists only after that apply (``BOOTSTRAP_DEFERRED``).
     """
     if name != BOOTSTRAP:
         return placeholder_lines(_effective(configs[name], environ), environment_source(directory, name))
@@ -284,7 +284,7 @@ def deploy_placeholders(name: str, configs: Mapping[str, EnvironmentConfig], env
     for config in configs.values():
         effective = _effective(config, environ)
         if effective.terraform_cloud is not None:
-            lines += placeholder_lines(effective, environment_source(directory, config.name), BOOTSTRAP_SECTIONS)
+            lines += placeholder_lines(effective, environment_source(directory, config.name), BOOTSTRAP_SECTIONS, deferred=BOOTSTRAP_DEFERRED)
     return lines
 
 

@@ -34,6 +34,10 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         RepoSource as RepoSource,
         VolumeMount as VolumeMount,
     )
+    from .compute.tfc_agent import (
+        TerraformCloudAgent as TerraformCloudAgent,
+        TerraformCloudAgentProps as TerraformCloudAgentProps,
+    )
     from .data._neon_connections import (
         ReaderConnection as ReaderConnection,
         ServiceConnection as ServiceConnection,
@@ -158,6 +162,8 @@ _LAZY: dict[str, str] = {
     "RailwayServiceProps": ".compute.railway_service",
     "RegionReplicas": ".compute.railway_source",
     "RepoSource": ".compute.railway_source",
+    "TerraformCloudAgent": ".compute.tfc_agent",
+    "TerraformCloudAgentProps": ".compute.tfc_agent",
     "VolumeMount": ".compute.railway_source",
     "AccessLogBucket": ".storage.access_log_bucket",
     "AccessLogBucketProps": ".storage.access_log_bucket",

@@ -363,6 +363,11 @@ TERRAFORM_VERSION = "1.14.2"
 
 TFC_TEAM_PATTERN = r"^[A-Za-z0-9_-]{1,60}$"
 
+TFC_AGENT_IMAGE = "hashicorp/tfc-agent:1.28.11"
+"""The HCP Terraform agent image the bootstrap stack deploys unless ``[terraform_cloud] agent_image`` says otherwise."""
+AGENT_IMAGE_PATTERN = r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::\d+\.\d+\.\d+(?:@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$"
+"""An image reference pinned to a release tag ``X.Y.Z`` and/or a digest (never ``latest`` or a moving ``1.28``)."""
+
 
 class TerraformCloudSettings(_Section):
     """``[terraform_cloud]``: the environment's Terraform Cloud workspace (state, runs, who may apply).
@@ -380,12 +385,33 @@ class TerraformCloudSettings(_Section):
     auto_apply: bool = False
     """Apply a successful plan without confirmation. Refused in production."""
     read_team: Annotated[str | None, Field(pattern=TFC_TEAM_PATTERN)] = None
-    """Team (by name) that may read the workspace: runs, plans, state outputs. Absent: owners only."""
+    """Team (by name) that may follow the workspace's runs: runs and their plan and apply logs (sensitive values
+    redacted), but not state, state outputs or variables (custom permissions, stacks/bootstrap.py). Must differ
+    from ``apply_team``. Absent: owners only."""
     apply_team: Annotated[str | None, Field(pattern=TFC_TEAM_PATTERN)] = None
     """Team (by name) that may plan and apply. Required in production."""
     notify_member_emails: Annotated[list[Annotated[str, AfterValidator(check_email)]], Field(max_length=20)] = []
     """Organization members (by their Terraform Cloud email) who get an email when a run fails.
     Terraform Cloud emails members only (arbitrary addresses are Terraform Enterprise only). Required in production."""
+    execution_mode: Literal["remote", "agent"] = "remote"
+    """Where the workspace's runs execute: ``remote`` on HCP Terraform's shared workers, whose addresses HCP does
+    not publish, or ``agent`` on the environment's own HCP Terraform agent, which the bootstrap stack deploys as a
+    Railway service (docs/deploying.md, "Terraform Cloud agent"). ``agent`` is required when ``neon.allowed_ips``
+    is set: the ``postgresql`` providers connect to Neon from the run's worker."""
+    agent_egress_ips: list[Annotated[str, AfterValidator(check_allowed_ip)]] = []
+    """The agent's static outbound address(es) (Railway's Static Outbound IPs of the agent service, copied here by
+    hand: the provider cannot read them). Each must be inside ``neon.allowed_ips``. Only with
+    ``execution_mode = "agent"``, and required then when ``neon.allowed_ips`` is set."""
+    agent_image: Annotated[str, Field(pattern=AGENT_IMAGE_PATTERN)] = TFC_AGENT_IMAGE
+    """Container image of the agent: ``hashicorp/tfc-agent`` (or an image built on it) pinned to a release tag
+    ``X.Y.Z`` or a digest ``@sha256:<64 hex>``; the agent's self-update is turned off, so this is what runs."""
+
+    @field_validator("agent_egress_ips")
+    @classmethod
+    def _distinct_addresses(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("distinct entries")
+        return value
 
     def workspace_name(self, environment: str) -> str:
         """``<workspace_prefix>-<environment>``: the one place workspace names are made (app stacks and bootstrap)."""
@@ -516,6 +542,7 @@ class EnvironmentConfig(_Section):
         yield from self._teardown_is_consistent()
         yield from self._production_keeps_history()
         yield from self._edge_is_valid()
+        yield from self._terraform_cloud_rules()
 
     _EDGE_KEYS = {
         "domain": "domain",
@@ -563,6 +590,50 @@ class EnvironmentConfig(_Section):
         if self.network.availability_zones is not None:
             return tuple(self.network.availability_zones)
         return tuple(f"{self.aws_region}{letter}" for letter in "abcdef"[: self.az_count])
+
+    def _terraform_cloud_rules(self) -> Iterator[str]:
+        # Here rather than in the section, so they are reported together with the rules across sections.
+        tfc = self.terraform_cloud
+        if tfc is None:
+            return
+        if tfc.read_team is not None and tfc.read_team == tfc.apply_team:
+            yield (
+                "terraform_cloud.read_team must differ from terraform_cloud.apply_team (a team has one access level per "
+                f"workspace: read without state, or plan and apply), got {tfc.read_team!r} for both"
+            )
+        if tfc.execution_mode != "agent" and tfc.agent_egress_ips:
+            yield (
+                "terraform_cloud.agent_egress_ips must be empty unless terraform_cloud.execution_mode is 'agent' "
+                f"(remote runs do not leave from them), got {tfc.agent_egress_ips!r}"
+            )
+        yield from self._runs_reach_the_database()
+
+    def _runs_reach_the_database(self) -> Iterator[str]:
+        # The postgresql providers connect to Neon from wherever the run executes. HCP Terraform publishes no
+        # address range for its remote workers, so an allow-list can only admit an agent's known address.
+        tfc, allowed = self.terraform_cloud, self.neon.allowed_ips
+        if tfc is None or self.state_backend != "terraform_cloud" or not allowed:
+            return
+        if tfc.execution_mode != "agent":
+            yield (
+                "terraform_cloud.execution_mode must be 'agent' when neon.allowed_ips is set (HCP Terraform publishes no "
+                "address range for remote runs, so the allow-list would refuse every run's database connection), "
+                f"got {tfc.execution_mode!r}"
+            )
+            return
+        if not tfc.agent_egress_ips:
+            yield (
+                "terraform_cloud.agent_egress_ips is required when terraform_cloud.execution_mode is 'agent' and "
+                "neon.allowed_ips is set (the agent's static outbound address, docs/deploying.md: Terraform Cloud agent)"
+            )
+        networks = [ipaddress.ip_network(entry) for entry in allowed]
+        for address in tfc.agent_egress_ips:
+            egress = ipaddress.ip_network(address)
+            if not any(egress.version == network.version and egress.subnet_of(network) for network in networks):  # type: ignore[arg-type]
+                yield (
+                    f"terraform_cloud.agent_egress_ips must be inside neon.allowed_ips {allowed!r} (the agent's runs connect "
+                    f"to the database from it), got {address!r}"
+                )
 
     def _replica_in_another_region(self) -> Iterator[str]:
         if self.s3.replica_region == self.aws_region:

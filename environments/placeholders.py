@@ -108,6 +108,7 @@ WHERE_FROM: Mapping[str, str] = {
     "cloudflare.zone_id": "use the zone's id (Cloudflare dashboard, the domain's Overview page, API section)",
     "cloudflare.account_id": "use your Cloudflare account id (Cloudflare dashboard, Copy account ID)",
     "alerts.https_endpoints": "use your PagerDuty service's Amazon CloudWatch integration URL",
+    "terraform_cloud.agent_egress_ips": "use the agent service's static outbound IP (Railway, after the bootstrap apply)",
 }
 """Where the real value of a key comes from (keys without list indexes); docs/deploying.md has the full table."""
 
@@ -120,9 +121,14 @@ _DEFAULT_HINT = {
     Kind.REPOSITORY_EXAMPLE: "use your own value",
 }
 
-BOOTSTRAP_SECTIONS = ("terraform_cloud",)
-"""The sections the bootstrap stack applies (workspaces, teams, agents): ``deploy bootstrap`` checks these
-sections of every environment that uses Terraform Cloud."""
+BOOTSTRAP_SECTIONS = ("terraform_cloud", "railway.workspace_id", "railway.region")
+"""The keys (sections or dotted keys) the bootstrap stack applies (workspaces, teams, agent pools, and the
+agent's Railway project in the environment's Railway workspace): ``deploy bootstrap`` checks these keys of
+every environment that uses Terraform Cloud."""
+BOOTSTRAP_DEFERRED = ("terraform_cloud.agent_egress_ips",)
+"""Keys ``deploy bootstrap`` does not refuse: the agent's egress address exists only after the bootstrap
+apply created the agent service and an operator enabled its static outbound IPs (docs/deploying.md,
+Terraform Cloud agent); ``deploy <env>`` refuses it like every other placeholder."""
 
 _ACCOUNT_RE = re.compile(r"(?<!\d)\d{12}(?!\d)")
 _FILL_IN_RE = re.compile(r"\byour[-_]|<[^<>]+>", re.IGNORECASE)
@@ -264,11 +270,17 @@ def _strings(value: object, key: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{key}.{name}")
 
 
-def find_placeholders(config: EnvironmentConfig, sections: Sequence[str] | None = None) -> list[Placeholder]:
-    """Every placeholder value in ``config`` (or only in ``sections``), in the model's field order."""
+def _under(key: str, prefixes: Sequence[str]) -> bool:
+    """Whether dotted ``key`` is one of ``prefixes`` or below one (``neon.allowed_ips.0`` is below ``neon``)."""
+    return any(key == prefix or key.startswith(f"{prefix}.") for prefix in prefixes)
+
+
+def find_placeholders(config: EnvironmentConfig, sections: Sequence[str] | None = None, *, deferred: Sequence[str] = ()) -> list[Placeholder]:
+    """Every placeholder value in ``config`` (or only under ``sections``: sections or dotted keys), in the
+    model's field order, except those under ``deferred``."""
     found = []
     for key, value in _strings(config, ""):
-        if sections is not None and key.split(".", 1)[0] not in sections:
+        if (sections is not None and not _under(key, sections)) or _under(key, deferred):
             continue
         match = classify(value)
         if match is not None:
@@ -276,9 +288,9 @@ def find_placeholders(config: EnvironmentConfig, sections: Sequence[str] | None 
     return found
 
 
-def placeholder_lines(config: EnvironmentConfig, source: str, sections: Sequence[str] | None = None) -> list[str]:
+def placeholder_lines(config: EnvironmentConfig, source: str, sections: Sequence[str] | None = None, *, deferred: Sequence[str] = ()) -> list[str]:
     """``find_placeholders`` as the lines ``deploy`` prints, one per value, each naming ``source`` and the key."""
-    return [placeholder.line(source) for placeholder in find_placeholders(config, sections)]
+    return [placeholder.line(source) for placeholder in find_placeholders(config, sections, deferred=deferred)]
 
 
 def environment_source(directory: Path, name: str) -> str:

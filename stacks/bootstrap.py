@@ -3,14 +3,18 @@
 Applied once by an administrator, before the environments (docs/deploying.md), and again when
 a workspace setting changes. For every environment whose ``state_backend`` is
 ``terraform_cloud`` it creates the workspace the app stack's ``cloud`` block names (the name
-comes from ``TerraformCloudSettings.workspace_name``, the single place it is made), remote
-execution with a pinned Terraform version, auto-apply as configured (never in production), a
-variable set holding the provider credentials as sensitive environment variables, team access
-and an email to named members when a run fails.
+comes from ``TerraformCloudSettings.workspace_name``, the single place it is made), the execution
+mode the file chooses with a pinned Terraform version, auto-apply as configured (never in
+production), a variable set holding the provider credentials as sensitive environment variables,
+team access and an email to named members when a run fails. An environment with
+``execution_mode = "agent"`` also gets its own agent pool, scoped to its workspace, and the agent
+itself: a Railway service in a project of its own (``EnvironmentAgent``).
 
 Credentials are never in code, files or this stack's state: each value is a sensitive
 Terraform variable (``TF_VAR_<env>_<credential>`` at apply time) written to Terraform Cloud
-through the provider's write-only ``value_wo`` argument, which Terraform does not store.
+through the provider's write-only ``value_wo`` argument, which Terraform does not store. The one
+exception is the agent token, which HCP Terraform creates: it lands in this stack's state (held
+only by the administrators' local-execution bootstrap workspace) and in the agent's Railway variables.
 """
 
 from __future__ import annotations
@@ -19,12 +23,19 @@ from collections.abc import Sequence
 
 from constructs import Construct
 
-from constructs_lib.engine.core import TerraformOutput, TerraformResourceLifecycle, TerraformStack, TerraformVariable
+from constructs_lib.compute.railway_project import RailwayProject, RailwayProjectProps
+from constructs_lib.compute.railway_source import ImageSource
+from constructs_lib.compute.tfc_agent import TerraformCloudAgent, TerraformCloudAgentProps
+from constructs_lib.engine.core import TerraformOutput, TerraformResource, TerraformResourceLifecycle, TerraformStack, TerraformVariable
 from constructs_lib.engine.tfe import (
+    AgentPool,
+    AgentPoolAllowedWorkspaces,
+    AgentToken,
     DataTfeOrganizationMembership,
     DataTfeTeam,
     NotificationConfiguration,
     TeamAccess,
+    TeamAccessPermissions,
     TfeProvider,
     Variable,
     VariableSet,
@@ -32,6 +43,7 @@ from constructs_lib.engine.tfe import (
     WorkspaceSettings,
     WorkspaceVariableSet,
 )
+from constructs_lib.providers.railway import RailwayProvider
 from environments import EnvironmentConfig
 from environments.config import TerraformCloudSettings
 
@@ -43,6 +55,22 @@ BOOTSTRAP_STACK = "bootstrap"
 
 RUN_FAILURE_TRIGGERS = ("run:errored",)
 """Terraform Cloud notification triggers that email the environment's members."""
+
+
+def read_team_permissions() -> TeamAccessPermissions:
+    """Custom workspace permissions of ``read_team``: runs and their (redacted) plan and apply logs, nothing else.
+
+    Not the fixed ``read`` role, which includes reading state versions (every secret the stack creates,
+    in plain text). Not ``runs = "plan"`` either: a speculative plan runs the planner's own configuration
+    with the workspace's credentials and state, so it can print both. No state outputs (``read-outputs``
+    includes sensitive ones), no Sentinel mocks (they carry plan data), no variables (the workspace has
+    none: the credentials are in its variable set), no locking and no run tasks.
+    """
+    return TeamAccessPermissions(runs="read", variables="none", state_versions="none", sentinel_mocks="none", workspace_locking=False, run_tasks=False)
+
+
+APPLY_TEAM_ACCESS = "write"
+"""Fixed role of ``apply_team``: plan, apply, lock, and read and write state and variables."""
 
 
 class EnvironmentWorkspace(Construct):
@@ -65,13 +93,8 @@ class EnvironmentWorkspace(Construct):
             queue_all_runs=False,
             lifecycle=protect,
         )
-        WorkspaceSettings(
-            self,
-            "Settings",
-            workspace_id=self.workspace.id,
-            execution_mode="remote",
-            auto_apply=tfc.auto_apply and not production,
-        )
+        self.agent: EnvironmentAgent | None = None
+        """The environment's own agent pool and agent (``execution_mode = "agent"``), else None."""
         credentials = VariableSet(
             self,
             "Credentials",
@@ -81,8 +104,9 @@ class EnvironmentWorkspace(Construct):
         )
         WorkspaceVariableSet(self, "CredentialsAttachment", workspace_id=self.workspace.id, variable_set_id=credentials.id)
         stack = TerraformStack.of(self)
+        credential: dict[str, TerraformVariable] = {}
         for key, description in PROVIDER_CREDENTIALS:
-            value = TerraformVariable(
+            value = credential[key] = TerraformVariable(
                 stack,
                 credential_variable_name(config.name, key),
                 type="string",
@@ -100,12 +124,30 @@ class EnvironmentWorkspace(Construct):
                 variable_set_id=credentials.id,
                 description=description,
             )
+        if tfc.execution_mode == "agent":
+            self.agent = EnvironmentAgent(self, "Agent", config=config, tfc=tfc, workspace=self.workspace, railway_token=credential["RAILWAY_TOKEN"])
+        WorkspaceSettings(
+            self,
+            "Settings",
+            workspace_id=self.workspace.id,
+            execution_mode=tfc.execution_mode,
+            # Through the scoping resource: the pool must allow the workspace before the workspace selects it.
+            agent_pool_id=self.agent.allowed.agent_pool_id if self.agent is not None else None,
+            auto_apply=tfc.auto_apply and not production,
+        )
         if tfc.read_team is not None:
             team = DataTfeTeam(self, "ReadTeam", name=tfc.read_team, organization=tfc.organization)
-            TeamAccess(self, "ReadAccess", access="read", team_id=team.id, workspace_id=self.workspace.id)
+            TeamAccess(
+                self,
+                "ReadAccess",
+                access="custom",
+                permissions=[read_team_permissions()],
+                team_id=team.id,
+                workspace_id=self.workspace.id,
+            )
         if tfc.apply_team is not None:
             team = DataTfeTeam(self, "ApplyTeam", name=tfc.apply_team, organization=tfc.organization)
-            TeamAccess(self, "ApplyAccess", access="write", team_id=team.id, workspace_id=self.workspace.id)
+            TeamAccess(self, "ApplyAccess", access=APPLY_TEAM_ACCESS, team_id=team.id, workspace_id=self.workspace.id)
         if tfc.notify_member_emails:
             members = [
                 DataTfeOrganizationMembership(self, f"Member{index}", organization=tfc.organization, email=email)
@@ -121,6 +163,63 @@ class EnvironmentWorkspace(Construct):
                 enabled=True,
                 workspace_id=self.workspace.id,
             )
+
+
+class EnvironmentAgent(Construct):
+    """An environment's HCP Terraform agent: its pool (scoped to the workspace), the pool's token and the agent.
+
+    The agent is a ``TerraformCloudAgent`` (Railway service) in a Railway project of its own,
+    ``<project>-<env>-tfc-agent``, in the environment's Railway workspace (``[railway] workspace_id``) and
+    region, created with the environment's own Railway token (``TF_VAR_<env>_railway_token``, the value the
+    workspace's variable set receives). It lives here, not in the environment's stack: the agent executes
+    that stack's runs, so it must exist before the stack's first run, and a run that broke it could not run
+    again to repair it. The pool token lands in this stack's state and in the service's Railway variables.
+    """
+
+    def __init__(
+        self, scope: Construct, id_: str, *, config: EnvironmentConfig, tfc: TerraformCloudSettings, workspace: Workspace, railway_token: TerraformVariable
+    ) -> None:
+        super().__init__(scope, id_)
+        self.egress_ips = tuple(tfc.agent_egress_ips)
+        """The agent's static outbound addresses, as the environment file records them."""
+        self.pool = AgentPool(self, "Pool", name=f"{tfc.workspace_name(config.name)}-agents", organization=tfc.organization, organization_scoped=False)
+        self.allowed = AgentPoolAllowedWorkspaces(self, "PoolWorkspaces", agent_pool_id=self.pool.id, allowed_workspace_ids=[workspace.id])
+        """The pool's scope: exactly this environment's workspace."""
+        token = AgentToken(self, "Token", agent_pool_id=self.pool.id, description=f"{config.name} agent on Railway (bootstrap stack)")
+        railway = RailwayProvider(self, "Railway", alias=config.name)
+        # A reference to the sensitive variable, never a literal; provider configuration is not kept in state.
+        railway.add_override("token", railway_token.string_value)
+        project = RailwayProject(
+            self,
+            "Project",
+            RailwayProjectProps(
+                name=f"{config.name_prefix}-tfc-agent",
+                description=f"HCP Terraform agent of {config.name} (bootstrap stack)",
+                workspace_id=config.railway.workspace_id,
+                protect_from_destroy=config.railway.protect_from_destroy,
+            ),
+        )
+        self.agent = TerraformCloudAgent(
+            self,
+            "Service",
+            TerraformCloudAgentProps(
+                name=f"{config.name}-tfc-agent",
+                project=project,
+                agent_token=token.token,
+                # A release tag is accepted from the file (AGENT_IMAGE_PATTERN); a digest pins it byte for byte.
+                image=ImageSource(image=tfc.agent_image, allow_mutable_tag="@sha256:" not in tfc.agent_image),
+                region=config.railway.region,
+                protect_from_destroy=config.railway.protect_from_destroy,
+            ),
+        )
+        for node in (*project.node.find_all(), *self.agent.node.find_all()):
+            if isinstance(node, TerraformResource):
+                node.provider = railway
+
+    @property
+    def pool_id(self) -> str:
+        """Reference to the agent pool's id."""
+        return self.pool.id
 
 
 class BootstrapStack(TerraformStack):
@@ -143,6 +242,18 @@ class BootstrapStack(TerraformStack):
         TfeProvider(self, "tfe")
         self.workspaces = {config.name: EnvironmentWorkspace(self, config.name, config=config, tfc=tfc) for config, tfc in remote}
         """Environment name -> its workspace construct."""
+        agents = {name: w.agent for name, w in self.workspaces.items() if w.agent is not None}
+        if agents:
+            TerraformOutput(
+                self,
+                "tfc_agents",
+                value={
+                    name: {"agent_pool_id": agent.pool_id, "railway_service_id": agent.agent.service_id, "egress_ips": list(agent.egress_ips)}
+                    for name, agent in agents.items()
+                },
+                description="Each agent environment's pool, the Railway service running its agent, and that service's static "
+                "outbound addresses as [terraform_cloud] agent_egress_ips records them (the addresses its runs reach Neon from)",
+            )
         TerraformOutput(
             self,
             "workspace_names",

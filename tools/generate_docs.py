@@ -38,6 +38,7 @@ CONSTRUCT_PAGES: dict[str, tuple[str, ...]] = {
     "ServiceIdentity": ("ServiceIdentityProps",),
     "RailwayProject": ("RailwayProjectProps",),
     "RailwayService": ("RailwayServiceProps",),
+    "TerraformCloudAgent": ("TerraformCloudAgentProps",),
     "NetworkBaseline": ("NetworkBaselineProps",),
     "CloudflareEdge": ("CloudflareEdgeProps",),
     "BaselineVpc": ("BaselineVpcProps",),

@@ -8,10 +8,14 @@ from typing import Any
 from . import CDKTN, EngineNotInstalledError
 
 if CDKTN:
+    AgentPool: Any
+    AgentPoolAllowedWorkspaces: Any
+    AgentToken: Any
     DataTfeOrganizationMembership: Any
     DataTfeTeam: Any
     NotificationConfiguration: Any
     TeamAccess: Any
+    TeamAccessPermissions: Any
     TfeProvider: Any
     Variable: Any
     VariableSet: Any
@@ -22,6 +26,15 @@ if CDKTN:
         "constructs_lib.engine.tfe: there is no prebuilt TFE provider for CDK Terrain; the bootstrap stack runs on cdktf (docs/engines.md)"
     )
 else:
+    from cdktf_cdktf_provider_tfe.agent_pool import (
+        AgentPool as AgentPool,
+    )
+    from cdktf_cdktf_provider_tfe.agent_pool_allowed_workspaces import (
+        AgentPoolAllowedWorkspaces as AgentPoolAllowedWorkspaces,
+    )
+    from cdktf_cdktf_provider_tfe.agent_token import (
+        AgentToken as AgentToken,
+    )
     from cdktf_cdktf_provider_tfe.data_tfe_organization_membership import (
         DataTfeOrganizationMembership as DataTfeOrganizationMembership,
     )
@@ -36,6 +49,7 @@ else:
     )
     from cdktf_cdktf_provider_tfe.team_access import (
         TeamAccess as TeamAccess,
+        TeamAccessPermissions as TeamAccessPermissions,
     )
     from cdktf_cdktf_provider_tfe.variable import (
         Variable as Variable,
@@ -54,10 +68,14 @@ else:
     )
 
 __all__ = [
+    "AgentPool",
+    "AgentPoolAllowedWorkspaces",
+    "AgentToken",
     "DataTfeOrganizationMembership",
     "DataTfeTeam",
     "NotificationConfiguration",
     "TeamAccess",
+    "TeamAccessPermissions",
     "TfeProvider",
     "Variable",
     "VariableSet",

@@ -199,9 +199,10 @@ def test_fails_with_a_setup_hint_when_checkov_is_missing(monkeypatch: pytest.Mon
 def test_checkov_has_no_checks_for_the_bootstrap_stack(
     checkov_types: frozenset[str], bootstrap_stack: dict[str, Any], checkov_reports: dict[str, dict[str, Any]]
 ) -> None:
-    """Coverage, said plainly: checkov has no Terraform Cloud (tfe) checks, so the bootstrap stack is parsed
-    and secret-scanned but no policy check runs on it (tests/stacks/test_bootstrap_stack.py asserts its settings)."""
+    """Coverage, said plainly: checkov has no Terraform Cloud (tfe) or Railway checks, so the bootstrap stack is
+    parsed and secret-scanned but no policy check runs on it (tests/stacks/test_bootstrap_stack.py asserts its
+    settings, tests/access/test_terraform_cloud_access.py the decisions they make)."""
     types = set(bootstrap_stack["resource"])
-    assert types and all(t.startswith("tfe_") for t in types)
+    assert types and all(t.startswith(("tfe_", "railway_")) for t in types)
     assert types & checkov_types == set()
     assert _terraform_report(checkov_reports)["summary"]["parsing_errors"] == 0

@@ -41,7 +41,7 @@ def test_workspace_names_are_the_app_stacks_cloud_workspaces(
 
 
 @pytest.mark.parametrize("env", REMOTE)
-def test_workspaces_run_remotely_on_a_pinned_terraform(bootstrap_stack: dict[str, Any], configs: dict[str, EnvironmentConfig], env: str) -> None:
+def test_workspaces_run_where_the_file_says_on_a_pinned_terraform(bootstrap_stack: dict[str, Any], configs: dict[str, EnvironmentConfig], env: str) -> None:
     tfc = configs[env].terraform_cloud
     assert tfc is not None
     workspace = _by_path(bootstrap_stack, "tfe_workspace")[f"{env}/Workspace"]
@@ -50,8 +50,69 @@ def test_workspaces_run_remotely_on_a_pinned_terraform(bootstrap_stack: dict[str
     assert workspace["lifecycle"] == {"prevent_destroy": True}
     settings = _by_path(bootstrap_stack, "tfe_workspace_settings")[f"{env}/Settings"]
     assert settings["workspace_id"] == _ref(bootstrap_stack, "tfe_workspace", f"{env}/Workspace")
-    assert settings["execution_mode"] == "remote"
     assert settings["auto_apply"] is False
+    # prod has a Neon allow-list, so its runs execute on its own agent; staging (none) on HCP's workers.
+    assert settings["execution_mode"] == tfc.execution_mode == {"staging": "remote", "prod": "agent"}[env]
+    if env == "prod":
+        # Through the pool's scope, so the pool allows the workspace before the workspace selects the pool.
+        assert settings["agent_pool_id"] == _ref(bootstrap_stack, "tfe_agent_pool_allowed_workspaces", "prod/Agent/PoolWorkspaces", "agent_pool_id")
+    else:
+        assert "agent_pool_id" not in settings
+
+
+def test_each_agent_environment_has_its_own_pool_scoped_to_its_workspace(bootstrap_stack: dict[str, Any]) -> None:
+    pools = _by_path(bootstrap_stack, "tfe_agent_pool")
+    assert pools == {"prod/Agent/Pool": pools["prod/Agent/Pool"]}  # staging runs remotely: no pool
+    pool = pools["prod/Agent/Pool"]
+    assert (pool["name"], pool["organization"], pool["organization_scoped"]) == ("healthcare-prod-agents", "meridian-health", False)
+    pool_id = _ref(bootstrap_stack, "tfe_agent_pool", "prod/Agent/Pool")
+    (scope,) = _by_path(bootstrap_stack, "tfe_agent_pool_allowed_workspaces").values()
+    assert scope["agent_pool_id"] == pool_id
+    assert scope["allowed_workspace_ids"] == [_ref(bootstrap_stack, "tfe_workspace", "prod/Workspace")]
+    (token,) = _by_path(bootstrap_stack, "tfe_agent_token").values()
+    assert token["agent_pool_id"] == pool_id
+
+
+def test_the_agent_runs_on_railway_in_a_project_of_its_own(bootstrap_stack: dict[str, Any], configs: dict[str, EnvironmentConfig]) -> None:
+    """The official image, pinned, self-update off, the pool token as a secret reference, created with prod's Railway token."""
+    prod = configs["prod"]
+    (project,) = _by_path(bootstrap_stack, "railway_project").values()
+    assert project["name"] == "healthcare-prod-tfc-agent"
+    assert project["workspace_id"] == prod.railway.workspace_id
+    assert (project["private"], project["has_pr_deploys"], project["lifecycle"]) == (True, False, {"prevent_destroy": True})
+    service = _by_path(bootstrap_stack, "railway_service")["prod/Agent/Service/Resource/Resource"]
+    assert service["source_image"] == "hashicorp/tfc-agent:1.28.11"
+    assert service["regions"] == [{"num_replicas": 1, "region": prod.railway.region}]
+    assert service["project_id"] == _ref(bootstrap_stack, "railway_project", "prod/Agent/Project/Resource")
+    assert service["lifecycle"]["prevent_destroy"] is True  # its static outbound IP goes with it
+    assert not resources_of(bootstrap_stack, "railway_service_domain") and not resources_of(bootstrap_stack, "railway_custom_domain")
+    (collection,) = resources_of(bootstrap_stack, "railway_variable_collection").values()
+    variables = {v["name"]: v["value"] for v in collection["variables"]}
+    assert variables == {
+        "TFC_ADDRESS": "https://app.terraform.io",
+        "TFC_AGENT_AUTO_UPDATE": "disabled",
+        "TFC_AGENT_NAME": "prod-tfc-agent",
+        "TFC_AGENT_TOKEN": _ref(bootstrap_stack, "tfe_agent_token", "prod/Agent/Token", "token"),
+    }
+    # Every Railway resource uses prod's own provider configuration, whose token is the sensitive bootstrap variable.
+    assert bootstrap_stack["provider"]["railway"] == [{"alias": "prod", "token": "${var.prod_railway_token}"}]
+    railway = [b for kind, blocks in bootstrap_stack["resource"].items() if kind.startswith("railway_") for b in blocks.values()]
+    assert len(railway) == 3 and all(b["provider"] == "railway.prod" for b in railway)
+    assert bootstrap_stack["variable"]["prod_railway_token"]["sensitive"] is True
+
+
+def test_the_agents_recorded_egress_is_the_files(bootstrap_stack: dict[str, Any], configs: dict[str, EnvironmentConfig]) -> None:
+    tfc = configs["prod"].terraform_cloud
+    assert tfc is not None
+    agents = bootstrap_stack["output"]["tfc_agents"]["value"]
+    assert agents == {
+        "prod": {
+            "agent_pool_id": _ref(bootstrap_stack, "tfe_agent_pool", "prod/Agent/Pool"),
+            "railway_service_id": _ref(bootstrap_stack, "railway_service", "prod/Agent/Service/Resource/Resource"),
+            "egress_ips": tfc.agent_egress_ips,
+        }
+    }
+    assert "sensitive" not in bootstrap_stack["output"]["tfc_agents"]  # addresses and ids only
 
 
 @pytest.mark.parametrize("env", REMOTE)
@@ -80,12 +141,16 @@ def test_no_credential_value_is_written_anywhere(bootstrap_stack: dict[str, Any]
 
 
 @pytest.mark.parametrize(("env", "apply_team"), [("staging", "platform-engineers"), ("prod", "platform-admins")])
-def test_team_access_reads_for_everyone_and_applies_for_the_named_team(bootstrap_stack: dict[str, Any], env: str, apply_team: str) -> None:
+def test_team_access_lets_everyone_follow_runs_and_the_named_team_apply(bootstrap_stack: dict[str, Any], env: str, apply_team: str) -> None:
+    """The read team has custom permissions without state (tests/access/test_terraform_cloud_access.py asks the decisions)."""
     workspace = _ref(bootstrap_stack, "tfe_workspace", f"{env}/Workspace")
     teams = {path: b["name"] for path, b in _by_path_data(bootstrap_stack, "tfe_team").items() if path.startswith(f"{env}/")}
     assert teams == {f"{env}/ReadTeam": "engineering", f"{env}/ApplyTeam": apply_team}
     access = {path: b for path, b in _by_path(bootstrap_stack, "tfe_team_access").items() if path.startswith(f"{env}/")}
-    assert access[f"{env}/ReadAccess"]["access"] == "read"
+    assert access[f"{env}/ReadAccess"]["access"] == "custom"
+    assert access[f"{env}/ReadAccess"]["permissions"] == [
+        {"runs": "read", "variables": "none", "state_versions": "none", "sentinel_mocks": "none", "workspace_locking": False, "run_tasks": False}
+    ]
     assert access[f"{env}/ApplyAccess"]["access"] == "write"
     assert {a["workspace_id"] for a in access.values()} == {workspace}
 

@@ -181,7 +181,11 @@ def test_deploy_bootstrap_names_every_missing_credential_variable(tmp_path: Path
         "TF_VAR_staging_railway_token",
     ]
     assert entry.main(["deploy", "bootstrap"], environ=environ) == 2
-    assert capsys.readouterr().err.startswith("error: deploy bootstrap: missing credentials: TF_VAR_prod_aws_access_key_id; ")
+    # The checked-in prod.toml's Railway workspace (where the bootstrap creates prod's agent) is reported with them.
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "error: deploy bootstrap: 1 placeholder value must be replaced first (docs/deploying.md, Values to replace):"
+    assert lines[1].startswith("error: environments/prod.toml: railway.workspace_id: ")
+    assert lines[2].startswith("error: deploy bootstrap: missing credentials: TF_VAR_prod_aws_access_key_id; ")
 
 
 PROD_PLACEHOLDER_KEYS = [
@@ -193,6 +197,7 @@ PROD_PLACEHOLDER_KEYS = [
     "cloudflare.zone_id",
     "audit.log_reader_arn",
     "backups.restore_reader_arn",
+    "terraform_cloud.agent_egress_ips.0",
     "alerts.https_endpoints.0",
 ]
 REAL_VALUES = {
@@ -230,7 +235,7 @@ def test_deploy_prod_refuses_every_placeholder_before_any_cli_or_engine(tmp_path
     )
     assert result.stdout.split() == ["2", "False", "False", "False"], result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0] == "error: deploy prod: 9 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
+    assert lines[0] == "error: deploy prod: 10 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
     assert [line.split(": ")[2] for line in lines[1:]] == PROD_PLACEHOLDER_KEYS
     assert all(line.startswith("error: environments/prod.toml: ") for line in lines[1:])
     assert not ran.exists()
@@ -286,15 +291,20 @@ def test_deploy_reports_placeholders_and_missing_credentials_together(tmp_path: 
 
 
 def test_deploy_bootstrap_checks_what_the_bootstrap_stack_applies(tmp_path: Path) -> None:
-    """Every Terraform Cloud environment's [terraform_cloud] section; prod's audit reader is prod's own deploy's business."""
+    """Every Terraform Cloud environment's [terraform_cloud] section and the Railway workspace the agent is created in;
+    prod's audit reader is prod's own deploy's business, and the agent's egress address exists only after the bootstrap apply."""
     from tests.unit.test_environments import _copy_environments, _set_key
 
     directory = _copy_environments(tmp_path)
     configs = entry.load_all(directory)
-    assert entry.deploy_placeholders("bootstrap", configs, {}, directory) == []
+    prod = str(directory / "prod.toml")
+    assert [line.split(": ")[:2] for line in entry.deploy_placeholders("bootstrap", configs, {}, directory)] == [[prod, "railway.workspace_id"]]
     _set_key(directory / "staging.toml", "notify_member_emails", '["oncall@health.example.org"]')
     lines = entry.deploy_placeholders("bootstrap", entry.load_all(directory), {}, directory)
-    assert [line.split(": ")[:2] for line in lines] == [[str(directory / "staging.toml"), "terraform_cloud.notify_member_emails.0"]]
+    assert [line.split(": ")[:2] for line in lines] == [
+        [prod, "railway.workspace_id"],
+        [str(directory / "staging.toml"), "terraform_cloud.notify_member_emails.0"],
+    ]
 
 
 def test_placeholders_command_lists_them(capsys: pytest.CaptureFixture[str]) -> None:
@@ -313,5 +323,5 @@ def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> No
     assert entry._summary(selection) == [
         f"dev: phase 4, 2 resources -> {tmp_path / 'stacks' / 'dev' / 'cdk.tf.json'}",
         f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",
-        "prod: 9 placeholder values must be replaced before deploy (python main.py placeholders prod)",
+        "prod: 10 placeholder values must be replaced before deploy (python main.py placeholders prod)",
     ]

@@ -152,6 +152,20 @@ def _railway_service(stack: Construct) -> Any:
     )
 
 
+def _terraform_cloud_agent(stack: Construct) -> Any:
+    from constructs_lib import ImageSource, TerraformCloudAgent, TerraformCloudAgentProps
+    from constructs_lib.engine.core import TerraformVariable
+
+    props = TerraformCloudAgentProps(
+        name="tfc-agent",
+        project=_project(stack),
+        agent_token=TerraformVariable(stack, "agent_token", type="string", sensitive=True).string_value,
+        image=ImageSource(image="hashicorp/tfc-agent@sha256:" + "d" * 64),
+        region="us-east4-eqdc4a",
+    )
+    return TerraformCloudAgent(stack, "Agent", props)
+
+
 def _alert_topic(stack: Construct) -> Any:
     from constructs_lib import AlertTopic, AlertTopicProps
 
@@ -208,6 +222,7 @@ CONSTRUCTS: dict[str, tuple[tuple[str, ...], Callable[[Construct], Any]]] = {
     "AuditTrail": (("AwsProvider",), _audit_trail),
     "RailwayProject": (("RailwayProvider",), _railway_project),
     "RailwayService": (("RailwayProvider",), _railway_service),
+    "TerraformCloudAgent": (("RailwayProvider",), _terraform_cloud_agent),
 }
 """Public construct -> (providers it needs, a builder with only its required props)."""
 
