@@ -316,7 +316,7 @@ class S3Settings(_Section):
     audit_log_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
     """Object Lock mode of the audit-log bucket; GOVERNANCE lets privileged principals delete (non-production)."""
     access_log_expiration_days: Annotated[int, _range(91, 36500)] = 2190
-    """Delete server access logs this many days after delivery (after their GLACIER transition at 90 days)."""
+    """Delete server access logs this many days after delivery (after their Glacier Instant Retrieval transition at 90 days)."""
     force_destroy: bool = False
     """Let ``cdktf destroy`` empty and delete every bucket (GOVERNANCE-locked audit logs included; the deployer
     needs ``s3:BypassGovernanceRetention``). Only for disposable environments with synthetic data."""
