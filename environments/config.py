@@ -572,7 +572,8 @@ class EnvironmentConfig(_Section):
         if self.guardrails.production and self.audit.log_reader_arn is None:
             yield (
                 "audit.log_reader_arn is required when guardrails.production is true "
-                "(an IAM role ARN such as arn:aws:iam::123456789012:role/audit-reader; without it nobody can decrypt the audit logs)"
+                "(an IAM role ARN such as arn:aws:iam::123456789012:role/audit-reader in the security or audit account; "
+                "without it nobody outside the account can read the audit logs)"
             )
 
     def _teardown_is_consistent(self) -> Iterator[str]:
