@@ -114,6 +114,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         HIPAA_RETENTION_DAYS as HIPAA_RETENTION_DAYS,
         BucketAccess as BucketAccess,
         DataClassification as DataClassification,
+        GlacierStorageClass as GlacierStorageClass,
         ObjectLockMode as ObjectLockMode,
     )
 
@@ -173,6 +174,7 @@ _LAZY: dict[str, str] = {
     "Grantee": ".storage._grants",
     "DataClassification": ".storage.storage_types",
     "HIPAA_RETENTION_DAYS": ".storage.storage_types",
+    "GlacierStorageClass": ".storage.storage_types",
     "ObjectLockMode": ".storage.storage_types",
     "SecureS3": ".storage.secure_s3",
     "SecureS3Props": ".storage.secure_s3_props",

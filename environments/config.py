@@ -316,7 +316,7 @@ class S3Settings(_Section):
     audit_log_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
     """Object Lock mode of the audit-log bucket; GOVERNANCE lets privileged principals delete (non-production)."""
     access_log_expiration_days: Annotated[int, _range(91, 36500)] = 2190
-    """Delete server access logs this many days after delivery (after their GLACIER transition at 90 days)."""
+    """Delete server access logs this many days after delivery (after their Glacier Instant Retrieval transition at 90 days)."""
     force_destroy: bool = False
     """Let ``cdktf destroy`` empty and delete every bucket (GOVERNANCE-locked audit logs included; the deployer
     needs ``s3:BypassGovernanceRetention``). Only for disposable environments with synthetic data."""
@@ -643,7 +643,8 @@ class EnvironmentConfig(_Section):
         if self.guardrails.production and self.audit.log_reader_arn is None:
             yield (
                 "audit.log_reader_arn is required when guardrails.production is true "
-                "(an IAM role ARN such as arn:aws:iam::123456789012:role/audit-reader; without it nobody can decrypt the audit logs)"
+                "(an IAM role ARN such as arn:aws:iam::123456789012:role/audit-reader in the security or audit account; "
+                "without it nobody outside the account can read the audit logs)"
             )
 
     def _teardown_is_consistent(self) -> Iterator[str]:

@@ -93,6 +93,7 @@ def add_storage(stack: PlatformStack) -> AccessLogs:
                 classification=spec.classification,
                 transition_ia_days=spec.transition_ia_days,
                 transition_glacier_days=spec.transition_glacier_days,
+                glacier_storage_class=spec.glacier_storage_class,
                 noncurrent_version_expiration_days=(
                     max(s3.noncurrent_version_expiration_days, s3.audit_log_retention_days)
                     if lock

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from constructs_lib.storage.storage_types import BucketAccess, DataClassification
+from constructs_lib.storage.storage_types import BucketAccess, DataClassification, GlacierStorageClass
 from environments.config import PHASES
 
 MAX_PHASE = PHASES[-1]
@@ -136,15 +136,19 @@ class BucketSpec:
     """Object Lock with the environment's ``s3.audit_log_retention_days`` and ``audit_log_lock_mode``."""
     transition_ia_days: int | None = 30
     transition_glacier_days: int | None = 90
+    glacier_storage_class: GlacierStorageClass = GlacierStorageClass.INSTANT_RETRIEVAL
+    """Every bucket a service or a reader role reads stays readable without a restore (guardrail HC-S3-006)."""
     backup_retention: bool = False
     """Lifecycle from ``[backups]``: objects expire after ``retention_days``, noncurrent versions
     ``noncurrent_version_expiration_days`` later (no archive transitions)."""
 
 
 BUCKETS: tuple[BucketSpec, ...] = (
-    # The CloudTrail trail (phase 1) writes here; not PHI itself, so data events never log it.
+    # The CloudTrail trail (phase 1) writes here; not PHI itself, so data events never log it. Glacier Instant
+    # Retrieval, not Flexible: the log reader reads evidence during an incident without waiting hours for a restore.
     BucketSpec(purpose="audit-logs", phase=1, classification=DataClassification.INTERNAL, object_lock=True),
     # Daily pg_dump of every service database, outside Neon (PHI; replicated cross-region where [s3] says so).
+    # Never archived: a restore must not wait for a Glacier retrieval, and dumps expire after [backups] retention_days.
     BucketSpec(purpose="backups", phase=1, transition_ia_days=None, transition_glacier_days=None, backup_retention=True),
     BucketSpec(purpose="medical-documents", phase=2),
     BucketSpec(purpose="medical-images", phase=2),

@@ -27,6 +27,10 @@ KMS_WRITE_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
 KMS_PUBLISH_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey*", "kms:Decrypt")
 """A service publishing to an SSE-KMS SNS topic (CloudWatch alarms, AWS Budgets, EventBridge) through a key policy."""
 
+KMS_TRAIL_LOG_DECRYPT_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:ReEncryptFrom")
+"""The account's principals reading CloudTrail log files, through their IAM policies (AWS's documented trail key
+policy, "Allow principals in the account to decrypt log files")."""
+
 KMS_KEY_ADMIN_ACTIONS: tuple[str, ...] = (
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._aws.iam import Condition, statement
+from .._aws.perms import KMS_TRAIL_LOG_DECRYPT_ACTIONS
 from ..engine.aws import DataAwsIamPolicyDocumentStatement
 from ._audit_logs import AuditArns
 
@@ -34,9 +35,9 @@ def trail_bucket_statements(bucket_arn: str, arns: AuditArns) -> list[DataAwsIam
 
 
 def trail_key_statements(arns: AuditArns) -> list[DataAwsIamPolicyDocumentStatement]:
-    """``kms:GenerateDataKey*`` for log files of this trail (encryption context names it), ``kms:Decrypt``
-    (needed with an S3 Bucket Key) and ``kms:DescribeKey``, for this trail only (AWS's documented key
-    policy, narrowed to one trail by ``aws:SourceArn``)."""
+    """CloudTrail's statements, for this trail only (AWS's documented key policy, narrowed to one trail by
+    ``aws:SourceArn``): ``kms:GenerateDataKey*`` for its log files (encryption context names it), ``kms:Decrypt``
+    (needed with an S3 Bucket Key) and ``kms:DescribeKey``; and the account's log decrypt statement."""
     this_trail = Condition("StringEquals", "aws:SourceArn", (arns.trail_arn,))
     return [
         statement(
@@ -65,4 +66,27 @@ def trail_key_statements(arns: AuditArns) -> list[DataAwsIamPolicyDocumentStatem
             principals=[CLOUDTRAIL],
             conditions=[this_trail],
         ),
+        account_log_decrypt_statement(arns),
     ]
+
+
+def account_log_decrypt_statement(arns: AuditArns) -> DataAwsIamPolicyDocumentStatement:
+    """AWS's "Enable CloudTrail log decrypt permissions" for the account ("Configure AWS KMS key policies for CloudTrail").
+
+    The principal is the account root ARN, so the account's IAM policies decide who may decrypt (nobody without
+    one: the key is not opened to every principal of the account); ``kms:CallerAccount`` keeps it to this account
+    and the encryption context to CloudTrail log files of this account's trails. With an S3 Bucket Key, the
+    principal that creates or updates the trail needs ``kms:Decrypt``: it gets it here (through IAM) in every
+    environment, not only where a named log reader exists.
+    """
+    return statement(
+        sid="AccountDecryptsTrailLogFiles",
+        actions=KMS_TRAIL_LOG_DECRYPT_ACTIONS,
+        resources=["*"],
+        principal_type="AWS",
+        principals=[f"arn:{arns.partition}:iam::{arns.account}:root"],
+        conditions=[
+            Condition("StringEquals", "kms:CallerAccount", (arns.account,)),
+            Condition("StringLike", "kms:EncryptionContext:aws:cloudtrail:arn", (f"arn:{arns.partition}:cloudtrail:*:{arns.account}:trail/*",)),
+        ],
+    )

@@ -70,10 +70,11 @@ class AuditTrailProps:
     (found at synthesis, so a bucket added by a later phase is covered without touching this construct;
     other buckets join with ``AuditTrail.add_data_event_bucket``). Default: on."""
     log_reader_arn: str | None = None
-    """IAM role (or user) ARN of whoever reads the audit logs in S3 (security team, auditors): it may list
-    and read the log bucket and ``kms:Decrypt`` through S3 with the bucket's key, on the cross-region
-    replica too, by the bucket and key policies. Default: nobody can decrypt the S3 copy (the
-    CloudWatch Logs copy stays readable through IAM) — set it wherever the logs are evidence."""
+    """IAM role (or user) ARN of whoever reads the audit logs in S3 (security team, auditors), typically in another
+    account: it may list and read the log bucket and ``kms:Decrypt`` through S3 with the bucket's key, on the
+    cross-region replica too, by the bucket and key policies alone. Principals of the trail's own account decrypt
+    log files whenever their IAM policies allow it (AWS's documented trail key policy). Default: no named reader —
+    set it wherever the logs are evidence for someone outside the account."""
     allow_unlocked_log_bucket: bool = False
     """Accept a log bucket without S3 Object Lock (its logs could then be deleted). Default: refused."""
     protect_from_destroy: bool = True

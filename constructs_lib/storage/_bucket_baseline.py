@@ -31,6 +31,7 @@ from ..engine.aws import (
 )
 from ..engine.core import TerraformProvider
 from ..errors import ValidationError
+from .storage_types import GlacierStorageClass
 
 MIN_TLS_VERSION = "1.2"
 """Requests over older TLS versions are denied by every bucket policy."""
@@ -43,6 +44,8 @@ class LifecycleSettings(Protocol):
     def transition_ia_days(self) -> int | None: ...
     @property
     def transition_glacier_days(self) -> int | None: ...
+    @property
+    def glacier_storage_class(self) -> GlacierStorageClass: ...
     @property
     def noncurrent_version_expiration_days(self) -> int: ...
     @property
@@ -251,6 +254,8 @@ class LifecycleDays:
     noncurrent_version_expiration_days: int
     abort_incomplete_multipart_upload_days: int
     expiration_days: int | None = None
+    glacier_storage_class: GlacierStorageClass = GlacierStorageClass.INSTANT_RETRIEVAL
+    """Where ``transition_glacier_days`` moves objects; instant retrieval unless a caller chose an archive class."""
 
     @classmethod
     def of(cls, props: LifecycleSettings) -> LifecycleDays:
@@ -261,6 +266,7 @@ class LifecycleDays:
             noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
             abort_incomplete_multipart_upload_days=props.abort_incomplete_multipart_upload_days,
             expiration_days=props.expiration_days,
+            glacier_storage_class=props.glacier_storage_class,
         )
 
 
@@ -272,10 +278,14 @@ def add_lifecycle(
     versioning: S3BucketVersioningA,
     provider: TerraformProvider | None = None,
 ) -> S3BucketLifecycleConfiguration:
-    """One rule over the whole bucket: transitions, noncurrent expiry, multipart clean-up, optional expiry."""
+    """One rule over the whole bucket: transitions, noncurrent expiry, multipart clean-up, optional expiry.
+
+    Noncurrent versions get no transitions of their own: a version keeps the class it reached while current
+    (services read earlier versions with ``s3:GetObjectVersion``, so that class is readable by default too).
+    """
     transitions = [
         S3BucketLifecycleConfigurationRuleTransition(days=d, storage_class=c)
-        for d, c in ((days.transition_ia_days, "STANDARD_IA"), (days.transition_glacier_days, "GLACIER"))
+        for d, c in ((days.transition_ia_days, "STANDARD_IA"), (days.transition_glacier_days, days.glacier_storage_class.value))
         if d is not None
     ]
     rule = S3BucketLifecycleConfigurationRule(

@@ -16,7 +16,7 @@ from ..engine.core import TerraformResourceLifecycle
 from ..errors import Problems
 from ..guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
 from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle
-from .storage_types import HIPAA_RETENTION_DAYS
+from .storage_types import HIPAA_RETENTION_DAYS, GlacierStorageClass
 
 LOG_DELIVERY_SID = "AllowServerAccessLogDelivery"
 SSE_S3_REASON = "S3 server access logging cannot deliver to a target bucket encrypted with SSE-KMS, so the access-log bucket uses SSE-S3"
@@ -41,7 +41,10 @@ class AccessLogBucketProps:
     transition_ia_days: int | None = 30
     """Move logs to STANDARD_IA at this age (>= 30); None keeps them in STANDARD. Default: 30."""
     transition_glacier_days: int | None = 90
-    """Move logs to GLACIER at this age (> transition_ia_days); None never archives. Default: 90."""
+    """Move logs to ``glacier_storage_class`` at this age (> transition_ia_days); None never archives. Default: 90."""
+    glacier_storage_class: GlacierStorageClass = GlacierStorageClass.INSTANT_RETRIEVAL
+    """The Glacier class of ``transition_glacier_days``; FLEXIBLE_RETRIEVAL or DEEP_ARCHIVE make an investigator
+    restore each log object (hours) before reading it. Default: INSTANT_RETRIEVAL (GLACIER_IR, read in milliseconds)."""
     noncurrent_version_expiration_days: int = 30
     """Delete overwritten or deleted log versions after this many days. Default: 30."""
     protect_from_destroy: bool = True
@@ -84,6 +87,7 @@ class AccessLogBucket(Construct):
         days = LifecycleDays(
             transition_ia_days=props.transition_ia_days,
             transition_glacier_days=props.transition_glacier_days,
+            glacier_storage_class=props.glacier_storage_class,
             noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
             abort_incomplete_multipart_upload_days=7,
             expiration_days=props.expiration_days,

@@ -208,6 +208,7 @@ class SecureS3(Construct):
         """
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,40}", label):
             raise ValidationError(self.node.path, "label", label, "letters and digits, starting with a letter")
+        self._refuse_reads_of_archived_objects()
         if not Token.is_unresolved(principal_arn) and not _PRINCIPAL_ARN_RE.match(principal_arn):
             raise ValidationError(self.node.path, "principal_arn", principal_arn, "an IAM role or user ARN such as arn:aws:iam::123456789012:role/audit-reader")
         targets: list[tuple[PolicyDocument, BucketKey, str, str]] = [(self._policy_document, self.key, self.resource.arn, AwsAccount.of(self).region)]
@@ -221,19 +222,35 @@ class SecureS3(Construct):
 
     def grant_read(self, grantee: Grantee, prefix: str = "") -> BucketGrant:
         """List and read objects (under ``prefix``) and decrypt with the bucket's key."""
-        return grant(self.ref, grantee, BucketAccess.READ, prefix)
+        return self.grant(grantee, BucketAccess.READ, prefix)
 
     def grant_write(self, grantee: Grantee, prefix: str = "") -> BucketGrant:
         """Put objects (under ``prefix``), including multipart uploads, and encrypt with the bucket's key."""
-        return grant(self.ref, grantee, BucketAccess.WRITE, prefix)
+        return self.grant(grantee, BucketAccess.WRITE, prefix)
 
     def grant_read_write(self, grantee: Grantee, prefix: str = "") -> BucketGrant:
         """``grant_read`` and ``grant_write`` in one policy."""
-        return grant(self.ref, grantee, BucketAccess.READ_WRITE, prefix)
+        return self.grant(grantee, BucketAccess.READ_WRITE, prefix)
 
     def grant(self, grantee: Grantee, access: BucketAccess, prefix: str = "") -> BucketGrant:
-        """The grant for ``access`` (for callers that hold grants as data)."""
+        """The grant for ``access`` (for callers that hold grants as data).
+
+        A read grant on a bucket whose ``glacier_storage_class`` needs a restore raises ``ValidationError``:
+        the grantee's ``GetObject`` would fail with ``InvalidObjectState`` on every archived object.
+        """
+        if access is not BucketAccess.WRITE:
+            self._refuse_reads_of_archived_objects()
         return grant(self.ref, grantee, access, prefix)
+
+    def _refuse_reads_of_archived_objects(self) -> None:
+        archive = self._props.glacier_storage_class
+        if self._props.transition_glacier_days is not None and archive.needs_restore:
+            raise ValidationError(
+                self.node.path,
+                "glacier_storage_class",
+                archive.name,
+                f"INSTANT_RETRIEVAL on a bucket that grants reads ({archive.value} objects cannot be read until restored)",
+            )
 
     # Discovery --------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..engine.aws import AwsProvider
 from .access_log_bucket import AccessLogBucket
-from .storage_types import DataClassification, ObjectLockMode
+from .storage_types import DataClassification, GlacierStorageClass, ObjectLockMode
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -29,9 +29,14 @@ class SecureS3Props:
     classification: DataClassification = DataClassification.PHI
     """What the bucket holds. Default: PHI (the strictest handling)."""
     transition_ia_days: int | None = 30
-    """Move objects to STANDARD_IA at this age (>= 30); None keeps them in STANDARD. Default: 30."""
+    """Move objects to STANDARD_IA at this age (>= 30; read in milliseconds, 30-day and 128 KB minimum charges);
+    None keeps them in STANDARD. Default: 30."""
     transition_glacier_days: int | None = 90
-    """Move objects to GLACIER at this age (> transition_ia_days); None never archives. Default: 90."""
+    """Move objects to ``glacier_storage_class`` at this age (> transition_ia_days); None never archives. Default: 90."""
+    glacier_storage_class: GlacierStorageClass = GlacierStorageClass.INSTANT_RETRIEVAL
+    """The Glacier class of ``transition_glacier_days``. FLEXIBLE_RETRIEVAL and DEEP_ARCHIVE need a restore before
+    every read, so a bucket with either refuses read grants (guardrail HC-S3-006 checks any bucket). Default:
+    INSTANT_RETRIEVAL (GLACIER_IR: read in milliseconds, 90-day and 128 KB minimum charges)."""
     noncurrent_version_expiration_days: int = 90
     """Delete overwritten or deleted versions this many days after they stop being current (1..36500; at least
     the Object Lock retention when locked). Default: 90."""

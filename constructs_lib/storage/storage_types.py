@@ -29,6 +29,28 @@ class ObjectLockMode(enum.Enum):
     """Principals with ``s3:BypassGovernanceRetention`` can delete; for non-production teardown."""
 
 
+class GlacierStorageClass(enum.Enum):
+    """The S3 Glacier class a lifecycle rule moves objects to; the value is S3's storage-class name.
+
+    Minimum charges (Amazon S3 User Guide, "Comparing the Amazon S3 storage classes"): an object
+    deleted, overwritten or moved earlier is billed for the minimum duration; a smaller object is
+    billed as the minimum size (S3 lifecycle does not transition objects under 128 KB by default).
+    """
+
+    INSTANT_RETRIEVAL = "GLACIER_IR"
+    """Glacier Instant Retrieval: read in milliseconds like STANDARD_IA (90 days, 128 KB minimum; per-GB retrieval fee)."""
+    FLEXIBLE_RETRIEVAL = "GLACIER"
+    """Glacier Flexible Retrieval: ``GetObject`` fails with ``InvalidObjectState`` until ``s3:RestoreObject``
+    has made a temporary copy (minutes to hours). 90 days minimum; 40 KB of index and metadata per object."""
+    DEEP_ARCHIVE = "DEEP_ARCHIVE"
+    """Glacier Deep Archive: restore first, within 12 hours (48 bulk). 180 days minimum; 40 KB per object."""
+
+    @property
+    def needs_restore(self) -> bool:
+        """Whether an object in this class must be restored (``s3:RestoreObject``) before ``GetObject`` works."""
+        return self is not GlacierStorageClass.INSTANT_RETRIEVAL
+
+
 class BucketAccess(enum.Enum):
     """The access a grant gives an identity on a bucket (see ``constructs_lib/_aws/perms.py``)."""
 

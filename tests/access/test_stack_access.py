@@ -200,6 +200,77 @@ def test_cloudtrail_may_use_the_audit_key(worlds: dict[Combo, StackWorld], combo
     assert kms(world, CLOUDTRAIL, action, key, **other) is Decision.IMPLICIT_DENY, why()
 
 
+# The trail's key: the account's principals decrypt log files through IAM (issue 24 item 4) ---------
+
+OTHER_ACCOUNT = "999988887777"
+ANALYST = Principal.role(ACCOUNT, "security-analyst")
+DEPLOYER = Principal.role(ACCOUNT, "terraform-deployer")
+"""The principal that creates and updates the trail (Terraform's role in the account)."""
+DECRYPT_EVERYWHERE = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt", "kms:ReEncryptFrom"], "Resource": "*"}]}
+"""An identity policy of the account that lets its holder decrypt with any key whose key policy delegates to IAM."""
+
+
+def trail_log_context(world: StackWorld, *, caller: str = ACCOUNT, trail_arn: str | None = None) -> dict[str, Any]:
+    """KMS request context when ``caller``'s principal reads a CloudTrail log file (S3 asks KMS on its behalf)."""
+    bucket = world.bucket(AUDIT)
+    return {
+        "kms:CallerAccount": caller,
+        "kms:ViaService": f"s3.{bucket.region}.amazonaws.com",
+        "kms:EncryptionContext:aws:cloudtrail:arn": trail_arn or world.trail_arn(),
+        "kms:EncryptionContext:aws:s3:arn": bucket.arn,
+    }
+
+
+@pytest.mark.parametrize("combo", ALL_COMBOS, ids=_id)
+@pytest.mark.parametrize("action", ["kms:Decrypt", "kms:ReEncryptFrom"])
+def test_account_principals_with_iam_permission_decrypt_trail_log_files(worlds: dict[Combo, StackWorld], combo: Combo, action: str) -> None:
+    """AWS's documented trail key policy, in every environment: the key delegates log-file decryption to the account's IAM."""
+    world = worlds[combo]
+    key = world.bucket(AUDIT).key_arn
+    assert key is not None
+    assert kms(world, ANALYST, action, key, [DECRYPT_EVERYWHERE], **trail_log_context(world)) is Decision.ALLOW, why()
+    # IAM decides: without an identity policy the key policy alone lets nobody of the account decrypt.
+    assert kms(world, ANALYST, action, key, [], **trail_log_context(world)) is Decision.IMPLICIT_DENY, why()
+    # Only CloudTrail log files of this account's trails: no encryption context, or another account's trail, is refused.
+    no_context = {k: v for k, v in trail_log_context(world).items() if k != "kms:EncryptionContext:aws:cloudtrail:arn"}
+    assert kms(world, ANALYST, action, key, [DECRYPT_EVERYWHERE], **no_context) is Decision.IMPLICIT_DENY, why()
+    foreign_trail = trail_log_context(world, trail_arn=f"arn:aws:cloudtrail:us-east-1:{OTHER_ACCOUNT}:trail/theirs")
+    assert kms(world, ANALYST, action, key, [DECRYPT_EVERYWHERE], **foreign_trail) is Decision.IMPLICIT_DENY, why()
+
+
+@pytest.mark.parametrize("combo", ALL_COMBOS, ids=_id)
+def test_other_accounts_cannot_decrypt_trail_log_files(worlds: dict[Combo, StackWorld], combo: Combo) -> None:
+    world = worlds[combo]
+    key = world.bucket(AUDIT).key_arn
+    assert key is not None
+    outsider = Principal.role(OTHER_ACCOUNT, "security-analyst")
+    context = trail_log_context(world, caller=OTHER_ACCOUNT)
+    assert kms(world, outsider, "kms:Decrypt", key, [DECRYPT_EVERYWHERE], **context) is Decision.IMPLICIT_DENY, why()
+
+
+@pytest.mark.parametrize("combo", ALL_COMBOS, ids=_id)
+def test_the_trail_creator_can_decrypt_with_the_trail_key(worlds: dict[Combo, StackWorld], combo: Combo) -> None:
+    """With an S3 Bucket Key, creating or updating an SSE-KMS trail needs kms:Decrypt on the key ("Configure AWS KMS
+    key policies for CloudTrail"): the deployer of every environment, dev included, gets it through its IAM policy."""
+    world = worlds[combo]
+    key = world.bucket(AUDIT).key_arn
+    assert key is not None
+    deployer_identity = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["kms:*", "cloudtrail:*"], "Resource": "*"}]}
+    context = {"kms:CallerAccount": ACCOUNT, "kms:EncryptionContext:aws:cloudtrail:arn": world.trail_arn()}
+    assert kms(world, DEPLOYER, "kms:Decrypt", key, [deployer_identity], **context) is Decision.ALLOW, why()
+
+
+@pytest.mark.parametrize("combo", ALL_COMBOS, ids=_id)
+def test_the_trail_statement_opens_no_other_key(worlds: dict[Combo, StackWorld], combo: Combo) -> None:
+    """The account-wide decrypt is on the trail's key only: the PHI buckets' keys (and the replica's) still name each user."""
+    world = worlds[combo]
+    for bucket in world.buckets():
+        if bucket.key_arn is None or bucket.path.split("/", 1)[1] == f"{AUDIT}/Resource":
+            continue
+        context = {**via_s3(bucket), "kms:EncryptionContext:aws:cloudtrail:arn": world.trail_arn()}
+        assert kms(world, ANALYST, "kms:Decrypt", bucket.key_arn, [DECRYPT_EVERYWHERE], **context) is Decision.IMPLICIT_DENY, (bucket.path, why())
+
+
 # Services with grants ------------------------------------------------------------------------
 
 

@@ -248,6 +248,23 @@ class StackWorld:
                 return bucket
         raise KeyError(construct_path)
 
+    def lifecycle_rules(self, bucket: Bucket) -> list[dict[str, Any]]:
+        """The rules of every ``aws_s3_bucket_lifecycle_configuration`` of ``bucket``, resolved."""
+        if self.resources["aws_s3_bucket"][bucket.resource].get("lifecycle_rule"):
+            raise UnresolvedReference(f"aws_s3_bucket.{bucket.resource}.lifecycle_rule (the deprecated inline form) is not modelled")
+        configs = self.resources.get("aws_s3_bucket_lifecycle_configuration", {}).values()
+        return [self.resolve(rule) for c in configs if bucket.resource in self._references(c["bucket"], "aws_s3_bucket") for rule in c["rule"]]
+
+    def tiering_configurations(self, bucket: Bucket) -> list[dict[str, Any]]:
+        """Every ``aws_s3_bucket_intelligent_tiering_configuration`` of ``bucket``, resolved."""
+        configs = self.resources.get("aws_s3_bucket_intelligent_tiering_configuration", {}).values()
+        return [self.resolve(dict(c)) for c in configs if bucket.resource in self._references(c["bucket"], "aws_s3_bucket")]
+
+    def identities(self) -> list[str]:
+        """Construct paths (below the stack) of every IAM user, such as ``Identity-provider``, for ``user``."""
+        users = self.resources.get("aws_iam_user", {}).values()
+        return sorted(_path(block).split("/", 1)[1].removesuffix("/Resource") for block in users)
+
     def key_policy(self, key_arn: str) -> dict[str, Any]:
         """The key policy of the KMS key with ``key_arn``."""
         name = key_arn.rsplit("/", 1)[1]

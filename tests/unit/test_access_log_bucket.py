@@ -36,7 +36,8 @@ def test_defaults(fresh_stack: Any) -> None:
     assert all(public_access[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
     assert block(out, logs._baseline.ownership)["rule"] == {"object_ownership": "BucketOwnerEnforced"}
     (lifecycle,) = block(out, logs.lifecycle_configuration)["rule"]
-    assert lifecycle["transition"] == [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER"}]
+    # Investigators read logs of any age without waiting for a Glacier restore.
+    assert lifecycle["transition"] == [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER_IR"}]
     assert lifecycle["expiration"] == [{"days": 2190}]
     assert lifecycle["noncurrent_version_expiration"] == [{"noncurrent_days": 30}]
     found = statements(out, logs._policy_document)
@@ -55,6 +56,14 @@ def test_each_source_is_added_to_one_delivery_statement(fresh_stack: Any) -> Non
     assert delivery["effect"] == "Allow"
     assert delivery["resources"] == [f"{ref(logs.resource, 'arn')}/*"]
     assert delivery["condition"][1] == {"test": "ArnLike", "variable": "aws:SourceArn", "values": ["arn:aws:s3:::acme-dev-a", "arn:aws:s3:::acme-dev-b"]}
+
+
+def test_logs_may_archive_to_flexible_retrieval_when_asked(fresh_stack: Any) -> None:
+    from constructs_lib import GlacierStorageClass
+
+    logs = _logs(fresh_stack, glacier_storage_class=GlacierStorageClass.FLEXIBLE_RETRIEVAL)
+    (rule,) = block(synth_json(fresh_stack), logs.lifecycle_configuration)["rule"]
+    assert rule["transition"] == [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER"}]
 
 
 def test_overrides(fresh_stack: Any) -> None:

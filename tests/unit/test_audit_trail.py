@@ -149,8 +149,17 @@ def test_bucket_key_policy_admits_only_this_trail(defaults: tuple[dict[str, Any]
     assert conditions["kms:EncryptionContext:aws:cloudtrail:arn"][1][0].endswith(":trail/acme-dev-audit")
     assert conditions["aws:SourceArn"] == conditions["kms:EncryptionContext:aws:cloudtrail:arn"]
     assert statements["CloudTrailDescribesKey"]["actions"] == ["kms:DescribeKey"]
+    # AWS's "Enable CloudTrail log decrypt permissions": the account (its IAM policies decide who), log files only.
+    account = statements["AccountDecryptsTrailLogFiles"]
+    assert account["actions"] == ["kms:Decrypt", "kms:ReEncryptFrom"]
+    [principal] = account["principals"]
+    assert principal["type"] == "AWS" and principal["identifiers"][0].endswith(f":iam::{ACCOUNT}:root")
+    conditions = _conditions(account)
+    assert conditions["kms:CallerAccount"] == ("StringEquals", [ACCOUNT])
+    test, [pattern] = conditions["kms:EncryptionContext:aws:cloudtrail:arn"]
+    assert test == "StringLike" and pattern.endswith(f":cloudtrail:*:{ACCOUNT}:trail/*")
     # The PHI bucket's key gets nothing from the trail.
-    assert not {"CloudTrailEncryptsLogFiles", "CloudTrailDescribesKey"} & set(_document(synthesized, "Docs_Key_Policy"))
+    assert not {"CloudTrailEncryptsLogFiles", "CloudTrailDescribesKey", "AccountDecryptsTrailLogFiles"} & set(_document(synthesized, "Docs_Key_Policy"))
 
 
 def test_delivery_role_is_limited_to_the_log_group(defaults: tuple[dict[str, Any], Any, Any]) -> None:

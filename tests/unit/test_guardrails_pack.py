@@ -27,7 +27,7 @@ REASON = "the org-wide trail bucket: access is recorded by CloudTrail data event
 
 def test_rule_ids_are_unique_and_well_formed() -> None:
     ids = [r.id for r in ALL_RULES]
-    assert len(ids) == len(set(ids)) == 18
+    assert len(ids) == len(set(ids)) == 19
     for rule in ALL_RULES:
         assert re.fullmatch(r"HC-(S3|KMS|IAM|NEON|RWY|CF|TAG)-\d{3}", rule.id), rule.id
         assert rule.rationale and "\n" not in rule.rationale

@@ -140,10 +140,12 @@ def test_default_lifecycle(built: tuple[Any, dict[str, Any]]) -> None:
     (rule,) = block(out, bucket.lifecycle_configuration)["rule"]
     assert rule["status"] == "Enabled"
     assert rule["filter"] == [{"prefix": ""}]
-    assert rule["transition"] == [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER"}]
+    # Glacier Instant Retrieval, not Flexible Retrieval: a grantee's GetObject works at every age (HC-S3-006).
+    assert rule["transition"] == [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER_IR"}]
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 90}]
     assert rule["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 7}]
     assert "expiration" not in rule
+    assert "noncurrent_version_transition" not in rule  # earlier versions stay in the class they reached
 
 
 def test_access_logs_go_to_the_log_bucket_which_admits_only_this_bucket(built: tuple[Any, dict[str, Any]]) -> None:
@@ -198,7 +200,7 @@ def test_lifecycle_days_override(fresh_stack: Any) -> None:
         abort_incomplete_multipart_upload_days=2,
     )
     (rule,) = block(synth_json(fresh_stack), bucket.lifecycle_configuration)["rule"]
-    assert rule["transition"] == [{"days": 60, "storage_class": "STANDARD_IA"}, {"days": 365, "storage_class": "GLACIER"}]
+    assert rule["transition"] == [{"days": 60, "storage_class": "STANDARD_IA"}, {"days": 365, "storage_class": "GLACIER_IR"}]
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 400}]
     assert rule["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 2}]
 
@@ -223,7 +225,30 @@ def test_glacier_only_transition(fresh_stack: Any) -> None:
     _, logs = base_stack(fresh_stack)
     bucket = secure_s3(fresh_stack, logs, transition_ia_days=None, transition_glacier_days=10)
     (rule,) = block(synth_json(fresh_stack), bucket.lifecycle_configuration)["rule"]
-    assert rule["transition"] == [{"days": 10, "storage_class": "GLACIER"}]
+    assert rule["transition"] == [{"days": 10, "storage_class": "GLACIER_IR"}]
+
+
+@pytest.mark.parametrize(("name", "storage_class"), [("FLEXIBLE_RETRIEVAL", "GLACIER"), ("DEEP_ARCHIVE", "DEEP_ARCHIVE")])
+def test_an_archive_class_is_an_explicit_choice_for_a_bucket_nobody_reads(fresh_stack: Any, name: str, storage_class: str) -> None:
+    from constructs_lib import GlacierStorageClass, ServiceIdentity, ServiceIdentityProps
+
+    _, logs = base_stack(fresh_stack)
+    archive = GlacierStorageClass[name]
+    bucket = secure_s3(fresh_stack, logs, transition_glacier_days=180, glacier_storage_class=archive)
+    writer = ServiceIdentity(fresh_stack, "Writer", ServiceIdentityProps(project="acme", environment="dev", service="writer"))
+    bucket.grant_write(writer)  # writing never reads an archived object
+    (rule,) = block(synth_json(fresh_stack), bucket.lifecycle_configuration)["rule"]
+    assert rule["transition"] == [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 180, "storage_class": storage_class}]
+    assert archive.needs_restore
+
+
+def test_only_instant_retrieval_is_read_without_a_restore() -> None:
+    from constructs_lib import GlacierStorageClass
+    from constructs_lib.guardrails.rules.hc_s3_006_readable_storage_class import RESTORE_CLASSES
+
+    # The construct's enum and the guardrail agree on which classes need a restore.
+    assert {c.value for c in GlacierStorageClass if c.needs_restore} == RESTORE_CLASSES
+    assert GlacierStorageClass.INSTANT_RETRIEVAL.value == "GLACIER_IR"
 
 
 def test_object_lock_compliance_with_hipaa_retention(fresh_stack: Any) -> None:
@@ -457,6 +482,32 @@ def test_fails_when_lock_mode_is_given_without_object_lock(fresh_stack: Any) -> 
     _, logs = base_stack(fresh_stack)
     with pytest.raises(ValidationError, match=r"^test/Docs: object_lock_mode must be left at its default .*got 'GOVERNANCE'$"):
         secure_s3(fresh_stack, logs, object_lock_mode=ObjectLockMode.GOVERNANCE)
+
+
+@pytest.mark.parametrize("access", ["read", "read_write"])
+def test_fails_when_a_bucket_that_archives_to_flexible_retrieval_grants_reads(fresh_stack: Any, access: str) -> None:
+    from constructs_lib import GlacierStorageClass, ServiceIdentity, ServiceIdentityProps
+
+    _, logs = base_stack(fresh_stack)
+    bucket = secure_s3(fresh_stack, logs, glacier_storage_class=GlacierStorageClass.FLEXIBLE_RETRIEVAL)
+    reader = ServiceIdentity(fresh_stack, "Reader", ServiceIdentityProps(project="acme", environment="dev", service="reader"))
+    match = (
+        r"^test/Docs: glacier_storage_class must be INSTANT_RETRIEVAL on a bucket that grants reads "
+        r"\(GLACIER objects cannot be read until restored\), got 'FLEXIBLE_RETRIEVAL'$"
+    )
+    with pytest.raises(ValidationError, match=match):
+        getattr(bucket, f"grant_{access}")(reader)
+    with pytest.raises(ValidationError, match=match):
+        bucket.grant_read_to_principal("arn:aws:iam::444455556666:role/auditor", label="Auditor")
+
+
+def test_a_bucket_that_never_archives_may_name_an_archive_class_and_grant_reads(fresh_stack: Any) -> None:
+    from constructs_lib import GlacierStorageClass, ServiceIdentity, ServiceIdentityProps
+
+    _, logs = base_stack(fresh_stack)
+    bucket = secure_s3(fresh_stack, logs, transition_glacier_days=None, glacier_storage_class=GlacierStorageClass.DEEP_ARCHIVE)
+    reader = ServiceIdentity(fresh_stack, "Reader", ServiceIdentityProps(project="acme", environment="dev", service="reader"))
+    assert bucket.grant_read(reader).object_actions == ("s3:GetObject", "s3:GetObjectVersion")
 
 
 def test_fails_when_force_destroy_is_asked_for_phi(fresh_stack: Any) -> None:
