@@ -75,6 +75,21 @@ def test_cloudwatch_alarms_and_budgets_of_the_account_may_publish(worlds: dict[C
     assert use_key(world, topic, CLOUDWATCH, "kms:GenerateDataKey", **alarm(topic)) is Decision.ALLOW, why()
     assert use_key(world, topic, CLOUDWATCH, "kms:Decrypt", **alarm(topic)) is Decision.ALLOW, why()
     assert use_key(world, topic, BUDGETS, "kms:GenerateDataKey", **budget()) is Decision.ALLOW, why()
+    assert use_key(world, topic, BUDGETS, "kms:Decrypt", **budget()) is Decision.ALLOW, why()
+
+
+@pytest.mark.parametrize("combo", ALL_COMBOS, ids=IDS)
+def test_budgets_acting_for_another_account_may_neither_publish_nor_use_the_key(worlds: dict[Combo, StackWorld], combo: Combo) -> None:
+    """Confused deputy: budgets.amazonaws.com serves every AWS account; only budgets of this account (aws:SourceAccount,
+    aws:SourceArn ``arn:aws:budgets::<account>:*``) may publish to the topic and use its key."""
+    world = worlds[combo]
+    topic = world.topic(ALERTS)
+    foreign = budget(OTHER_ACCOUNT)
+    mixed = {"aws:SourceArn": foreign["aws:SourceArn"], "aws:SourceAccount": ACCOUNT}  # a budget ARN of another account
+    for context in (foreign, mixed, {"aws:SourceAccount": ACCOUNT}, {}):
+        assert publish(topic, BUDGETS, **context) is Decision.IMPLICIT_DENY, (context, why())
+        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+            assert use_key(world, topic, BUDGETS, action, **context) is Decision.IMPLICIT_DENY, (context, action, why())
 
 
 @pytest.mark.parametrize("combo", ALL_COMBOS, ids=IDS)
