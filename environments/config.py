@@ -523,6 +523,7 @@ class EnvironmentConfig(_Section):
         "public_domain": "dns_subdomain",
         "health_alert_account_id": "cloudflare.account_id",
         "health_alert_emails": "audit.alert_emails",
+        "monitor_paths": "uptime.health_paths",
     }
     """CloudflareEdgeProps field -> the key of the environment file that sets it (others: ``cloudflare.<field>``)."""
 
@@ -542,6 +543,7 @@ class EnvironmentConfig(_Section):
             api_requests_per_period=cloudflare.api_requests_per_period,
             auth_requests_per_period=cloudflare.auth_requests_per_period,
             advanced_certificate=cloudflare.advanced_certificate,
+            monitor_paths=self.uptime.all_health_paths,
             health_check_path=cloudflare.health_check_path,
             health_alert_account_id=cloudflare.account_id,
             health_alert_emails=tuple(self.audit.alert_emails) if cloudflare.account_id else (),
