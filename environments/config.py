@@ -425,7 +425,8 @@ class EnvironmentConfig(_Section):
     """Backup / point-in-time history retention in days."""
     replicas: Annotated[int, _range(1, 50)]
     """Replicas of each serving service in ``railway.region``: a fixed count, set when a service is created
-    (Railway has no autoscaling of replica counts; a later change is the README's runbook step)."""
+    (Railway has no autoscaling of replica counts; after a change the plan fails until the count is set in
+    Railway too: docs/constructs/RailwayService.md, "Replicas and regions")."""
     neon: NeonSettings
     """Required: the Neon project's protection and HIPAA choices are made explicitly per environment."""
     railway: RailwaySettings
