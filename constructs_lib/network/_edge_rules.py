@@ -59,9 +59,11 @@ def config_rules(*, api_hostname_labels: Sequence[str], platform_hostname_labels
     Everything else keeps the zone-wide level. Configuration rules are on every plan (``http_config_settings``).
     """
     scope = host_first_label_in(api_hostname_labels)
-    if monitor_paths:
+    # API hosts are exempt on every path already: the monitor paths only add the platform's other hosts.
+    other_hosts = [label for label in platform_hostname_labels if label not in api_hostname_labels]
+    if monitor_paths and other_hosts:
         paths = " or ".join(path_under(p) for p in monitor_paths)
-        scope = f"({scope} or ({host_first_label_in(platform_hostname_labels)} and ({paths})))"
+        scope = f"({scope} or ({host_first_label_in(other_hosts)} and ({paths})))"
     return [
         RulesetRules(
             ref="machines_not_challenged",
