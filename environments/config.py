@@ -429,11 +429,12 @@ class EnvironmentConfig(_Section):
     """Prefix of every resource name (``<project>-<env>-<purpose>``)."""
     aws_region: Annotated[str, AfterValidator(check_aws_region)]
     """AWS region of the environment's AWS resources."""
-    aws_account_ids: list[Annotated[str, Field(pattern=r"^\d{12}$")]] = []
+    aws_account_ids: list[Annotated[str, Field(pattern=r"^\d{12}$")]]
     """AWS accounts the environment may be applied in (``allowed_account_ids`` of every AWS provider): a credential
-    for another account fails at plan. Required unless ``disposable``."""
+    for another account fails at plan. Required in every environment, disposable ones too: a shell profile
+    for the wrong account would otherwise create dev's resources in prod's account."""
     disposable: bool
-    """Holds only synthetic data and may be destroyed and rebuilt at will: local state, no account pin and
+    """Holds only synthetic data and may be destroyed and rebuilt at will: local state, no zone pin and
     ``[s3] force_destroy`` are allowed only here. Never with ``guardrails.production``."""
     state_backend: Literal["local", "terraform_cloud"]
     """Where Terraform state lives. ``local`` (``terraform.<env>.tfstate``, secrets in plain text on disk)
@@ -450,7 +451,8 @@ class EnvironmentConfig(_Section):
     """Backup / point-in-time history retention in days."""
     replicas: Annotated[int, _range(1, 50)]
     """Replicas of each serving service in ``railway.region``: a fixed count, set when a service is created
-    (Railway has no autoscaling of replica counts; a later change is the README's runbook step)."""
+    (Railway has no autoscaling of replica counts; after a change the plan fails until the count is set in
+    Railway too: docs/constructs/RailwayService.md, "Replicas and regions")."""
     neon: NeonSettings
     """Required: the Neon project's protection and HIPAA choices are made explicitly per environment."""
     railway: RailwaySettings
@@ -508,10 +510,10 @@ class EnvironmentConfig(_Section):
             yield ("terraform_cloud is required when state_backend is 'terraform_cloud' (organization, workspace_prefix, ...)")
         elif self.state_backend == "local" and self.disposable and self.terraform_cloud is not None:
             yield ("terraform_cloud must be absent when state_backend is 'local' (one source for where state lives)")
-        if not self.disposable and not self.aws_account_ids:
+        if not self.aws_account_ids:
             yield (
-                "aws_account_ids is required unless disposable is true (the AWS accounts this environment may be applied in; "
-                "a credential for any other account then fails at plan)"
+                "aws_account_ids must name at least one account, disposable environments too (the AWS accounts this "
+                "environment may be applied in; a credential for any other account then fails at plan), got []"
             )
         if len(set(self.aws_account_ids)) != len(self.aws_account_ids):
             yield (f"aws_account_ids must be distinct, got {self.aws_account_ids!r}")
@@ -549,6 +551,7 @@ class EnvironmentConfig(_Section):
         "public_domain": "dns_subdomain",
         "health_alert_account_id": "cloudflare.account_id",
         "health_alert_emails": "audit.alert_emails",
+        "monitor_paths": "uptime.health_paths",
     }
     """CloudflareEdgeProps field -> the key of the environment file that sets it (others: ``cloudflare.<field>``)."""
 
@@ -568,6 +571,7 @@ class EnvironmentConfig(_Section):
             api_requests_per_period=cloudflare.api_requests_per_period,
             auth_requests_per_period=cloudflare.auth_requests_per_period,
             advanced_certificate=cloudflare.advanced_certificate,
+            monitor_paths=self.uptime.all_health_paths,
             health_check_path=cloudflare.health_check_path,
             health_alert_account_id=cloudflare.account_id,
             health_alert_emails=tuple(self.audit.alert_emails) if cloudflare.account_id else (),

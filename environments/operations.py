@@ -90,6 +90,13 @@ class UptimeSettings(_Section):
         """The path checked on ``service``'s public hostname."""
         return self.health_paths.get(service, DEFAULT_HEALTH_PATH)
 
+    @property
+    def all_health_paths(self) -> tuple[str, ...]:
+        """Every path a check requests, over every public service of any phase (the edge never challenges them)."""
+        from stacks.phases import SERVICES
+
+        return tuple(sorted({self.health_path(s.name) for s in SERVICES if s.public}))
+
 
 class BudgetSettings(_Section):
     """``[budget]``: the monthly AWS cost budget of the environment's account (AWS charges only)."""

@@ -101,7 +101,7 @@ class PlatformStack(TerraformStack):
             )
         ]
         # A credential for any other account fails at plan, before anything is changed.
-        self._allowed_account_ids = list(self.config.aws_account_ids) or None
+        self._allowed_account_ids = list(self.config.aws_account_ids)
         self.aws = AwsProvider(self, "aws", region=self.config.aws_region, default_tags=self._default_tags, allowed_account_ids=self._allowed_account_ids)
         self.cloudflare = CloudflareProvider(self, "cloudflare")
 

@@ -1,10 +1,13 @@
 """CIS AWS Foundations monitoring: CloudTrail metric filters and the alarms on them.
 
 The filter patterns are those of the CIS AWS Foundations Benchmark (section 4 "Monitoring",
-controls 4.1 to 4.14) and AWS Security Hub's CloudWatch.1..14 controls (Security Hub user
-guide, "Amazon CloudWatch controls"), written once here as data. 4.15 (AWS Organizations
-changes) is left out: those events are recorded in the organization's management account,
-not in an environment's account.
+controls 4.1 to 4.15) and AWS Security Hub's CloudWatch.1..14 controls (Security Hub user
+guide, "Amazon CloudWatch controls"; Security Hub has no control for 4.15), written once here
+as data. 4.15 (AWS Organizations changes) counts in every account: most Organizations calls are
+made (and logged) in the management account, but a member account's own ``LeaveOrganization``,
+``AcceptHandshake`` and ``DeclineHandshake`` are logged in that member account, and an account
+that becomes a management account later is covered from its first call. Organizations is a
+global service, logged in us-east-1: the trail is multi-region with global service events.
 """
 
 from __future__ import annotations
@@ -20,8 +23,31 @@ from ..engine.aws import (
 )
 
 
-def _any_event(*names: str) -> str:
-    return " || ".join(f"($.eventName = {name})" for name in names)
+def _any_event(*names: str, quoted: bool = False) -> str:
+    return " || ".join(f'($.eventName = "{name}")' if quoted else f"($.eventName = {name})" for name in names)
+
+
+ORGANIZATIONS_EVENTS = (
+    "AcceptHandshake",
+    "AttachPolicy",
+    "CreateAccount",
+    "CreateOrganizationalUnit",
+    "CreatePolicy",
+    "DeclineHandshake",
+    "DeleteOrganization",
+    "DeleteOrganizationalUnit",
+    "DeletePolicy",
+    "DetachPolicy",
+    "DisablePolicyType",
+    "EnablePolicyType",
+    "InviteAccountToOrganization",
+    "LeaveOrganization",
+    "MoveAccount",
+    "RemoveAccountFromOrganization",
+    "UpdatePolicy",
+    "UpdateOrganizationalUnit",
+)
+"""The AWS Organizations calls CIS 4.15 counts (its filter pattern, in its order)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +232,12 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
             "EnableVpcClassicLink",
         )
         + " }",
+        "change",
+    ),
+    SecurityAlarm(
+        "OrganizationsChanges",
+        "AWS Organizations changes (CIS 4.15)",
+        "{ ($.eventSource = organizations.amazonaws.com) && ((" + _any_event(*ORGANIZATIONS_EVENTS, quoted=True) + ")) }",
         "change",
     ),
 )

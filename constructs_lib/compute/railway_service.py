@@ -10,7 +10,7 @@ from constructs import Construct
 
 from .._providers import RAILWAY, require_provider
 from ..checks import check_cron, check_domain
-from ..engine.core import Fn, TerraformResourceLifecycle
+from ..engine.core import Fn, Postcondition, TerraformResourceLifecycle
 from ..errors import ConstructError, Problems, ValidationError
 from ..providers.railway import (
     CustomDomain,
@@ -79,8 +79,10 @@ class RailwayServiceProps:
     on update (its Update builds the service instance input without them), so a replica change
     fails every apply with "Provider produced inconsistent result after apply" and the plan never
     settles (upstream issues #77/#78, fix in PR #79, unreleased). Default: off: ``regions`` is set at
-    creation and then ignored (``lifecycle.ignore_changes``); change replicas in Railway as the
-    README's runbook says. Turn on only with a provider release that sends them."""
+    creation and then ignored (``lifecycle.ignore_changes``), and a postcondition fails the plan, with
+    what to do, whenever the replicas Railway runs differ from ``regions`` (a count edited in a file, or
+    changed in the dashboard): set them in Railway, then plan again. Turn on only with a provider release
+    that sends them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +147,7 @@ class RailwayService(Construct):
             regions=[ServiceRegions(region=r.region, num_replicas=r.replicas) for r in sorted(props.regions, key=lambda r: r.region)],
             cron_schedule=props.cron_schedule,
             volume=ServiceVolume(name=props.volume.name, mount_path=props.volume.mount_path) if props.volume else None,
-            lifecycle=_lifecycle(props),
+            lifecycle=_lifecycle(path, props),
         )
         environment_id = props.project.environment_id
         self.variable_collection: VariableCollection | None = None
@@ -286,9 +288,34 @@ def _check_replicas(path: str, props: RailwayServiceProps) -> None:
 REGIONS_ATTRIBUTE = "regions"
 
 
-def _lifecycle(props: RailwayServiceProps) -> TerraformResourceLifecycle | None:
-    """``prevent_destroy`` when protected; ``ignore_changes = ["regions"]`` unless region changes can be applied."""
-    ignore = None if props.apply_region_changes else [REGIONS_ATTRIBUTE]
-    if not props.protect_from_destroy and ignore is None:
-        return None
-    return TerraformResourceLifecycle(prevent_destroy=props.protect_from_destroy or None, ignore_changes=ignore)
+def regions_text(regions: Sequence[RegionReplicas]) -> str:
+    """``<region>:<replicas>`` per region, sorted by region id and joined by ``,``: how the regions postcondition
+    compares what Railway runs with what the props ask for."""
+    return ",".join(f"{r.region}:{r.replicas}" for r in sorted(regions, key=lambda r: r.region))
+
+
+def regions_postcondition(path: str, regions: Sequence[RegionReplicas]) -> Postcondition:
+    """Fail the plan while the replicas Railway runs (``self.regions``, read back from its latest deployment) differ
+    from ``regions``. With ``ignore_changes = ["regions"]`` the planned value is Railway's, so an edited count that
+    the provider cannot send is reported instead of ignored; a new service plans the configured value and passes."""
+    wanted = regions_text(regions)
+    running = '[for r in self.regions : "${r.region}:${r.num_replicas}"]'
+    return Postcondition(
+        condition=f'${{try(join(",", {running}), "") == "{wanted}"}}',
+        error_message=(
+            f"{path}: Railway runs other replicas than configured ({wanted}); railway provider 0.6.2 cannot change them: set "
+            "them in Railway (service > Settings > Deploy > Replicas) to match, then plan again (docs/constructs/RailwayService.md, Replicas and regions)"
+        ),
+    )
+
+
+def _lifecycle(path: str, props: RailwayServiceProps) -> TerraformResourceLifecycle | None:
+    """``prevent_destroy`` when protected; unless region changes can be applied, ``ignore_changes = ["regions"]``
+    and the postcondition that reports a difference instead of hiding it."""
+    if props.apply_region_changes:
+        return TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
+    return TerraformResourceLifecycle(
+        prevent_destroy=props.protect_from_destroy or None,
+        ignore_changes=[REGIONS_ATTRIBUTE],
+        postcondition=[regions_postcondition(path, props.regions)],
+    )

@@ -95,8 +95,9 @@ class RepoSource:
 class RegionReplicas:
     """How many replicas of a service run in one Railway region.
 
-    Railway applies regions only when the service is created (the provider never sends a
-    changed value): changing them later means replacing the service."""
+    Railway applies regions only when the service is created (provider 0.6.2 never sends a changed
+    value): later, the plan fails until the count in Railway is changed by hand to match
+    (``RailwayServiceProps.apply_region_changes``)."""
 
     region: str
     """Railway region id, e.g. ``us-east4-eqdc4a``, ``europe-west4-drams3a``."""

@@ -18,10 +18,23 @@ _AUTHORITY = "%s:%s@%s"
 template reads as a literal URL with a password to secret scanners (checkov CKV_SECRET_4)."""
 
 
-def connection_uri(user: str, password: str, host: str, database: str, *, channel_binding: bool) -> str:
-    """``postgres://<user>:<password>@<host>/<database>?sslmode=verify-full[&channel_binding=require]``
-    (the password URL-encoded by Terraform)."""
-    query = "sslmode=verify-full" + ("&channel_binding=require" if channel_binding else "")
+def connection_query(*, channel_binding: bool, sslrootcert_system: bool) -> str:
+    """``sslmode=verify-full[&sslrootcert=system][&channel_binding=require]``: the query of every connection string.
+
+    ``sslrootcert=system`` makes libpq 16+ verify against its TLS library's default CA store; without it libpq
+    looks for ``~/.postgresql/root.crt`` and a ``verify-full`` connection fails where that file does not exist.
+    """
+    query = "sslmode=verify-full"
+    if sslrootcert_system:
+        query += "&sslrootcert=system"
+    if channel_binding:
+        query += "&channel_binding=require"
+    return query
+
+
+def connection_uri(user: str, password: str, host: str, database: str, *, channel_binding: bool, sslrootcert_system: bool) -> str:
+    """``postgres://<user>:<password>@<host>/<database>?<connection_query>`` (the password URL-encoded by Terraform)."""
+    query = connection_query(channel_binding=channel_binding, sslrootcert_system=sslrootcert_system)
     authority = Fn.format(_AUTHORITY, [user, Fn.urlencode(password), host])
     uri: str = Fn.format(f"postgres://%s/%s?{query}", [authority, database])
     return uri

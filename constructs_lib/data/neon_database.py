@@ -184,7 +184,7 @@ class NeonDatabase(Construct):
         return self._service(service).database.name
 
     def connection_uri(self, service: str, *, pooled: bool = True) -> str:
-        """``postgres://<db>_app:<password>@<host>/<db>?sslmode=verify-full[&channel_binding=require]``.
+        """``postgres://<db>_app:<password>@<host>/<db>?sslmode=verify-full[&sslrootcert=system][&channel_binding=require]``.
 
         ``service``'s own login role, through the pooled (PgBouncer, transaction mode) host unless
         ``pooled=False``. A sensitive Terraform expression: pass it only to sensitive attributes
@@ -268,4 +268,4 @@ class NeonDatabase(Construct):
         return f"{address}/{address.max_prefixlen}"
 
     def _uri(self, user: str, password: str, host: str, database: str) -> str:
-        return connection_uri(user, password, host, database, channel_binding=self._props.channel_binding)
+        return connection_uri(user, password, host, database, channel_binding=self._props.channel_binding, sslrootcert_system=self._props.sslrootcert_system)

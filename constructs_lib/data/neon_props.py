@@ -67,3 +67,8 @@ class NeonDatabaseProps:
     channel_binding: bool = True
     """Connection strings add ``channel_binding=require`` (SCRAM-SHA-256-PLUS, libpq 13+): a client that cannot
     bind refuses to connect. Turn off only for drivers that reject the parameter. Default: on."""
+    sslrootcert_system: bool = True
+    """Connection strings add ``sslrootcert=system``: libpq 16+ (psql, pg_dump, psycopg, pgx) then verifies Neon's
+    certificate against the TLS library's CA store instead of failing for want of ``~/.postgresql/root.crt``.
+    Turn off only for clients that read ``sslrootcert`` as a file path (node-postgres, Go lib/pq, libpq 15 and
+    older); they need their own CA store or a CA file path. Default: on."""

@@ -1,4 +1,4 @@
-"""Rules of the zone's entry-point rulesets (cache, response headers, rate limits).
+"""Rules of the zone's entry-point rulesets (configuration, cache, response headers, rate limits).
 
 Built with the generated struct classes: a plain snake_case dict inside a list would be
 dropped silently at synth. Every value interpolated into an expression goes through an
@@ -24,6 +24,13 @@ from ..engine.cloudflare import (
 )
 from .edge_policy import check_file_extension, check_hostname_label, check_url_path
 
+UNCHALLENGED_SECURITY_LEVEL = "essentially_off"
+"""Security level the configuration rule sets on API hosts and monitor paths. ``essentially_off`` rather than
+``off``: Cloudflare has offered ``off`` to Enterprise zones only, and since it stopped populating the threat
+score (always 0) no level below ``under_attack`` challenges anyone; the rule's point is that neither the
+zone-wide ``high`` nor an operator's zone-wide "I'm Under Attack" (a JavaScript challenge no API client or
+health checker can pass) reaches these requests, as Cloudflare's Security Level page advises for APIs."""
+
 RATE_LIMIT_CHARACTERISTICS = ["cf.colo.id", "ip.src"]
 """Count per client IP (per Cloudflare data centre): the only characteristic below Enterprise."""
 
@@ -42,6 +49,31 @@ def path_under(prefix: str) -> str:
     """Expression matching ``prefix`` itself and everything below it."""
     check_url_path(prefix)
     return f'(http.request.uri.path eq "{prefix}" or starts_with(http.request.uri.path, "{prefix}/"))'
+
+
+def config_rules(*, api_hostname_labels: Sequence[str], platform_hostname_labels: Sequence[str], monitor_paths: Sequence[str]) -> list[RulesetRules]:
+    """Lower the security level on every API host and on ``monitor_paths`` of the platform's hosts.
+
+    Machines call these (API clients, Route 53's health checkers from shared AWS addresses); a challenge is a
+    page they cannot pass: a failed call, or a health check that pages on-call for an outage that is not one.
+    Everything else keeps the zone-wide level. Configuration rules are on every plan (``http_config_settings``).
+    """
+    scope = host_first_label_in(api_hostname_labels)
+    # API hosts are exempt on every path already: the monitor paths only add the platform's other hosts.
+    other_hosts = [label for label in platform_hostname_labels if label not in api_hostname_labels]
+    if monitor_paths and other_hosts:
+        paths = " or ".join(path_under(p) for p in monitor_paths)
+        scope = f"({scope} or ({host_first_label_in(other_hosts)} and ({paths})))"
+    return [
+        RulesetRules(
+            ref="machines_not_challenged",
+            description="API hosts and health check paths: no challenge (API clients and uptime checkers cannot solve one)",
+            expression=scope,
+            action="set_config",
+            action_parameters=RulesetRulesActionParameters(security_level=UNCHALLENGED_SECURITY_LEVEL),
+            enabled=True,
+        )
+    ]
 
 
 def cache_rules(*, api_hostname_labels: Sequence[str], static_extensions: Sequence[str], static_edge_ttl_seconds: int) -> list[RulesetRules]:

@@ -69,6 +69,7 @@ def cloudflare_edge_problems(props: CloudflareEdgeProps) -> list[Problem]:
         ("api_hostname_labels", check_hostname_label, "one or more lowercase DNS labels such as 'api'"),
         ("platform_hostname_labels", check_hostname_label, "one or more lowercase DNS labels such as 'api'"),
         ("auth_path_prefixes", check_url_path, "one or more URL paths such as '/auth'"),
+        ("monitor_paths", check_url_path, "one or more URL paths such as '/health'"),
     ):
         values = getattr(props, name)
         if not isinstance(values, (tuple, list)) or not values:

@@ -31,8 +31,10 @@ class CloudflareEdge(Construct):
     Looks the zone up by name (``data.cloudflare_zone``). With ``manage_zone_settings``:
     one ``cloudflare_zone_setting`` per setting (SSL strict, minimum TLS, TLS 1.3,
     Always Use HTTPS, Automatic HTTPS Rewrites, HSTS, security level high, browser cache
-    TTL, Brotli) and three zone entry-point ``cloudflare_ruleset``s:
+    TTL, Brotli) and four zone entry-point ``cloudflare_ruleset``s:
 
+    - configuration rules: the API hosts and ``monitor_paths`` of the platform's hosts get security level
+      ``essentially_off`` (machines cannot pass a challenge), everything else keeps ``high``;
     - cache rules: static extensions cached on non-API hosts; last (the last match wins), every
       API host never cached;
     - response header transform: security headers on the platform's hosts
@@ -216,7 +218,18 @@ class CloudflareEdge(Construct):
             self.zone_settings[setting.setting_id] = resource
 
     def _add_rulesets(self, props: CloudflareEdgeProps) -> None:
+        monitor_paths = tuple(dict.fromkeys((*props.monitor_paths, *([props.health_check_path] if props.health_check_path else []))))
         phases = (
+            (
+                "ConfigRules",
+                "http_config_settings",
+                "Security level: API hosts and health checks unchallenged",
+                _edge_rules.config_rules(
+                    api_hostname_labels=props.api_hostname_labels,
+                    platform_hostname_labels=props.platform_hostname_labels,
+                    monitor_paths=monitor_paths,
+                ),
+            ),
             (
                 "CacheRules",
                 "http_request_cache_settings",

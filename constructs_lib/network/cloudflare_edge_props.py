@@ -68,6 +68,11 @@ class CloudflareEdgeProps:
     so the rule covers every path of every host in the zone, the API hosts included."""
     auth_requests_per_period: int | None = None
     """Stricter limit on ``auth_path_prefixes`` of the API hosts. Default: no separate rule (a second rule needs plan pro)."""
+    monitor_paths: tuple[str, ...] = ("/health",)
+    """Paths (and everything below them) that uptime checks request on the platform's hosts: Route 53's health
+    checkers come from shared AWS addresses that a challenge would fail, paging on-call for an outage that is not
+    one. A configuration rule lowers the security level there, as on the API hosts, to ``essentially_off``
+    (``health_check_path`` is added). Default: /health."""
     advanced_certificate: bool = False
     """Order an Advanced Certificate Manager pack (paid) covering ``public_domain`` and ``*.public_domain``. Default: off."""
     health_check_path: str | None = None

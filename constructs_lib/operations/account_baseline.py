@@ -37,7 +37,8 @@ MFA_SETUP_ACTIONS = (
     "sts:GetSessionToken",
 )
 """What a human user signed in without MFA may still do: change the first password and set up MFA
-(IAM user guide, "AWS: Allows MFA-authenticated IAM users to manage their own MFA device")."""
+(IAM user guide, "AWS: Allows MFA-authenticated IAM users to manage their own MFA device on the Security
+credentials page", plus ``iam:ChangePassword`` for the first sign-in's forced password change)."""
 _GROUP_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
 _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
 
@@ -94,29 +95,44 @@ class AccountBaseline(Construct):
                 hard_expiry=False,
             )
         # &{...} is the policy document's spelling of an IAM policy variable (${...} is Terraform's).
+        # A virtual MFA device's name is the user's choice (the console asks for one; a user may have up to
+        # eight devices), so device ARNs are mfa/*: what binds a device to a user is EnableMFADevice, and that
+        # is allowed on the user's own ARN only. Deactivating (and then deleting) a device needs an MFA session.
+        with_mfa = [DataAwsIamPolicyDocumentStatementCondition(test="Bool", variable="aws:MultiFactorAuthPresent", values=["true"])]
         document = DataAwsIamPolicyDocument(
             self,
             "RequireMfaDocument",
             statement=[
                 DataAwsIamPolicyDocumentStatement(sid="AllowViewAccountInfo", effect="Allow", actions=["iam:ListVirtualMFADevices"], resources=["*"]),
                 DataAwsIamPolicyDocumentStatement(
-                    sid="AllowManageOwnVirtualMFADevice",
+                    sid="AllowCreateVirtualMFADevice", effect="Allow", actions=["iam:CreateVirtualMFADevice"], resources=[f"{iam}:mfa/*"]
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="AllowDeleteVirtualMFADeviceWithMFA",
                     effect="Allow",
-                    actions=["iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"],
-                    resources=[f"{iam}:mfa/&{{aws:username}}"],
+                    actions=["iam:DeleteVirtualMFADevice"],
+                    resources=[f"{iam}:mfa/*"],
+                    condition=with_mfa,
                 ),
                 DataAwsIamPolicyDocumentStatement(
                     sid="AllowManageOwnUserMFA",
                     effect="Allow",
                     actions=[
                         "iam:ChangePassword",
-                        "iam:DeactivateMFADevice",
                         "iam:EnableMFADevice",
+                        "iam:GetMFADevice",
                         "iam:GetUser",
                         "iam:ListMFADevices",
                         "iam:ResyncMFADevice",
                     ],
                     resources=[f"{iam}:user/&{{aws:username}}"],
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="AllowDeactivateOwnMFAWithMFA",
+                    effect="Allow",
+                    actions=["iam:DeactivateMFADevice"],
+                    resources=[f"{iam}:user/&{{aws:username}}"],
+                    condition=with_mfa,
                 ),
                 DataAwsIamPolicyDocumentStatement(
                     sid="DenyAllExceptListedIfNoMFA",

@@ -83,7 +83,9 @@ class AlertTopic(Construct):
             },
         ]
         if props.budgets_may_publish:
-            # AWS Cost Management user guide, "Configuring AWS KMS permissions" for budget notifications.
+            # AWS Cost Management user guide, "Configuring AWS KMS permissions" for budget notifications, with the
+            # topic policy's aws:SourceAccount / aws:SourceArn ("Creating an Amazon SNS topic for budget notifications"):
+            # without them, budgets.amazonaws.com acting for any other account could use this key (confused deputy).
             key_statements.append(
                 {
                     "Sid": "BudgetsPublish",
@@ -91,6 +93,7 @@ class AlertTopic(Construct):
                     "Principal": {"Service": BUDGETS},
                     "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
                     "Resource": "*",
+                    "Condition": {**source, "ArnLike": {"aws:SourceArn": budget_arns}},
                 }
             )
         self.key = KmsKey(

@@ -75,6 +75,21 @@ def test_cloudwatch_alarms_and_budgets_of_the_account_may_publish(worlds: dict[C
     assert use_key(world, topic, CLOUDWATCH, "kms:GenerateDataKey", **alarm(topic)) is Decision.ALLOW, why()
     assert use_key(world, topic, CLOUDWATCH, "kms:Decrypt", **alarm(topic)) is Decision.ALLOW, why()
     assert use_key(world, topic, BUDGETS, "kms:GenerateDataKey", **budget()) is Decision.ALLOW, why()
+    assert use_key(world, topic, BUDGETS, "kms:Decrypt", **budget()) is Decision.ALLOW, why()
+
+
+@pytest.mark.parametrize("combo", ALL_COMBOS, ids=IDS)
+def test_budgets_acting_for_another_account_may_neither_publish_nor_use_the_key(worlds: dict[Combo, StackWorld], combo: Combo) -> None:
+    """Confused deputy: budgets.amazonaws.com serves every AWS account; only budgets of this account (aws:SourceAccount,
+    aws:SourceArn ``arn:aws:budgets::<account>:*``) may publish to the topic and use its key."""
+    world = worlds[combo]
+    topic = world.topic(ALERTS)
+    foreign = budget(OTHER_ACCOUNT)
+    mixed = {"aws:SourceArn": foreign["aws:SourceArn"], "aws:SourceAccount": ACCOUNT}  # a budget ARN of another account
+    for context in (foreign, mixed, {"aws:SourceAccount": ACCOUNT}, {}):
+        assert publish(topic, BUDGETS, **context) is Decision.IMPLICIT_DENY, (context, why())
+        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+            assert use_key(world, topic, BUDGETS, action, **context) is Decision.IMPLICIT_DENY, (context, action, why())
 
 
 @pytest.mark.parametrize("combo", ALL_COMBOS, ids=IDS)
@@ -165,9 +180,34 @@ def test_admins_without_mfa_may_only_set_up_mfa(worlds: dict[Combo, StackWorld],
     assert _human(world, "iam:CreateVirtualMFADevice", own_device, [mfa], **no_mfa) is Decision.ALLOW, why()
     assert _human(world, "iam:EnableMFADevice", own_user, [mfa], **no_mfa) is Decision.ALLOW, why()
     assert _human(world, "iam:ChangePassword", own_user, [mfa], **no_mfa) is Decision.ALLOW, why()
-    assert _human(world, "iam:CreateVirtualMFADevice", f"arn:aws:iam::{ACCOUNT}:mfa/bob", [mfa], **no_mfa) is Decision.IMPLICIT_DENY, why()
     assert _human(world, "iam:EnableMFADevice", f"arn:aws:iam::{ACCOUNT}:user/bob", [mfa], **no_mfa) is Decision.IMPLICIT_DENY, why()
     # Signed in with MFA, the policy takes nothing away.
     assert (
         _human(world, "s3:GetObject", "arn:aws:s3:::healthcare-prod-medical-documents-1/r.pdf", admin, **{"aws:MultiFactorAuthPresent": True}) is Decision.ALLOW
     ), why()
+
+
+@pytest.mark.parametrize("combo", MFA_COMBOS, ids=lambda c: f"{c[0]}-phase{c[1]}")
+def test_admins_manage_their_own_mfa_devices_under_any_name_and_nobody_elses(worlds: dict[Combo, StackWorld], combo: Combo) -> None:
+    """AWS's current self-manage-MFA policy: the console lets a user name a device (up to eight per user), so
+    devices are ``mfa/*``; what ties a device to a user is EnableMFADevice / DeactivateMFADevice on the user's own ARN."""
+    mfa = [_for_user(worlds[combo].managed_policy("Account/RequireMfa"), "alice")]
+    alice, bob = f"arn:aws:iam::{ACCOUNT}:user/alice", f"arn:aws:iam::{ACCOUNT}:user/bob"
+    phone = f"arn:aws:iam::{ACCOUNT}:mfa/alice-phone"
+    no_mfa, with_mfa = {"aws:MultiFactorAuthPresent": False}, {"aws:MultiFactorAuthPresent": True}
+    world = worlds[combo]
+    # Alice enables a device named "alice-phone" on her first sign-in (no MFA yet).
+    assert _human(world, "iam:CreateVirtualMFADevice", phone, mfa, **no_mfa) is Decision.ALLOW, why()
+    assert _human(world, "iam:EnableMFADevice", alice, mfa, **no_mfa) is Decision.ALLOW, why()
+    assert _human(world, "iam:ListMFADevices", alice, mfa, **no_mfa) is Decision.ALLOW, why()
+    # Signed in with it, she reads it, and may remove it (deactivate, then delete the virtual device).
+    assert _human(world, "iam:GetMFADevice", alice, mfa, **with_mfa) is Decision.ALLOW, why()
+    assert _human(world, "iam:DeactivateMFADevice", alice, mfa, **with_mfa) is Decision.ALLOW, why()
+    assert _human(world, "iam:DeleteVirtualMFADevice", phone, mfa, **with_mfa) is Decision.ALLOW, why()
+    # Bob's devices are not hers: she can neither bind to, read, nor deactivate them, with or without MFA.
+    for context in (no_mfa, with_mfa):
+        for action in ("iam:DeactivateMFADevice", "iam:EnableMFADevice", "iam:GetMFADevice", "iam:ResyncMFADevice"):
+            assert _human(world, action, bob, mfa, **context) is not Decision.ALLOW, (action, context, why())
+    # Without MFA, removing her own device is refused too: only an MFA session may take MFA away.
+    assert _human(world, "iam:DeactivateMFADevice", alice, mfa, **no_mfa) is Decision.EXPLICIT_DENY, why()
+    assert _human(world, "iam:DeleteVirtualMFADevice", phone, mfa, **no_mfa) is Decision.EXPLICIT_DENY, why()

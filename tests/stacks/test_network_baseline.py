@@ -41,7 +41,7 @@ def test_only_the_zone_owner_manages_zone_settings(stacks: dict[Combo, dict[str,
         assert settings["min_tls_version"] == configs[env].cloudflare.min_tls_version
         assert settings["ssl"] == "strict"
         assert len(settings) == 9
-        assert phases == ["http_ratelimit", "http_request_cache_settings", "http_response_headers_transform"]
+        assert phases == ["http_config_settings", "http_ratelimit", "http_request_cache_settings", "http_response_headers_transform"]
     else:
         assert settings == {} and phases == []
 
@@ -106,3 +106,22 @@ def test_network_baseline_delegates_hostnames_to_the_edge(fresh_stack: Any) -> N
     assert (record["name"], record["content"], record["proxied"]) == ("api.example-health.org", "gateway.up.railway.app", True)
     assert record["zone_id"] == "${data.cloudflare_zone.Network_Edge_Zone_1C5A328B.id}"
     assert "aws_vpc" not in doc["resource"]
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_checkers_and_api_clients_are_not_challenged_while_other_requests_keep_high(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
+    """A Route 53 checker requesting the gateway's health path, and any API call, get no challenge-level security
+    setting at the zone's edge (evaluated like Cloudflare: the zone setting, overridden by matching configuration rules)."""
+    from tests.unit.test_cloudflare_edge import CHALLENGING_LEVELS, _security_level
+
+    stack, config = stacks[env, phase], configs[env]
+    assert config.cloudflare.manage_zone  # every environment owns its zone: its rules are the ones applied
+    hostname = f"api.{config.public_domain}"
+    (check,) = [c for c in resources_of(stack, "aws_route53_health_check").values() if c["fqdn"] == hostname]
+    assert check["resource_path"] == config.uptime.health_path("gateway")
+    assert _security_level(stack, f"https://{hostname}{check['resource_path']}") not in CHALLENGING_LEVELS
+    assert _security_level(stack, f"https://{hostname}/v1/patients/123") not in CHALLENGING_LEVELS
+    for other in (f"https://www.{config.domain}/", f"https://www.{config.domain}{check['resource_path']}", f"https://{config.domain}/login"):
+        assert _security_level(stack, other) == "high", other

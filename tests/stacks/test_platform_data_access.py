@@ -14,7 +14,7 @@ from tests.stacks.test_railway_stack import _by_service, _variables_of
 
 IDS = [f"{e}-phase{p}" for e, p in ALL_COMBOS]
 _URI = re.compile(
-    r'^\$\{format\("postgres://%s/%s\?sslmode=verify-full&channel_binding=require", '
+    r'^\$\{format\("postgres://%s/%s\?sslmode=verify-full&sslrootcert=system&channel_binding=require", '
     r'format\("%s:%s@%s", (\S+)\.name, urlencode\((\S+)\.result\), (\S+)\), (\S+)\.name\)\}$'
 )
 
@@ -162,3 +162,53 @@ def test_outputs_for_consumers_outside_railway_are_sensitive(stacks: dict[Combo,
             assert _role_of(stack, role) == "analytics_reader"
             (analytics,) = [f"neon_endpoint.{n}" for n, e in resources_of(stack, "neon_endpoint").items() if not e.get("pooler_enabled")]
             assert host == f"{analytics}.host"  # its own compute, never the services' replica
+
+
+_URL_TEMPLATE = re.compile(r'format\("(postgres(?:ql)?://[^"]*)"')
+
+
+def _database_urls(stack: dict[str, Any]) -> dict[str, str]:
+    """``{where: URL template}`` of every Postgres connection string a Railway service or an output gets.
+
+    The value is a Terraform ``format(...)`` over references; its first argument is the URL with ``%s``
+    where user, password, host and database go, which ``urllib`` parses like the client will.
+    """
+    found: dict[str, str] = {}
+    values = [(f"{name}.{v['name']}", v["value"]) for name, c in resources_of(stack, "railway_variable_collection").items() for v in c["variables"]]
+    values += [(f"output.{name}", o["value"]) for name, o in stack.get("output", {}).items() if isinstance(o["value"], str)]
+    for where, value in values:
+        templates = _URL_TEMPLATE.findall(value)
+        assert len(templates) <= 1, where
+        if templates:
+            found[where] = templates[0]
+        else:
+            assert "postgres" not in value.lower() or "://" not in value, f"{where}: a connection string the check cannot read"
+    return found
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_every_database_url_verifies_the_server_against_the_system_ca_store(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    """``sslmode=verify-full`` with ``sslrootcert=system``: libpq 16+ clients (psycopg, pg_dump) verify Neon's certificate
+    against the system store instead of failing for want of ``~/.postgresql/root.crt``; every libpq environment does the same."""
+    from urllib.parse import parse_qs, urlsplit
+
+    stack = stacks[env, phase]
+    urls = _database_urls(stack)
+    owners = [s.name for s in plan_for(phase).services if s.owns_database]
+    assert {w.rsplit(".", 1)[1] for w in urls if not w.startswith("output.")} >= {"DATABASE_URL"}  # the check sees the services' URLs
+    assert sum(w.startswith("output.") for w in urls) >= len(owners)  # and the migration URLs
+    for where, url in urls.items():
+        query = parse_qs(urlsplit(url).query, strict_parsing=True)
+        assert query.get("sslmode") == ["verify-full"], where
+        assert query.get("sslrootcert") == ["system"], where
+    named = {
+        f"{n}.{v['name']}"
+        for n, c in resources_of(stack, "railway_variable_collection").items()
+        for v in c["variables"]
+        if re.search(r"DATABASE\w*_URL$", v["name"])
+    }
+    assert named <= set(urls)  # a *DATABASE*_URL variable is always a URL the check read
+    for collection in resources_of(stack, "railway_variable_collection").values():
+        variables = {v["name"]: v["value"] for v in collection["variables"]}
+        if "PGHOST" in variables:
+            assert (variables.get("PGSSLMODE"), variables.get("PGSSLROOTCERT")) == ("verify-full", "system")

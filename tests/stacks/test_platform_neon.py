@@ -101,5 +101,5 @@ def test_platform_stack_exposes_the_database(configs: dict[str, EnvironmentConfi
     assert Token.is_unresolved(uri)
     TerraformOutput(stack, "patient_uri", value=uri, sensitive=True)
     value = synth_json(stack)["output"]["patient_uri"]["value"]
-    assert value.startswith('${format("postgres://%s/%s?sslmode=verify-full&channel_binding=require", format("%s:%s@%s", postgresql_role.')
+    assert value.startswith('${format("postgres://%s/%s?sslmode=verify-full&sslrootcert=system&channel_binding=require", format("%s:%s@%s", postgresql_role.')
     assert "random_password." in value and ".database_host_pooler)" in value

@@ -94,12 +94,15 @@ def test_state_backend_follows_the_environment_file(stacks: dict[Combo, dict[str
 def test_aws_providers_are_pinned_to_the_environment_accounts(
     stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
 ) -> None:
-    """A credential for another account fails at plan: every AWS provider, the replica region's too."""
+    """A credential for another account fails at plan: every AWS provider (the replica region's and us-east-1's too), every environment.
+
+    Disposable dev included: without the pin, a shell profile for prod's account creates dev's resources there.
+    """
     providers = stacks[env, phase]["provider"]["aws"]
     expected = configs[env].aws_account_ids
-    assert expected or configs[env].disposable
+    assert expected and all(len(account) == 12 and account.isdigit() for account in expected)
     for provider in providers:
-        assert provider.get("allowed_account_ids") == (expected or None), provider.get("alias")
+        assert provider.get("allowed_account_ids") == expected, provider.get("alias")
 
 
 @pytest.mark.parametrize("phase", PHASES)

@@ -88,6 +88,20 @@ def test_one_private_project_per_environment_holds_the_phase_services(stacks: di
         assert {"name": "PLATFORM_ENV", "value": env} in collection["variables"]
 
 
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
+def test_a_changed_replica_count_fails_the_plan_instead_of_being_ignored(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    """Provider 0.6.2 ignores regions after creation: every service's plan passes only while Railway runs its configured count."""
+    from tests.unit.test_railway_service import plan_passes
+
+    services = _by_service(stacks[env, phase])
+    assert services
+    for name, body in services.items():
+        assert body["lifecycle"]["ignore_changes"] == ["regions"], name
+        assert plan_passes(body, body["regions"]), name  # creation, or Railway already runs the file's count
+        (first, *rest) = body["regions"]
+        assert not plan_passes(body, [{**first, "num_replicas": first["num_replicas"] + 1}, *rest]), name  # the file and Railway differ
+
+
 @pytest.mark.parametrize(("env", "replicas"), [("dev", 1), ("staging", 1), ("prod", 2)])
 def test_services_run_the_environment_floor_of_replicas(stacks: dict[Combo, dict[str, Any]], env: str, replicas: int) -> None:
     jobs = {s.name for s in SERVICES if s.is_job}

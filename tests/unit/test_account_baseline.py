@@ -47,9 +47,10 @@ def test_require_mfa_policy_denies_everything_but_mfa_setup_without_mfa(fresh_st
     deny = statements["DenyAllExceptListedIfNoMFA"]
     assert (deny["effect"], deny["resources"], deny["not_actions"]) == ("Deny", ["*"], list(MFA_SETUP_ACTIONS))
     assert deny["condition"] == [{"test": "BoolIfExists", "variable": "aws:MultiFactorAuthPresent", "values": ["false"]}]
-    # Own MFA device and own user only: &{aws:username} is the policy document's ${aws:username}.
-    assert statements["AllowManageOwnVirtualMFADevice"]["resources"][0].endswith(":mfa/&{aws:username}")
+    # Devices under any name (the user names them), bound to the own user only: &{aws:username} is the document's ${aws:username}.
+    assert statements["AllowCreateVirtualMFADevice"]["resources"][0].endswith(":mfa/*")
     assert statements["AllowManageOwnUserMFA"]["resources"][0].endswith(":user/&{aws:username}")
+    assert "iam:GetMFADevice" in statements["AllowManageOwnUserMFA"]["actions"]
     assert "iam:DeactivateMFADevice" not in deny["not_actions"]  # removing MFA needs MFA
 
 

@@ -198,6 +198,59 @@ def test_the_evaluator_reads_the_existing_patterns_as_cis_means_them() -> None:
     assert _matching({**denied, "eventName": "HeadBucket"}) == set()
 
 
+# CIS AWS Foundations 4.15 ("Ensure AWS Organizations changes are monitored"): the Organizations calls its pattern counts.
+CIS_ORGANIZATIONS_EVENTS = (
+    "AcceptHandshake",
+    "AttachPolicy",
+    "CreateAccount",
+    "CreateOrganizationalUnit",
+    "CreatePolicy",
+    "DeclineHandshake",
+    "DeleteOrganization",
+    "DeleteOrganizationalUnit",
+    "DeletePolicy",
+    "DetachPolicy",
+    "DisablePolicyType",
+    "EnablePolicyType",
+    "InviteAccountToOrganization",
+    "LeaveOrganization",
+    "MoveAccount",
+    "RemoveAccountFromOrganization",
+    "UpdatePolicy",
+    "UpdateOrganizationalUnit",
+)
+
+
+def _organizations_event(name: str, source: str = "organizations.amazonaws.com") -> dict[str, Any]:
+    """A CloudTrail record of an Organizations call as the management account's admin makes it (abridged)."""
+    return {
+        "eventVersion": "1.08",
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": "us-east-1",
+        "eventType": "AwsApiCall",
+        "sourceIPAddress": "198.51.100.7",
+        "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::111122223333:assumed-role/admin/alice"},
+        "requestParameters": {"accountId": "444455556666", "destinationParentId": "ou-ab12-cdef3456"},
+    }
+
+
+@pytest.mark.parametrize("name", CIS_ORGANIZATIONS_EVENTS)
+def test_organizations_changes_count_every_cis_4_15_event(name: str) -> None:
+    # CIS 4.4's IAM pattern names no event source, so Organizations' CreatePolicy/DeletePolicy count there too (as CIS wrote it).
+    also = {"IamPolicyChanges"} if name in ("CreatePolicy", "DeletePolicy") else set()
+    assert _matching(_organizations_event(name)) == {"OrganizationsChanges", *also}
+
+
+def test_organizations_changes_ignore_reads_and_same_named_calls_of_other_services() -> None:
+    assert _matching(_organizations_event("DescribeOrganization")) == set()
+    assert _matching(_organizations_event("ListAccounts")) == set()
+    # IAM's own CreatePolicy / AttachPolicy-like calls share names with Organizations': 4.15 needs its event source.
+    assert _matching(_organizations_event("CreatePolicy", source="iam.amazonaws.com")) == {"IamPolicyChanges"}
+    assert _matching(_organizations_event("UpdatePolicy", source="fms.amazonaws.com")) == set()
+    assert _matching(_organizations_event("MoveAccount", source="example.amazonaws.com")) == set()
+
+
 def test_every_alarm_has_its_metric_namespace_statistic_and_threshold(fresh_stack: Any) -> None:
     from tests.unit.test_audit_trail import _stack_with_buckets, _trail
 
@@ -207,7 +260,7 @@ def test_every_alarm_has_its_metric_namespace_statistic_and_threshold(fresh_stac
     alarms = {a["metric_name"]: a for a in resources_of(synthesized, "aws_cloudwatch_metric_alarm").values()}
     filters = {f["metric_transformation"]["name"]: f for f in resources_of(synthesized, "aws_cloudwatch_log_metric_filter").values()}
     thresholds = {"unauthorized_api_calls": 7, "console_signin_failures": 4, "change": 2}
-    assert len(SECURITY_ALARMS) == 14 and set(alarms) == set(filters) == {a.id for a in SECURITY_ALARMS}
+    assert len(SECURITY_ALARMS) == 15 and set(alarms) == set(filters) == {a.id for a in SECURITY_ALARMS}
     for spec in SECURITY_ALARMS:
         alarm, metric_filter = alarms[spec.id], filters[spec.id]
         assert (alarm["namespace"], alarm["statistic"], alarm["period"], alarm["evaluation_periods"]) == ("acme-dev/audit", "Sum", 300, 1), spec.id

@@ -332,6 +332,7 @@ def test_cis_alarms_notify_the_alert_topic(defaults: tuple[dict[str, Any], Any, 
         "CloudTrailChanges",
         "SecurityGroupChanges",
         "NetworkAclChanges",
+        "OrganizationsChanges",
     }
     assert "ScheduleKeyDeletion" in filters["KmsKeyDisabledOrScheduledForDeletion"]["pattern"]
     assert '$.userIdentity.type = "Root"' in filters["RootAccountUse"]["pattern"]

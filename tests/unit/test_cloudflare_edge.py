@@ -177,6 +177,25 @@ def _gets_security_headers(doc: dict[str, Any], url: str) -> bool:
     return any(_matches(rule["expression"], request) for rule in _ruleset(doc, "http_response_headers_transform")["rules"])
 
 
+CHALLENGING_LEVELS = {"low", "medium", "high", "under_attack"}
+"""Security levels that may challenge a request: ``essentially_off`` and ``off`` do not (with Cloudflare's threat
+score now always 0, only ``under_attack`` challenges in practice; the test treats every level above as one)."""
+
+
+def _security_level(doc: dict[str, Any], url: str) -> str:
+    """The security level Cloudflare applies to ``url``: the zone setting, unless configuration rules set it
+    (``http_config_settings``: every matching rule applies in order, so the last one that sets it wins)."""
+    request = _Request.get(url)
+    level: str = _settings(doc)["security_level"]
+    rulesets = [b for b in resources_of(doc, "cloudflare_ruleset").values() if b["phase"] == "http_config_settings"]
+    for ruleset in rulesets:
+        for rule in ruleset["rules"]:
+            assert rule["action"] == "set_config", rule
+            if rule.get("enabled", True) and _matches(rule["expression"], request) and "security_level" in rule["action_parameters"]:
+                level = rule["action_parameters"]["security_level"]
+    return level
+
+
 def test_the_test_evaluator_follows_cloudflare_precedence() -> None:
     request = _Request.get("https://API.example.org/a/b.PNG")
     assert request.field("http.request.uri.path.extension") == "png"
@@ -270,6 +289,36 @@ def test_prod_rulesets_emit_these_expressions(prod_edge: dict[str, Any]) -> None
     assert headers["expression"] == PROD_API_HOSTS
     (limit,) = _ruleset(prod_edge, "http_ratelimit")["rules"]
     assert limit["expression"] == 'starts_with(http.request.uri.path, "/")'
+
+
+@pytest.mark.parametrize("url", [*API_REQUESTS, "https://api.meridian-health.org/health", "https://api.meridian-health.org/health/ready"])
+def test_api_hosts_and_health_checks_are_never_challenged(prod_edge: dict[str, Any], url: str) -> None:
+    """API clients and Route 53's checkers (shared AWS addresses) cannot solve a challenge: a failed check pages on-call."""
+    assert _security_level(prod_edge, url) not in CHALLENGING_LEVELS
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.meridian-health.org/",
+        "https://www.meridian-health.org/health",
+        "https://meridian-health.org/healthy",
+        "https://apiary.meridian-health.org/",
+    ],
+)
+def test_every_other_request_keeps_the_zone_security_level(prod_edge: dict[str, Any], url: str) -> None:
+    assert _security_level(prod_edge, url) == "high"
+
+
+def test_monitor_paths_of_other_platform_hosts_are_not_challenged(fresh_stack: Any) -> None:
+    _edge(fresh_stack, plan=CloudflarePlan.PRO, platform_hostname_labels=("api", "app"), monitor_paths=("/healthz",), health_check_path="/status")
+    doc = synth_json(fresh_stack)
+    (ruleset,) = [b for b in resources_of(doc, "cloudflare_ruleset").values() if b["phase"] == "http_config_settings"]
+    assert (ruleset["kind"], [r["action_parameters"] for r in ruleset["rules"]]) == ("zone", [{"security_level": "essentially_off"}])
+    for url in ("https://app.example-health.org/healthz", "https://app.example-health.org/status", "https://api.example-health.org/anything"):
+        assert _security_level(doc, url) not in CHALLENGING_LEVELS, url
+    for url in ("https://app.example-health.org/", "https://app.example-health.org/health", "https://www.example-health.org/healthz"):
+        assert _security_level(doc, url) == "high", url
 
 
 @pytest.mark.parametrize("url", API_REQUESTS)

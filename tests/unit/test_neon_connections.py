@@ -60,7 +60,7 @@ def test_connection_for_is_the_services_own_login_on_the_pooler(fresh_stack: Any
     assert re.fullmatch(r"random_password\.db_medical-records-access_\w+\.result", parts["password"])
     assert re.fullmatch(r"neon_project\.db_\w+\.database_host_pooler", parts["host"])
     assert re.fullmatch(r"neon_database\.db_medical-records-database_\w+\.name", parts["database"])
-    assert parts["query"] == "sslmode=verify-full&channel_binding=require"
+    assert parts["query"] == "sslmode=verify-full&sslrootcert=system&channel_binding=require"
 
 
 def test_connection_for_adds_the_replica_url_when_there_is_a_replica(fresh_stack: Any) -> None:
@@ -105,7 +105,16 @@ def test_reader_connection_leaves_channel_binding_to_the_client_when_it_is_off(f
     database = _database(fresh_stack, channel_binding=False, readers=(ReaderRole(name="backup_reader", services=("auth",)),))
     backup = database.reader_connection("backup_reader")
     assert "PGCHANNELBINDING" not in backup.libpq_environment()
-    assert _parts(_resolve(fresh_stack, url=backup.urls["auth"])["url"])["query"] == "sslmode=verify-full"
+    assert _parts(_resolve(fresh_stack, url=backup.urls["auth"])["url"])["query"] == "sslmode=verify-full&sslrootcert=system"
+
+
+def test_urls_leave_the_ca_store_to_clients_that_read_sslrootcert_as_a_file_when_asked(fresh_stack: Any) -> None:
+    """``sslrootcert_system=False`` (node-postgres, Go lib/pq): the URL keeps ``verify-full``, the libpq environment keeps ``system``."""
+    database = _database(fresh_stack, sslrootcert_system=False, readers=(ReaderRole(name="backup_reader", services=("auth",)),))
+    backup = database.reader_connection("backup_reader")
+    resolved = _resolve(fresh_stack, url=database.connection_for("auth").url, reader=backup.urls["auth"])
+    assert {_parts(url)["query"] for url in resolved.values()} == {"sslmode=verify-full&channel_binding=require"}
+    assert backup.libpq_environment()["PGSSLROOTCERT"] == "system"  # pg_dump is libpq: the system store stays
 
 
 @pytest.mark.parametrize(

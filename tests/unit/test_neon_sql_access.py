@@ -13,7 +13,7 @@ from constructs_lib.data.neon_props import NeonDatabaseProps, ReaderRole
 from tests.conftest import synth_json
 
 LOCKED = {"locked_region_id": "aws-us-east-1", "locked_pg_version": 17}
-QUERY = "sslmode=verify-full&channel_binding=require"
+QUERY = "sslmode=verify-full&sslrootcert=system&channel_binding=require"
 AUTHORITY = "%s:%s@%s"
 
 
@@ -207,7 +207,7 @@ def test_each_uri_uses_its_role_and_host(fresh_stack: Any, call: Any, user: str,
 
 def test_channel_binding_can_be_left_out_for_drivers_that_reject_it(fresh_stack: Any) -> None:
     database = NeonDatabase(fresh_stack, "db", NeonDatabaseProps(project_name="p", services=("auth",), **LOCKED, channel_binding=False))
-    assert '"postgres://%s/%s?sslmode=verify-full"' in _output(fresh_stack, database.connection_uri("auth"))
+    assert '"postgres://%s/%s?sslmode=verify-full&sslrootcert=system"' in _output(fresh_stack, database.connection_uri("auth"))
 
 
 @pytest.mark.parametrize(

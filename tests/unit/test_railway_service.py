@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 import pytest
@@ -203,11 +204,58 @@ def test_replicas_are_a_count_per_region(fresh_stack: Any) -> None:
     ]
 
 
+_REGIONS_CONDITION = re.compile(r'\$\{try\(join\(",", \[for r in self\.regions : "\$\{r\.region\}:\$\{r\.num_replicas\}"\]\), ""\) == "([^"]*)"\}')
+
+
+def plan_passes(service: dict[str, Any], planned_regions: list[dict[str, Any]] | None) -> bool:
+    """Terraform's verdict on the service's postconditions for a planned ``self.regions`` (a model of the one
+    expression ``regions_postcondition`` writes; anything else fails here). With ``ignore_changes = ["regions"]``
+    the planned value is Railway's (read back sorted by region from the latest deployment); for a new service, the
+    configured value."""
+    conditions = service.get("lifecycle", {}).get("postcondition", [])
+    for postcondition in conditions:
+        match = _REGIONS_CONDITION.fullmatch(postcondition["condition"])
+        assert match, f"a condition the test model cannot read: {postcondition['condition']}"
+        running = "" if planned_regions is None else ",".join(f"{r['region']}:{r['num_replicas']}" for r in planned_regions)
+        if running != match[1]:
+            return False
+    return True
+
+
 def test_regions_are_set_at_creation_and_then_ignored_by_default(fresh_stack: Any) -> None:
     """Railway provider 0.6.2 never sends regions on update: a change would fail every apply and never settle."""
     _service(fresh_stack)
     lifecycle = _only(synth_json(fresh_stack), "railway_service")["lifecycle"]
-    assert lifecycle == {"ignore_changes": ["regions"], "prevent_destroy": True}
+    assert (lifecycle["ignore_changes"], lifecycle["prevent_destroy"]) == (["regions"], True)
+
+
+def test_a_replica_count_edited_in_the_file_fails_the_plan_with_what_to_do(fresh_stack: Any) -> None:
+    """The count is ignored by the provider after creation, so the plan fails until Railway runs what the file says."""
+    from constructs_lib import RegionReplicas
+
+    _service(fresh_stack, regions=[RegionReplicas(region="us-east4-eqdc4a", replicas=3)])  # the file went from 2 to 3
+    service = _only(synth_json(fresh_stack), "railway_service")
+    running = [{"region": "us-east4-eqdc4a", "num_replicas": 2}]
+    assert not plan_passes(service, running)
+    (postcondition,) = service["lifecycle"]["postcondition"]
+    message = postcondition["error_message"]
+    assert "\n" not in message and message.startswith("test/Auth: Railway runs other replicas than configured (us-east4-eqdc4a:3)")
+    assert "set them in Railway (service > Settings > Deploy > Replicas) to match, then plan again" in message
+    # Once someone sets 3 in Railway (the provider reads it back), the plan passes; so does the first apply of a new service.
+    assert plan_passes(service, [{"region": "us-east4-eqdc4a", "num_replicas": 3}])
+    assert plan_passes(service, service["regions"])
+    assert not plan_passes(service, None)
+
+
+def test_the_regions_check_compares_every_region_in_the_providers_order(fresh_stack: Any) -> None:
+    from constructs_lib import RegionReplicas
+
+    _service(fresh_stack, regions=[RegionReplicas(region="us-east4-eqdc4a", replicas=2), RegionReplicas(region="europe-west4-drams3a", replicas=1)])
+    service = _only(synth_json(fresh_stack), "railway_service")
+    europe, us = {"region": "europe-west4-drams3a", "num_replicas": 1}, {"region": "us-east4-eqdc4a", "num_replicas": 2}
+    assert plan_passes(service, [europe, us])
+    assert not plan_passes(service, [us])  # a region dropped in the dashboard
+    assert not plan_passes(service, [europe, {**us, "num_replicas": 1}])
 
 
 def test_region_changes_apply_when_the_provider_sends_them(fresh_stack: Any) -> None:
