@@ -53,10 +53,11 @@ def test_synth_prints_one_line_per_stack_unless_quiet(tmp_path: Path, capsys: py
     with_bootstrap = ["--env", "bootstrap"] if ENGINE == "cdktf" else []  # the TFE provider is cdktf-only
     assert entry.main(["--env", "dev", *with_bootstrap, "--outdir", str(tmp_path / "o")], environ={}) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(":", 1)[0] for line in lines] == ["dev", "bootstrap"][: 1 + len(with_bootstrap) // 2]
+    assert [line.split(":", 1)[0] for line in lines] == ["dev", "dev", "bootstrap"][: 2 + len(with_bootstrap) // 2]
     assert re.fullmatch(r"dev: phase 4, \d+ resources -> .*/o/stacks/dev/cdk\.tf\.json", lines[0])
+    assert lines[1] == "dev: 1 placeholder value must be replaced before deploy (python main.py placeholders dev)"
     if with_bootstrap:
-        assert re.fullmatch(r"bootstrap: Terraform Cloud workspaces, \d+ resources -> .*/o/stacks/bootstrap/cdk\.tf\.json", lines[1])
+        assert re.fullmatch(r"bootstrap: Terraform Cloud workspaces, \d+ resources -> .*/o/stacks/bootstrap/cdk\.tf\.json", lines[2])
     assert entry.main(["--env", "dev", "--quiet", "--outdir", str(tmp_path / "q")], environ={}) == 0
     assert capsys.readouterr().out == ""
 

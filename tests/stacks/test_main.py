@@ -95,10 +95,14 @@ def test_fails_when_construct_rejects_props_and_keeps_previous_output(
 
 def test_deploy_fails_fast_naming_every_missing_credential(capsys: pytest.CaptureFixture[str]) -> None:
     assert entry.main(["deploy", "dev"], environ={"NEON_API_KEY": "set"}) == 2
-    assert capsys.readouterr().err == (
+    lines = capsys.readouterr().err.splitlines()
+    # The checked-in dev.toml pins AWS's documentation account: refused together with the missing credentials.
+    assert lines[0] == "error: deploy dev: 1 placeholder value must be replaced first (docs/deploying.md, Values to replace):"
+    assert lines[1].startswith("error: environments/dev.toml: aws_account_ids.0: account 777788889999 is an AWS documentation example account id")
+    assert lines[2:] == [
         "error: deploy dev: missing credentials: AWS credentials (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, "
-        "or AWS_PROFILE); CLOUDFLARE_API_TOKEN; RAILWAY_TOKEN (see docs/deploying.md)\n"
-    )
+        "or AWS_PROFILE); CLOUDFLARE_API_TOKEN; RAILWAY_TOKEN (see docs/deploying.md)"
+    ]
 
 
 def test_a_local_deploy_needs_what_the_workspaces_hold(tmp_path: Path) -> None:
@@ -150,8 +154,10 @@ def test_deploy_hands_over_to_cdktf_deploy(tmp_path: Path) -> None:
     cdktf = fake_bin / ENGINE
     cdktf.write_text('#!/bin/sh\necho "args=$* envs=$PLATFORM_ENVIRONMENTS"\n')
     cdktf.chmod(cdktf.stat().st_mode | stat.S_IEXEC)
+    directory = _replace_placeholders(tmp_path, "dev")
+    code = f"import os, sys, main; from pathlib import Path; sys.exit(main.deploy(['dev', '--auto-approve'], os.environ, config_dir=Path({str(directory)!r})))"
     result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "main.py"), "deploy", "dev", "--auto-approve"],
+        [sys.executable, "-c", code],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -205,6 +211,7 @@ REAL_VALUES = {
     # text in the whole file, so an example repeated under another key (an agent's egress IP that must also
     # be in neon.allowed_ips) is replaced consistently.
     "111122223333": "730335412345",
+    "777788889999": "730335412347",
     "123456789012": "730335412346",
     "org-meridian-health-00000000": "org-quiet-lake-81040908",
     "203.0.113.": "34.86.10.",
@@ -241,20 +248,21 @@ def test_deploy_prod_refuses_every_placeholder_before_any_cli_or_engine(tmp_path
     assert not ran.exists()
 
 
-def _replace_prod_placeholders(tmp_path: Path) -> Path:
+def _replace_placeholders(tmp_path: Path, name: str) -> Path:
+    """A copy of environments/ whose ``name``.toml has every example replaced by an operator's kind of value."""
     from tests.unit.test_environments import _copy_environments
 
     directory = _copy_environments(tmp_path)
-    prod = directory / "prod.toml"
-    text = prod.read_text()
+    path = directory / f"{name}.toml"
+    text = path.read_text()
     for example, real in REAL_VALUES.items():
         text = text.replace(example, real)
-    prod.write_text(text)
+    path.write_text(text)
     return directory
 
 
 def test_deploy_prod_with_its_placeholders_replaced_passes_the_preflight(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    directory = _replace_prod_placeholders(tmp_path)
+    directory = _replace_placeholders(tmp_path, "prod")
     handed_over: list[tuple[list[str], dict[str, str]]] = []
 
     def fake_exec(file: str, args: list[str], env: dict[str, str]) -> None:
@@ -311,7 +319,7 @@ def test_placeholders_command_lists_them(capsys: pytest.CaptureFixture[str]) -> 
     assert entry.main(["placeholders", "prod", "dev"], environ={}) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(": ")[1] for line in lines[:-1]] == PROD_PLACEHOLDER_KEYS
-    assert lines[-1] == "dev: no placeholder values"
+    assert [line.split(": ")[:2] for line in lines[-1:]] == [["environments/dev.toml", "aws_account_ids.0"]]
 
 
 def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> None:
@@ -322,6 +330,7 @@ def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> No
     selection = entry.Selection(configs=[configs["dev"], configs["prod"]], bootstrap=[], outdir=tmp_path)
     assert entry._summary(selection) == [
         f"dev: phase 4, 2 resources -> {tmp_path / 'stacks' / 'dev' / 'cdk.tf.json'}",
+        "dev: 1 placeholder value must be replaced before deploy (python main.py placeholders dev)",
         f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",
         "prod: 10 placeholder values must be replaced before deploy (python main.py placeholders prod)",
     ]

@@ -156,7 +156,7 @@ def _checked_in() -> dict[str, list[tuple[str, Kind]]]:
 
 def test_every_example_of_the_checked_in_files_is_found_and_nothing_else() -> None:
     assert _checked_in() == {
-        "dev": [],
+        "dev": [("aws_account_ids.0", Kind.AWS_ACCOUNT)],
         "prod": [
             ("aws_account_ids.0", Kind.AWS_ACCOUNT),
             ("neon.org_id", Kind.ZERO_ID),
@@ -207,6 +207,7 @@ def test_a_key_added_later_is_checked_without_an_edit() -> None:
     section = with_agents(organization="acme-health", agent_egress_ips=["34.86.10.20", "192.0.2.44"])
     config = dev.model_copy(update={"terraform_cloud": section, "uptime": dev.uptime.model_copy(update={"health_paths": {"gateway": "/<path>"}})})
     assert [(p.key, p.kind) for p in find_placeholders(config)] == [
+        ("aws_account_ids.0", Kind.AWS_ACCOUNT),
         ("terraform_cloud.agent_egress_ips.1", Kind.DOCUMENTATION_ADDRESS),
         ("uptime.health_paths.gateway", Kind.FILL_IN),
     ]
