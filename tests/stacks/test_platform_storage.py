@@ -130,7 +130,8 @@ def test_prevent_destroy_covers_every_stateful_type_in_protected_environments(st
         "cloudflare_dns_record",
         "aws_s3_bucket_object_lock_configuration",
         "aws_sns_topic",
-        "neon_role",
+        "neon_database",
+        "aws_secretsmanager_secret",
         "railway_project",
         "railway_service",
     )
