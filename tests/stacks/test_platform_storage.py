@@ -61,6 +61,7 @@ def test_grants_per_service_per_bucket(stacks: dict[Combo, dict[str, Any]]) -> N
             "healthcare-dev-appointment-healthcare-dev-appointment-attachments-read_write",
             "healthcare-dev-ai-healthcare-dev-ml-models-read",
             "healthcare-dev-db-backup-healthcare-dev-backups-write-neon",
+            "healthcare-dev-ai-secret-healthcare-dev-ai-analytics-database",  # ServiceSecret: read its analytics URLs
         }
     )
     groups = {b["name"]: name for name, b in resources_of(stack, "aws_iam_group").items()}
