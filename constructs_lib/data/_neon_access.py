@@ -65,9 +65,7 @@ def service_database(
 
 def reader_login(scope: Construct, reader: ReaderRole, databases: Mapping[str, ServiceDatabase], *, admin: PostgresqlProvider) -> sql.SqlLogin:
     """The reader's login role (created by the administrator, so no owner administers it) and ``SELECT`` on each of its databases."""
-    login = sql.login_role(
-        Construct(scope, f"reader-{reader.name}"), "Login", name=reader.name, provider=admin, bypass_row_security=reader.bypass_row_security
-    )
+    login = sql.login_role(Construct(scope, f"reader-{reader.name}"), "Login", name=reader.name, provider=admin, bypass_row_security=reader.bypass_row_security)
     for service in reader.services:
         entry = databases[service]
         sql.grant_access(

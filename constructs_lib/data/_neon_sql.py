@@ -135,9 +135,7 @@ def admin_membership(scope: Construct, id_: str, *, admin: str, role: str, provi
     return GrantRole(scope, id_, role=admin, grant_role=role, with_admin_option=False, provider=provider)
 
 
-def revoke_public(
-    scope: Construct, *, provider: TerraformProvider, database: str, depends_on: Sequence[ITerraformDependable] = ()
-) -> tuple[Grant, Grant]:
+def revoke_public(scope: Construct, *, provider: TerraformProvider, database: str, depends_on: Sequence[ITerraformDependable] = ()) -> tuple[Grant, Grant]:
     """``REVOKE ALL`` from ``PUBLIC`` on the database (CONNECT, TEMPORARY) and on its schema ``public``."""
     after = list(depends_on) or None
     on_database = Grant(

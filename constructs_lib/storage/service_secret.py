@@ -90,7 +90,9 @@ class ServiceSecret(Construct):
         lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
         via_secrets_manager = Condition("StringEquals", "kms:ViaService", (f"secretsmanager.{account.region}.amazonaws.com",))
         caller_account = Condition("StringEquals", "kms:CallerAccount", (account.account_id,))
-        self.key = BucketKey(self, "Key", alias_name=f"secret/{props.name}", description=f"Secrets Manager secret {props.name}", protect_from_destroy=props.protect_from_destroy)
+        self.key = BucketKey(
+            self, "Key", alias_name=f"secret/{props.name}", description=f"Secrets Manager secret {props.name}", protect_from_destroy=props.protect_from_destroy
+        )
         self.key.add_to_policy(
             statement(
                 sid="ReaderDecryptsThroughSecretsManager",
@@ -135,9 +137,7 @@ class ServiceSecret(Construct):
                 )
             ],
         )
-        self.policy = SecretsmanagerSecretPolicy(
-            self, "Policy", secret_arn=self.resource.arn, policy=self.policy_document.json, block_public_policy=True
-        )
+        self.policy = SecretsmanagerSecretPolicy(self, "Policy", secret_arn=self.resource.arn, policy=self.policy_document.json, block_public_policy=True)
         reader_document = PolicyDocument(
             self,
             "ReaderPolicyDocument",

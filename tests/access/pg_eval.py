@@ -150,7 +150,12 @@ class DatabaseWorld:
             inherits = self.roles[member].attributes.get("inherit") is not False if member in self.roles else True
             self.memberships.append(
                 Membership(
-                    member, granted, admin_option=bool(body.get("with_admin_option")), inherit=inherits, set_option=True, source=f"postgresql_grant_role.{address}"
+                    member,
+                    granted,
+                    admin_option=bool(body.get("with_admin_option")),
+                    inherit=inherits,
+                    set_option=True,
+                    source=f"postgresql_grant_role.{address}",
                 )
             )
         self.databases: dict[str, str] = {}

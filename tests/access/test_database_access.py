@@ -268,7 +268,12 @@ def test_the_model_sees_a_missing_revocation_and_a_stray_grant() -> None:
 
 def _role_stack(pg_version: int, *, owner_api: bool = False, reader_through_owner: bool = False) -> dict[str, Any]:
     """A project with one database: owner, app login, backup reader, the way NeonDatabase builds them (or not)."""
-    admin = {"alias": "admin", "database": "${neon_project.p.database_name}", "username": "${neon_project.p.database_user}", "expected_version": str(pg_version)}
+    admin = {
+        "alias": "admin",
+        "database": "${neon_project.p.database_name}",
+        "username": "${neon_project.p.database_user}",
+        "expected_version": str(pg_version),
+    }
     providers = [admin]
     roles: dict[str, Any] = {"app": {"name": "auth_app", "login": True, "inherit": False, "provider": "postgresql.admin"}}
     resources: dict[str, Any] = {"neon_project": {"p": {}}, "postgresql_role": roles}

@@ -334,7 +334,11 @@ class StackWorld:
                 break
         else:
             raise KeyError(construct_path)
-        policies = [p for p in self.resources.get("aws_secretsmanager_secret_policy", {}).values() if name in self._references(p["secret_arn"], "aws_secretsmanager_secret")]
+        policies = [
+            p
+            for p in self.resources.get("aws_secretsmanager_secret_policy", {}).values()
+            if name in self._references(p["secret_arn"], "aws_secretsmanager_secret")
+        ]
         keys = self._references(block.get("kms_key_id", ""), "aws_kms_key")
         return Secret(
             resource=name,

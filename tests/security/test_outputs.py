@@ -78,7 +78,20 @@ def test_no_bootstrap_output_carries_a_secret(bootstrap_stack: dict[str, Any]) -
         ("${var.region}", False, 0),
         (4, False, 0),
     ],
-    ids=["migration-url", "owner-password", "neon-uri", "access-key-id", "access-key", "secret-value", "app-key", "agent-token", "sensitive-var", "arn", "plain-var", "phase"],
+    ids=[
+        "migration-url",
+        "owner-password",
+        "neon-uri",
+        "access-key-id",
+        "access-key",
+        "secret-value",
+        "app-key",
+        "agent-token",
+        "sensitive-var",
+        "arn",
+        "plain-var",
+        "phase",
+    ],
 )
 def test_the_check_catches_each_kind_of_secret(value: Any, sensitive: bool, expected: int) -> None:
     stack = {

@@ -163,7 +163,9 @@ def test_each_data_owning_service_migrates_as_its_database_owner_on_the_direct_h
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
-def test_the_ai_service_reads_its_analytics_urls_from_its_own_secret(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int) -> None:
+def test_the_ai_service_reads_its_analytics_urls_from_its_own_secret(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
     stack = stacks[env, phase]
     secrets = resources_of(stack, "aws_secretsmanager_secret")
     if phase < 4:

@@ -200,7 +200,10 @@ def test_every_sql_resource_runs_as_the_administrator_and_grants_wait_for_its_me
             {"pg_version": 15, "locked_pg_version": 15, "readers": (ReaderRole(name="backup_reader", services=("auth",), bypass_row_security=True),)},
             r"readers\[0\]\.bypass_row_security must be False when pg_version is below 16 \(pg_version is 15\), got True",
         ),
-        ({"readers": (ReaderRole(name="neondb_owner", services=("auth",)),)}, r"readers\[0\]\.name must be different from .* the administrator, got 'neondb_owner'"),
+        (
+            {"readers": (ReaderRole(name="neondb_owner", services=("auth",)),)},
+            r"readers\[0\]\.name must be different from .* the administrator, got 'neondb_owner'",
+        ),
         ({"services": ("auth", "neondb")}, r"services must be not 'neondb' \(the project's own database\), got 'neondb'"),
     ],
     ids=["bypassrls-below-16", "reader-named-like-the-administrator", "service-named-neondb"],

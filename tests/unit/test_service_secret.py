@@ -43,7 +43,10 @@ def test_defaults_encrypt_with_its_own_key_and_protect_the_secret(fresh_stack: A
     assert block(out, secret.key.alias)["name"] == "alias/secret/acme-dev/ai/keys"
     (bytes_name,) = resources_of(out, "random_bytes")
     # A reference, never the value: cdk.tf.json holds the expression; state holds the value, like the key it comes from.
-    assert block(out, secret.value) == {"secret_id": ref(secret.resource, "id"), "secret_string": f'${{jsonencode({{"AI_KEY" = random_bytes.{bytes_name}.base64}})}}'}
+    assert block(out, secret.value) == {
+        "secret_id": ref(secret.resource, "id"),
+        "secret_string": f'${{jsonencode({{"AI_KEY" = random_bytes.{bytes_name}.base64}})}}',
+    }
     assert block(out, secret.policy)["block_public_policy"] is True
 
 
@@ -59,7 +62,11 @@ def test_only_the_reader_and_terraform_may_read_the_value(fresh_stack: Any) -> N
         "resources": ["*"],
         "principals": [{"type": "AWS", "identifiers": ["*"]}],
         "condition": [
-            {"test": "StringNotEquals", "variable": "aws:PrincipalArn", "values": [ref(reader.resource, "arn"), f"${{data.aws_iam_session_context.{runner}.issuer_arn}}"]}
+            {
+                "test": "StringNotEquals",
+                "variable": "aws:PrincipalArn",
+                "values": [ref(reader.resource, "arn"), f"${{data.aws_iam_session_context.{runner}.issuer_arn}}"],
+            }
         ],
     }
     reader_policy = block(out, secret.reader_policy)
@@ -74,7 +81,13 @@ def test_only_the_reader_and_terraform_may_read_the_value(fresh_stack: Any) -> N
     assert key_statements["TerraformWritesThroughSecretsManager"]["actions"] == ["kms:Decrypt", "kms:GenerateDataKey"]
     for sid in ("ReaderDecryptsThroughSecretsManager", "TerraformWritesThroughSecretsManager"):
         via = [c for c in key_statements[sid]["condition"] if c["variable"] == "kms:ViaService"]
-        assert via == [{"test": "StringEquals", "variable": "kms:ViaService", "values": [f"secretsmanager.${{data.aws_region.{next(iter(out['data']['aws_region']))}.region}}.amazonaws.com"]}]
+        assert via == [
+            {
+                "test": "StringEquals",
+                "variable": "kms:ViaService",
+                "values": [f"secretsmanager.${{data.aws_region.{next(iter(out['data']['aws_region']))}.region}}.amazonaws.com"],
+            }
+        ]
 
 
 def test_rotation_is_an_accepted_checkov_finding_with_its_reason(tmp_path: Path) -> None:
