@@ -128,11 +128,14 @@ def login_role(
 
 
 def admin_membership(scope: Construct, id_: str, *, admin: str, role: str, provider: TerraformProvider) -> GrantRole:
-    """``GRANT <role> TO <admin>`` (no ADMIN OPTION): the administrator acts with ``role``'s privileges.
+    """``GRANT <role> TO <admin> WITH ADMIN OPTION``: the administrator acts with ``role``'s privileges.
 
-    The administrator holds ADMIN OPTION on ``role`` already, having created it (PostgreSQL 16+); this
-    adds the INHERIT and SET membership that lets its database grants count as the owner's."""
-    return GrantRole(scope, id_, role=admin, grant_role=role, with_admin_option=False, provider=provider)
+    This adds the INHERIT and SET membership that lets its database grants count as the owner's. ADMIN
+    OPTION adds nothing: the administrator holds it already, having created ``role`` (PostgreSQL 16+ keeps
+    that implicit row, granted by the bootstrap superuser, beside this one). It is stated because the
+    provider reads back one ``pg_auth_members`` row for the pair, either of the two, and
+    ``with_admin_option`` forces a new resource: with ``false`` every plan could replace the grant."""
+    return GrantRole(scope, id_, role=admin, grant_role=role, with_admin_option=True, provider=provider)
 
 
 def revoke_public(scope: Construct, *, provider: TerraformProvider, database: str, depends_on: Sequence[ITerraformDependable] = ()) -> tuple[Grant, Grant]:
