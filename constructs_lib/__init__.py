@@ -110,6 +110,10 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         ServiceIdentity as ServiceIdentity,
         ServiceIdentityProps as ServiceIdentityProps,
     )
+    from .storage.service_secret import (
+        ServiceSecret as ServiceSecret,
+        ServiceSecretProps as ServiceSecretProps,
+    )
     from .storage.storage_types import (
         HIPAA_RETENTION_DAYS as HIPAA_RETENTION_DAYS,
         BucketAccess as BucketAccess,
@@ -181,6 +185,8 @@ _LAZY: dict[str, str] = {
     "phi_buckets": ".storage.secure_s3",
     "ServiceIdentity": ".storage.service_identity",
     "ServiceIdentityProps": ".storage.service_identity",
+    "ServiceSecret": ".storage.service_secret",
+    "ServiceSecretProps": ".storage.service_secret",
     "HipaaRulePack": ".guardrails",
     "apply_guardrails": ".guardrails",
 }

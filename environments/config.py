@@ -99,8 +99,9 @@ class NeonSettings(_Section):
 
     region_id: Annotated[str, AfterValidator(check_neon_region)] = "aws-us-east-1"
     """Neon region of the project; changing it replaces the project."""
-    pg_version: Annotated[int, _range(14, 18)] = 17
-    """Postgres major version; changing it replaces the project."""
+    pg_version: Annotated[int, _range(16, 18)] = 17
+    """Postgres major version, 16..18 (the backup reader's BYPASSRLS can be given by a non-superuser from 16 on);
+    changing it replaces the project."""
     compute_min_cu: Annotated[float, AfterValidator(check_neon_compute_units)] = 0.25
     """Autoscaling floor of every compute, 0.25..16 CU."""
     compute_max_cu: Annotated[float, AfterValidator(check_neon_compute_units)] = 2.0

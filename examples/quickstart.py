@@ -76,7 +76,7 @@ NeonProvider(stack, "neon")  # NEON_API_KEY at deploy time
 RailwayProvider(stack, "railway")  # RAILWAY_TOKEN at deploy time
 
 # Data: a Neon project with one database per service that owns data; the service logs in as its own
-# SQL role (CONNECT on its database only, read/write on its tables), never as the owning neon_role.
+# SQL role (CONNECT on its database only, read/write on its tables); its database is owned by a SQL role too.
 database = NeonDatabase(
     stack,
     "Database",

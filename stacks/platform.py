@@ -72,8 +72,9 @@ class PlatformStack(TerraformStack):
         """The environment's Railway services by name (empty before the services component)."""
         if plan.has(Component.SERVICES):
             self._add_services()
-        # Migration and AI URLs as sensitive outputs; the AI service's NAT addresses join the allow-list.
-        data_access.add_database_consumers(self)
+        # The AI service's analytics URLs in Secrets Manager (never an output); its NAT addresses join the allow-list.
+        self.service_secrets = data_access.add_database_consumers(self)
+        """``ServiceSecret`` by service, for services outside Railway (the AI service, phase 4)."""
         self.operations: Operations | None = add_operations(self) if plan.has(Component.OPERATIONS) else None
         """Alert topic, uptime checks, budget, account baseline and dashboard (stacks/operations.py)."""
         self._add_guardrails()

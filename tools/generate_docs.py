@@ -36,6 +36,7 @@ CONSTRUCT_PAGES: dict[str, tuple[str, ...]] = {
     "SecureS3": ("SecureS3Props",),
     "AccessLogBucket": ("AccessLogBucketProps",),
     "ServiceIdentity": ("ServiceIdentityProps",),
+    "ServiceSecret": ("ServiceSecretProps",),
     "RailwayProject": ("RailwayProjectProps",),
     "RailwayService": ("RailwayServiceProps",),
     "TerraformCloudAgent": ("TerraformCloudAgentProps",),

@@ -19,6 +19,7 @@ from ..engine.aws import (
     DataAwsIamPolicyDocumentStatement,
     DataAwsIamPolicyDocumentStatementCondition,
     DataAwsIamPolicyDocumentStatementPrincipals,
+    DataAwsIamSessionContext,
     DataAwsPartition,
     DataAwsRegion,
 )
@@ -143,6 +144,14 @@ class AwsAccount(Construct):
     def root_arn(self) -> str:
         """``arn:<partition>:iam::<account>:root``: the account as a principal (delegates to IAM policies)."""
         return f"arn:{self.partition}:iam::{self.account_id}:root"
+
+    @property
+    def runner_arn(self) -> str:
+        """The IAM role or user Terraform's run calls AWS as, the way ``aws:PrincipalArn`` names it (the
+        issuer of an assumed-role session). Adds ``data "aws_iam_session_context"`` (child ``Runner``) on first use."""
+        existing = self.node.try_find_child("Runner")
+        context = existing if isinstance(existing, DataAwsIamSessionContext) else DataAwsIamSessionContext(self, "Runner", arn=self._identity.arn)
+        return context.issuer_arn
 
 
 def configured_region(scope: Construct, provider: TerraformProvider | None = None) -> str | None:

@@ -70,3 +70,10 @@ KMS_REPLICATION_DESTINATION_ACTIONS: tuple[str, ...] = ("kms:Encrypt", "kms:Gene
 
 S3_LOG_DELIVERY_ACTIONS: tuple[str, ...] = ("s3:PutObject",)
 """What the S3 logging service may do on the access-logs bucket."""
+
+SECRET_READ_ACTIONS: tuple[str, ...] = ("secretsmanager:GetSecretValue",)
+"""Reading a Secrets Manager secret's value (``ServiceSecret``'s reader; everyone else is denied it)."""
+KMS_SECRET_READ_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
+"""What Secrets Manager asks KMS for on behalf of a caller reading a secret."""
+KMS_SECRET_WRITE_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
+"""What Secrets Manager asks KMS for on behalf of Terraform writing (and refreshing) a secret."""

@@ -33,8 +33,14 @@ def database_name(service: str) -> str:
     return service.replace("-", "_")
 
 
+ADMIN_ROLE_NAME = "neondb_owner"
+"""The project's default role, which Neon's API creates with the project: the administrator."""
+ADMIN_DATABASE_NAME = "neondb"
+"""The project's default database, owned by the administrator; it holds no service data."""
+
+
 def owner_role_name(service: str) -> str:
-    """The API-created (``neon_superuser``) role owning ``service``'s database: ``<db>_owner``."""
+    """The SQL role owning ``service``'s database (migrations run as it): ``<db>_owner``."""
     return f"{database_name(service)}_owner"
 
 
@@ -77,6 +83,7 @@ def _validate(path: str, props: NeonDatabaseProps, problems: Problems) -> None:
         raise ValidationError(path, "services", props.services, "a sequence of service names, not one string")
     for service in props.services:
         must("services", service, bool(SERVICE_RE.match(service)), "lowercase names of 1..40 letters, digits and '-' starting with a letter")
+        must("services", service, database_name(service) != ADMIN_DATABASE_NAME, f"not {ADMIN_DATABASE_NAME!r} (the project's own database)")
     must("services", list(props.services), len(set(props.services)) == len(props.services), "unique")
     _check_allowed_ips(path, props, check)
     _check_readers(path, props, must)
@@ -102,12 +109,14 @@ def _check_allowed_ips(path: str, props: NeonDatabaseProps, check: Callable[[str
 
 
 def _check_readers(path: str, props: NeonDatabaseProps, must: Callable[[str, Any, bool, str], None]) -> None:
-    taken = {owner_role_name(s) for s in props.services} | {login_role_name(s) for s in props.services}
+    taken = {owner_role_name(s) for s in props.services} | {login_role_name(s) for s in props.services} | {ADMIN_ROLE_NAME}
     seen: set[str] = set()
     for index, reader in enumerate(props.readers):
         field = f"readers[{index}]"
         must(f"{field}.name", reader.name, bool(ROLE_RE.match(reader.name)), "a role name of 1..63 lowercase letters, digits and '_'")
-        must(f"{field}.name", reader.name, reader.name not in taken, "different from every service's owner and login role")
+        must(f"{field}.name", reader.name, reader.name not in taken, "different from every service's owner and login role and the administrator")
+        if reader.bypass_row_security:
+            must(f"{field}.bypass_row_security", True, props.pg_version >= 16, f"False when pg_version is below 16 (pg_version is {props.pg_version})")
         must(f"{field}.name", reader.name, reader.name not in seen, "unique among the readers")
         must(f"{field}.name", reader.name, not reader.name.startswith(("pg_", "neon_")), "free of the reserved prefixes 'pg_' and 'neon_'")
         seen.add(reader.name)

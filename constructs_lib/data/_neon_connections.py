@@ -53,6 +53,8 @@ class ServiceConnection:
     url: str
     """Connection string through the pooled host (PgBouncer, transaction mode), or the direct host
     when asked with ``pooled=False`` (sensitive)."""
+    migration_url: str
+    """Its database's owner (``<db>_owner``) on the direct host, for schema migrations (sensitive)."""
     read_url: str | None
     """The same login role through the pooled read replica (sensitive); ``None`` without ``read_replica``."""
 

@@ -4,11 +4,14 @@ Neon facts this construct is built on (``constructs_lib/providers/neon/schema.js
 "Manage roles" and "Manage database access"):
 
 - ``neon_project`` implicitly creates a default branch, its one read_write compute, a
-  default role and database. The default branch serves the environment; per-service
-  databases are added to it with ``neon_database``, each owned by a ``neon_role``.
-- Every role created through Neon's API (``neon_role``) is a member of ``neon_superuser``
-  (all data, CREATEDB, CREATEROLE, BYPASSRLS). Those owner roles only administer and migrate;
-  services and readers log in as roles created in SQL (``_neon_sql``) with grants only.
+  default role (``neondb_owner``) and database (``neondb``). The default branch serves the
+  environment; per-service databases are added to it with ``neon_database``.
+- Every role created through Neon's API is a member of ``neon_superuser`` (all data, CREATEDB,
+  CREATEROLE, BYPASSRLS). The only one used is the project's default role, the administrator,
+  and only by Terraform's ``postgresql`` provider; database owners, services and readers are
+  roles created in SQL (``_neon_sql``) with grants only. Neon forwards roles created in SQL to
+  its control plane (``pgxn/neon/control_plane_connector.c``), so a ``neon_database`` may name one
+  as its owner.
 - A branch may have only one read_write compute, so replicas are ``read_only`` endpoints on
   the default branch: they read the same data (Neon computes share storage), live.
 - Changing ``region_id`` or ``pg_version`` replaces the project and deletes its data.
@@ -24,7 +27,7 @@ from .._providers import NEON, require_provider
 from ..checks import check_allowed_ip
 from ..engine.core import Fn, TerraformResourceLifecycle, Token
 from ..errors import ValidationError
-from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings, Role
+from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings
 from . import _neon_sql as sql
 from ._neon_access import ServiceDatabase, reader_login, service_database
 from ._neon_checks import database_name, validate
@@ -35,8 +38,9 @@ from .neon_props import NeonDatabaseProps, ReaderRole
 class NeonDatabase(Construct):
     """A Neon project, a database per service, and least-privilege SQL access to them.
 
-    Creates ``neon_project`` (id ``Resource``); per service a ``neon_role`` owner and ``neon_database``,
-    and under ``<service>-access`` a ``postgresql`` provider alias (the owner's credentials), the
+    Creates ``neon_project`` (id ``Resource``) and one ``postgresql`` provider alias logged in as the
+    project's default role, the administrator (under ``admin``); per service a ``neon_database`` and,
+    under ``<service>-access``, its SQL owner role, the administrator's membership in it, the
     service's login role with its grants, and ``PUBLIC``'s privileges revoked; ``PUBLIC`` is also
     revoked on the project's default database (``default-access``); the ``readers`` under
     ``reader-<name>``; and when asked the ``ReadReplica`` / ``AnalyticsReplica`` computes.
@@ -58,7 +62,7 @@ class NeonDatabase(Construct):
             region_id=props.region_id,
             pg_version=props.pg_version,
             history_retention_seconds=props.history_retention_seconds,
-            store_password="yes",  # owner passwords must be readable to configure the postgresql providers
+            store_password="yes",  # the administrator's password must be readable to configure the postgresql provider
             compute_provisioner="k8s-neonvm",  # autoscaling needs neonvm computes
             default_endpoint_settings=ProjectDefaultEndpointSettings(
                 autoscaling_limit_min_cu=props.compute_min_cu,
@@ -74,27 +78,25 @@ class NeonDatabase(Construct):
             # Written as an override so add_allowed_ips can replace the whole list later (an attribute
             # value and an override of the same list would be concatenated at synthesis).
             self.project.add_override("allowed_ips", list(self._allowed_ips))
-        alias = id_.lower().replace("-", "_")
-        self._services: dict[str, ServiceDatabase] = {
-            service: service_database(self, service, project=self.project, alias=alias, pg_version=props.pg_version, protect=protect)
-            for service in props.services
-        }
-        self._revoke_default_database(alias)
-        self._readers = {reader.name: reader_login(self, reader, self._services) for reader in props.readers}
-        self.read_replica: Endpoint | None = self._endpoint("ReadReplica", pooled=True) if props.read_replica else None
-        self.analytics_replica: Endpoint | None = self._endpoint("AnalyticsReplica", pooled=False) if props.analytics_replica else None
-
-    def _revoke_default_database(self, alias: str) -> None:
-        # The project's own database (neondb) holds no service data, but PUBLIC could connect to it.
-        sql.secure_database(
-            Construct(self, "default-access"),
-            alias=f"{alias}_default",
+        self.admin_provider = sql.admin_provider(
+            Construct(self, "admin"),
+            "Provider",
+            alias=f"{id_.lower().replace('-', '_')}_admin",
             host=self.project.database_host,
             database=self.project.database_name,
             username=self.project.database_user,
             password=self.project.database_password,
-            pg_version=self._props.pg_version,
+            pg_version=props.pg_version,
         )
+        """The one ``postgresql`` provider: the administrator (``neondb_owner``), for Terraform's runs only."""
+        self._services: dict[str, ServiceDatabase] = {
+            service: service_database(self, service, project=self.project, admin=self.admin_provider, protect=protect) for service in props.services
+        }
+        # The project's own database (neondb) holds no service data, but PUBLIC could connect to it.
+        sql.revoke_public(Construct(self, "default-access"), provider=self.admin_provider, database=self.project.database_name)
+        self._readers = {reader.name: reader_login(self, reader, self._services, admin=self.admin_provider) for reader in props.readers}
+        self.read_replica: Endpoint | None = self._endpoint("ReadReplica", pooled=True) if props.read_replica else None
+        self.analytics_replica: Endpoint | None = self._endpoint("AnalyticsReplica", pooled=False) if props.analytics_replica else None
 
     def _endpoint(self, id_: str, *, pooled: bool) -> Endpoint:
         return Endpoint(
@@ -161,8 +163,14 @@ class NeonDatabase(Construct):
         """Direct host of the default branch's read_write compute (token)."""
         return self.project.database_host
 
-    def role(self, service: str) -> Role:
-        """The ``neon_role`` owning ``service``'s database (a ``neon_superuser`` member: administration only)."""
+    @property
+    def admin_role_name(self) -> str:
+        """The administrator: the project's default role (``neondb_owner``, a ``neon_superuser`` member), which
+        the ``postgresql`` provider logs in as to create every other role. Terraform's runs only (token)."""
+        return self.project.database_user
+
+    def owner(self, service: str) -> sql.SqlLogin:
+        """The SQL role owning ``service``'s database (``<db>_owner``): migrations; no administrative attribute."""
         return self._service(service).owner
 
     def login(self, service: str) -> sql.SqlLogin:
@@ -202,9 +210,9 @@ class NeonDatabase(Construct):
         return self._uri(entry.login.name, entry.login.password_value, self.read_replica.host, entry.database.name)
 
     def migration_connection_uri(self, service: str) -> str:
-        """The owner role (``neon_superuser``) on the direct host, for schema migrations only, never a service (sensitive)."""
+        """``service``'s database owner (``<db>_owner``) on the direct host, for its schema migrations (sensitive)."""
         entry = self._service(service)
-        return self._uri(entry.owner.name, entry.owner.password, self.project.database_host, entry.database.name)
+        return self._uri(entry.owner.name, entry.owner.password_value, self.project.database_host, entry.database.name)
 
     def reader_connection_uri(self, reader: str, service: str, *, analytics_replica: bool = False) -> str:
         """Reader role ``reader`` on ``service``'s database (sensitive): the primary's direct host, or the
@@ -219,15 +227,17 @@ class NeonDatabase(Construct):
         return self._uri(login.name, login.password_value, self.analytics_replica.host, entry.database.name)
 
     def connection_for(self, service: str, *, pooled: bool = True) -> ServiceConnection:
-        """Everything ``service`` needs to reach its own database as its own login role: ``url``
-        (``connection_uri``) and, when the project has ``read_replica``, ``read_url``
-        (``read_only_connection_uri``). Sensitive: pass the URLs only to sensitive attributes."""
+        """Everything ``service`` needs to reach its own database: ``url`` (``connection_uri``, its login role),
+        ``migration_url`` (``migration_connection_uri``, its database's owner) and, when the project has
+        ``read_replica``, ``read_url`` (``read_only_connection_uri``). Sensitive: pass the URLs only to
+        sensitive attributes."""
         entry = self._service(service)
         return ServiceConnection(
             service=service,
             database_name=database_name(service),
             user=entry.login.name,
             url=self.connection_uri(service, pooled=pooled),
+            migration_url=self.migration_connection_uri(service),
             read_url=self.read_only_connection_uri(service) if self.read_replica is not None else None,
         )
 

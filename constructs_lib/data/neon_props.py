@@ -16,6 +16,11 @@ class ReaderRole:
     """Services whose databases it may read (each also gets ``CONNECT`` and ``USAGE`` on its schema)."""
     sequences: bool = False
     """Also ``SELECT`` on sequences (their current values), which ``pg_dump`` needs. Default: tables only."""
+    bypass_row_security: bool = False
+    """``BYPASSRLS``: read the rows row-level security policies would hide, on the tables it may read (no
+    other privilege). ``pg_dump`` needs it for a table with RLS: it turns row security off and fails
+    otherwise. Requires ``pg_version`` 16+ (from 16 a CREATEROLE role such as the administrator may give
+    BYPASSRLS, holding it itself; before, only a superuser). Default: off, policies apply."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -26,8 +31,8 @@ class NeonDatabaseProps:
     """Neon project name (1..256 characters), e.g. ``healthcare-prod``."""
     services: Sequence[str] = ()
     """Services that own data (unique lowercase names, 1..40 letters, digits and ``-``); each gets database
-    ``<service>`` (``-`` -> ``_``) owned by ``<db>_owner`` and a login role ``<db>_app`` with read/write on that
-    database only. Default: none."""
+    ``<service>`` (``-`` -> ``_``) owned by the SQL role ``<db>_owner`` (migrations; no administrative attribute)
+    and a login role ``<db>_app`` with read/write on that database only. Default: none."""
     region_id: str = "aws-us-east-1"
     """Neon region, one of ``constructs_lib.checks.NEON_REGIONS``; changing it replaces the project. Default: ``aws-us-east-1``."""
     pg_version: int = 17

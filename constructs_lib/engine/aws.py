@@ -37,6 +37,9 @@ if CDKTN:
         DataAwsIamPolicyDocumentStatementCondition as DataAwsIamPolicyDocumentStatementCondition,
         DataAwsIamPolicyDocumentStatementPrincipals as DataAwsIamPolicyDocumentStatementPrincipals,
     )
+    from cdktn_provider_aws.data_aws_iam_session_context import (
+        DataAwsIamSessionContext as DataAwsIamSessionContext,
+    )
     from cdktn_provider_aws.data_aws_partition import (
         DataAwsPartition as DataAwsPartition,
     )
@@ -174,6 +177,15 @@ if CDKTN:
         S3BucketVersioningA as S3BucketVersioningA,
         S3BucketVersioningVersioningConfiguration as S3BucketVersioningVersioningConfiguration,
     )
+    from cdktn_provider_aws.secretsmanager_secret import (
+        SecretsmanagerSecret as SecretsmanagerSecret,
+    )
+    from cdktn_provider_aws.secretsmanager_secret_policy import (
+        SecretsmanagerSecretPolicy as SecretsmanagerSecretPolicy,
+    )
+    from cdktn_provider_aws.secretsmanager_secret_version import (
+        SecretsmanagerSecretVersion as SecretsmanagerSecretVersion,
+    )
     from cdktn_provider_aws.sns_topic import (
         SnsTopic as SnsTopic,
     )
@@ -223,6 +235,9 @@ else:
         DataAwsIamPolicyDocumentStatement as DataAwsIamPolicyDocumentStatement,
         DataAwsIamPolicyDocumentStatementCondition as DataAwsIamPolicyDocumentStatementCondition,
         DataAwsIamPolicyDocumentStatementPrincipals as DataAwsIamPolicyDocumentStatementPrincipals,
+    )
+    from cdktf_cdktf_provider_aws.data_aws_iam_session_context import (
+        DataAwsIamSessionContext as DataAwsIamSessionContext,
     )
     from cdktf_cdktf_provider_aws.data_aws_partition import (
         DataAwsPartition as DataAwsPartition,
@@ -361,6 +376,15 @@ else:
         S3BucketVersioningA as S3BucketVersioningA,
         S3BucketVersioningVersioningConfiguration as S3BucketVersioningVersioningConfiguration,
     )
+    from cdktf_cdktf_provider_aws.secretsmanager_secret import (
+        SecretsmanagerSecret as SecretsmanagerSecret,
+    )
+    from cdktf_cdktf_provider_aws.secretsmanager_secret_policy import (
+        SecretsmanagerSecretPolicy as SecretsmanagerSecretPolicy,
+    )
+    from cdktf_cdktf_provider_aws.secretsmanager_secret_version import (
+        SecretsmanagerSecretVersion as SecretsmanagerSecretVersion,
+    )
     from cdktf_cdktf_provider_aws.sns_topic import (
         SnsTopic as SnsTopic,
     )
@@ -398,6 +422,7 @@ __all__ = [
     "DataAwsIamPolicyDocumentStatement",
     "DataAwsIamPolicyDocumentStatementCondition",
     "DataAwsIamPolicyDocumentStatementPrincipals",
+    "DataAwsIamSessionContext",
     "DataAwsPartition",
     "DataAwsRegion",
     "DefaultNetworkAcl",
@@ -457,6 +482,9 @@ __all__ = [
     "S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA",
     "S3BucketVersioningA",
     "S3BucketVersioningVersioningConfiguration",
+    "SecretsmanagerSecret",
+    "SecretsmanagerSecretPolicy",
+    "SecretsmanagerSecretVersion",
     "SnsTopic",
     "SnsTopicPolicy",
     "SnsTopicSubscription",

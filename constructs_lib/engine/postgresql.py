@@ -12,6 +12,9 @@ if CDKTN:
     from cdktn_provider_postgresql.grant import (
         Grant as Grant,
     )
+    from cdktn_provider_postgresql.grant_role import (
+        GrantRole as GrantRole,
+    )
     from cdktn_provider_postgresql.provider import (
         PostgresqlProvider as PostgresqlProvider,
     )
@@ -25,6 +28,9 @@ else:
     from cdktf_cdktf_provider_postgresql.grant import (
         Grant as Grant,
     )
+    from cdktf_cdktf_provider_postgresql.grant_role import (
+        GrantRole as GrantRole,
+    )
     from cdktf_cdktf_provider_postgresql.provider import (
         PostgresqlProvider as PostgresqlProvider,
     )
@@ -35,6 +41,7 @@ else:
 __all__ = [
     "DefaultPrivileges",
     "Grant",
+    "GrantRole",
     "PostgresqlProvider",
     "Role",
 ]

@@ -20,6 +20,8 @@ from tests.access.iam_eval import Principal
 
 ACCOUNT = "111122223333"
 """The account the stack is applied in (what ``data.aws_caller_identity`` returns)."""
+RUNNER_ROLE = "terraform-runner"
+"""The IAM role Terraform's runs assume in that account (``data.aws_iam_session_context``'s ``issuer_arn``)."""
 PARTITION = "aws"
 
 _EXPRESSION = re.compile(r"\$\{([^{}]*)\}")
@@ -92,6 +94,19 @@ class Bucket:
     region: str
 
 
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """One Secrets Manager secret of the stack, resolved."""
+
+    resource: str
+    arn: str
+    region: str
+    policy: dict[str, Any] | None
+    """The resource policy (``aws_secretsmanager_secret_policy``), resolved; None when it has none."""
+    key_arn: str | None
+    """The KMS key that encrypts it; None for the AWS managed key."""
+
+
 class StackWorld:
     """The resolved view of one synthesized stack."""
 
@@ -132,6 +147,8 @@ class StackWorld:
         if data:
             return {
                 ("aws_caller_identity", "account_id"): ACCOUNT,
+                ("aws_caller_identity", "arn"): f"arn:{PARTITION}:sts::{ACCOUNT}:assumed-role/{RUNNER_ROLE}/terraform-run",
+                ("aws_iam_session_context", "issuer_arn"): f"arn:{PARTITION}:iam::{ACCOUNT}:role/{RUNNER_ROLE}",
                 ("aws_partition", "partition"): PARTITION,
                 ("aws_region", "region"): region,
                 ("aws_region", "name"): region,
@@ -153,6 +170,10 @@ class StackWorld:
         if rtype == "aws_cloudwatch_log_group":
             group = self.resolve(block["name"])
             return {"arn": f"arn:{PARTITION}:logs:{region}:{ACCOUNT}:log-group:{group}", "name": group}.get(attribute)
+        if rtype == "aws_secretsmanager_secret":
+            secret = self.resolve(block["name"])
+            arn = f"arn:{PARTITION}:secretsmanager:{region}:{ACCOUNT}:secret:{secret}-AbCdEf"  # AWS appends 6 random characters
+            return {"arn": arn, "id": arn, "name": secret}.get(attribute)
         if rtype == "aws_cloudtrail":
             trail = self.resolve(block["name"])
             return {"arn": f"arn:{PARTITION}:cloudtrail:{region}:{ACCOUNT}:trail/{trail}", "name": trail}.get(attribute)
@@ -322,6 +343,27 @@ class StackWorld:
             if topic.path.split("/", 1)[1] == construct_path:
                 return topic
         raise KeyError(construct_path)
+
+    def secret(self, construct_path: str) -> Secret:
+        """The Secrets Manager secret at ``<stack>/<construct_path>/Resource``, its resource policy and key."""
+        for name, block in self.resources.get("aws_secretsmanager_secret", {}).items():
+            if _is_at(name, block, construct_path):
+                break
+        else:
+            raise KeyError(construct_path)
+        policies = [
+            p
+            for p in self.resources.get("aws_secretsmanager_secret_policy", {}).values()
+            if name in self._references(p["secret_arn"], "aws_secretsmanager_secret")
+        ]
+        keys = self._references(block.get("kms_key_id", ""), "aws_kms_key")
+        return Secret(
+            resource=name,
+            arn=self.reference(f"aws_secretsmanager_secret.{name}.arn"),
+            region=self.region_of(block),
+            policy=self.policy(policies[0]["policy"]) if policies else None,
+            key_arn=self.reference(f"aws_kms_key.{next(iter(keys))}.arn") if keys else None,
+        )
 
     def managed_policy(self, construct_path: str) -> dict[str, Any]:
         """The document of the ``aws_iam_policy`` at ``<stack>/<construct_path>``, resolved."""

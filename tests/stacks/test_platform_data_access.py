@@ -144,24 +144,56 @@ def test_backups_bucket_keeps_dumps_30_then_5_days_and_prod_copies_them_across_r
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
-def test_outputs_for_consumers_outside_railway_are_sensitive(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
-    outputs = stacks[env, phase]["output"]
-    owners = [s.name.replace("-", "_") for s in plan_for(phase).services if s.owns_database]
-    expected = {f"{db}_database_migration_url" for db in owners} | {"platform_phase"}
-    if phase >= 4:
-        expected |= {"ai_medical_records_database_url", "ai_appointment_database_url", "ai_aws_access_key_id", "ai_aws_secret_access_key"}
-    assert set(outputs) == expected
-    assert all(outputs[name]["sensitive"] is True for name in expected - {"platform_phase"})
-    assert all(outputs[name]["description"] for name in expected)
+def test_each_data_owning_service_migrates_as_its_database_owner_on_the_direct_host(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
     stack = stacks[env, phase]
-    for name in expected:
-        if name.startswith("ai_") and name.endswith("_database_url"):
-            match = _URI.match(outputs[name]["value"])
-            assert match, outputs[name]["value"]
-            role, _, host, _ = match.groups()
-            assert _role_of(stack, role) == "analytics_reader"
-            (analytics,) = [f"neon_endpoint.{n}" for n, e in resources_of(stack, "neon_endpoint").items() if not e.get("pooler_enabled")]
-            assert host == f"{analytics}.host"  # its own compute, never the services' replica
+    for service in _by_service(stack):
+        spec = plan_for(phase).service(service)
+        variables = _variables_of(stack, service)
+        assert ("MIGRATION_DATABASE_URL" in variables) is spec.owns_database, service
+        if not spec.owns_database:
+            continue
+        match = _URI.match(variables["MIGRATION_DATABASE_URL"])
+        assert match, variables["MIGRATION_DATABASE_URL"]
+        role, password, host, database = match.groups()
+        db = service.replace("-", "_")
+        assert role.startswith("postgresql_role.") and _role_of(stack, role) == f"{db}_owner"
+        assert password.startswith("random_password.")
+        assert host.startswith("neon_project.") and host.endswith(".database_host")  # migrations need a session
+        assert _role_of(stack, database) == db
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_the_ai_service_reads_its_analytics_urls_from_its_own_secret(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
+    stack = stacks[env, phase]
+    secrets = resources_of(stack, "aws_secretsmanager_secret")
+    if phase < 4:
+        assert secrets == {}
+        return
+    (secret,) = secrets.values()
+    assert secret["name"] == f"{configs[env].name_prefix}/ai/analytics-database"
+    (version,) = resources_of(stack, "aws_secretsmanager_secret_version").values()
+    assert "secret_string_wo" not in version  # a rotated password must reach the secret at the next apply
+    value = version["secret_string"]
+    urls = dict(re.findall(r'"([A-Z_]+_DATABASE_URL)" = (format\(.*?\.name\))', value))
+    assert set(urls) == {"MEDICAL_RECORDS_DATABASE_URL", "APPOINTMENT_DATABASE_URL"}
+    (analytics,) = [f"neon_endpoint.{n}" for n, e in resources_of(stack, "neon_endpoint").items() if not e.get("pooler_enabled")]
+    for url in urls.values():
+        match = _URI.match("${" + url + "}")
+        assert match, url
+        role, _, host, _ = match.groups()
+        assert _role_of(stack, role) == "analytics_reader"
+        assert host == f"{analytics}.host"  # its own compute, never the services' replica
+
+
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_the_only_output_is_the_phase(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    """Database URLs, passwords and keys live with their consumers (Railway variables, the AI service's secret),
+    never in outputs, which every reader of the workspace's outputs could fetch (docs/deploying.md, "Where secrets live")."""
+    outputs = stacks[env, phase]["output"]
+    assert set(outputs) == {"platform_phase"}
+    assert outputs["platform_phase"]["value"] == phase and "sensitive" not in outputs["platform_phase"]
 
 
 _URL_TEMPLATE = re.compile(r'format\("(postgres(?:ql)?://[^"]*)"')
@@ -176,12 +208,13 @@ def _database_urls(stack: dict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
     values = [(f"{name}.{v['name']}", v["value"]) for name, c in resources_of(stack, "railway_variable_collection").items() for v in c["variables"]]
     values += [(f"output.{name}", o["value"]) for name, o in stack.get("output", {}).items() if isinstance(o["value"], str)]
+    values += [(f"secret.{name}", s["secret_string"]) for name, s in resources_of(stack, "aws_secretsmanager_secret_version").items()]
     for where, value in values:
         templates = _URL_TEMPLATE.findall(value)
-        assert len(templates) <= 1, where
-        if templates:
-            found[where] = templates[0]
-        else:
+        assert len(templates) <= 1 or where.startswith("secret."), where  # a secret holds one URL per database
+        for index, template in enumerate(templates):
+            found[f"{where}.{index}" if where.startswith("secret.") else where] = template
+        if not templates:
             assert "postgres" not in value.lower() or "://" not in value, f"{where}: a connection string the check cannot read"
     return found
 
@@ -195,8 +228,9 @@ def test_every_database_url_verifies_the_server_against_the_system_ca_store(stac
     stack = stacks[env, phase]
     urls = _database_urls(stack)
     owners = [s.name for s in plan_for(phase).services if s.owns_database]
-    assert {w.rsplit(".", 1)[1] for w in urls if not w.startswith("output.")} >= {"DATABASE_URL"}  # the check sees the services' URLs
-    assert sum(w.startswith("output.") for w in urls) >= len(owners)  # and the migration URLs
+    assert {w.rsplit(".", 1)[1] for w in urls if not w.startswith("secret.")} >= {"DATABASE_URL"}  # the check sees the services' URLs
+    assert sum(w.endswith(".MIGRATION_DATABASE_URL") for w in urls) == len(owners)  # and the migration URLs
+    assert any(w.startswith("secret.") for w in urls) is (phase == 4)  # and the AI service's analytics URLs
     for where, url in urls.items():
         query = parse_qs(urlsplit(url).query, strict_parsing=True)
         assert query.get("sslmode") == ["verify-full"], where

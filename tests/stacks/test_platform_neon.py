@@ -19,10 +19,11 @@ def test_one_database_and_role_per_data_owning_service(stacks: dict[Combo, dict[
     stack = stacks[env, phase]
     owners = [s.name.replace("-", "_") for s in plan_for(phase).services if s.owns_database]
     assert sorted(d["name"] for d in resources_of(stack, "neon_database").values()) == sorted(owners)
-    # API-created roles (neon_superuser members) only own the databases; everyone else is a SQL role.
-    assert sorted(r["name"] for r in resources_of(stack, "neon_role").values()) == sorted(f"{o}_owner" for o in owners)
+    # The only Neon API role (a neon_superuser member) is the project's default, the administrator; every other role is SQL.
+    assert resources_of(stack, "neon_role") == {}
     sql_roles = sorted(r["name"] for r in resources_of(stack, "postgresql_role").values())
-    assert sql_roles == sorted([f"{o}_app" for o in owners] + ["backup_reader"] + (["analytics_reader"] if phase >= 4 else []))
+    expected = [f"{o}_owner" for o in owners] + [f"{o}_app" for o in owners] + ["backup_reader"] + (["analytics_reader"] if phase >= 4 else [])
+    assert sql_roles == sorted(expected)
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)

@@ -123,8 +123,8 @@ def test_identities_get_only_attached_managed_policies(stacks: dict[Combo, dict[
     assert sorted(attached) == sorted(f"${{aws_iam_policy.{name}.arn}}" for name in policies)
     assert {p["path"] for p in policies.values()} <= {"/services/", "/platform/"}
     assert len({p["name"] for p in policies.values()}) == len(policies)
-    if phase == 4:  # flow-log delivery plus six grants, and one replication policy per bucket where replicated
-        assert sum(p["path"] == "/services/" for p in policies.values()) == 6
+    if phase == 4:  # flow-log delivery, six bucket grants and the AI service's secret, one replication policy per replicated bucket
+        assert sum(p["path"] == "/services/" for p in policies.values()) == 7
         assert any(p["name"] == f"healthcare-{env}-vpc-flow-logs-delivery" for p in policies.values())
 
 

@@ -61,6 +61,7 @@ def test_grants_per_service_per_bucket(stacks: dict[Combo, dict[str, Any]]) -> N
             "healthcare-dev-appointment-healthcare-dev-appointment-attachments-read_write",
             "healthcare-dev-ai-healthcare-dev-ml-models-read",
             "healthcare-dev-db-backup-healthcare-dev-backups-write-neon",
+            "healthcare-dev-ai-secret-healthcare-dev-ai-analytics-database",  # ServiceSecret: read its analytics URLs
         }
     )
     groups = {b["name"]: name for name, b in resources_of(stack, "aws_iam_group").items()}
@@ -130,7 +131,8 @@ def test_prevent_destroy_covers_every_stateful_type_in_protected_environments(st
         "cloudflare_dns_record",
         "aws_s3_bucket_object_lock_configuration",
         "aws_sns_topic",
-        "neon_role",
+        "neon_database",
+        "aws_secretsmanager_secret",
         "railway_project",
         "railway_service",
     )

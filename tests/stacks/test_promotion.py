@@ -66,11 +66,11 @@ def test_diff_names_removed_and_replaced_addresses(stacks: dict[Combo, dict[str,
     after = copy.deepcopy(stacks["dev", 3])
     (bucket,) = [n for n, b in after["resource"]["aws_s3_bucket"].items() if b["//"]["metadata"]["path"] == "dev/Bucket-medical-images/Resource"]
     after["resource"]["aws_s3_bucket"][bucket]["object_lock_enabled"] = True
-    removed = sorted(set(before["resource"]["neon_role"]) & set(after["resource"]["neon_role"]))[0]
-    del after["resource"]["neon_role"][removed]
+    removed = sorted(set(before["resource"]["neon_database"]) & set(after["resource"]["neon_database"]))[0]
+    del after["resource"]["neon_database"][removed]
     promotion = diff("dev", 2, before, 3, after)
     assert not promotion.safe
-    assert [c.address for c in promotion.removed] == [f"neon_role.{removed}"]
+    assert [c.address for c in promotion.removed] == [f"neon_database.{removed}"]
     assert [(c.address, c.attributes) for c in promotion.replaced] == [(f"aws_s3_bucket.{bucket}", ("object_lock_enabled",))]
 
 

@@ -85,7 +85,8 @@ BAD_VALUES = [
     ("prod", "retention_days", "-1", "retention_days", "1..30, got -1"),
     ("prod", "replicas", "51", "replicas", "1..50, got 51"),
     ("dev", "replicas", "true", "replicas", "integer"),
-    ("dev", "pg_version", "13", "neon.pg_version", "14..18, got 13"),
+    ("dev", "pg_version", "13", "neon.pg_version", "16..18, got 13"),
+    ("dev", "pg_version", "15", "neon.pg_version", "16..18, got 15"),  # backup_reader's BYPASSRLS needs 16+
     ("prod", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
     ("dev", "region_id", '"aws-mars-1"', "neon.region_id", "one of aws-us-east-1, "),
     ("dev", "compute_min_cu", "0.1", "neon.compute_min_cu", "0.25..16 compute units, got 0.1"),

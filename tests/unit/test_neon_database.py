@@ -68,12 +68,10 @@ def test_secure_defaults(fresh_stack: Any) -> None:
 def test_one_database_and_owning_role_per_service_on_the_default_branch(fresh_stack: Any) -> None:
     database, stack = _build(fresh_stack)
     project = _address(stack, "neon_project")
-    roles = stack["resource"]["neon_role"]
-    databases = stack["resource"]["neon_database"]
-    assert sorted(r["name"] for r in roles.values()) == ["auth_owner", "medical_records_owner"]
-    assert sorted(d["name"] for d in databases.values()) == ["auth", "medical_records"]
+    assert "neon_role" not in stack["resource"]  # owners are SQL roles: no Neon API role but the project's default
+    assert sorted(d["name"] for d in stack["resource"]["neon_database"].values()) == ["auth", "medical_records"]
     for role_name, db_name in (("auth_owner", "auth"), ("medical_records_owner", "medical_records")):
-        role = _address(stack, "neon_role", name=role_name)
+        role = _address(stack, "postgresql_role", name=role_name)
         db = stack["resource"]["neon_database"][_address(stack, "neon_database", name=db_name).split(".")[1]]
         assert db == {
             "project_id": f"${{{project}.id}}",
@@ -90,6 +88,7 @@ def test_unprotected_project_allows_destroy(fresh_stack: Any) -> None:
     project = _only(stack, "neon_project")
     assert "lifecycle" not in project and "default_branch_protected" not in project
     assert all("lifecycle" not in d for d in stack["resource"]["neon_database"].values())
+    assert all("lifecycle" not in r for r in stack["resource"]["postgresql_role"].values())
 
 
 def test_hipaa_off_leaves_the_attribute_out(fresh_stack: Any) -> None:
@@ -240,7 +239,7 @@ BAD = [
     (
         "reader_role_owner",
         {"readers": (ReaderRole(name="auth_owner", services=("auth",)),)},
-        r"readers\[0\].name must be different from every service's owner and login role, got 'auth_owner'",
+        r"readers\[0\].name must be different from every service's owner and login role and the administrator, got 'auth_owner'",
     ),
     ("reader_role_login", {"readers": (ReaderRole(name="auth_app", services=("auth",)),)}, r"readers\[0\].name must be different .*, got 'auth_app'"),
     (

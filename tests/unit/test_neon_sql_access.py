@@ -43,47 +43,71 @@ def _grants_of(stack: dict[str, Any], role_ref: str) -> list[dict[str, Any]]:
     return [b for b in stack["resource"]["postgresql_grant"].values() if b["role"] == role_ref]
 
 
-def test_one_provider_per_database_logged_in_as_its_owner_over_verified_tls(fresh_stack: Any) -> None:
-    _, stack = _build(fresh_stack)
-    project, _ = _named(stack, "neon_project")
-    providers = {p["alias"]: p for p in stack["provider"]["postgresql"]}
-    assert sorted(providers) == ["db_auth", "db_default", "db_medical_records"]
-    owner, _ = _named(stack, "neon_role", name="medical_records_owner")
-    database, _ = _named(stack, "neon_database", name="medical_records")
-    assert providers["db_medical_records"] == {
-        "alias": "db_medical_records",
-        "host": _ref(project, "database_host"),  # direct host: the provider needs session features
-        "port": 5432,
-        "database": _ref(database, "name"),
-        "username": _ref(owner, "name"),
-        "password": _ref(owner, "password"),
-        "sslmode": "verify-full",
-        "superuser": False,
-        "expected_version": "17",
-        "connect_timeout": 30,
-    }
-    default = providers["db_default"]  # the project's own database, for PUBLIC's revocation
-    assert (default["database"], default["username"], default["password"]) == (
-        _ref(project, "database_name"),
-        _ref(project, "database_user"),
-        _ref(project, "database_password"),
-    )
-
-
-def test_service_login_role_is_created_in_sql_with_no_attribute_but_login(fresh_stack: Any) -> None:
+def test_one_provider_logged_in_as_the_administrator_over_verified_tls(fresh_stack: Any) -> None:
     database, stack = _build(fresh_stack)
-    address, role = _named(stack, "postgresql_role", name="auth_app")
-    (password,) = [f"random_password.{n}" for n in stack["resource"]["random_password"] if "auth-access" in n]
-    assert {k: v for k, v in role.items() if k != "//"} == {
-        "name": "auth_app",
-        "login": True,
+    project, _ = _named(stack, "neon_project")
+    assert stack["provider"]["postgresql"] == [
+        {
+            "alias": "db_admin",
+            "host": _ref(project, "database_host"),  # direct host: the provider needs session features
+            "port": 5432,
+            "database": _ref(project, "database_name"),  # neondb: each resource names the database it acts in
+            "username": _ref(project, "database_user"),  # the project's default role, neondb_owner
+            "password": _ref(project, "database_password"),
+            "sslmode": "verify-full",
+            "superuser": False,
+            "expected_version": "17",
+            "connect_timeout": 30,
+        }
+    ]
+    assert "neon_role" not in stack["resource"]  # no other Neon API role (neon_superuser member) exists
+    assert _output(fresh_stack, database.admin_role_name) == _ref(project, "database_user")
+
+
+def test_owner_is_a_sql_login_role_that_owns_its_database_and_administers_nothing(fresh_stack: Any) -> None:
+    _, stack = _build(fresh_stack)
+    address, owner = _named(stack, "postgresql_role", name="medical_records_owner")
+    (password,) = [f"random_password.{n}" for n in stack["resource"]["random_password"] if "medical-records-access_OwnerPassword" in n]
+    assert {k: v for k, v in owner.items() if k != "//"} == {
+        "name": "medical_records_owner",
+        "login": True,  # migrations log in as it
         "password": _ref(password, "result"),
+        "inherit": False,
         "superuser": False,
         "create_database": False,
         "create_role": False,
         "replication": False,
         "bypass_row_level_security": False,
-        "provider": "postgresql.db_auth",
+        "provider": "postgresql.db_admin",
+        "lifecycle": {"prevent_destroy": True},
+    }
+    _, db = _named(stack, "neon_database", name="medical_records")
+    assert db["owner_name"] == _ref(address, "name")
+    project, _ = _named(stack, "neon_project")
+    membership, grant = _named(stack, "postgresql_grant_role", grant_role=_ref(address, "name"))
+    assert {k: v for k, v in grant.items() if k != "//"} == {
+        "role": _ref(project, "database_user"),  # the administrator acts for the owner...
+        "grant_role": _ref(address, "name"),
+        "with_admin_option": True,  # held already from CREATE ROLE; false would differ from the implicit row the provider may read
+        "provider": "postgresql.db_admin",
+    }
+
+
+def test_service_login_role_is_created_in_sql_with_no_attribute_but_login(fresh_stack: Any) -> None:
+    database, stack = _build(fresh_stack)
+    address, role = _named(stack, "postgresql_role", name="auth_app")
+    (password,) = [f"random_password.{n}" for n in stack["resource"]["random_password"] if "auth-access_LoginPassword" in n]
+    assert {k: v for k, v in role.items() if k != "//"} == {
+        "name": "auth_app",
+        "login": True,
+        "password": _ref(password, "result"),
+        "inherit": False,
+        "superuser": False,
+        "create_database": False,
+        "create_role": False,
+        "replication": False,
+        "bypass_row_level_security": False,
+        "provider": "postgresql.db_admin",
     }
     assert stack["resource"]["random_password"][password.split(".")[1]]["length"] == 40
     assert stack["resource"]["random_password"][password.split(".")[1]]["special"] is False
@@ -94,14 +118,16 @@ def test_service_gets_read_write_on_its_own_database_only(fresh_stack: Any) -> N
     _, stack = _build(fresh_stack)
     login, _ = _named(stack, "postgresql_role", name="auth_app")
     auth_db, _ = _named(stack, "neon_database", name="auth")
-    owner, _ = _named(stack, "neon_role", name="auth_owner")
+    owner, _ = _named(stack, "postgresql_role", name="auth_owner")
+    membership, _ = _named(stack, "postgresql_grant_role", grant_role=_ref(owner, "name"))
     grants = {(g["object_type"], g["database"]): g for g in _grants_of(stack, _ref(login, "name"))}
     assert set(grants) == {(kind, _ref(auth_db, "name")) for kind in ("database", "schema", "table", "sequence")}
     assert grants["database", _ref(auth_db, "name")]["privileges"] == ["CONNECT"]
     assert grants["schema", _ref(auth_db, "name")]["privileges"] == ["USAGE"]  # no CREATE: migrations run as the owner
     assert grants["table", _ref(auth_db, "name")]["privileges"] == ["SELECT", "INSERT", "UPDATE", "DELETE"]
     assert grants["sequence", _ref(auth_db, "name")]["privileges"] == ["SELECT", "USAGE"]
-    assert all(g["provider"] == "postgresql.db_auth" and g.get("schema", "public") == "public" for g in grants.values())
+    assert all(g["provider"] == "postgresql.db_admin" and g.get("schema", "public") == "public" for g in grants.values())
+    assert all(g["depends_on"] == [membership] for g in grants.values())  # a database grant by a non-owner changes nothing
     defaults = [d for d in stack["resource"]["postgresql_default_privileges"].values() if d["role"] == _ref(login, "name")]
     assert sorted((d["object_type"], tuple(d["privileges"])) for d in defaults) == [
         ("sequence", ("SELECT", "USAGE")),
@@ -124,16 +150,18 @@ def test_public_loses_connect_and_schema_privileges_on_every_database(fresh_stac
 def test_reader_gets_select_by_grant_on_its_databases_only(fresh_stack: Any) -> None:
     readers = (
         ReaderRole(name="analytics_reader", services=("medical-records",)),
-        ReaderRole(name="backup_reader", services=("auth", "medical-records"), sequences=True),
+        ReaderRole(name="backup_reader", services=("auth", "medical-records"), sequences=True, bypass_row_security=True),
     )
     _, stack = _build(fresh_stack, readers=readers)
     analytics, analytics_role = _named(stack, "postgresql_role", name="analytics_reader")
-    assert analytics_role["provider"] == "postgresql.db_medical_records" and analytics_role["superuser"] is False
+    assert analytics_role["provider"] == "postgresql.db_admin" and analytics_role["superuser"] is False  # no owner administers it
+    assert analytics_role["bypass_row_level_security"] is False
     medical, _ = _named(stack, "neon_database", name="medical_records")
     grants = _grants_of(stack, _ref(analytics, "name"))
     assert sorted((g["object_type"], tuple(g["privileges"])) for g in grants) == [("database", ("CONNECT",)), ("schema", ("USAGE",)), ("table", ("SELECT",))]
     assert {g["database"] for g in grants} == {_ref(medical, "name")}
-    backup, _ = _named(stack, "postgresql_role", name="backup_reader")
+    backup, backup_role = _named(stack, "postgresql_role", name="backup_reader")
+    assert backup_role["bypass_row_level_security"] is True  # pg_dump turns row security off
     backup_grants = _grants_of(stack, _ref(backup, "name"))
     assert {(g["object_type"], tuple(g["privileges"])) for g in backup_grants if g["object_type"] in ("table", "sequence")} == {
         ("table", ("SELECT",)),
@@ -144,12 +172,45 @@ def test_reader_gets_select_by_grant_on_its_databases_only(fresh_stack: Any) -> 
     assert len(defaults) == 4 and all(d["privileges"] == ["SELECT"] for d in defaults)
 
 
-def test_each_grant_runs_through_the_provider_of_its_database(fresh_stack: Any) -> None:
+def test_every_sql_resource_runs_as_the_administrator_and_grants_wait_for_its_membership(fresh_stack: Any) -> None:
     _, stack = _build(fresh_stack, readers=(ReaderRole(name="backup_reader", services=("auth", "medical-records")),))
-    databases = {f"postgresql.{p['alias']}": p["database"] for p in stack["provider"]["postgresql"]}
+    memberships = {
+        _named(stack, "neon_database", name=db)[1]["name"]: f"postgresql_grant_role.{name}"
+        for name, body in stack["resource"]["postgresql_grant_role"].items()
+        for db in ("auth", "medical_records")
+        if body["grant_role"] == _ref(_named(stack, "postgresql_role", name=f"{db}_owner")[0], "name")
+    }
+    assert sorted(memberships) == ["auth", "medical_records"]
+    for kind in ("postgresql_role", "postgresql_grant_role", "postgresql_grant", "postgresql_default_privileges"):
+        for name, block in stack["resource"][kind].items():
+            assert block["provider"] == "postgresql.db_admin", f"{kind}.{name}"
+    databases = {_ref(a, "name"): b["name"] for a, b in ((f"neon_database.{n}", b) for n, b in stack["resource"]["neon_database"].items())}
     for kind in ("postgresql_grant", "postgresql_default_privileges"):
         for name, block in stack["resource"][kind].items():
-            assert databases[block["provider"]] == block["database"], f"{kind}.{name}"
+            if block["database"] in databases:
+                assert block["depends_on"] == [memberships[databases[block["database"]]]], f"{kind}.{name}"
+            else:  # neondb, which the administrator owns
+                assert "depends_on" not in block, f"{kind}.{name}"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"pg_version": 15, "locked_pg_version": 15, "readers": (ReaderRole(name="backup_reader", services=("auth",), bypass_row_security=True),)},
+            r"readers\[0\]\.bypass_row_security must be False when pg_version is below 16 \(pg_version is 15\), got True",
+        ),
+        (
+            {"readers": (ReaderRole(name="neondb_owner", services=("auth",)),)},
+            r"readers\[0\]\.name must be different from .* the administrator, got 'neondb_owner'",
+        ),
+        ({"services": ("auth", "neondb")}, r"services must be not 'neondb' \(the project's own database\), got 'neondb'"),
+    ],
+    ids=["bypassrls-below-16", "reader-named-like-the-administrator", "service-named-neondb"],
+)
+def test_fails_when_roles_would_collide_with_the_administrator_or_postgres_refuses_them(fresh_stack: Any, overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=f"^test/db: {message}$"):
+        _build(fresh_stack, **overrides)
 
 
 def _output(fresh_stack: Any, value: str) -> str:
@@ -168,7 +229,7 @@ def test_connection_uri_is_the_login_role_on_the_pooled_host_with_verified_tls(f
     value = _output(fresh_stack, database.connection_uri("medical-records"))
     stack = synth_json(fresh_stack)
     login, _ = _named(stack, "postgresql_role", name="medical_records_app")
-    (password,) = [f"random_password.{n}" for n in stack["resource"]["random_password"] if "medical-records-access" in n]
+    (password,) = [f"random_password.{n}" for n in stack["resource"]["random_password"] if "medical-records-access_LoginPassword" in n]
     project, _ = _named(stack, "neon_project")
     db, _ = _named(stack, "neon_database", name="medical_records")
     assert value == _uri(f"{login}.name", f"{password}.result", f"{project}.database_host_pooler", f"{db}.name")
@@ -179,7 +240,7 @@ def test_connection_uri_is_the_login_role_on_the_pooled_host_with_verified_tls(f
     [
         (lambda d: d.connection_uri("auth", pooled=False), "postgresql_role.db_auth-access_Login", "neon_project.db_.*.database_host"),
         (lambda d: d.read_only_connection_uri("auth"), "postgresql_role.db_auth-access_Login", "neon_endpoint.db_ReadReplica_.*.host"),
-        (lambda d: d.migration_connection_uri("auth"), "neon_role.db_auth-owner", "neon_project.db_.*.database_host"),
+        (lambda d: d.migration_connection_uri("auth"), "postgresql_role.db_auth-access_Owner", "neon_project.db_.*.database_host"),
         (lambda d: d.reader_connection_uri("reader", "auth"), "postgresql_role.db_reader-reader_Login", "neon_project.db_.*.database_host"),
         (
             lambda d: d.reader_connection_uri("reader", "auth", analytics_replica=True),

@@ -95,6 +95,13 @@ def _service_identity(stack: Construct) -> Any:
     return ServiceIdentity(stack, "Worker", ServiceIdentityProps(project="acme", environment="dev", service="worker"))
 
 
+def _service_secret(stack: Construct) -> Any:
+    from constructs_lib import AppSecret, AppSecretProps, ServiceSecret, ServiceSecretProps
+
+    key = AppSecret(stack, "Key", AppSecretProps(name="worker-key")).current  # any reference to a sensitive value
+    return ServiceSecret(stack, "Secret", ServiceSecretProps(name="acme-dev/worker/keys", reader=_service_identity(stack), values={"WORKER_KEY": key}))
+
+
 def _vpc_props() -> Any:
     from constructs_lib import BaselineVpcProps
 
@@ -216,6 +223,7 @@ CONSTRUCTS: dict[str, tuple[tuple[str, ...], Callable[[Construct], Any]]] = {
     "AccessLogBucket": (("AwsProvider",), _access_log_bucket),
     "SecureS3": (("AwsProvider",), _secure_s3),
     "ServiceIdentity": (("AwsProvider",), _service_identity),
+    "ServiceSecret": (("AwsProvider",), _service_secret),
     "BaselineVpc": (("AwsProvider",), _baseline_vpc),
     "CloudflareEdge": (("CloudflareProvider",), _cloudflare_edge),
     "NetworkBaseline": (("CloudflareProvider",), _network_baseline),

@@ -10,7 +10,7 @@ from .._view import StackView
 from .hc_rwy_001_literal_secrets import variables
 
 API_ROLE_SECRET = re.compile(r"\b(neon_role\.[\w-]+\.password|neon_project\.[\w-]+\.(?:database_password|connection_uri(?:_pooler)?))\b")
-"""A password (or a whole connection string) of a role Neon's API created: the owner roles and the project's default role."""
+"""A password (or a whole connection string) of a role Neon's API created: any ``neon_role`` and the project's default role (the administrator)."""
 
 
 def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
@@ -24,8 +24,8 @@ RULE = Rule(
     level=Level.ERROR,
     rationale="roles created through Neon's API belong to neon_superuser: they read and write every database and bypass "
     "row-level security, so a service holding one is not limited to its own data (HIPAA minimum necessary)",
-    fix="connect services as NeonDatabase's SQL login role (connection_uri, read_only_connection_uri); owner roles "
-    "(migration_connection_uri) belong to migrations outside the services",
+    fix="connect services as NeonDatabase's SQL roles (connection_uri, read_only_connection_uri; migration_connection_uri "
+    "for migrations, the database's SQL owner); the Neon API's roles belong to Terraform's postgresql provider alone",
     hipaa=None,
     check=check,
 )
