@@ -135,6 +135,11 @@ def secrets_of(stack: Mapping[str, Any]) -> list[Secret]:
             if attribute in SECRET_ATTRIBUTES[kind]:
                 address = f"{kind}.{name}.{attribute}"
                 found.setdefault(address, Secret(address, _construct_path(_resource(stack, kind, name)), stored=True))
+    # A secret nothing refers to is still in state (an access key kept only there): its primary attribute.
+    for kind, attributes in SECRET_ATTRIBUTES.items():
+        for name, body in ((stack.get("resource") or {}).get(kind) or {}).items():
+            if not any(address.startswith(f"{kind}.{name}.") for address in found):
+                found[f"{kind}.{name}.{attributes[0]}"] = Secret(f"{kind}.{name}.{attributes[0]}", _construct_path(body), stored=True)
     for name, variable in (stack.get("variable") or {}).items():
         if variable.get("sensitive"):
             address = f"var.{name}"
@@ -169,7 +174,7 @@ def _destination(stack: Mapping[str, Any], path: tuple[str, ...]) -> Destination
     if kind == "tfe_variable" and path[3] in ("value", "value_wo"):
         return Destination("tfc-variable", str(body.get("variable_set_id") or body.get("workspace_id")), f"{body.get('key')} ({path[3]})")
     if kind == "aws_secretsmanager_secret_version" and path[3] in ("secret_string", "secret_string_wo"):
-        return Destination("secrets-manager", str(body.get("secret_id")), path[3])
+        return Destination("secrets-manager", _named(stack, str(body.get("secret_id"))), path[3])
     return Destination("unmodelled", ".".join(path))
 
 

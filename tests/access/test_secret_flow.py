@@ -30,7 +30,8 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("service AWS secret access key", re.compile(r"^Identity-(?P<service>[a-z0-9-]+)/AccessKey\d+$")),
     ("service database password", re.compile(r"^Database/(?P<service>[a-z0-9-]+)-access/LoginPassword$")),
     ("reader database password", re.compile(r"^Database/reader-(?P<reader>[a-z_]+)/LoginPassword$")),
-    ("database owner password", re.compile(r"^Database/(?P<database>[a-z0-9-]+)-owner(/.*)?$")),
+    ("database owner password (migrations)", re.compile(r"^Database/(?P<service>[a-z0-9-]+)-access/OwnerPassword$")),
+    ("Secrets Manager copy", re.compile(r"^Secret-(?P<service>[a-z0-9-]+)-(?P<name>[a-z0-9-]+)/Version$")),
     ("database administrator password", re.compile(r"^Database/(Resource|Administrator(/.*)?)$")),
     ("application key", re.compile(r"^Secret-(?P<service>auth)-(?P<name>jwt-signing-key)/v\d+$")),
     ("PHI field-encryption key", re.compile(r"^Secret-(?P<service>[a-z0-9-]+)-field-encryption-key/v\d+$")),
@@ -52,7 +53,7 @@ def kind_of(reach: Reach) -> tuple[str, dict[str, str]]:
 def intended_services(reach: Reach, config: EnvironmentConfig | None) -> set[str]:
     """The Railway services that should receive the secret, by kind."""
     kind, parts = kind_of(reach)
-    if kind in ("service AWS secret access key", "service database password", "application key"):
+    if kind in ("service AWS secret access key", "service database password", "database owner password (migrations)", "application key"):
         return {parts["service"]} if parts["service"] != "ai" else set()
     if kind == "reader database password":
         return READER_SERVICES[parts["reader"]]
