@@ -1,7 +1,7 @@
-"""How the platform's consumers reach the Neon database and their generated secrets.
+"""How the platform's consumers reach the Neon database.
 
 ``PlatformStack`` calls these while composing a stack: which reader roles exist, what each
-Railway service receives (its own login role's URLs, its keys, the backup job's libpq
+Railway service receives (its own login role's URLs, the backup job's libpq
 settings), and what leaves the stack as sensitive outputs (migration URLs, the AI
 service's analytics URLs and AWS key). Everything here is a reference to a sensitive
 Terraform value, never text.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from constructs_lib.data.app_secret import AppSecret, AppSecretProps
 from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import ReaderRole
 from constructs_lib.engine.core import TerraformOutput
@@ -26,7 +25,6 @@ BACKUP_READER = "backup_reader"
 """SQL role of the backup job: SELECT on every service database (tables and sequences)."""
 ANALYTICS_READER = "analytics_reader"
 """SQL role of the AI service: SELECT on the ``analytics_source`` databases, through the analytics compute."""
-APP_SECRET_VARIABLES = ("JWT_SIGNING_KEY", "FIELD_ENCRYPTION_KEY")
 
 
 def database_readers(plan: PhasePlan) -> tuple[ReaderRole, ...]:
@@ -42,23 +40,6 @@ def database_readers(plan: PhasePlan) -> tuple[ReaderRole, ...]:
     return tuple(readers)
 
 
-def add_app_secrets(stack: PlatformStack) -> dict[str, dict[str, AppSecret]]:
-    """Generated keys by service and variable: auth's ``JWT_SIGNING_KEY``, each PHI service's own
-    ``FIELD_ENCRYPTION_KEY``, at the versions of ``[app_secrets]`` (a bump rotates, see ``AppSecret``)."""
-    versions = stack.config.app_secrets
-    secrets: dict[str, dict[str, AppSecret]] = {}
-    for spec in stack.plan.services:
-        wanted = {
-            "JWT_SIGNING_KEY": (spec.signs_tokens, versions.jwt_signing_key_version),
-            "FIELD_ENCRYPTION_KEY": (spec.encrypts_fields, versions.field_encryption_key_version),
-        }
-        for variable, (needed, version) in wanted.items():
-            if needed:
-                label = f"{spec.name}-{variable.lower().replace('_', '-')}"
-                secrets.setdefault(spec.name, {})[variable] = AppSecret(stack, f"Secret-{label}", AppSecretProps(name=label, version=version))
-    return secrets
-
-
 def replica_readers(config: EnvironmentConfig, plan: PhasePlan) -> set[str]:
     """Services that get ``DATABASE_READ_URL``: ``[neon] replica_readers``, else the plan's ``reads_replica``."""
     configured = config.neon.replica_readers
@@ -70,7 +51,7 @@ def database_secrets(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
 
     ``DATABASE_URL`` (its own SQL login role, pooled host) when it owns data; ``DATABASE_READ_URL`` (the
     same role on the pooled read replica) when it is a replica reader and the replica exists; the backup
-    job's ``PGPASSWORD`` (``backup_reader``); its generated keys, current and ``_PREVIOUS``.
+    job's ``PGPASSWORD`` (``backup_reader``). Its keys: ``stacks/_keys.py``.
     """
     secrets: dict[str, str] = {}
     database = stack.database
@@ -81,10 +62,6 @@ def database_secrets(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
             secrets["DATABASE_READ_URL"] = connection.read_url
     if spec.backs_up_databases and database is not None and database.services:
         secrets["PGPASSWORD"] = database.reader_connection(BACKUP_READER).password
-    for variable, secret in stack.app_secrets.get(spec.name, {}).items():
-        secrets[variable] = secret.current
-        if secret.previous is not None:
-            secrets[f"{variable}_PREVIOUS"] = secret.previous
     return secrets
 
 

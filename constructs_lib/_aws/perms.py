@@ -27,6 +27,13 @@ KMS_WRITE_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
 KMS_PUBLISH_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey*", "kms:Decrypt")
 """A service publishing to an SSE-KMS SNS topic (CloudWatch alarms, AWS Budgets, EventBridge) through a key policy."""
 
+KMS_FIELD_KEY_USE_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey", "kms:Decrypt")
+"""A service's envelope encryption of its own PHI fields: a new data key (plaintext and encrypted copy) to encrypt
+with, and the encrypted copy decrypted to read; granted only with the service's encryption context."""
+
+KMS_DESCRIBE_ACTIONS: tuple[str, ...] = ("kms:DescribeKey",)
+"""Reading a key's metadata (the AWS Encryption SDK checks the key it was given); no context condition applies."""
+
 KMS_KEY_ADMIN_ACTIONS: tuple[str, ...] = (
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",
