@@ -79,6 +79,7 @@ class FieldEncryptionKey(Construct):
         problems.raise_if_any()
 
         self._props = props
+        self._alias_name = alias
         self._grant: FieldKeyGrant | None = None
         account = AwsAccount.of(self)
         # Administration only, delegated to IAM (the account root principal): the account keeps the key
@@ -161,8 +162,8 @@ class FieldEncryptionKey(Construct):
 
     @property
     def alias_name(self) -> str:
-        """``alias/<project>-<environment>-<service>-field-key``."""
-        return self.alias.name
+        """``alias/<project>-<environment>-<service>-field-key`` (text, known at synthesis)."""
+        return self._alias_name
 
     @property
     def encryption_context(self) -> dict[str, str]:

@@ -65,8 +65,10 @@ def _world_with_grant(stack: Any) -> tuple[StackWorld, str, Principal, Principal
     patient = _identity(stack, "patient")
     _identity(stack, "appointment")
     grant = key.grant_use(patient)
-    assert grant.principal_arn == patient.user_arn
-    world = StackWorld(synth_json(stack))
+    out = synth_json(stack)
+    by_sid = {s["sid"]: s for s in block(out, key.policy.document)["statement"]}
+    assert [by_sid[g.sid]["principals"] for g in (grant.use, grant.describe)] == [[{"type": "AWS", "identifiers": [ref(patient.resource, "arn")]}]] * 2
+    world = StackWorld(out)
     arn = world.key("FieldKey-patient")
     return world, arn, world.user("Identity-patient")[0], world.user("Identity-appointment")[0]
 
