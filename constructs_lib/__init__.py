@@ -49,6 +49,11 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         AppSecret as AppSecret,
         AppSecretProps as AppSecretProps,
     )
+    from .data.field_encryption_key import (
+        FieldEncryptionKey as FieldEncryptionKey,
+        FieldEncryptionKeyProps as FieldEncryptionKeyProps,
+        FieldKeyGrant as FieldKeyGrant,
+    )
     from .data.neon_database import (
         NeonDatabase as NeonDatabase,
     )
@@ -133,6 +138,9 @@ _LAZY: dict[str, str] = {
     "ReaderConnection": ".data._neon_connections",
     "AppSecret": ".data.app_secret",
     "AppSecretProps": ".data.app_secret",
+    "FieldEncryptionKey": ".data.field_encryption_key",
+    "FieldEncryptionKeyProps": ".data.field_encryption_key",
+    "FieldKeyGrant": ".data.field_encryption_key",
     "NetworkBaseline": ".network.network_baseline",
     "NetworkBaselineProps": ".network.network_baseline",
     "CloudflareEdge": ".network.cloudflare_edge",

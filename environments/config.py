@@ -36,7 +36,13 @@ from constructs_lib.checks import (
     check_neon_region,
     check_neon_suspend_timeout,
 )
-from constructs_lib.data.checks import neon_lock_problems
+from constructs_lib.data.checks import (
+    MAX_KEY_DELETION_WINDOW_DAYS,
+    MAX_KEY_VERSION,
+    MIN_KEY_DELETION_WINDOW_DAYS,
+    key_version_problems,
+    neon_lock_problems,
+)
 from constructs_lib.network.checks import cloudflare_edge_problems
 from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
 from constructs_lib.network.edge_policy import (
@@ -339,17 +345,50 @@ class BackupSettings(_Section):
 
 
 class AppSecretSettings(_Section):
-    """``[app_secrets]``: versions of the generated application secrets; bump one to rotate it.
+    """``[app_secrets]``: versions of the raw keys generated into state (``AppSecret``): auth's JWT signing key and
+    the field keys of ``[field_encryption] raw_key_services``.
 
-    A bump generates a new value and keeps the previous version (``*_PREVIOUS``) so tokens and
-    encrypted fields made with it stay readable; the version before that is destroyed.
+    Every version from ``*_oldest_version`` to ``*_version`` is kept; raise ``*_version`` to rotate (a new value,
+    the older ones stay readable), raise ``*_oldest_version`` to retire. A ``*_version`` below its
+    ``*_oldest_version`` is refused (it would destroy the newer keys); a lowered version that stays at or above
+    it cannot be told from the file alone: the plan shows the destroyed ``random_bytes``.
     """
 
-    jwt_signing_key_version: Annotated[int, _range(1, 10_000)] = 1
-    """Version of auth's JWT signing key (``JWT_SIGNING_KEY``)."""
-    field_encryption_key_version: Annotated[int, _range(1, 10_000)] = 1
-    """Version of the PHI services' field-encryption key (``FIELD_ENCRYPTION_KEY``). Re-encrypt every field with
-    the current key before bumping again: the version before the previous one is destroyed."""
+    jwt_signing_key_version: Annotated[int, _range(1, MAX_KEY_VERSION)] = 1
+    """Current version of auth's JWT signing key (``JWT_SIGNING_KEY``; ``JWT_SIGNING_VERSION`` names it)."""
+    jwt_signing_key_oldest_version: Annotated[int, _range(1, MAX_KEY_VERSION)] = 1
+    """Oldest version of the JWT signing key still kept (``JWT_SIGNING_KEY_V<n>``): raise it once every token signed
+    with the older ones has expired."""
+    field_encryption_key_version: Annotated[int, _range(1, MAX_KEY_VERSION)] = 1
+    """Current version of the raw field keys (``FIELD_ENCRYPTION_KEY``) of ``[field_encryption] raw_key_services``."""
+    field_encryption_key_oldest_version: Annotated[int, _range(1, MAX_KEY_VERSION)] = 1
+    """Oldest raw field-key version still kept: raise it only after every field encrypted with the older ones is
+    re-encrypted (the older versions are destroyed)."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on every kept version (a change that would replace one fails the plan)."""
+
+    def _problems(self) -> Iterator[str]:
+        for key in ("jwt_signing_key", "field_encryption_key"):
+            version, oldest = getattr(self, f"{key}_version"), getattr(self, f"{key}_oldest_version")
+            for problem in key_version_problems(version=version, oldest_version=oldest):
+                yield f"app_secrets.{key}_{problem.field} must be {problem.allowed}, got {problem.value!r}"
+
+
+class FieldEncryptionSettings(_Section):
+    """``[field_encryption]``: each PHI service's own KMS key (``FieldEncryptionKey``) for envelope encryption."""
+
+    key_deletion_window_days: Annotated[int, _range(MIN_KEY_DELETION_WINDOW_DAYS, MAX_KEY_DELETION_WINDOW_DAYS)] = MAX_KEY_DELETION_WINDOW_DAYS
+    """Days a scheduled deletion of a field key stays cancellable, 7..30; 30 when ``guardrails.production`` is true."""
+    protect_from_destroy: bool = True
+    """Terraform ``prevent_destroy`` on the field keys; required when ``guardrails.production`` is true."""
+    raw_key_services: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]] = []
+    """PHI services (``encrypts_fields``) that also receive a raw ``FIELD_ENCRYPTION_KEY`` generated into state
+    (``AppSecret``, versions in ``[app_secrets]``): an application not yet on KMS, or one re-encrypting fields
+    written with its raw key. Default: none (KMS only)."""
+
+    def _problems(self) -> Iterator[str]:
+        if len(set(self.raw_key_services)) != len(self.raw_key_services):
+            yield f"field_encryption.raw_key_services must be distinct, got {self.raw_key_services!r}"
 
 
 class GuardrailSettings(_Section):
@@ -465,6 +504,7 @@ class EnvironmentConfig(_Section):
     guardrails: GuardrailSettings = GuardrailSettings()
     backups: BackupSettings = BackupSettings()
     app_secrets: AppSecretSettings = AppSecretSettings()
+    field_encryption: FieldEncryptionSettings = FieldEncryptionSettings()
     terraform_cloud: TerraformCloudSettings | None = None
     """Required with ``state_backend = "terraform_cloud"``, refused with ``local``."""
     alerts: AlertSettings = AlertSettings()
@@ -546,6 +586,7 @@ class EnvironmentConfig(_Section):
         yield from self._production_keeps_history()
         yield from self._edge_is_valid()
         yield from self._terraform_cloud_rules()
+        yield from self._production_keeps_keys()
 
     _EDGE_KEYS = {
         "domain": "domain",
@@ -659,6 +700,19 @@ class EnvironmentConfig(_Section):
                 "s3.force_destroy must be false unless disposable is true, s3.protect_from_destroy is false and "
                 f"audit_log_lock_mode is GOVERNANCE (only environments with synthetic data), got {s3.force_destroy!r}"
             )
+
+    def _production_keeps_keys(self) -> Iterator[str]:
+        if not self.guardrails.production:
+            return
+        field = self.field_encryption
+        if field.key_deletion_window_days != MAX_KEY_DELETION_WINDOW_DAYS:
+            yield (
+                f"field_encryption.key_deletion_window_days must be {MAX_KEY_DELETION_WINDOW_DAYS} when guardrails.production is true "
+                f"(the longest time to cancel a deletion that would make every encrypted field unreadable), got {field.key_deletion_window_days}"
+            )
+        for section, settings in (("field_encryption", field), ("app_secrets", self.app_secrets)):
+            if not settings.protect_from_destroy:
+                yield f"{section}.protect_from_destroy must be true when guardrails.production is true (keys of production PHI), got False"
 
     def _production_keeps_history(self) -> Iterator[str]:
         # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.

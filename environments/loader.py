@@ -143,13 +143,24 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
 
 
 def check_service_references(config: EnvironmentConfig, source: str) -> None:
-    """Service names in the environment file exist in the phase plan and own a database."""
+    """Service names in the environment file exist in the phase plan and may have what they are given:
+    ``[neon] replica_readers`` own a database, ``[field_encryption] raw_key_services`` encrypt PHI fields."""
     from stacks.phases import SERVICES  # plain data, no cdktf import
 
     owners = [spec.name for spec in SERVICES if spec.owns_database]
-    for name in config.neon.replica_readers or ():
-        if name not in owners:
-            raise ConfigError(f"{source}: neon.replica_readers must name services that own a database ({', '.join(owners)}), got {name!r}")
+    encrypting = [spec.name for spec in SERVICES if spec.encrypts_fields]
+    lines = [
+        f"{source}: neon.replica_readers must name services that own a database ({', '.join(owners)}), got {name!r}"
+        for name in config.neon.replica_readers or ()
+        if name not in owners
+    ]
+    lines += [
+        f"{source}: field_encryption.raw_key_services must name services that encrypt PHI fields, each for its own key ({', '.join(encrypting)}), got {name!r}"
+        for name in config.field_encryption.raw_key_services
+        if name not in encrypting
+    ]
+    if lines:
+        raise problems(source, lines)
 
 
 def check_backups(config: EnvironmentConfig, source: str) -> None:

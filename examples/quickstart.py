@@ -8,8 +8,9 @@ Run it from a project that has the library installed::
 It needs no credentials to synthesize. The stack: a Neon project with a database for
 ``patient`` (owned by an API-created role, used by the service only through its own
 least-privilege SQL login role); an encrypted, versioned, logged PHI bucket; a Railway
-service that receives its own ``DATABASE_URL``, a generated field-encryption key and S3
-credentials only as sensitive references; the Cloudflare edge with a proxied hostname for the service; a VPC; the
+service that receives its own ``DATABASE_URL``, a generated webhook signing key and S3
+credentials only as sensitive references, and its own KMS field-encryption key's ARN and context;
+the Cloudflare edge with a proxied hostname for the service; a VPC; the
 audit trail; operations (an alert topic with email and paging routes, a Route 53 uptime check
 of the public hostname, a monthly AWS budget, the CIS password policy and an admin group that
 requires MFA, an error alarm on the bucket, one dashboard); and the HIPAA guardrail pack, which
@@ -34,6 +35,8 @@ from constructs_lib import (
     CostBudget,
     CostBudgetProps,
     DataClassification,
+    FieldEncryptionKey,
+    FieldEncryptionKeyProps,
     NatGateways,
     NeonDatabase,
     NeonDatabaseProps,
@@ -122,9 +125,13 @@ trail = AuditTrail(
 identity = ServiceIdentity(stack, "PatientIdentity", ServiceIdentityProps(project=PROJECT, environment=ENVIRONMENT, service="patient"))
 documents.grant_read_write(identity)
 
-# Service: secrets go in only as references to sensitive values; the key is generated, never typed
-# (bump version to rotate: the previous value stays available as .previous).
-field_key = AppSecret(stack, "PatientFieldKey", AppSecretProps(name="patient-field-encryption-key", version=1))
+# Service: secrets go in only as references to sensitive values. PHI fields are encrypted with the
+# service's own KMS key (envelope encryption, context service=patient): no key material in state.
+field_key = FieldEncryptionKey(stack, "PatientFieldKey", FieldEncryptionKeyProps(project=PROJECT, environment=ENVIRONMENT, service="patient"))
+field_key.grant_use(identity)
+# A key the application must hold itself (HMAC signing of its webhooks) is generated into state by version;
+# raising version rotates it and keeps the older versions (.older) readable.
+webhook_key = AppSecret(stack, "PatientWebhookKey", AppSecretProps(name="patient-webhook-signing-key"))
 railway = RailwayProject(stack, "Railway", RailwayProjectProps(name=f"{PROJECT}-{ENVIRONMENT}", environment_name=ENVIRONMENT))
 patient = RailwayService(
     railway,
@@ -134,10 +141,16 @@ patient = RailwayService(
         project=railway,
         source=RepoSource(repo="acme/platform", branch="main", root_directory="/services/patient", config_path="/services/patient/railway.toml"),
         regions=[RegionReplicas(region="us-east4-eqdc4a", replicas=1)],
-        variables={"S3_BUCKET": documents.bucket_name, "AWS_REGION": "us-east-1"},
+        variables={
+            "S3_BUCKET": documents.bucket_name,
+            "AWS_REGION": "us-east-1",
+            "FIELD_ENCRYPTION_KEY_ARN": field_key.key_arn,
+            "FIELD_ENCRYPTION_CONTEXT": field_key.encryption_context_text,
+        },
+        non_secret_names=frozenset({"FIELD_ENCRYPTION_KEY_ARN"}),
         secrets={
             "DATABASE_URL": database.connection_uri("patient"),
-            "FIELD_ENCRYPTION_KEY": field_key.current,
+            "WEBHOOK_SIGNING_KEY": webhook_key.current,
             "AWS_ACCESS_KEY_ID": identity.credentials.access_key_id,
             "AWS_SECRET_ACCESS_KEY": identity.credentials.secret_access_key,
         },

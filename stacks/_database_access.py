@@ -1,8 +1,8 @@
-"""How the platform's consumers reach the Neon database and their generated secrets.
+"""How the platform's consumers reach the Neon database.
 
 ``PlatformStack`` calls these while composing a stack: which reader roles exist, what each
 Railway service receives (its own login role's URLs, its database owner's URL for migrations,
-its keys, the backup job's libpq settings), and what the AI service, which runs outside
+the backup job's libpq settings; its keys: ``stacks/_keys.py``), and what the AI service, which runs outside
 Railway, reads from AWS Secrets Manager (its analytics URLs). No database URL, password or
 key leaves the stack as an output. Everything here is a reference to a sensitive Terraform
 value, never text.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from constructs_lib.data.app_secret import AppSecret, AppSecretProps
 from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import ReaderRole
 from constructs_lib.storage.service_secret import ServiceSecret, ServiceSecretProps
@@ -28,7 +27,6 @@ BACKUP_READER = "backup_reader"
 ``pg_dump`` dumps every row of a table with row-level security."""
 ANALYTICS_READER = "analytics_reader"
 """SQL role of the AI service: SELECT on the ``analytics_source`` databases, through the analytics compute."""
-APP_SECRET_VARIABLES = ("JWT_SIGNING_KEY", "FIELD_ENCRYPTION_KEY")
 
 
 def database_readers(plan: PhasePlan) -> tuple[ReaderRole, ...]:
@@ -44,23 +42,6 @@ def database_readers(plan: PhasePlan) -> tuple[ReaderRole, ...]:
     return tuple(readers)
 
 
-def add_app_secrets(stack: PlatformStack) -> dict[str, dict[str, AppSecret]]:
-    """Generated keys by service and variable: auth's ``JWT_SIGNING_KEY``, each PHI service's own
-    ``FIELD_ENCRYPTION_KEY``, at the versions of ``[app_secrets]`` (a bump rotates, see ``AppSecret``)."""
-    versions = stack.config.app_secrets
-    secrets: dict[str, dict[str, AppSecret]] = {}
-    for spec in stack.plan.services:
-        wanted = {
-            "JWT_SIGNING_KEY": (spec.signs_tokens, versions.jwt_signing_key_version),
-            "FIELD_ENCRYPTION_KEY": (spec.encrypts_fields, versions.field_encryption_key_version),
-        }
-        for variable, (needed, version) in wanted.items():
-            if needed:
-                label = f"{spec.name}-{variable.lower().replace('_', '-')}"
-                secrets.setdefault(spec.name, {})[variable] = AppSecret(stack, f"Secret-{label}", AppSecretProps(name=label, version=version))
-    return secrets
-
-
 def replica_readers(config: EnvironmentConfig, plan: PhasePlan) -> set[str]:
     """Services that get ``DATABASE_READ_URL``: ``[neon] replica_readers``, else the plan's ``reads_replica``."""
     configured = config.neon.replica_readers
@@ -74,7 +55,7 @@ def database_secrets(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
     ``MIGRATION_DATABASE_URL`` (its database's owner, direct host: the service's pre-deploy migration
     step; Railway has no per-step variables); ``DATABASE_READ_URL`` (the same login role on the pooled
     read replica) when it is a replica reader and the replica exists. The backup job's ``PGPASSWORD``
-    (``backup_reader``); its generated keys, current and ``_PREVIOUS``.
+    (``backup_reader``). Its keys: ``stacks/_keys.py``.
     """
     secrets: dict[str, str] = {}
     database = stack.database
@@ -86,10 +67,6 @@ def database_secrets(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
             secrets["DATABASE_READ_URL"] = connection.read_url
     if spec.backs_up_databases and database is not None and database.services:
         secrets["PGPASSWORD"] = database.reader_connection(BACKUP_READER).password
-    for variable, secret in stack.app_secrets.get(spec.name, {}).items():
-        secrets[variable] = secret.current
-        if secret.previous is not None:
-            secrets[f"{variable}_PREVIOUS"] = secret.previous
     return secrets
 
 

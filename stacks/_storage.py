@@ -118,16 +118,25 @@ def add_storage(stack: PlatformStack) -> AccessLogs:
         if spec.backup_retention and restorer is not None:
             stack.buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")
     for grant in stack.plan.bucket_grants:
-        identity = stack.identities.get(grant.service)
-        if identity is None:
-            identity = ServiceIdentity(
-                stack,
-                f"Identity-{grant.service}",
-                ServiceIdentityProps(project=project, environment=env, service=grant.service),
-            )
-            stack.identities[grant.service] = identity
-        stack.buckets[grant.bucket].grant(identity, grant.access, grant.prefix)
+        stack.buckets[grant.bucket].grant(service_identity(stack, grant.service), grant.access, grant.prefix)
     return AccessLogs(access_log_bucket, replica_access_log_bucket)
+
+
+def service_identity(stack: PlatformStack, service: str) -> ServiceIdentity:
+    """The AWS identity ``Identity-<service>`` of a service, created (into ``stack.identities``) on first use.
+
+    One per service, whatever needs it first (a bucket grant, its field-encryption key): the construct id,
+    hence the Terraform address, is the same either way.
+    """
+    identity = stack.identities.get(service)
+    if identity is None:
+        identity = ServiceIdentity(
+            stack,
+            f"Identity-{service}",
+            ServiceIdentityProps(project=stack.config.project, environment=stack.config.name, service=service),
+        )
+        stack.identities[service] = identity
+    return identity
 
 
 def storage_variables(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:

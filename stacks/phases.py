@@ -95,9 +95,12 @@ class ServiceSpec:
     """The service reads the analytics databases (``analytics_reader`` on the analytics compute); it runs
     outside Railway and receives the URLs as sensitive stack outputs."""
     signs_tokens: bool = False
-    """The service signs session tokens: it gets a generated ``JWT_SIGNING_KEY`` (and ``_PREVIOUS``)."""
+    """The service signs session tokens: it gets a generated ``JWT_SIGNING_KEY`` (``AppSecret``; older kept versions as
+    ``JWT_SIGNING_KEY_V<n>``, the current number as ``JWT_SIGNING_VERSION``)."""
     encrypts_fields: bool = False
-    """The service encrypts PHI fields: it gets its own generated ``FIELD_ENCRYPTION_KEY`` (and ``_PREVIOUS``)."""
+    """The service encrypts PHI fields: it gets its own KMS key (``FieldEncryptionKey``, usable only by its own identity
+    with the context ``service=<name>``) as ``FIELD_ENCRYPTION_KEY_ARN`` and ``FIELD_ENCRYPTION_CONTEXT``; a raw key
+    only when the environment lists it in ``[field_encryption] raw_key_services``."""
     backs_up_databases: bool = False
     """The daily logical backup job: runs on ``[backups] schedule`` as ``backup_reader`` (``SELECT`` on every
     service database) and writes under ``neon/`` of the ``backups`` bucket."""

@@ -9,6 +9,7 @@ from constructs_lib.compute.railway_project import RailwayProject, RailwayProjec
 from constructs_lib.compute.railway_service import RailwayService, RailwayServiceProps
 from constructs_lib.compute.railway_source import RegionReplicas, RepoSource
 from constructs_lib.data.app_secret import AppSecret
+from constructs_lib.data.field_encryption_key import FieldEncryptionKey
 from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import NeonDatabaseProps
 from constructs_lib.engine.aws import AwsProvider, AwsProviderDefaultTags
@@ -22,7 +23,7 @@ from constructs_lib.storage.secure_s3 import SecureS3
 from constructs_lib.storage.service_identity import ServiceIdentity
 from environments import EnvironmentConfig
 
-from . import _database_access as data_access, _edge as edge, _storage as storage
+from . import _database_access as data_access, _edge as edge, _keys as keys, _storage as storage
 from .backends import TerraformCloudWorkspace
 from .operations import Operations, add_operations
 from .phases import Component, PhasePlan, ServiceSpec
@@ -158,8 +159,11 @@ class PlatformStack(TerraformStack):
                 protect_from_destroy=railway.protect_from_destroy,
             ),
         )
-        self.app_secrets: dict[str, dict[str, AppSecret]] = data_access.add_app_secrets(self)
-        """Generated keys by service and variable name (``JWT_SIGNING_KEY``, ``FIELD_ENCRYPTION_KEY``)."""
+        self.field_keys: dict[str, FieldEncryptionKey] = keys.add_field_encryption_keys(self)
+        """Each PHI service's own KMS field key, by service (stacks/_keys.py)."""
+        self.app_secrets: dict[str, dict[str, AppSecret]] = keys.add_app_secrets(self)
+        """Raw keys generated into state, by service and variable (auth's ``JWT_SIGNING_KEY``; ``FIELD_ENCRYPTION_KEY``
+        of ``[field_encryption] raw_key_services``)."""
         pending = [spec for spec in self.plan.services if spec.runs_on_railway]
         # Callees first, so a caller's <NAME>_URL comes from the callee's own private_url.
         while pending:
@@ -174,11 +178,11 @@ class PlatformStack(TerraformStack):
     def _service_secrets(self, spec: ServiceSpec) -> dict[str, str]:
         """Sensitive references a service receives.
 
-        Its database URLs (its own SQL login role), generated keys and the backup job's password
-        (``data_access.database_secrets``), and the access key of its own AWS identity when the
-        phase grants it S3 access.
+        Its database URLs (its own SQL login role) and the backup job's password
+        (``data_access.database_secrets``), its raw keys (``keys.key_secrets``), and the access key of
+        its own AWS identity when it has one (S3 grants, a KMS field key).
         """
-        secrets = data_access.database_secrets(self, spec)
+        secrets = {**data_access.database_secrets(self, spec), **keys.key_secrets(self, spec)}
         identity = self.identities.get(spec.name)
         if identity is not None:
             credentials = identity.credentials
@@ -191,7 +195,7 @@ class PlatformStack(TerraformStack):
 
     def _service_props(self, spec: ServiceSpec) -> RailwayServiceProps:
         config, railway = self.config, self.config.railway
-        variables = {"PLATFORM_ENV": config.name, **storage.storage_variables(self, spec)}
+        variables = {"PLATFORM_ENV": config.name, **storage.storage_variables(self, spec), **keys.key_variables(self, spec)}
         for callee in spec.calls:
             if callee in self._railway_names():
                 variables[f"{callee.upper().replace('-', '_')}_URL"] = self.services[callee].private_url
@@ -215,6 +219,7 @@ class PlatformStack(TerraformStack):
             port=None if job else 8080,
             variables=variables,
             secrets=self._service_secrets(spec),
+            non_secret_names=keys.NON_SECRET_KEY_VARIABLES & set(variables),
             custom_domain=f"{spec.hostname_label}.{config.public_domain}" if spec.public else None,
             protect_from_destroy=railway.protect_from_destroy,
         )

@@ -33,6 +33,7 @@ CONSTRUCTS_DIR = DOCS_DIR / "constructs"
 CONSTRUCT_PAGES: dict[str, tuple[str, ...]] = {
     "NeonDatabase": ("NeonDatabaseProps", "ReaderRole"),
     "AppSecret": ("AppSecretProps",),
+    "FieldEncryptionKey": ("FieldEncryptionKeyProps",),
     "SecureS3": ("SecureS3Props",),
     "AccessLogBucket": ("AccessLogBucketProps",),
     "ServiceIdentity": ("ServiceIdentityProps",),

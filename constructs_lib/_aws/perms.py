@@ -31,6 +31,13 @@ KMS_TRAIL_LOG_DECRYPT_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:ReEncryptF
 """The account's principals reading CloudTrail log files, through their IAM policies (AWS's documented trail key
 policy, "Allow principals in the account to decrypt log files")."""
 
+KMS_FIELD_KEY_USE_ACTIONS: tuple[str, ...] = ("kms:GenerateDataKey", "kms:Decrypt")
+"""A service's envelope encryption of its own PHI fields: a new data key (plaintext and encrypted copy) to encrypt
+with, and the encrypted copy decrypted to read; granted only with the service's encryption context."""
+
+KMS_DESCRIBE_ACTIONS: tuple[str, ...] = ("kms:DescribeKey",)
+"""Reading a key's metadata (the AWS Encryption SDK checks the key it was given); no context condition applies."""
+
 KMS_KEY_ADMIN_ACTIONS: tuple[str, ...] = (
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",

@@ -102,6 +102,11 @@ class ServiceIdentity(Construct):
     # Typed attributes -------------------------------------------------------------------
 
     @property
+    def service(self) -> str:
+        """The service this identity belongs to (``props.service``)."""
+        return self._props.service
+
+    @property
     def user_name(self) -> str:
         return self.resource.name
 

@@ -291,6 +291,23 @@ class StackWorld:
         name = key_arn.rsplit("/", 1)[1]
         return self.policy(self._block("aws_kms_key", name)["policy"])
 
+    def key(self, construct_path: str) -> str:
+        """The ARN of the KMS key whose resource sits at ``<stack>/<construct_path>/Resource`` (``FieldKey-patient``)."""
+        for name, block in self.resources.get("aws_kms_key", {}).items():
+            if _is_at(name, block, construct_path):
+                return self.reference(f"aws_kms_key.{name}.arn")
+        raise KeyError(construct_path)
+
+    def user_paths(self) -> list[str]:
+        """The construct path (below the stack, without ``/Resource``) of every IAM user of the stack."""
+        paths = []
+        for name, block in self.resources.get("aws_iam_user", {}).items():
+            path = _path(block)
+            if not path:
+                raise UnresolvedReference(f"aws_iam_user.{name} has no construct path metadata")
+            paths.append(path.split("/", 1)[1].removesuffix("/Resource"))
+        return sorted(paths)
+
     def trail_arn(self) -> str:
         (name,) = self.resources["aws_cloudtrail"]
         return self.reference(f"aws_cloudtrail.{name}.arn")

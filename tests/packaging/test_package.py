@@ -186,6 +186,7 @@ def test_installs_from_the_index_into_a_clean_venv_and_synthesizes(installed: tu
         "postgresql_role",
         "postgresql_grant",
         "random_bytes",
+        "aws_kms_alias",
         "aws_s3_bucket",
         "railway_service",
         "cloudflare_zone_setting",

@@ -244,7 +244,7 @@ def test_fails_when_a_construct_breaks_the_rules(monkeypatch: pytest.MonkeyPatch
         ),
         ("dev", "neon.hipaa", 'false\nreplica_readers = ["appointment-scheduler"]', "neon.replica_readers must name services that own a database"),
         ("dev", "guardrails.production", 'false\n\n[backups]\nschedule = "daily"', "backups.schedule must be a five-field cron expression"),
-        ("dev", "guardrails.production", "false\n\n[app_secrets]\njwt_signing_key_version = 0", "app_secrets.jwt_signing_key_version must be 1..10000, got 0"),
+        ("dev", "app_secrets.jwt_signing_key_version", "0", "app_secrets.jwt_signing_key_version must be 1..10000, got 0"),
         ("prod", "backups.restore_reader_arn", None, "backups.restore_reader_arn is required when guardrails.production is true"),
     ],
     ids=[
@@ -267,3 +267,63 @@ def test_fails_when_database_access_settings_are_bad(tmp_path: Path, outdir: Pat
     _set_key(directory / f"{env}.toml", key, raw)
     result = _run("--config-dir", str(directory), "--outdir", str(outdir))
     _assert_clean_failure(result, outdir, f"{env}.toml: {fragment}")
+
+
+@pytest.mark.parametrize(
+    ("env", "key", "raw", "fragment"),
+    [
+        (
+            "staging",
+            "app_secrets.jwt_signing_key_oldest_version",
+            "2",
+            "app_secrets.jwt_signing_key_version must be >= the oldest kept version 2 (a key version is never lowered: that destroys the newer keys), got 1",
+        ),
+        (
+            "dev",
+            "app_secrets.jwt_signing_key_version",
+            "11",
+            "app_secrets.jwt_signing_key_oldest_version must be >= 2 (at most 10 versions are kept; "
+            "retire the oldest after every value made with it is re-encrypted or has expired), got 1",
+        ),
+        (
+            "dev",
+            "field_encryption.raw_key_services",
+            '["gateway"]',
+            "field_encryption.raw_key_services must name services that encrypt PHI fields, each for its own key "
+            "(patient, medical-records, appointment), got 'gateway'",
+        ),
+        ("dev", "field_encryption.raw_key_services", '["patient", "patient"]', "field_encryption.raw_key_services must be distinct"),
+        ("dev", "field_encryption.key_deletion_window_days", "3", "field_encryption.key_deletion_window_days must be 7..30, got 3"),
+        ("prod", "field_encryption.key_deletion_window_days", "7", "field_encryption.key_deletion_window_days must be 30 when guardrails.production is true"),
+        ("prod", "field_encryption.protect_from_destroy", "false", "field_encryption.protect_from_destroy must be true when guardrails.production is true"),
+        ("prod", "app_secrets.protect_from_destroy", "false", "app_secrets.protect_from_destroy must be true when guardrails.production is true"),
+    ],
+    ids=[
+        "key-version-lowered",
+        "too-many-key-versions",
+        "raw-key-for-a-service-without-phi-fields",
+        "raw-key-twice",
+        "deletion-window-short",
+        "prod-deletion-window",
+        "prod-field-keys-unprotected",
+        "prod-raw-keys-unprotected",
+    ],
+)
+def test_fails_when_key_settings_are_bad(tmp_path: Path, outdir: Path, env: str, key: str, raw: str, fragment: str) -> None:
+    directory = _copy_environments(tmp_path)
+    _set_key(directory / f"{env}.toml", key, raw)
+    result = _run("--config-dir", str(directory), "--outdir", str(outdir))
+    _assert_clean_failure(result, outdir, f"{env}.toml: {fragment}")
+
+
+def _grant_patient_key_to_appointment(stack) -> None:  # noqa: ANN001
+    stack.field_keys["patient"].grant_use(stack.identities["appointment"])
+
+
+def test_fails_when_a_service_asks_for_another_services_key(monkeypatch: pytest.MonkeyPatch, outdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(stacks.app, "build_app", _with_dev_extra(_grant_patient_key_to_appointment))
+    status = main.main(["--env", "dev", "--outdir", str(outdir)], {})
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.splitlines() == ["error: dev/FieldKey-patient: identity.service must be 'patient' (a service uses only its own field key), got 'appointment'"]
+    assert (outdir / "previous.txt").read_text() == "previous output"

@@ -15,15 +15,16 @@ from typing import Any
 
 import pytest
 
-from stacks.phases import BUCKET_GRANTS, BUCKETS
+from stacks.phases import BUCKET_GRANTS, BUCKETS, SERVICES
 from tests.conftest import Combo
 from tests.security.conftest import report_subset
 
 pytestmark = pytest.mark.checkov
 
 STORAGE_TYPES = ("aws_s3_", "aws_kms_", "aws_iam_")
-STORAGE_CONSTRUCTS = ("Bucket-", "AccessLogs", "Identity-")
-"""Top-level construct ids stacks/_storage.add_storage creates; other components have their own gates."""
+STORAGE_CONSTRUCTS = ("Bucket-", "AccessLogs", "Identity-", "FieldKey-")
+"""Top-level construct ids of stacks/_storage.add_storage and of the PHI field keys (stacks/_keys.py); other components
+have their own gates."""
 ENVS = ("dev", "staging", "prod")
 REPLICATED_ENVS = ("prod",)
 """Environments whose env file sets ``[s3] replica_region``."""
@@ -32,9 +33,9 @@ REPLICATED_ENVS = ("prod",)
 def _unavoidable() -> set[tuple[str, str, str]]:
     """(check id, environment, construct path) of every finding that cannot pass, with the reason in docs/constructs/SecureS3.md."""
     findings: set[tuple[str, str, str]] = set()
-    services = {g.service for g in BUCKET_GRANTS}
+    services = {g.service for g in BUCKET_GRANTS} | {s.name for s in SERVICES if s.encrypts_fields}
     for env in ENVS:
-        # Railway cannot assume an IAM role, so each service that touches S3 needs an IAM user.
+        # Railway cannot assume an IAM role, so each service that touches S3 or its KMS field key needs an IAM user.
         findings |= {("CKV_AWS_273", env, f"{env}/Identity-{service}/Resource") for service in services}
         # Server access logs cannot be delivered to SSE-KMS buckets: the log bucket uses SSE-S3.
         findings.add(("CKV_AWS_145", env, f"{env}/AccessLogs/Resource"))
@@ -98,6 +99,9 @@ def test_checkov_ran_the_storage_checks(checkov_report: dict[str, Any], stacks: 
         ("CKV_AWS_33", "prod/Bucket-audit-logs/Replica/Key/Resource"),
         ("CKV2_AWS_64", "prod/Bucket-audit-logs/Key/Resource"),
         ("CKV2_AWS_22", "dev/Identity-ai/Resource"),
+        ("CKV_AWS_7", "prod/FieldKey-patient/Resource"),
+        ("CKV_AWS_33", "dev/FieldKey-appointment/Resource"),
+        ("CKV2_AWS_64", "staging/FieldKey-medical-records/Resource"),
     ]:
         assert (check_id, path.split("/")[0], path) in passed, (check_id, path)
 

@@ -66,43 +66,80 @@ def test_an_environment_file_can_name_other_replica_readers(configs: dict[str, E
     assert readers == {"patient", "provider"}
 
 
+def _raw_key_references(variables: dict[str, str]) -> dict[str, str]:
+    """Variable -> ``random_bytes`` address of every variable whose value references a generated raw key."""
+    found = {}
+    for name, value in variables.items():
+        match = re.search(r"\brandom_bytes\.([\w-]+)\.", value)
+        if match:
+            found[name] = match[1]
+    return found
+
+
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
-def test_generated_keys_reach_only_their_services_as_references(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+def test_phi_services_get_their_own_kms_key_and_no_raw_key(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
     stack = stacks[env, phase]
-    keys = {name: {k: v for k, v in _variables_of(stack, name).items() if "_KEY" in k and not k.startswith("AWS_")} for name in _by_service(stack)}
-    expected = {"auth": {"JWT_SIGNING_KEY"}}
-    expected |= {s.name: {"FIELD_ENCRYPTION_KEY"} for s in plan_for(phase).services if s.encrypts_fields}
-    assert {name: set(v) for name, v in keys.items() if v} == expected  # version 1 everywhere: no _PREVIOUS yet
-    seen = set()
-    for variables in keys.values():
-        for value in variables.values():
-            address = re.fullmatch(r"\$\{(random_bytes\.\S+)\.base64\}", value)
-            assert address, value
-            seen.add(address[1])
-    assert len(seen) == sum(len(v) for v in keys.values())  # one key per service: a leak opens one service's fields
-    assert all(b["length"] == 32 for b in resources_of(stack, "random_bytes").values())
+    keys = resources_of(stack, "aws_kms_key")
+    for spec in plan_for(phase).services:
+        if not spec.encrypts_fields:
+            continue
+        variables = _variables_of(stack, spec.name)
+        match = re.fullmatch(r"\$\{aws_kms_key\.([\w-]+)\.arn\}", variables["FIELD_ENCRYPTION_KEY_ARN"])
+        assert match and keys[match[1]]["//"]["metadata"]["path"] == f"{env}/FieldKey-{spec.name}/Resource"
+        assert variables["FIELD_ENCRYPTION_CONTEXT"] == f"service={spec.name}"
+        assert variables["AWS_REGION"] == "us-east-1"
+        assert re.fullmatch(rf"\$\{{aws_iam_access_key\.Identity-{spec.name}_\w+\.secret\}}", variables["AWS_SECRET_ACCESS_KEY"])
+        assert "FIELD_ENCRYPTION_KEY" not in variables
+        assert _raw_key_references(variables) == {}  # no key material of a PHI service in state or in Railway
 
 
-def test_bumping_a_key_version_rotates_it_and_keeps_the_previous_one(configs: dict[str, EnvironmentConfig]) -> None:
+@pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)
+def test_only_auth_gets_a_raw_key_its_jwt_signing_key(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+    stack = stacks[env, phase]
+    raw = {name: refs for name in _by_service(stack) if (refs := _raw_key_references(_variables_of(stack, name)))}
+    assert set(raw) == {"auth"} and set(raw["auth"]) == {"JWT_SIGNING_KEY"}
+    assert _variables_of(stack, "auth")["JWT_SIGNING_VERSION"] == "1"
+    (only,) = resources_of(stack, "random_bytes").values()
+    assert only["keepers"] == {"name": "auth-jwt-signing-key", "version": "1"} and only["length"] == 32
+    assert ("lifecycle" in only) is (env != "dev")  # [app_secrets] protect_from_destroy: off only in disposable dev
+
+
+def _platform(configs: dict[str, EnvironmentConfig], env: str, phase: int, **sections: dict[str, Any]) -> dict[str, Any]:
     from constructs_lib.engine.core import Testing as CdktfTesting
     from stacks.platform import PlatformStack
 
-    def auth_keys(version: int) -> tuple[dict[str, str], dict[str, Any]]:
-        config = config_at(configs, "prod", 1)
-        config = config.model_copy(update={"app_secrets": config.app_secrets.model_copy(update={"jwt_signing_key_version": version})})
-        stack = synth_json(PlatformStack(CdktfTesting.app(), config, plan_for(1)))
+    config = config_at(configs, env, phase)
+    config = config.model_copy(update={name: getattr(config, name).model_copy(update=values) for name, values in sections.items()})
+    return synth_json(PlatformStack(CdktfTesting.app(), config, plan_for(phase)))
+
+
+def test_a_phi_service_may_opt_in_to_a_raw_key_beside_its_kms_key(configs: dict[str, EnvironmentConfig]) -> None:
+    stack = _platform(configs, "prod", 3, field_encryption={"raw_key_services": ["patient"]})
+    patient = _variables_of(stack, "patient")
+    assert set(_raw_key_references(patient)) == {"FIELD_ENCRYPTION_KEY"}
+    assert patient["FIELD_ENCRYPTION_VERSION"] == "1"
+    assert patient["FIELD_ENCRYPTION_KEY_ARN"].startswith("${aws_kms_key.FieldKey-patient_")  # re-encrypt into KMS, then opt out
+    # The address the raw key had before KMS: an environment that used it keeps the same value by opting in.
+    assert "Secret-patient-field-encryption-key_v1" in "".join(_raw_key_references(patient).values())
+    for other in ("medical-records", "appointment"):
+        assert _raw_key_references(_variables_of(stack, other)) == {}
+
+
+def test_raising_a_key_version_adds_a_value_and_keeps_every_older_one(configs: dict[str, EnvironmentConfig]) -> None:
+    def auth(version: int, oldest: int = 1) -> tuple[dict[str, str], dict[str, Any]]:
+        stack = _platform(configs, "prod", 1, app_secrets={"jwt_signing_key_version": version, "jwt_signing_key_oldest_version": oldest})
         return _variables_of(stack, "auth"), resources_of(stack, "random_bytes")
 
-    before, before_bytes = auth_keys(1)
-    after, after_bytes = auth_keys(2)
-    assert "JWT_SIGNING_KEY_PREVIOUS" not in before
-    assert after["JWT_SIGNING_KEY"] != before["JWT_SIGNING_KEY"]  # a new random_bytes: a new value
-    assert after["JWT_SIGNING_KEY_PREVIOUS"] == before["JWT_SIGNING_KEY"]  # the same resource: the same value
-    new = after["JWT_SIGNING_KEY"].split(".")[1]
-    assert new not in before_bytes and after_bytes[new]["keepers"]["version"] == "2"
-    # The field-encryption keys were not bumped: their resources are untouched.
-    untouched = {n: b for n, b in before_bytes.items() if "field-encryption" in n}
-    assert untouched and all(after_bytes[n] == b for n, b in untouched.items())
+    one, one_bytes = auth(1)
+    three, three_bytes = auth(3)
+    assert "JWT_SIGNING_KEY_V1" not in one
+    assert three["JWT_SIGNING_VERSION"] == "3"
+    assert three["JWT_SIGNING_KEY_V1"] == one["JWT_SIGNING_KEY"]  # the same resource: the same value
+    assert len({three["JWT_SIGNING_KEY"], three["JWT_SIGNING_KEY_V1"], three["JWT_SIGNING_KEY_V2"]}) == 3
+    assert all(three_bytes[address] == block for address, block in one_bytes.items())  # nothing replaced or destroyed
+    retired, retired_bytes = auth(3, oldest=2)
+    assert "JWT_SIGNING_KEY_V1" not in retired and retired["JWT_SIGNING_KEY_V2"] == three["JWT_SIGNING_KEY_V2"]
+    assert set(retired_bytes) == set(three_bytes) - set(one_bytes)
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS, ids=IDS)

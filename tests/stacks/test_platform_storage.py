@@ -18,7 +18,9 @@ PRIMARY_BUCKETS = {
     3: {"audit-logs", "backups", "medical-documents", "medical-images", "appointment-attachments"},
     4: {"audit-logs", "backups", "medical-documents", "medical-images", "appointment-attachments", "ml-models"},
 }
-IDENTITIES = {1: {"db-backup"}, 2: {"db-backup", "medical-records", "provider"}, 3: {"db-backup", "medical-records", "provider", "appointment"}}
+# Services with a bucket grant, and the PHI services whose identity uses their own field-encryption key (patient).
+IDENTITIES = {1: {"db-backup", "patient"}, 2: {"db-backup", "patient", "medical-records", "provider"}}
+IDENTITIES[3] = IDENTITIES[2] | {"appointment"}
 IDENTITIES[4] = IDENTITIES[3] | {"ai"}
 
 

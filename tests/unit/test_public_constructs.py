@@ -77,6 +77,12 @@ def _app_secret(stack: Construct) -> Any:
     return AppSecret(stack, "Key", AppSecretProps(name="field-key"))
 
 
+def _field_encryption_key(stack: Construct) -> Any:
+    from constructs_lib import FieldEncryptionKey, FieldEncryptionKeyProps
+
+    return FieldEncryptionKey(stack, "FieldKey", FieldEncryptionKeyProps(project="acme", environment="dev", service="patient"))
+
+
 def _access_log_bucket(stack: Construct) -> Any:
     return _logs(stack)
 
@@ -220,6 +226,7 @@ CONSTRUCTS: dict[str, tuple[tuple[str, ...], Callable[[Construct], Any]]] = {
     "OperationsDashboard": (("AwsProvider",), _operations_dashboard),
     "NeonDatabase": (("NeonProvider",), _neon_database),
     "AppSecret": ((), _app_secret),
+    "FieldEncryptionKey": (("AwsProvider",), _field_encryption_key),
     "AccessLogBucket": (("AwsProvider",), _access_log_bucket),
     "SecureS3": (("AwsProvider",), _secure_s3),
     "ServiceIdentity": (("AwsProvider",), _service_identity),
