@@ -172,7 +172,11 @@ def _destination(stack: Mapping[str, Any], path: tuple[str, ...]) -> Destination
     if kind == "postgresql_role" and path[3] in ("password", "password_wo"):
         return Destination("sql-login", str(body.get("name", name)), path[3])
     if kind == "tfe_variable" and path[3] in ("value", "value_wo"):
-        return Destination("tfc-variable", str(body.get("variable_set_id") or body.get("workspace_id")), f"{body.get('key')} ({path[3]})")
+        if "variable_set_id" in body:
+            workspaces = sorted(_workspaces_of_variable_set(stack, str(body["variable_set_id"])))
+        else:
+            workspaces = [_named(stack, str(body.get("workspace_id")))]
+        return Destination("tfc-variable", ",".join(workspaces), f"{body.get('key')} ({path[3]})")
     if kind == "aws_secretsmanager_secret_version" and path[3] in ("secret_string", "secret_string_wo"):
         return Destination("secrets-manager", _named(stack, str(body.get("secret_id"))), path[3])
     return Destination("unmodelled", ".".join(path))
@@ -246,6 +250,9 @@ def secret_flow(stack: Mapping[str, Any], bootstrap: Mapping[str, Any] | None = 
     state_humans, state_runs = state_readers(stack, bootstrap)
     output_humans, _ = state_readers(stack, bootstrap, outputs=True)
     for reach in reaches.values():
+        kind, name, _ = reach.secret.address.split(".", 2) if not reach.secret.address.startswith("var.") else ("var", "", "")
+        if kind == "aws_secretsmanager_secret_version":  # the secret's own value: whoever IAM lets read the secret
+            reach.principals.add(f"aws:{_named(stack, str(_resource(stack, kind, name).get('secret_id')))}")
         if reach.secret.stored:
             reach.humans |= state_humans
             reach.runs |= state_runs
@@ -260,7 +267,7 @@ def secret_flow(stack: Mapping[str, Any], bootstrap: Mapping[str, Any] | None = 
             elif destination.kind == "tfc-variable":
                 # A run exposes the workspace's environment variables to the configuration it runs: whoever
                 # may queue a plan there can print them.
-                for workspace in _workspaces_of_variable_set(stack, destination.target):
+                for workspace in destination.target.split(","):
                     reach.runs.add(f"runs:{workspace}")
                     reach.humans |= {f"team:{team}" for team in _teams(stack) if may(stack, team, "queue_plan", workspace)}
             elif destination.kind == "secrets-manager":
