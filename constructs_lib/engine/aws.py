@@ -69,6 +69,9 @@ if CDKTN:
     from cdktn_provider_aws.iam_group_policy_attachment import (
         IamGroupPolicyAttachment as IamGroupPolicyAttachment,
     )
+    from cdktn_provider_aws.iam_openid_connect_provider import (
+        IamOpenidConnectProvider as IamOpenidConnectProvider,
+    )
     from cdktn_provider_aws.iam_policy import (
         IamPolicy as IamPolicy,
     )
@@ -256,6 +259,9 @@ else:
     from cdktf_cdktf_provider_aws.iam_group_policy_attachment import (
         IamGroupPolicyAttachment as IamGroupPolicyAttachment,
     )
+    from cdktf_cdktf_provider_aws.iam_openid_connect_provider import (
+        IamOpenidConnectProvider as IamOpenidConnectProvider,
+    )
     from cdktf_cdktf_provider_aws.iam_policy import (
         IamPolicy as IamPolicy,
     )
@@ -410,6 +416,7 @@ __all__ = [
     "IamAccountPasswordPolicy",
     "IamGroup",
     "IamGroupPolicyAttachment",
+    "IamOpenidConnectProvider",
     "IamPolicy",
     "IamRole",
     "IamRoleInlinePolicy",
