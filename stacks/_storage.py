@@ -36,7 +36,8 @@ class AccessLogs:
 
 def add_storage(stack: PlatformStack) -> AccessLogs:
     """The access-logs bucket(s), the phase's SecureS3 buckets into ``stack.buckets``, and one ServiceIdentity per
-    service with a bucket grant into ``stack.identities``, with its grants; the backup restorer's read grant."""
+    service with a bucket grant into ``stack.identities``, with its grants (a Railway service's pinned to
+    ``[railway] static_egress_ips``); the backup restorer's read grant."""
     s3 = stack.config.s3
     project, env = stack.config.project, stack.config.name
     replica_provider = (
@@ -117,13 +118,17 @@ def add_storage(stack: PlatformStack) -> AccessLogs:
     for spec in stack.plan.buckets:
         if spec.backup_retention and restorer is not None:
             stack.buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")
+    on_railway = {spec.name for spec in stack.plan.services if spec.runs_on_railway}
     for grant in stack.plan.bucket_grants:
         identity = stack.identities.get(grant.service)
         if identity is None:
+            # A Railway service's keys work only from the services' static egress ([railway] static_egress_ips). The AI
+            # service runs in the VPC and reaches S3 through its gateway endpoint, where aws:SourceIp does not exist.
+            sources = tuple(stack.config.railway.static_egress_ips) if grant.service in on_railway else ()
             identity = ServiceIdentity(
                 stack,
                 f"Identity-{grant.service}",
-                ServiceIdentityProps(project=project, environment=env, service=grant.service),
+                ServiceIdentityProps(project=project, environment=env, service=grant.service, allowed_source_ips=sources),
             )
             stack.identities[grant.service] = identity
         stack.buckets[grant.bucket].grant(identity, grant.access, grant.prefix)

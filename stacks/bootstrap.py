@@ -254,8 +254,8 @@ class BootstrapStack(TerraformStack):
 
     Its own state lives in the workspace ``<workspace_prefix>-bootstrap`` of the same
     organization, created by hand once with execution mode *local* (the apply runs on the
-    administrator's machine, where the ``TF_VAR_`` credentials are; the state is encrypted
-    in Terraform Cloud). Every Terraform Cloud environment must share one organization and
+    administrator's machine, where the ``TF_VAR_`` credentials and each environment account's AWS
+    profile are; the state is encrypted in Terraform Cloud). Every Terraform Cloud environment must share one organization and
     workspace prefix (checked when the environment files are loaded).
     """
 

@@ -241,3 +241,10 @@ def test_the_apply_role_administers_prods_keys_but_cannot_decrypt_with_them(
     assert decide("kms:Decrypt") is Decision.IMPLICIT_DENY
     assert decide("kms:GenerateDataKey") is Decision.IMPLICIT_DENY
     assert bucket.key_arn.startswith(f"arn:{PARTITION}:kms:")
+    # The one decryption it needs: creating or updating the SSE-KMS trail (with an S3 Bucket Key) takes kms:Decrypt on
+    # the trail's key, which delegates CloudTrail log-file decryption to the account's IAM.
+    audit_key = world.bucket("Bucket-audit-logs").key_arn
+    assert audit_key is not None
+    trail = {"kms:CallerAccount": account, "kms:EncryptionContext:aws:cloudtrail:arn": world.trail_arn()}
+    request = Request(principal=roles.session("prod", "apply"), action="kms:Decrypt", resource=audit_key, context=trail)
+    assert decide_kms(request, key_policy=world.key_policy(audit_key), identity_policies=identity, key_account=account) is Decision.ALLOW
