@@ -54,7 +54,7 @@ def _via_s3(world: StackWorld, purpose: str) -> dict[str, Any]:
     return {"kms:ViaService": f"s3.{bucket.region}.amazonaws.com", "kms:CallerAccount": ACCOUNT, "kms:EncryptionContext:aws:s3:arn": bucket.arn}
 
 
-@pytest.mark.parametrize(("env", "phase", "grant"), GRANTS, ids=lambda v: getattr(v, "service", str(v)))
+@pytest.mark.parametrize(("env", "phase", "grant"), GRANTS, ids=[f"{env}-p{phase}-{g.service}-{g.bucket}" for env, phase, g in GRANTS])
 def test_a_railway_services_key_works_only_from_its_static_egress(worlds: dict[Combo, StackWorld], env: str, phase: int, grant: Any) -> None:
     config, world = CONFIGS[env], worlds[env, phase]
     action = "s3:GetObject" if grant.access.value != "write" else "s3:PutObject"

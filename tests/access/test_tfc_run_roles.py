@@ -194,28 +194,29 @@ def _arn(env: str, configs: dict[str, EnvironmentConfig], rest: str) -> str:
     return rest.replace("ACCOUNT", configs[env].aws_account_ids[0])
 
 
+NEVER: list[tuple[str, str, Decision, str]] = [
+    ("s3:GetObject", "arn:aws:s3:::healthcare-prod-medical-documents-ACCOUNT/patients/1.pdf", Decision.EXPLICIT_DENY, "no PHI object read"),
+    ("s3:GetObjectVersion", "arn:aws:s3:::healthcare-prod-backups-ACCOUNT/neon/auth.dump", Decision.EXPLICIT_DENY, "no backup read"),
+    ("logs:GetLogEvents", "arn:aws:logs:us-east-1:ACCOUNT:log-group:/aws/cloudtrail/healthcare-prod:log-stream:x", Decision.EXPLICIT_DENY, "no log read"),
+    ("logs:StartQuery", "arn:aws:logs:us-east-1:ACCOUNT:log-group:/aws/vpc/healthcare-prod/flow-logs", Decision.EXPLICIT_DENY, "no log query"),
+    ("iam:UpdateAssumeRolePolicy", "arn:aws:iam::ACCOUNT:role/tfc/healthcare-prod-tfc-apply", Decision.EXPLICIT_DENY, "no wider trust for itself"),
+    ("iam:AttachRolePolicy", "arn:aws:iam::ACCOUNT:role/tfc/healthcare-prod-tfc-plan", Decision.EXPLICIT_DENY, "no new policy for a run role"),
+    ("iam:CreatePolicyVersion", "arn:aws:iam::ACCOUNT:policy/tfc/healthcare-prod-tfc-deploy", Decision.EXPLICIT_DENY, "no edit of its own policy"),
+    ("iam:UpdateOpenIDConnectProviderThumbprint", "arn:aws:iam::ACCOUNT:oidc-provider/app.terraform.io", Decision.EXPLICIT_DENY, "no change to the trust"),
+    ("sts:AssumeRole", "arn:aws:iam::ACCOUNT:role/healthcare-prod-anything", Decision.EXPLICIT_DENY, "no role chaining"),
+    ("iam:CreateLoginProfile", "arn:aws:iam::ACCOUNT:user/services/healthcare-prod-provider", Decision.EXPLICIT_DENY, "no console password"),
+    ("iam:CreateUser", "arn:aws:iam::ACCOUNT:user/admin", Decision.IMPLICIT_DENY, "no identity outside the environment's names"),
+    ("iam:PassRole", "arn:aws:iam::ACCOUNT:role/OrganizationAccountAccessRole", Decision.IMPLICIT_DENY, "no other role passed"),
+    ("s3:PutBucketPolicy", "arn:aws:s3:::healthcare-staging-medical-documents-ACCOUNT", Decision.IMPLICIT_DENY, "another environment's bucket"),
+    ("ec2:RunInstances", "*", Decision.IMPLICIT_DENY, "no compute"),
+    ("organizations:LeaveOrganization", "*", Decision.IMPLICIT_DENY, "no administrator access"),
+    ("cloudtrail:StopLogging", "arn:aws:cloudtrail:us-east-1:ACCOUNT:trail/other-trail", Decision.IMPLICIT_DENY, "another trail"),
+]
+"""``(action, resource, decision, why)``: what neither prod run role may do (``ACCOUNT`` is prod's account)."""
+
+
 @pytest.mark.parametrize("phase", PHASES)
-@pytest.mark.parametrize(
-    ("action", "resource", "expected", "why"),
-    [
-        ("s3:GetObject", "arn:aws:s3:::healthcare-prod-medical-documents-ACCOUNT/patients/1.pdf", Decision.EXPLICIT_DENY, "no PHI object read"),
-        ("s3:GetObjectVersion", "arn:aws:s3:::healthcare-prod-backups-ACCOUNT/neon/auth.dump", Decision.EXPLICIT_DENY, "no backup read"),
-        ("logs:GetLogEvents", "arn:aws:logs:us-east-1:ACCOUNT:log-group:/aws/cloudtrail/healthcare-prod:log-stream:x", Decision.EXPLICIT_DENY, "no log read"),
-        ("logs:StartQuery", "arn:aws:logs:us-east-1:ACCOUNT:log-group:/aws/vpc/healthcare-prod/flow-logs", Decision.EXPLICIT_DENY, "no log query"),
-        ("iam:UpdateAssumeRolePolicy", "arn:aws:iam::ACCOUNT:role/tfc/healthcare-prod-tfc-apply", Decision.EXPLICIT_DENY, "no wider trust for itself"),
-        ("iam:AttachRolePolicy", "arn:aws:iam::ACCOUNT:role/tfc/healthcare-prod-tfc-plan", Decision.EXPLICIT_DENY, "no new policy for a run role"),
-        ("iam:CreatePolicyVersion", "arn:aws:iam::ACCOUNT:policy/tfc/healthcare-prod-tfc-deploy", Decision.EXPLICIT_DENY, "no edit of its own policy"),
-        ("iam:UpdateOpenIDConnectProviderThumbprint", "arn:aws:iam::ACCOUNT:oidc-provider/app.terraform.io", Decision.EXPLICIT_DENY, "no change to the trust"),
-        ("sts:AssumeRole", "arn:aws:iam::ACCOUNT:role/healthcare-prod-anything", Decision.EXPLICIT_DENY, "no role chaining"),
-        ("iam:CreateLoginProfile", "arn:aws:iam::ACCOUNT:user/services/healthcare-prod-provider", Decision.EXPLICIT_DENY, "no console password"),
-        ("iam:CreateUser", "arn:aws:iam::ACCOUNT:user/admin", Decision.IMPLICIT_DENY, "no identity outside the environment's names"),
-        ("iam:PassRole", "arn:aws:iam::ACCOUNT:role/OrganizationAccountAccessRole", Decision.IMPLICIT_DENY, "no other role passed"),
-        ("s3:PutBucketPolicy", "arn:aws:s3:::healthcare-staging-medical-documents-ACCOUNT", Decision.IMPLICIT_DENY, "another environment's bucket"),
-        ("ec2:RunInstances", "*", Decision.IMPLICIT_DENY, "no compute"),
-        ("organizations:LeaveOrganization", "*", Decision.IMPLICIT_DENY, "no administrator access"),
-        ("cloudtrail:StopLogging", "arn:aws:cloudtrail:us-east-1:ACCOUNT:trail/other-trail", Decision.IMPLICIT_DENY, "another trail"),
-    ],
-)
+@pytest.mark.parametrize(("action", "resource", "expected", "why"), NEVER, ids=[why.replace(" ", "-") for *_, why in NEVER])
 def test_what_the_prod_run_roles_may_never_do(
     roles: RunRoles, configs: dict[str, EnvironmentConfig], phase: str, action: str, resource: str, expected: Decision, why: str
 ) -> None:

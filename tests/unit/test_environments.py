@@ -470,7 +470,8 @@ def test_fails_when_two_terraform_cloud_environments_share_an_aws_account(tmp_pa
         ),
         (
             {"railway__static_egress_ips": ["0.0.0.0/0"]},
-            "prod.toml: railway.static_egress_ips.0 must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' or '2001:db8::/48' (no host bits set, not /0), got '0.0.0.0/0'",
+            "prod.toml: railway.static_egress_ips.0 must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' or '2001:db8::/48' "
+            "(no host bits set, not /0), got '0.0.0.0/0'",
         ),
     ],
     ids=["missing-in-production", "outside-the-allow-list", "duplicate", "everyone"],
