@@ -17,7 +17,7 @@ organization) and that run phase:
 - ``<prefix>-tfc-apply``: the same, plus ``deploy_statements``: the services the environment stack
   uses, IAM and S3/KMS/SNS/CloudTrail/CloudWatch/Budgets scoped to the environment's own names.
 
-Both carry ``GUARD``: no object or log-event reads (the deploy never reads PHI), no change to the
+Both carry ``guard_statements``: no object or log-event reads (the deploy never reads PHI), no change to the
 deployment identity itself (roles and policies under ``/tfc/``, OIDC providers), no role chaining, no
 console passwords. No administrator policy anywhere (guardrail HC-IAM-002's rule holds here too).
 What remains, and is documented in docs/deploying.md: an identity that writes IAM can create a user
@@ -52,7 +52,7 @@ from environments.config import TerraformCloudSettings
 from .credentials import AWS_WORKLOAD_IDENTITY_AUDIENCE, TFC_HOSTNAME
 
 ROLE_PATH = "/tfc/"
-"""IAM path of the run roles and their policies: ``GUARD`` forbids every change under it to the runs themselves."""
+"""IAM path of the run roles and their policies: ``guard_statements`` forbid the runs themselves every change under it."""
 
 RUN_PHASES = ("plan", "apply")
 
