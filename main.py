@@ -12,6 +12,7 @@ complete synthesis.
 from __future__ import annotations
 
 import argparse
+import configparser
 import json
 import os
 import sys
@@ -24,7 +25,7 @@ from typing import NoReturn
 from environments import ENVIRONMENTS_DIR, PHASES, ConfigError, EnvironmentConfig, load_all
 from environments.config import TerraformCloudSettings
 from environments.placeholders import BOOTSTRAP_DEFERRED, BOOTSTRAP_SECTIONS, environment_source, find_placeholders, placeholder_lines
-from stacks.credentials import PROVIDER_CREDENTIALS, credential_variable_name  # no cdktf: imports nothing heavy
+from stacks.credentials import BOOTSTRAP_AWS_PROFILE, PROVIDER_CREDENTIALS, credential_variable_name  # no cdktf: imports nothing heavy
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -71,7 +72,8 @@ environment variables:
   TFC_ORGANIZATION, TFC_WORKSPACE_PREFIX   override the files' Terraform Cloud organization/prefix
   deploy: AWS_* (or AWS_PROFILE), CLOUDFLARE_API_TOKEN, NEON_API_KEY, RAILWAY_TOKEN for local
   state; TF_TOKEN_app_terraform_io (or `terraform login`) for Terraform Cloud; bootstrap:
-  TF_VAR_<env>_<credential> for every Terraform Cloud environment
+  TF_VAR_<env>_<credential> and TF_VAR_<env>_aws_profile (an AWS CLI profile of that
+  environment's account) for every Terraform Cloud environment
 
 exit status:
   {EXIT_OK}  success
@@ -228,9 +230,10 @@ AWS_CREDENTIAL_SOURCES = (
     ("AWS_CONTAINER_CREDENTIALS_FULL_URI",),
     ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",),
 )
-PROVIDER_TOKENS = tuple(name for name, _ in PROVIDER_CREDENTIALS if not name.startswith("AWS_"))
-"""The non-AWS credentials of ``stacks.credentials.PROVIDER_CREDENTIALS`` (one list for the workspaces and the local
-deploy check); AWS credentials may come from any of ``AWS_CREDENTIAL_SOURCES`` instead of the key pair."""
+PROVIDER_TOKENS = tuple(name for name, _ in PROVIDER_CREDENTIALS)
+"""``stacks.credentials.PROVIDER_CREDENTIALS``: one list for the workspaces' variable sets and the local deploy check.
+AWS is not among them: locally it comes from any of ``AWS_CREDENTIAL_SOURCES``, in Terraform Cloud from the run's
+workload identity (dynamic provider credentials)."""
 TFC_TOKEN = "TF_TOKEN_app_terraform_io"
 
 
@@ -256,10 +259,34 @@ def missing_deploy_credentials(environ: Mapping[str, str], config: EnvironmentCo
     return missing
 
 
+def aws_profiles(environ: Mapping[str, str]) -> set[str]:
+    """Profile names of the AWS CLI's shared files (``AWS_CONFIG_FILE``, ``AWS_SHARED_CREDENTIALS_FILE``, else ``~/.aws/``).
+
+    ``[profile NAME]`` (and ``[default]``) in the config file, ``[NAME]`` in the credentials file; an unreadable
+    file has none. Only the names are read: the bootstrap apply itself resolves the credentials (SSO, roles, keys).
+    """
+    home = Path(environ.get("HOME", "~")).expanduser()
+    names: set[str] = set()
+    for variable, default, prefix in (("AWS_CONFIG_FILE", "config", "profile "), ("AWS_SHARED_CREDENTIALS_FILE", "credentials", "")):
+        parser = configparser.RawConfigParser(strict=False)
+        try:
+            parser.read(Path(environ.get(variable) or home / ".aws" / default), encoding="utf-8")
+        except configparser.Error:
+            continue
+        for section in parser.sections():
+            if section == "default" or not prefix:
+                names.add(section)
+            elif section.startswith(prefix):
+                names.add(section.removeprefix(prefix).strip())
+    return names
+
+
 def missing_bootstrap_credentials(environ: Mapping[str, str], configs: Sequence[EnvironmentConfig]) -> list[str]:
-    """What ``cdktf deploy bootstrap`` lacks: a Terraform Cloud token and every ``TF_VAR_<env>_<credential>``."""
+    """What ``cdktf deploy bootstrap`` lacks: a Terraform Cloud token, every ``TF_VAR_<env>_<credential>``, and for each
+    environment an AWS CLI profile (``TF_VAR_<env>_aws_profile``) that the shared AWS files define."""
     # The tfe provider also reads TFE_TOKEN.
     missing = _missing_tfc_token(environ, also=("TFE_TOKEN",))
+    profiles: set[str] | None = None
     for config in configs:
         if _terraform_cloud(environ, config) is None:
             continue
@@ -268,6 +295,15 @@ def missing_bootstrap_credentials(environ: Mapping[str, str], configs: Sequence[
             for key, _ in PROVIDER_CREDENTIALS
             if not environ.get(f"TF_VAR_{credential_variable_name(config.name, key)}")
         ]
+        variable = f"TF_VAR_{credential_variable_name(config.name, BOOTSTRAP_AWS_PROFILE)}"
+        accounts = ", ".join(config.aws_account_ids) or "any account"
+        profile = environ.get(variable)
+        if not profile:
+            missing.append(f"{variable} (an AWS CLI profile of {config.name}'s account {accounts})")
+            continue
+        profiles = aws_profiles(environ) if profiles is None else profiles
+        if profile not in profiles:
+            missing.append(f"{variable}={profile!r}: no such profile in the AWS CLI's config or credentials file (`aws configure sso --profile {profile}`)")
     return missing
 
 

@@ -194,6 +194,19 @@ class RailwaySettings(_Section):
     """Railway workspace owning the project; needed when the token sees several. Absent: the token's only workspace."""
     protect_from_destroy: bool = True
     """prevent_destroy on the Railway project and its services (deleting them drops domains, variables, volumes)."""
+    static_egress_ips: list[Annotated[str, AfterValidator(check_allowed_ip)]] = []
+    """The services' Static Outbound IPs (Railway, Pro plan, enabled per service; copied here by hand: the provider
+    cannot read them). Each service's AWS identity (access keys: Railway has no workload identity) is then denied
+    every request from any other address (``aws:SourceIp``), except requests AWS services make on its behalf.
+    Each must be inside ``neon.allowed_ips`` when that is set; required in production when it is. Empty: the
+    identities' keys work from any address."""
+
+    @field_validator("static_egress_ips")
+    @classmethod
+    def _distinct_addresses(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("distinct entries")
+        return value
 
 
 class CloudflareSettings(_Section):
@@ -587,6 +600,24 @@ class EnvironmentConfig(_Section):
         yield from self._edge_is_valid()
         yield from self._terraform_cloud_rules()
         yield from self._production_keeps_keys()
+        yield from self._services_egress_is_allowed()
+
+    def _services_egress_is_allowed(self) -> Iterator[str]:
+        # The services connect to Neon from their static outbound addresses: an allow-listed project must admit them,
+        # and in production the services' AWS keys are pinned to them.
+        egress, allowed = self.railway.static_egress_ips, self.neon.allowed_ips
+        if self.guardrails.production and allowed and not egress:
+            yield (
+                "railway.static_egress_ips is required when guardrails.production is true and neon.allowed_ips is set "
+                "(the services' Static Outbound IPs: their AWS access keys then work from those addresses only)"
+            )
+        networks = [ipaddress.ip_network(entry) for entry in allowed]
+        for address in egress if allowed else []:
+            network = ipaddress.ip_network(address)
+            if not any(network.version == n.version and network.subnet_of(n) for n in networks):  # type: ignore[arg-type]
+                yield (
+                    f"railway.static_egress_ips must be inside neon.allowed_ips {allowed!r} (the services connect to the database from them), got {address!r}"
+                )
 
     _EDGE_KEYS = {
         "domain": "domain",

@@ -178,7 +178,9 @@ def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, 
     VPC CIDRs must not overlap; names that must be unique stay unique (public hostnames, bucket
     and Neon project names, Terraform Cloud workspaces); one owner per Cloudflare zone whose
     zone-wide values the others repeat; one Terraform Cloud organization and workspace prefix
-    (the bootstrap stack manages them together).
+    (the bootstrap stack manages them together); no AWS account shared by two Terraform Cloud
+    environments (the bootstrap stack creates each one's OIDC provider for HCP Terraform, of which
+    an account holds one per issuer).
     """
     configs = list(configs)
     lines: list[str] = []
@@ -192,6 +194,13 @@ def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, 
                     f"{sources[config.name]}: terraform_cloud.{key} must equal {remote[0].name}'s {getattr(lead, key)!r} "
                     f"(one bootstrap stack manages every workspace), got {getattr(tfc, key)!r}"
                 )
+    for first, second in itertools.combinations(remote, 2):
+        shared = sorted(set(first.aws_account_ids) & set(second.aws_account_ids))
+        if shared:
+            lines.append(
+                f"{sources[second.name]}: aws_account_ids must not share an account with {first.name} when both use Terraform Cloud "
+                f"(the bootstrap stack creates each environment's OIDC trust for HCP Terraform, one per account), got {shared!r}"
+            )
     for first, second in itertools.combinations(configs, 2):
         if first.vpc_network.overlaps(second.vpc_network):
             lines.append(f"{sources[second.name]}: vpc_cidr must not overlap {first.name}'s {first.vpc_cidr}, got {second.vpc_cidr!r}")

@@ -105,6 +105,7 @@ WHERE_FROM: Mapping[str, str] = {
     "neon.org_id": "use your HIPAA-enabled Neon organisation's id (Neon console, Organization settings)",
     "neon.allowed_ips": "use the Railway services' static outbound IPs and the Terraform Cloud agent's egress IP",
     "railway.workspace_id": "use your Railway workspace's id (the workspace's settings in the Railway dashboard)",
+    "railway.static_egress_ips": "use the Railway services' static outbound IPs (Railway, each service, Settings, Networking)",
     "cloudflare.zone_id": "use the zone's id (Cloudflare dashboard, the domain's Overview page, API section)",
     "cloudflare.account_id": "use your Cloudflare account id (Cloudflare dashboard, Copy account ID)",
     "alerts.https_endpoints": "use your PagerDuty service's Amazon CloudWatch integration URL",
@@ -121,10 +122,10 @@ _DEFAULT_HINT = {
     Kind.REPOSITORY_EXAMPLE: "use your own value",
 }
 
-BOOTSTRAP_SECTIONS = ("terraform_cloud", "railway.workspace_id", "railway.region")
-"""The keys (sections or dotted keys) the bootstrap stack applies (workspaces, teams, agent pools, and the
-agent's Railway project in the environment's Railway workspace): ``deploy bootstrap`` checks these keys of
-every environment that uses Terraform Cloud."""
+BOOTSTRAP_SECTIONS = ("terraform_cloud", "railway.workspace_id", "railway.region", "aws_account_ids")
+"""The keys (sections or dotted keys) the bootstrap stack applies (workspaces, teams, agent pools, the
+agent's Railway project in the environment's Railway workspace, and the runs' OIDC trust and roles in the
+environment's AWS account): ``deploy bootstrap`` checks these keys of every environment that uses Terraform Cloud."""
 BOOTSTRAP_DEFERRED = ("terraform_cloud.agent_egress_ips",)
 """Keys ``deploy bootstrap`` does not refuse: the agent's egress address exists only after the bootstrap
 apply created the agent service and an operator enabled its static outbound IPs (docs/deploying.md,

@@ -36,7 +36,8 @@ class AccessLogs:
 
 def add_storage(stack: PlatformStack) -> AccessLogs:
     """The access-logs bucket(s), the phase's SecureS3 buckets into ``stack.buckets``, and one ServiceIdentity per
-    service with a bucket grant into ``stack.identities``, with its grants; the backup restorer's read grant."""
+    service with a bucket grant into ``stack.identities``, with its grants (a Railway service's pinned to
+    ``[railway] static_egress_ips``); the backup restorer's read grant."""
     s3 = stack.config.s3
     project, env = stack.config.project, stack.config.name
     replica_provider = (
@@ -130,10 +131,14 @@ def service_identity(stack: PlatformStack, service: str) -> ServiceIdentity:
     """
     identity = stack.identities.get(service)
     if identity is None:
+        # A Railway service's keys work only from the services' static egress ([railway] static_egress_ips). The AI
+        # service runs in the VPC and reaches S3 through its gateway endpoint, where aws:SourceIp does not exist.
+        on_railway = any(spec.name == service and spec.runs_on_railway for spec in stack.plan.services)
+        sources = tuple(stack.config.railway.static_egress_ips) if on_railway else ()
         identity = ServiceIdentity(
             stack,
             f"Identity-{service}",
-            ServiceIdentityProps(project=stack.config.project, environment=stack.config.name, service=service),
+            ServiceIdentityProps(project=stack.config.project, environment=stack.config.name, service=service, allowed_source_ips=sources),
         )
         stack.identities[service] = identity
     return identity

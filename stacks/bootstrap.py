@@ -10,6 +10,12 @@ team access and an email to named members when a run fails. An environment with
 ``execution_mode = "agent"`` also gets its own agent pool, scoped to its workspace, and the agent
 itself: a Railway service in a project of its own (``EnvironmentAgent``).
 
+AWS has no key in the variable set: the runs use HCP Terraform's dynamic provider credentials.
+For each environment this stack creates, in the environment's AWS account, an OIDC provider for
+HCP Terraform and one role per run phase that trusts only that workspace's tokens of that phase
+(``stacks/_tfc_aws.py``), and puts ``TFC_AWS_PROVIDER_AUTH`` and the two role ARNs in the variable
+set. The administrator applies it with an AWS profile per environment (``TF_VAR_<env>_aws_profile``).
+
 Credentials are never in code, files or this stack's state: each value is a sensitive
 Terraform variable (``TF_VAR_<env>_<credential>`` at apply time) written to Terraform Cloud
 through the provider's write-only ``value_wo`` argument, which Terraform does not store. The one
@@ -47,8 +53,9 @@ from constructs_lib.providers.railway import RailwayProvider
 from environments import EnvironmentConfig
 from environments.config import TerraformCloudSettings
 
+from ._tfc_aws import EnvironmentAwsAccess
 from .backends import TerraformCloudWorkspace
-from .credentials import PROVIDER_CREDENTIALS, credential_variable_name
+from .credentials import AWS_WORKLOAD_IDENTITY_AUDIENCE, BOOTSTRAP_AWS_PROFILE, PROVIDER_CREDENTIALS, TFC_AWS_VARIABLES, credential_variable_name
 
 BOOTSTRAP_STACK = "bootstrap"
 """Name of the stack (``cdktf deploy bootstrap``); no environment may use it."""
@@ -74,7 +81,7 @@ APPLY_TEAM_ACCESS = "write"
 
 
 class EnvironmentWorkspace(Construct):
-    """One environment's workspace, settings, credential variable set, team access and run alerts."""
+    """One environment's workspace, settings, credential variable set, AWS run roles, team access and run alerts."""
 
     def __init__(self, scope: Construct, id_: str, *, config: EnvironmentConfig, tfc: TerraformCloudSettings) -> None:
         super().__init__(scope, id_)
@@ -100,7 +107,8 @@ class EnvironmentWorkspace(Construct):
             "Credentials",
             name=f"{self.name}-provider-credentials",
             organization=tfc.organization,
-            description=f"Provider credentials of {config.name} (sensitive environment variables; values set by the bootstrap apply)",
+            description=f"Provider credentials of {config.name} (sensitive environment variables; values set by the bootstrap apply) "
+            "and its AWS dynamic credentials (run role ARNs)",
         )
         WorkspaceVariableSet(self, "CredentialsAttachment", workspace_id=self.workspace.id, variable_set_id=credentials.id)
         stack = TerraformStack.of(self)
@@ -124,6 +132,25 @@ class EnvironmentWorkspace(Construct):
                 variable_set_id=credentials.id,
                 description=description,
             )
+        profile = TerraformVariable(
+            stack,
+            credential_variable_name(config.name, BOOTSTRAP_AWS_PROFILE),
+            type="string",
+            nullable=False,
+            description=f"AWS CLI profile of {config.name}'s account {', '.join(config.aws_account_ids) or '(any)'} for this apply; "
+            f"set TF_VAR_{credential_variable_name(config.name, BOOTSTRAP_AWS_PROFILE)}",
+        )
+        self.aws = EnvironmentAwsAccess(self, "Aws", config=config, tfc=tfc, profile=profile)
+        """The environment's OIDC trust and run roles (``stacks/_tfc_aws.py``)."""
+        values = {
+            "TFC_AWS_PROVIDER_AUTH": "true",
+            "TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE": AWS_WORKLOAD_IDENTITY_AUDIENCE,
+            "TFC_AWS_PLAN_ROLE_ARN": self.aws.plan_role_arn,
+            "TFC_AWS_APPLY_ROLE_ARN": self.aws.apply_role_arn,
+        }
+        for key, description in TFC_AWS_VARIABLES:
+            # Not secrets: an ARN grants nothing without a token that the role's trust policy admits.
+            Variable(self, key, key=key, value=values[key], category="env", sensitive=False, variable_set_id=credentials.id, description=description)
         if tfc.execution_mode == "agent":
             self.agent = EnvironmentAgent(self, "Agent", config=config, tfc=tfc, workspace=self.workspace, railway_token=credential["RAILWAY_TOKEN"])
         WorkspaceSettings(
@@ -227,8 +254,8 @@ class BootstrapStack(TerraformStack):
 
     Its own state lives in the workspace ``<workspace_prefix>-bootstrap`` of the same
     organization, created by hand once with execution mode *local* (the apply runs on the
-    administrator's machine, where the ``TF_VAR_`` credentials are; the state is encrypted
-    in Terraform Cloud). Every Terraform Cloud environment must share one organization and
+    administrator's machine, where the ``TF_VAR_`` credentials and each environment account's AWS
+    profile are; the state is encrypted in Terraform Cloud). Every Terraform Cloud environment must share one organization and
     workspace prefix (checked when the environment files are loaded).
     """
 

@@ -40,7 +40,8 @@ class PlatformStack(TerraformStack):
     ``terraform.<env>.tfstate``, or the Terraform Cloud workspace ``<prefix>-<env>``) and every
     component the phase plan lists, and the HIPAA guardrail pack (``constructs_lib.guardrails``),
     with production-only rules when ``[guardrails] production`` is set. Credentials come from the process environment at
-    deploy time (``AWS_*``, ``CLOUDFLARE_API_TOKEN``, ``NEON_API_KEY``, ``RAILWAY_TOKEN``).
+    deploy time (``AWS_*``, ``CLOUDFLARE_API_TOKEN``, ``NEON_API_KEY``, ``RAILWAY_TOKEN``); in Terraform Cloud from the
+    workspace's variable set, AWS from the run's own role (dynamic provider credentials, ``stacks/_tfc_aws.py``).
     """
 
     def __init__(self, scope: Construct, config: EnvironmentConfig, plan: PhasePlan) -> None:

@@ -72,6 +72,9 @@ if CDKTN:
     from cdktn_provider_aws.iam_group_policy_attachment import (
         IamGroupPolicyAttachment as IamGroupPolicyAttachment,
     )
+    from cdktn_provider_aws.iam_openid_connect_provider import (
+        IamOpenidConnectProvider as IamOpenidConnectProvider,
+    )
     from cdktn_provider_aws.iam_policy import (
         IamPolicy as IamPolicy,
     )
@@ -271,6 +274,9 @@ else:
     from cdktf_cdktf_provider_aws.iam_group_policy_attachment import (
         IamGroupPolicyAttachment as IamGroupPolicyAttachment,
     )
+    from cdktf_cdktf_provider_aws.iam_openid_connect_provider import (
+        IamOpenidConnectProvider as IamOpenidConnectProvider,
+    )
     from cdktf_cdktf_provider_aws.iam_policy import (
         IamPolicy as IamPolicy,
     )
@@ -435,6 +441,7 @@ __all__ = [
     "IamAccountPasswordPolicy",
     "IamGroup",
     "IamGroupPolicyAttachment",
+    "IamOpenidConnectProvider",
     "IamPolicy",
     "IamRole",
     "IamRoleInlinePolicy",

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._aws.iam import AwsAccount
+from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
 from .._providers import AWS, require_provider
 from ..checkov_gate import accept
-from ..checks import check_name_part
-from ..engine.aws import IamAccessKey, IamGroup, IamGroupPolicyAttachment, IamUser, IamUserGroupMembership
+from ..checks import check_allowed_ip, check_name_part
+from ..engine.aws import IamAccessKey, IamGroup, IamGroupPolicyAttachment, IamPolicy, IamUser, IamUserGroupMembership
 from ..engine.core import TerraformResource
 from ..errors import Problems
 
@@ -53,6 +53,12 @@ class ServiceIdentityProps:
     """One access key per entry (at most two); the service is given the key of the last entry.
     Rotate by appending a version (both keys work), deploying, then removing the old one.
     Default: one key, version ``1``."""
+    allowed_source_ips: tuple[str, ...] = ()
+    """Public addresses or CIDRs the identity's requests must come from (the service's static egress, such as
+    Railway's Static Outbound IPs): a policy on its group denies every request from anywhere else
+    (``aws:SourceIp``), except requests an AWS service makes on its behalf (``aws:ViaAWSService``, such as S3
+    asking KMS to decrypt an object). Not for a service that reaches AWS through a VPC endpoint: the key is
+    absent there, so every request would be denied. Default: the keys work from any address."""
 
 
 class ServiceIdentity(Construct):
@@ -60,7 +66,8 @@ class ServiceIdentity(Construct):
 
     Creates ``Resource`` (aws_iam_user, no login profile, so no console password), Group
     (aws_iam_group), Membership and ``AccessKey<version>`` per entry of
-    ``access_key_versions``. Permissions are customer-managed policies attached to the group
+    ``access_key_versions``; with ``allowed_source_ips``, ``SourceIpPolicy`` (a Deny of requests from
+    other addresses) attached to the group. Permissions are customer-managed policies attached to the group
     (checkov CKV_AWS_40; no inline policies, HC-IAM-003), created by grants such as
     ``SecureS3.grant_read``. The secret access key is only available as the
     ``secret_access_key`` token, which Terraform treats as sensitive; it is stored in state,
@@ -85,6 +92,13 @@ class ServiceIdentity(Construct):
         for version in versions:
             if not _KEY_VERSION_RE.match(version):
                 problems.add("access_key_versions", version, "1..8 lowercase letters or digits")
+        for address in props.allowed_source_ips:
+            try:
+                check_allowed_ip(address)
+            except ValueError as error:
+                problems.add("allowed_source_ips", address, str(error))
+        if len(set(props.allowed_source_ips)) != len(props.allowed_source_ips):
+            problems.add("allowed_source_ips", props.allowed_source_ips, "distinct addresses")
         name = f"{props.project}-{props.environment}-{props.service}"
         if len(name) > 64:
             problems.add("name", name, "at most 64 characters (IAM user names)")
@@ -98,6 +112,40 @@ class ServiceIdentity(Construct):
         self.membership = IamUserGroupMembership(self, "Membership", user=self.resource.name, groups=[self.group.name])
         self.access_keys = tuple(IamAccessKey(self, f"AccessKey{v}", user=self.resource.name) for v in versions)
         """Every access key, oldest first; the last one is the one handed to the service."""
+        self.source_ip_policy: IamPolicy | None = None
+        """The group's ``<name>-source-ip`` policy (``allowed_source_ips``), else None."""
+        if props.allowed_source_ips:
+            self.source_ip_policy = self._deny_other_sources(name, props)
+
+    def _deny_other_sources(self, name: str, props: ServiceIdentityProps) -> IamPolicy:
+        # AWS's "Denies access to AWS based on the source IP" example with its aws:ViaAWSService exemption: a request
+        # S3 or KMS make for the identity (forward access sessions) is judged by the service's own checks, not denied here.
+        document = PolicyDocument(
+            self,
+            "SourceIpDocument",
+            [
+                statement(
+                    sid="DenyOutsideStaticEgress",
+                    effect="Deny",
+                    actions=["*"],
+                    resources=["*"],
+                    conditions=[
+                        Condition("NotIpAddress", "aws:SourceIp", tuple(props.allowed_source_ips)),
+                        Condition("Bool", "aws:ViaAWSService", ("false",)),
+                    ],
+                )
+            ],
+        )
+        policy = IamPolicy(
+            self,
+            "SourceIpPolicy",
+            name=f"{name}-source-ip",
+            path=props.path,
+            description=f"{name}: every request from outside the service's static egress addresses is denied",
+            policy=document.json,
+        )
+        IamGroupPolicyAttachment(self, "SourceIpAttachment", group=self.group.name, policy_arn=policy.arn)
+        return policy
 
     # Typed attributes -------------------------------------------------------------------
 

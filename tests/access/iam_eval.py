@@ -13,17 +13,20 @@ Supported (AWS doc page names in brackets):
 * Statement keys ``Sid``, ``Effect``, ``Principal``, ``Action``, ``NotAction``, ``Resource``,
   ``Condition``. ``NotPrincipal``, ``NotResource`` and anything else raise.
 * ``Principal``: ``"*"``, ``{"AWS": "*"}``, ``{"AWS": <12-digit account | account root ARN |
-  IAM role ARN | IAM user ARN>}``, ``{"Service": "<name>.amazonaws.com"}`` and lists of those
-  ["AWS JSON policy elements: Principal"]. ``Federated``, ``CanonicalUser``, assumed-role
-  ARNs, partial wildcards and unique IDs raise.
+  IAM role ARN | IAM user ARN>}``, ``{"Service": "<name>.amazonaws.com"}``, ``{"Federated":
+  <IAM OIDC identity provider ARN>}`` (a role trust policy for ``sts:AssumeRoleWithWebIdentity``)
+  and lists of those ["AWS JSON policy elements: Principal"; "Create a role for OpenID Connect
+  federation"]. Other ``Federated`` forms (SAML providers, Cognito, built-in IdP names),
+  ``CanonicalUser``, assumed-role ARNs, partial wildcards and unique IDs raise.
 * Condition operators: ``StringEquals``, ``StringNotEquals``, ``StringEqualsIgnoreCase``,
   ``StringNotEqualsIgnoreCase``, ``StringLike``, ``StringNotLike``, ``ArnEquals``, ``ArnLike``,
   ``ArnNotEquals``, ``ArnNotLike``, ``Bool``, ``NumericEquals``, ``NumericNotEquals``,
   ``NumericLessThan``, ``NumericLessThanEquals``, ``NumericGreaterThan``,
-  ``NumericGreaterThanEquals``, ``Null``; the ``...IfExists`` form of each but ``Null``; and
+  ``NumericGreaterThanEquals``, ``IpAddress``, ``NotIpAddress`` (CIDRs or single addresses, IPv4
+  and IPv6), ``Null``; the ``...IfExists`` form of each but ``Null``; and
   ``ForAnyValue:`` / ``ForAllValues:`` in front of ``StringEquals``, ``StringEqualsIgnoreCase``,
   ``StringLike``, ``ArnEquals`` and ``ArnLike`` ["IAM JSON policy elements: Condition
-  operators", "Single-valued vs. multivalued context keys"]. Everything else (Date*, IpAddress,
+  operators", "Single-valued vs. multivalued context keys"]. Everything else (Date*,
   Binary*, set operators on negated operators, ...) raises, as do policy variables
   (``${aws:username}``) anywhere ["IAM policy elements: Variables and tags"].
 
@@ -36,6 +39,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import ipaddress
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -60,9 +64,11 @@ __all__ = [
     "condition_matches",
     "decide_kms",
     "decide_same_account",
+    "decide_web_identity",
     "evaluate",
     "explain_kms",
     "explain_same_account",
+    "explain_web_identity",
     "match_policy",
     "parse_policy",
     "principal_matches",
@@ -88,6 +94,7 @@ _ROOT_ARN = re.compile(rf"^arn:{_PARTITION}:iam::(\d{{12}}):root$")
 _ROLE_OR_USER_ARN = re.compile(rf"^arn:{_PARTITION}:iam::(\d{{12}}):(?:role|user)/[\w+=,.@/-]+$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _SERVICE = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?$")
+_OIDC_PROVIDER_ARN = re.compile(rf"^arn:{_PARTITION}:iam::(\d{{12}}):oidc-provider/[A-Za-z0-9.-]+(?:/[A-Za-z0-9._~-]+)*$")
 _ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$")
 _REQUEST_ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9]+$")
 
@@ -107,11 +114,15 @@ class Principal:
     * ``kind="Service"``: an AWS service principal; ``id`` such as ``cloudtrail.amazonaws.com``,
       ``account`` None.
     * ``kind="Anonymous"``: an unsigned request; ``id`` ``""``, ``account`` None.
+    * ``kind="Federated"``: a web identity token presented to ``sts:AssumeRoleWithWebIdentity``;
+      ``id`` is the ARN of the IAM OIDC identity provider that vouches for it
+      (``arn:aws:iam::<account>:oidc-provider/<issuer host>``), ``account`` that provider's account.
+      The token's claims are the request context (``<issuer host>:sub``, ``<issuer host>:aud``).
 
-    ["AWS JSON policy elements: Principal"]
+    ["AWS JSON policy elements: Principal"; "Available keys for AWS OIDC federation"]
     """
 
-    kind: Literal["AWS", "Service", "Anonymous"]
+    kind: Literal["AWS", "Service", "Anonymous", "Federated"]
     id: str
     account: str | None
 
@@ -128,6 +139,10 @@ class Principal:
         elif self.kind == "Anonymous":
             if self.id != "" or self.account is not None:
                 raise ValueError("anonymous principal has id '' and account None")
+        elif self.kind == "Federated":
+            provider = _OIDC_PROVIDER_ARN.match(self.id)
+            if not provider or self.account != provider.group(1):
+                raise ValueError(f"federated principal must be an IAM OIDC provider ARN with its account, got {self!r}")
         else:
             raise ValueError(f"unknown principal kind {self.kind!r}")
 
@@ -160,6 +175,12 @@ class Principal:
     def anonymous(cls) -> Principal:
         """An unauthenticated (unsigned) request."""
         return cls("Anonymous", "", None)
+
+    @classmethod
+    def web_identity(cls, provider_arn: str) -> Principal:
+        """A web identity token vouched for by the IAM OIDC provider ``provider_arn``."""
+        found = _OIDC_PROVIDER_ARN.match(provider_arn)
+        return cls("Federated", provider_arn, found.group(1) if found else None)
 
 
 @dataclass(frozen=True)
@@ -220,7 +241,8 @@ _NUMERIC_OPS = frozenset(
         "NumericGreaterThanEquals",
     }
 )
-_BASE_OPS = _STRING_OPS | _ARN_OPS | _NUMERIC_OPS | {"Bool", "Null"}
+_IP_OPS = frozenset({"IpAddress", "NotIpAddress"})
+_BASE_OPS = _STRING_OPS | _ARN_OPS | _NUMERIC_OPS | _IP_OPS | {"Bool", "Null"}
 _NEGATED: Mapping[str, str] = {
     "StringNotEquals": "StringEquals",
     "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
@@ -228,6 +250,7 @@ _NEGATED: Mapping[str, str] = {
     "ArnNotEquals": "ArnEquals",
     "ArnNotLike": "ArnLike",
     "NumericNotEquals": "NumericEquals",
+    "NotIpAddress": "IpAddress",
 }
 _SET_OPERATOR_BASES = frozenset({"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike"})
 _STATEMENT_KEYS = frozenset({"Sid", "Effect", "Principal", "Action", "NotAction", "Resource", "Condition"})
@@ -263,13 +286,15 @@ class PrincipalSpec:
 
     ``everyone`` for ``"*"`` / ``{"AWS": "*"}``; ``accounts`` for account principals (the
     12-digit form and ``arn:aws:iam::<account>:root`` are the same thing); ``arns`` for IAM
-    role and user ARNs; ``services`` for service principals.
+    role and user ARNs; ``services`` for service principals; ``federated`` for IAM OIDC
+    identity provider ARNs.
     """
 
     everyone: bool = False
     accounts: frozenset[str] = frozenset()
     arns: frozenset[str] = frozenset()
     services: frozenset[str] = frozenset()
+    federated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -315,6 +340,7 @@ def _parse_principal(value: Any) -> PrincipalSpec:
     accounts: set[str] = set()
     arns: set[str] = set()
     services: set[str] = set()
+    federated: set[str] = set()
     for kind, ids in value.items():
         if kind == "AWS":
             for item in _strings(ids, "Principal AWS"):
@@ -333,9 +359,14 @@ def _parse_principal(value: Any) -> PrincipalSpec:
                 if not _SERVICE.match(item):
                     raise UnsupportedPolicy(f"Principal Service value not understood: {item!r}")
                 services.add(item)
+        elif kind == "Federated":
+            for item in _strings(ids, "Principal Federated"):
+                if not _OIDC_PROVIDER_ARN.match(item):
+                    raise UnsupportedPolicy(f"Principal Federated value not understood (only IAM OIDC provider ARNs): {item!r}")
+                federated.add(item)
         else:
-            raise UnsupportedPolicy(f"Principal type {kind!r} is not supported (only AWS and Service)")
-    return PrincipalSpec(everyone, frozenset(accounts), frozenset(arns), frozenset(services))
+            raise UnsupportedPolicy(f"Principal type {kind!r} is not supported (only AWS, Service and Federated)")
+    return PrincipalSpec(everyone, frozenset(accounts), frozenset(arns), frozenset(services), frozenset(federated))
 
 
 def _parse_operator(name: str) -> tuple[str, Literal["ForAnyValue", "ForAllValues"] | None, bool]:
@@ -385,6 +416,11 @@ def _condition_values(base: str, raw: Any, operator: str, key: str) -> tuple[str
             raise UnsupportedPolicy(f"{operator} {key!r}: {value!r} is not 'true' or 'false'")
         elif base in _ARN_OPS and len(value.split(":", 5)) != 6:
             raise UnsupportedPolicy(f"{operator} {key!r}: {value!r} does not have the six ARN components")
+        elif base in _IP_OPS:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise UnsupportedPolicy(f"{operator} {key!r}: {value!r} is not an IP address or CIDR") from None
     return tuple(values)
 
 
@@ -539,6 +575,8 @@ def principal_matches(spec: PrincipalSpec, principal: Principal) -> PrincipalMat
             return PrincipalMatch.DIRECT if principal.is_root else PrincipalMatch.ACCOUNT
     elif principal.kind == "Service" and principal.id in spec.services:
         return PrincipalMatch.DIRECT
+    elif principal.kind == "Federated" and principal.id in spec.federated:
+        return PrincipalMatch.DIRECT
     return PrincipalMatch.NONE
 
 
@@ -566,6 +604,11 @@ def _base_matches(base: str, context: str | bool | int | float, policy_value: st
         return arn_matches(policy_value, _as_string(context))
     if base == "Bool":
         return _as_string(context).lower() == policy_value.lower()
+    if base == "IpAddress":
+        # A policy address without a prefix is a /32 (/128); an address of the other IP version never matches.
+        address = ipaddress.ip_address(_as_string(context))
+        network = ipaddress.ip_network(policy_value, strict=False)
+        return address.version == network.version and address in network
     number, limit = _as_number(context, key), float(policy_value)
     if base == "NumericEquals":
         return number == limit
@@ -597,7 +640,8 @@ def condition_matches(condition: Condition, request: Request) -> bool:
     * ``...IfExists``: absent key -> true; present key -> the base operator.
     * ``Null``: ``"true"`` holds when the key is absent, ``"false"`` when it is present.
     * ``Bool``: lower-cased ``"true"``/``"false"`` compared; Numeric: compared as floats;
-      StringLike/ArnLike: ``*`` and ``?`` wildcards; ArnEquals behaves like ArnLike.
+      StringLike/ArnLike: ``*`` and ``?`` wildcards; ArnEquals behaves like ArnLike;
+      IpAddress: the context address lies in the policy CIDR (a bare address is a /32 or /128).
     * Multivalued context keys need ``ForAnyValue:`` (any request value matches any policy
       value; absent key -> false) or ``ForAllValues:`` (every request value matches some
       policy value; absent key -> true) ["Single-valued vs. multivalued context keys"]; a
@@ -884,3 +928,37 @@ def decide_kms(
     * Grants are not modelled.
     """
     return explain_kms(request, key_policy=key_policy, identity_policies=identity_policies, key_account=key_account).decision
+
+
+def explain_web_identity(
+    trust_policy: Mapping[str, Any] | str,
+    *,
+    provider_arn: str,
+    role_arn: str,
+    claims: Mapping[str, str],
+) -> Explanation:
+    """:func:`decide_web_identity` with the statements that decided it."""
+    request = Request(principal=Principal.web_identity(provider_arn), action="sts:AssumeRoleWithWebIdentity", resource=role_arn, context=claims)
+    role_account = role_arn.split(":")[4]
+    return explain_same_account(request, resource_policy=trust_policy, identity_policies=[], resource_account=role_account)
+
+
+def decide_web_identity(
+    trust_policy: Mapping[str, Any] | str,
+    *,
+    provider_arn: str,
+    role_arn: str,
+    claims: Mapping[str, str],
+) -> Decision:
+    """May a web identity token assume the role whose trust policy is ``trust_policy``?
+
+    ``sts:AssumeRoleWithWebIdentity`` is unsigned: the role's trust policy alone decides
+    ["AssumeRoleWithWebIdentity"; "Create a role for OpenID Connect federation"]. The token is
+    the federated principal ``provider_arn`` (the IAM OIDC provider that verified its signature,
+    issuer and audience) and its claims are the request context, keyed ``<issuer host>:<claim>``
+    (``app.terraform.io:sub``, ``app.terraform.io:aud``). ALLOW when a trust-policy statement names
+    the provider and its conditions hold and no Deny applies. That the provider accepts the token
+    at all (its URL is the token's issuer, its client id list holds the token's audience) is the
+    caller's to model.
+    """
+    return explain_web_identity(trust_policy, provider_arn=provider_arn, role_arn=role_arn, claims=claims).decision

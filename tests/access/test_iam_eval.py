@@ -19,6 +19,7 @@ from tests.access.iam_eval import (
     arn_matches,
     decide_kms,
     decide_same_account,
+    decide_web_identity,
     evaluate,
     explain_kms,
     explain_same_account,
@@ -762,7 +763,9 @@ def test_kms_cross_account() -> None:
         ({"Effect": "Deny", "NotPrincipal": {"AWS": ROLE.id}, "Action": "s3:*", "Resource": "*"}, True, "NotPrincipal"),
         ({"Effect": "Allow", "Action": "s3:*", "NotResource": f"{BUCKET}/*"}, False, "NotResource"),
         (allow({"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}), False, "DateGreaterThan"),
-        (allow({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), False, "IpAddress"),
+        (allow({"IpAddress": {"aws:SourceIp": "203.0.113.0/33"}}), False, "not an IP address or CIDR"),
+        (allow({"ForAnyValue:IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}), False, "set operator"),
+        ({"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:saml-provider/corp"}, "Action": "sts:*", "Resource": "*"}, True, "Federated"),
         (allow({"NullIfExists": {"aws:TokenIssueTime": "true"}}), False, "NullIfExists"),
         (allow({"ForAnyValue:StringNotEquals": {"aws:TagKeys": "x"}}), False, "set operator"),
         (allow({"ForAllValues:StringEqualsIfExists": {"aws:TagKeys": "x"}}), False, "set operator"),
@@ -816,3 +819,104 @@ def test_unsupported_policy_document_raises(document: dict[str, Any], message: s
 def test_root_user_requests_are_not_modelled_for_s3() -> None:
     with pytest.raises(ValueError, match="root user"):
         decide_same_account(request(principal=Principal.root(ACCOUNT)), resource_policy=None, identity_policies=[], resource_account=ACCOUNT)
+
+
+# ---------------------------------------------------------------------------------------------
+# IP address conditions ("IAM JSON policy elements: Condition operators", IP address operators;
+# "AWS: Denies access to AWS based on the source IP")
+# ---------------------------------------------------------------------------------------------
+
+DENY_OUTSIDE_RANGES = {
+    "Sid": "DenyOutsideRanges",
+    "Effect": "Deny",
+    "Action": "*",
+    "Resource": "*",
+    "Condition": {"NotIpAddress": {"aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24"]}, "Bool": {"aws:ViaAWSService": "false"}},
+}
+"""The documented example, with the aws:ViaAWSService exemption of its earlier revision (requests AWS services make for the principal)."""
+
+
+@pytest.mark.parametrize(
+    ("source", "via_service", "expected"),
+    [
+        ("203.0.113.7", False, Decision.ALLOW),
+        ("192.0.2.255", False, Decision.ALLOW),
+        ("198.51.100.7", False, Decision.EXPLICIT_DENY),
+        (None, False, Decision.EXPLICIT_DENY),  # no aws:SourceIp (a VPC endpoint): NotIpAddress holds, the Deny applies
+        ("198.51.100.7", True, Decision.ALLOW),  # made by an AWS service for the principal: not denied
+        ("2001:db8::1", False, Decision.EXPLICIT_DENY),  # another IP version matches no listed range
+    ],
+)
+def test_deny_outside_source_ranges(source: str | None, via_service: bool, expected: Decision) -> None:
+    context: dict[str, Any] = {"aws:ViaAWSService": via_service}
+    if source is not None:
+        context["aws:SourceIp"] = source
+    identity = [policy({"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{BUCKET}/*"}), policy(DENY_OUTSIDE_RANGES)]
+    assert decide_same_account(request(context), resource_policy=None, identity_policies=identity, resource_account=ACCOUNT) is expected
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "source", "expected"),
+    [
+        ("IpAddress", "203.0.113.5", "203.0.113.5", True),  # a bare address is a /32
+        ("IpAddress", "203.0.113.5", "203.0.113.6", False),
+        ("IpAddress", "2001:db8::/32", "2001:db8:1::1", True),
+        ("IpAddressIfExists", "203.0.113.0/24", None, True),
+        ("IpAddress", "203.0.113.0/24", None, False),
+        ("NotIpAddress", "203.0.113.0/24", "203.0.113.9", False),
+    ],
+)
+def test_ip_address_operators(operator: str, value: str, source: str | None, expected: bool) -> None:
+    context = {} if source is None else {"aws:SourceIp": source}
+    assert (evaluate(policy(allow({operator: {"aws:SourceIp": value}})), request(context), resource_policy=False) == "allow") is expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Web identity federation ("Create a role for OpenID Connect federation"; HCP Terraform's
+# "Dynamic credentials with the AWS provider" trust policy)
+# ---------------------------------------------------------------------------------------------
+
+PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/app.terraform.io"
+DEPLOY_ROLE = f"arn:aws:iam::{ACCOUNT}:role/deploy"
+TRUST = policy(
+    {
+        "Effect": "Allow",
+        "Principal": {"Federated": PROVIDER},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {
+            "StringEquals": {"app.terraform.io:aud": "aws.workload.identity"},
+            "StringLike": {"app.terraform.io:sub": "organization:acme:project:*:workspace:prod:run_phase:apply"},
+        },
+    }
+)
+
+
+def claims(sub: str, aud: str = "aws.workload.identity") -> dict[str, str]:
+    return {"app.terraform.io:sub": sub, "app.terraform.io:aud": aud}
+
+
+@pytest.mark.parametrize(
+    ("provider", "token", "expected"),
+    [
+        (PROVIDER, claims("organization:acme:project:Default Project:workspace:prod:run_phase:apply"), Decision.ALLOW),
+        (PROVIDER, claims("organization:acme:project:Default Project:workspace:prod:run_phase:plan"), Decision.IMPLICIT_DENY),
+        (PROVIDER, claims("organization:acme:project:Default Project:workspace:staging:run_phase:apply"), Decision.IMPLICIT_DENY),
+        (PROVIDER, claims("organization:acme:project:Default Project:workspace:prod:run_phase:apply", "sts.amazonaws.com"), Decision.IMPLICIT_DENY),
+        (
+            f"arn:aws:iam::{OTHER_ACCOUNT}:oidc-provider/app.terraform.io",
+            claims("organization:acme:project:p:workspace:prod:run_phase:apply"),
+            Decision.IMPLICIT_DENY,
+        ),
+    ],
+)
+def test_web_identity_trust(provider: str, token: dict[str, str], expected: Decision) -> None:
+    assert decide_web_identity(TRUST, provider_arn=provider, role_arn=DEPLOY_ROLE, claims=token) is expected
+
+
+def test_a_federated_principal_is_not_an_aws_principal() -> None:
+    statement = {"Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "sts:AssumeRoleWithWebIdentity"}
+    token = claims("organization:acme:project:p:workspace:prod:run_phase:apply")
+    assert decide_web_identity(policy(statement), provider_arn=PROVIDER, role_arn=DEPLOY_ROLE, claims=token) is Decision.IMPLICIT_DENY
+    assert principal_matches(parse_policy(TRUST, resource_policy=True)[0].principal, ROLE) is PrincipalMatch.NONE  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="OIDC provider ARN"):
+        Principal.web_identity("accounts.google.com")

@@ -108,21 +108,36 @@ class Secret:
 
 
 class StackWorld:
-    """The resolved view of one synthesized stack."""
+    """The resolved view of one synthesized stack.
 
-    def __init__(self, stack: Mapping[str, Any]) -> None:
+    Every AWS provider is in ``ACCOUNT`` unless ``accounts_from_providers``: then a provider pinned to
+    exactly one account (``allowed_account_ids``) is in that account (the bootstrap stack, whose
+    providers ``aws.<env>`` reach each environment's own account).
+    """
+
+    def __init__(self, stack: Mapping[str, Any], *, accounts_from_providers: bool = False) -> None:
         self.stack = stack
         self.resources: Mapping[str, Mapping[str, Any]] = stack.get("resource") or {}
         self.data: Mapping[str, Mapping[str, Any]] = stack.get("data") or {}
         providers = stack.get("provider", {}).get("aws") or []
-        self._regions = {("aws." + p["alias"]) if p.get("alias") else "aws": p["region"] for p in providers}
-        self.region = self._regions["aws"]
+        keys = [("aws." + p["alias"]) if p.get("alias") else "aws" for p in providers]
+        self._regions = {key: p["region"] for key, p in zip(keys, providers, strict=True)}
+        self._accounts = {
+            key: p["allowed_account_ids"][0]
+            for key, p in zip(keys, providers, strict=True)
+            if accounts_from_providers and len(p.get("allowed_account_ids") or []) == 1
+        }
+        self.region = self._regions.get("aws")
 
     # Reference resolution ----------------------------------------------------------------
 
     def region_of(self, block: Mapping[str, Any]) -> str:
         """Region of a resource: its provider's (``aws.replica``) or the default provider's."""
         return self._regions[block.get("provider") or "aws"]
+
+    def account_of(self, block: Mapping[str, Any]) -> str:
+        """Account of a resource: ``ACCOUNT``, or its provider's pinned account (``accounts_from_providers``)."""
+        return self._accounts.get(block.get("provider") or "aws", ACCOUNT)
 
     def _block(self, rtype: str, name: str, *, data: bool = False) -> Mapping[str, Any]:
         try:
@@ -144,11 +159,12 @@ class StackWorld:
 
     def _attribute(self, rtype: str, name: str, block: Mapping[str, Any], attribute: str, data: bool) -> str | None:
         region = self.region_of(block)
+        account = self.account_of(block)
         if data:
             return {
-                ("aws_caller_identity", "account_id"): ACCOUNT,
-                ("aws_caller_identity", "arn"): f"arn:{PARTITION}:sts::{ACCOUNT}:assumed-role/{RUNNER_ROLE}/terraform-run",
-                ("aws_iam_session_context", "issuer_arn"): f"arn:{PARTITION}:iam::{ACCOUNT}:role/{RUNNER_ROLE}",
+                ("aws_caller_identity", "account_id"): account,
+                ("aws_caller_identity", "arn"): f"arn:{PARTITION}:sts::{account}:assumed-role/{RUNNER_ROLE}/terraform-run",
+                ("aws_iam_session_context", "issuer_arn"): f"arn:{PARTITION}:iam::{account}:role/{RUNNER_ROLE}",
                 ("aws_partition", "partition"): PARTITION,
                 ("aws_region", "region"): region,
                 ("aws_region", "name"): region,
@@ -158,25 +174,28 @@ class StackWorld:
             bucket = self.resolve(block["bucket"])
             return {"arn": f"arn:{PARTITION}:s3:::{bucket}", "id": bucket, "bucket": bucket}.get(attribute)
         if rtype == "aws_kms_key":
-            return {"arn": f"arn:{PARTITION}:kms:{region}:{ACCOUNT}:key/{name}", "key_id": name, "id": name}.get(attribute)
+            return {"arn": f"arn:{PARTITION}:kms:{region}:{account}:key/{name}", "key_id": name, "id": name}.get(attribute)
         if rtype in ("aws_iam_role", "aws_iam_user", "aws_iam_policy", "aws_iam_group"):
             kind = rtype.removeprefix("aws_iam_")
             resolved_name = self.resolve(block["name"])
             path = block.get("path") or "/"
-            return {"arn": f"arn:{PARTITION}:iam::{ACCOUNT}:{kind}{path}{resolved_name}", "name": resolved_name, "id": resolved_name}.get(attribute)
+            return {"arn": f"arn:{PARTITION}:iam::{account}:{kind}{path}{resolved_name}", "name": resolved_name, "id": resolved_name}.get(attribute)
+        if rtype == "aws_iam_openid_connect_provider":
+            issuer = self.resolve(block["url"]).removeprefix("https://")
+            return {"arn": f"arn:{PARTITION}:iam::{account}:oidc-provider/{issuer}"}.get(attribute)
         if rtype == "aws_sns_topic":
             topic = self.resolve(block["name"])
-            return {"arn": f"arn:{PARTITION}:sns:{region}:{ACCOUNT}:{topic}", "name": topic, "id": topic}.get(attribute)
+            return {"arn": f"arn:{PARTITION}:sns:{region}:{account}:{topic}", "name": topic, "id": topic}.get(attribute)
         if rtype == "aws_cloudwatch_log_group":
             group = self.resolve(block["name"])
-            return {"arn": f"arn:{PARTITION}:logs:{region}:{ACCOUNT}:log-group:{group}", "name": group}.get(attribute)
+            return {"arn": f"arn:{PARTITION}:logs:{region}:{account}:log-group:{group}", "name": group}.get(attribute)
         if rtype == "aws_secretsmanager_secret":
             secret = self.resolve(block["name"])
-            arn = f"arn:{PARTITION}:secretsmanager:{region}:{ACCOUNT}:secret:{secret}-AbCdEf"  # AWS appends 6 random characters
+            arn = f"arn:{PARTITION}:secretsmanager:{region}:{account}:secret:{secret}-AbCdEf"  # AWS appends 6 random characters
             return {"arn": arn, "id": arn, "name": secret}.get(attribute)
         if rtype == "aws_cloudtrail":
             trail = self.resolve(block["name"])
-            return {"arn": f"arn:{PARTITION}:cloudtrail:{region}:{ACCOUNT}:trail/{trail}", "name": trail}.get(attribute)
+            return {"arn": f"arn:{PARTITION}:cloudtrail:{region}:{account}:trail/{trail}", "name": trail}.get(attribute)
         return None
 
     def resolve(self, value: Any) -> Any:
@@ -194,7 +213,7 @@ class StackWorld:
     def document(self, name: str) -> dict[str, Any]:
         """``data.aws_iam_policy_document.<name>`` as the policy JSON Terraform renders."""
         block = self._block("aws_iam_policy_document", name, data=True)
-        unsupported = set(block) - {"//", "statement", "version"}
+        unsupported = set(block) - {"//", "statement", "version", "provider"}  # a data source's provider changes no rendering
         if unsupported:
             raise UnresolvedReference(f"data.aws_iam_policy_document.{name}: {sorted(unsupported)} not modelled")
         statements = []

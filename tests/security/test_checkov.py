@@ -196,13 +196,14 @@ def test_fails_with_a_setup_hint_when_checkov_is_missing(monkeypatch: pytest.Mon
         checkov_bin()
 
 
-def test_checkov_has_no_checks_for_the_bootstrap_stack(
+def test_checkov_checks_only_the_aws_run_roles_of_the_bootstrap_stack(
     checkov_types: frozenset[str], bootstrap_stack: dict[str, Any], checkov_reports: dict[str, dict[str, Any]]
 ) -> None:
-    """Coverage, said plainly: checkov has no Terraform Cloud (tfe) or Railway checks, so the bootstrap stack is
-    parsed and secret-scanned but no policy check runs on it (tests/stacks/test_bootstrap_stack.py asserts its
-    settings, tests/access/test_terraform_cloud_access.py the decisions they make)."""
+    """Coverage, said plainly: checkov has no Terraform Cloud (tfe) or Railway checks, so of the bootstrap stack only
+    the AWS side of the runs' dynamic credentials (OIDC provider, run roles, their policies) is policy-checked; the
+    rest is parsed and secret-scanned (tests/stacks/test_bootstrap_stack.py asserts its settings,
+    tests/access/test_terraform_cloud_access.py and test_tfc_run_roles.py the decisions they make)."""
     types = set(bootstrap_stack["resource"])
-    assert types and all(t.startswith(("tfe_", "railway_")) for t in types)
-    assert types & checkov_types == set()
+    assert types and all(t.startswith(("tfe_", "railway_", "aws_")) for t in types)
+    assert types & checkov_types == {t for t in types if t.startswith("aws_")} & checkov_types != set()
     assert _terraform_report(checkov_reports)["summary"]["parsing_errors"] == 0

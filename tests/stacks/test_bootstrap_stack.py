@@ -1,4 +1,6 @@
-"""The ``bootstrap`` stack: Terraform Cloud workspaces, credentials, team access and run alerts as code."""
+"""The ``bootstrap`` stack: Terraform Cloud workspaces, credentials, team access and run alerts as code.
+
+The AWS run roles (dynamic provider credentials) are asked their decisions in tests/access/test_tfc_run_roles.py."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 import pytest
 
 from environments import EnvironmentConfig
-from stacks.credentials import PROVIDER_CREDENTIALS, credential_variable_name
+from stacks.credentials import PROVIDER_CREDENTIALS, TFC_AWS_VARIABLES, credential_variable_name
 from tests.conftest import Combo, resources_of
 
 REMOTE = ("staging", "prod")
@@ -122,8 +124,10 @@ def test_provider_credentials_are_sensitive_write_only_variables(bootstrap_stack
     (attachment,) = [a for a in resources_of(bootstrap_stack, "tfe_workspace_variable_set").values() if a["variable_set_id"] == variable_set]
     assert attachment["workspace_id"] == _ref(bootstrap_stack, "tfe_workspace", f"{env}/Workspace")
     variables = {b["key"]: b for b in resources_of(bootstrap_stack, "tfe_variable").values() if b["variable_set_id"] == variable_set}
-    assert set(variables) == {key for key, _ in PROVIDER_CREDENTIALS}
-    for key, block in variables.items():
+    assert set(variables) == {key for key, _ in (*PROVIDER_CREDENTIALS, *TFC_AWS_VARIABLES)}
+    secrets = {key: block for key, block in variables.items() if key not in dict(TFC_AWS_VARIABLES)}
+    assert set(secrets) == {"CLOUDFLARE_API_TOKEN", "NEON_API_KEY", "RAILWAY_TOKEN"}  # AWS: dynamic credentials, no key
+    for key, block in secrets.items():
         name = credential_variable_name(env, key)
         assert block["value_wo"] == f"${{var.{name}}}"
         assert "value" not in block
@@ -134,9 +138,14 @@ def test_provider_credentials_are_sensitive_write_only_variables(bootstrap_stack
 
 
 def test_no_credential_value_is_written_anywhere(bootstrap_stack: dict[str, Any]) -> None:
-    """Every tfe_variable value is a variable reference; no variable declares a default."""
+    """Every sensitive tfe_variable value is a variable reference; the only plain values are the AWS run settings (a flag,
+    the audience, role ARNs); no variable declares a default."""
     for block in resources_of(bootstrap_stack, "tfe_variable").values():
-        assert block["value_wo"].startswith("${var.") and block["value_wo"].endswith("}")
+        if block["sensitive"]:
+            assert block["value_wo"].startswith("${var.") and block["value_wo"].endswith("}")
+        else:
+            assert block["key"] in dict(TFC_AWS_VARIABLES) and "value_wo" not in block
+            assert block["value"] in ("true", "aws.workload.identity") or block["value"].startswith("${aws_iam_role.")
     assert all("default" not in v for v in bootstrap_stack["variable"].values())
 
 

@@ -22,6 +22,8 @@ def _add_qa(directory: Path) -> Path:
     _set_key(qa, "vpc_cidr", '"10.3.0.0/16"')
     _set_key(qa, "domain", '"meridian-health-qa.org"')
     _set_key(qa, "cloudflare.zone_id", '"0123456789abcdef0123456789abcdef"')
+    # Its own AWS account: each Terraform Cloud environment's account holds that environment's HCP Terraform trust.
+    _set_key(qa, "aws_account_ids", '["777788889999"]')
     _set_key(qa, "phase", "1")
     return qa
 
@@ -37,8 +39,8 @@ def test_a_new_environment_is_one_file_and_no_code(tmp_path: Path, capsys: pytes
     buckets = {b["bucket"].split("-${")[0] for b in stack["resource"]["aws_s3_bucket"].values()}
     assert buckets == {"healthcare-qa-audit-logs", "healthcare-qa-access-logs", "healthcare-qa-backups"}
     assert stack["provider"]["aws"][0]["default_tags"][0]["tags"]["Environment"] == "qa"
-    # The copy keeps staging's example account ids (and gets a zone id of no placeholder form): synthesis
-    # succeeds and says how many values deploy would refuse.
+    # The copy gets another documentation account id and keeps staging's example audit reader (and gets a zone id
+    # of no placeholder form): synthesis succeeds and says how many values deploy would refuse.
     assert capsys.readouterr().out.splitlines() == [
         f"qa: phase 1, {_count(stack)} resources -> {out / 'stacks' / 'qa' / 'cdk.tf.json'}",
         f"qa: 2 placeholder values must be replaced before deploy (python main.py placeholders qa --config-dir {directory})",

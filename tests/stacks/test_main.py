@@ -172,26 +172,48 @@ def test_deploy_hands_over_to_cdktf_deploy(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(ENGINE != "cdktf", reason="the bootstrap stack needs the prebuilt TFE provider: cdktf only")
 def test_deploy_bootstrap_names_every_missing_credential_variable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The bootstrap apply writes each Terraform Cloud environment's credentials from TF_VAR_<env>_<credential>."""
+    """The bootstrap apply writes each Terraform Cloud environment's secrets from TF_VAR_<env>_<credential> and creates
+    its AWS run roles with the administrator's profile TF_VAR_<env>_aws_profile; no AWS key is asked for."""
     environ = {"HOME": str(tmp_path), "TF_TOKEN_app_terraform_io": "t", "TF_VAR_prod_neon_api_key": "set"}
     missing = entry.missing_bootstrap_credentials(environ, list(entry.load_all().values()))
     assert missing == [
-        "TF_VAR_prod_aws_access_key_id",
-        "TF_VAR_prod_aws_secret_access_key",
         "TF_VAR_prod_cloudflare_api_token",
         "TF_VAR_prod_railway_token",
-        "TF_VAR_staging_aws_access_key_id",
-        "TF_VAR_staging_aws_secret_access_key",
+        "TF_VAR_prod_aws_profile (an AWS CLI profile of prod's account 111122223333)",
         "TF_VAR_staging_cloudflare_api_token",
         "TF_VAR_staging_neon_api_key",
         "TF_VAR_staging_railway_token",
+        "TF_VAR_staging_aws_profile (an AWS CLI profile of staging's account 444455556666)",
     ]
+    assert not [line for line in missing if "access_key" in line or "secret" in line]
     assert entry.main(["deploy", "bootstrap"], environ=environ) == 2
-    # The checked-in prod.toml's Railway workspace (where the bootstrap creates prod's agent) is reported with them.
+    # The checked-in files' Railway workspace and AWS accounts (where the bootstrap creates prod's agent and the run roles)
+    # are reported with them.
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == "error: deploy bootstrap: 1 placeholder value must be replaced first (docs/deploying.md, Values to replace):"
-    assert lines[1].startswith("error: environments/prod.toml: railway.workspace_id: ")
-    assert lines[2].startswith("error: deploy bootstrap: missing credentials: TF_VAR_prod_aws_access_key_id; ")
+    assert lines[0] == "error: deploy bootstrap: 3 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
+    assert [line.split(": ")[1:3] for line in lines[1:4]] == [
+        ["environments/prod.toml", "aws_account_ids.0"],
+        ["environments/prod.toml", "railway.workspace_id"],
+        ["environments/staging.toml", "aws_account_ids.0"],
+    ]
+    assert lines[4].startswith("error: deploy bootstrap: missing credentials: TF_VAR_prod_cloudflare_api_token; ")
+
+
+def test_deploy_bootstrap_checks_each_aws_profile_exists(tmp_path: Path) -> None:
+    """A named profile must be in the AWS CLI's shared files (config: ``[profile NAME]``, credentials: ``[NAME]``)."""
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "config").write_text("[profile healthcare-prod-admin]\nsso_session = corp\n[sso-session corp]\nsso_region = us-east-1\n")
+    secrets = {f"TF_VAR_{env}_{key}": "set" for env in ("prod", "staging") for key in ("cloudflare_api_token", "neon_api_key", "railway_token")}
+    environ = {"HOME": str(tmp_path), "TF_TOKEN_app_terraform_io": "t", **secrets}
+    configs = list(entry.load_all().values())
+    chosen = {"TF_VAR_prod_aws_profile": "healthcare-prod-admin", "TF_VAR_staging_aws_profile": "staging-admin"}
+    assert entry.missing_bootstrap_credentials({**environ, **chosen}, configs) == [
+        "TF_VAR_staging_aws_profile='staging-admin': no such profile in the AWS CLI's config or credentials file (`aws configure sso --profile staging-admin`)"
+    ]
+    other = tmp_path / "elsewhere"
+    other.write_text("[staging-admin]\naws_access_key_id = AKIA-test\n")
+    assert entry.missing_bootstrap_credentials({**environ, **chosen, "AWS_SHARED_CREDENTIALS_FILE": str(other)}, configs) == []
+    assert entry.aws_profiles({"HOME": str(tmp_path), "AWS_SHARED_CREDENTIALS_FILE": str(other)}) == {"healthcare-prod-admin", "staging-admin"}
 
 
 PROD_PLACEHOLDER_KEYS = [
@@ -200,6 +222,7 @@ PROD_PLACEHOLDER_KEYS = [
     "neon.allowed_ips.0",
     "neon.allowed_ips.1",
     "railway.workspace_id",
+    "railway.static_egress_ips.0",
     "cloudflare.zone_id",
     "audit.log_reader_arn",
     "backups.restore_reader_arn",
@@ -242,7 +265,7 @@ def test_deploy_prod_refuses_every_placeholder_before_any_cli_or_engine(tmp_path
     )
     assert result.stdout.split() == ["2", "False", "False", "False"], result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0] == "error: deploy prod: 10 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
+    assert lines[0] == "error: deploy prod: 11 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
     assert [line.split(": ")[2] for line in lines[1:]] == PROD_PLACEHOLDER_KEYS
     assert all(line.startswith("error: environments/prod.toml: ") for line in lines[1:])
     assert not ran.exists()
@@ -282,10 +305,10 @@ def test_deploy_prod_with_its_placeholders_replaced_passes_the_preflight(tmp_pat
     # One placeholder put back is enough to refuse again, naming just that key.
     from tests.unit.test_environments import _set_key
 
-    _set_key(directory / "prod.toml", "neon.allowed_ips", '["34.86.10.10/32", "203.0.113.77/32"]')
+    _set_key(directory / "prod.toml", "neon.allowed_ips", '["34.86.10.10/32", "35.245.1.0/28", "203.0.113.77/32"]')
     with pytest.raises(entry.ConfigError) as refused:
         entry.deploy(["prod"], environ, config_dir=directory)
-    assert str(refused.value).splitlines()[1].startswith(f"{directory / 'prod.toml'}: neon.allowed_ips.1: 203.0.113.77/32 is in 203.0.113.0/24")
+    assert str(refused.value).splitlines()[1].startswith(f"{directory / 'prod.toml'}: neon.allowed_ips.2: 203.0.113.77/32 is in 203.0.113.0/24")
     assert len(handed_over) == 1
 
 
@@ -299,19 +322,26 @@ def test_deploy_reports_placeholders_and_missing_credentials_together(tmp_path: 
 
 
 def test_deploy_bootstrap_checks_what_the_bootstrap_stack_applies(tmp_path: Path) -> None:
-    """Every Terraform Cloud environment's [terraform_cloud] section and the Railway workspace the agent is created in;
-    prod's audit reader is prod's own deploy's business, and the agent's egress address exists only after the bootstrap apply."""
+    """Every Terraform Cloud environment's [terraform_cloud] section, the Railway workspace the agent is created in and the
+    AWS accounts the run roles are created in; prod's audit reader is prod's own deploy's business, and the agent's egress
+    address exists only after the bootstrap apply."""
     from tests.unit.test_environments import _copy_environments, _set_key
 
     directory = _copy_environments(tmp_path)
     configs = entry.load_all(directory)
-    prod = str(directory / "prod.toml")
-    assert [line.split(": ")[:2] for line in entry.deploy_placeholders("bootstrap", configs, {}, directory)] == [[prod, "railway.workspace_id"]]
+    prod, staging = str(directory / "prod.toml"), str(directory / "staging.toml")
+    assert [line.split(": ")[:2] for line in entry.deploy_placeholders("bootstrap", configs, {}, directory)] == [
+        [prod, "aws_account_ids.0"],
+        [prod, "railway.workspace_id"],
+        [staging, "aws_account_ids.0"],
+    ]
     _set_key(directory / "staging.toml", "notify_member_emails", '["oncall@health.example.org"]')
     lines = entry.deploy_placeholders("bootstrap", entry.load_all(directory), {}, directory)
     assert [line.split(": ")[:2] for line in lines] == [
+        [prod, "aws_account_ids.0"],
         [prod, "railway.workspace_id"],
-        [str(directory / "staging.toml"), "terraform_cloud.notify_member_emails.0"],
+        [staging, "aws_account_ids.0"],
+        [staging, "terraform_cloud.notify_member_emails.0"],
     ]
 
 
@@ -332,5 +362,5 @@ def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> No
         f"dev: phase 4, 2 resources -> {tmp_path / 'stacks' / 'dev' / 'cdk.tf.json'}",
         "dev: 1 placeholder value must be replaced before deploy (python main.py placeholders dev)",
         f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",
-        "prod: 10 placeholder values must be replaced before deploy (python main.py placeholders prod)",
+        "prod: 11 placeholder values must be replaced before deploy (python main.py placeholders prod)",
     ]

@@ -112,7 +112,9 @@ def test_synthesis_reports_no_guardrail_warnings(synth_warnings: dict[int, list[
 
 
 @pytest.mark.parametrize(("env", "phase"), ALL_COMBOS)
-def test_identities_get_only_attached_managed_policies(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
+def test_identities_get_only_attached_managed_policies(
+    stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str, phase: int
+) -> None:
     """HC-IAM-003 (cdk-nag IAMNoInlinePolicy): every identity policy is an aws_iam_policy, attached exactly once."""
     stack = stacks[env, phase]
     for inline in ("aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_user_policy_attachment"):
@@ -123,8 +125,11 @@ def test_identities_get_only_attached_managed_policies(stacks: dict[Combo, dict[
     assert sorted(attached) == sorted(f"${{aws_iam_policy.{name}.arn}}" for name in policies)
     assert {p["path"] for p in policies.values()} <= {"/services/", "/platform/"}
     assert len({p["name"] for p in policies.values()}) == len(policies)
-    if phase == 4:  # flow-log delivery, six bucket grants and the AI service's secret, one replication policy per replicated bucket
-        assert sum(p["path"] == "/services/" for p in policies.values()) == 7
+    if phase == 4:  # flow-log delivery plus six grants and the AI service's secret (and, where [railway] static_egress_ips pins the four Railway
+        # identities, their source-ip policies), and one replication policy per bucket where replicated
+        pinned = 5 if configs[env].railway.static_egress_ips else 0  # db-backup, provider, medical-records, appointment, patient
+        assert sum(p["path"] == "/services/" for p in policies.values()) == 7 + pinned
+        assert sum(p["name"].endswith("-source-ip") for p in policies.values()) == pinned
         assert any(p["name"] == f"healthcare-{env}-vpc-flow-logs-delivery" for p in policies.values())
 
 

@@ -438,3 +438,57 @@ def test_production_may_say_why_it_pages_nobody() -> None:
     reason = "the security team's rota reads the on-call mailbox every 15 minutes"
     config = parse_environment(_with("prod", alerts__https_endpoints=[], alerts__no_paging_reason=reason), "prod.toml", name="prod")
     assert config.alerts.no_paging_reason == reason
+
+
+def test_fails_when_two_terraform_cloud_environments_share_an_aws_account(tmp_path: Path) -> None:
+    """Each Terraform Cloud environment's bootstrap creates an OIDC provider for app.terraform.io in its account: one per account."""
+    directory = _copy_environments(tmp_path)
+    _set_key(directory / "staging.toml", "aws_account_ids", '["111122223333"]')
+    with pytest.raises(ConfigError) as failure:
+        load_all(directory)
+    assert [line for line in str(failure.value).splitlines() if "aws_account_ids" in line] == [
+        f"{directory / 'staging.toml'}: aws_account_ids must not share an account with prod when both use Terraform Cloud "
+        "(the bootstrap stack creates each environment's OIDC trust for HCP Terraform, one per account), got ['111122223333']"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"railway__static_egress_ips": None},
+            "prod.toml: railway.static_egress_ips is required when guardrails.production is true and neon.allowed_ips is set "
+            "(the services' Static Outbound IPs: their AWS access keys then work from those addresses only)",
+        ),
+        (
+            {"railway__static_egress_ips": ["198.51.100.0/28", "34.86.10.0/30"]},
+            "prod.toml: railway.static_egress_ips must be inside neon.allowed_ips ['203.0.113.10/32', '198.51.100.0/28'] "
+            "(the services connect to the database from them), got '34.86.10.0/30'",
+        ),
+        (
+            {"railway__static_egress_ips": ["198.51.100.0/28", "198.51.100.0/28"]},
+            "prod.toml: railway.static_egress_ips must be distinct entries, got ['198.51.100.0/28', '198.51.100.0/28']",
+        ),
+        (
+            {"railway__static_egress_ips": ["0.0.0.0/0"]},
+            "prod.toml: railway.static_egress_ips.0 must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' or '2001:db8::/48' "
+            "(no host bits set, not /0), got '0.0.0.0/0'",
+        ),
+    ],
+    ids=["missing-in-production", "outside-the-allow-list", "duplicate", "everyone"],
+)
+def test_fails_when_the_services_static_egress_is_wrong(changes: dict[str, object], message: str) -> None:
+    """One line naming the key and what is allowed (the loader's format), for each way the services' egress can be wrong."""
+    from environments import parse_environment
+
+    with pytest.raises(ConfigError) as failure:
+        parse_environment(_with("prod", **changes), "prod.toml", name="prod")
+    assert any(line.startswith(message) for line in str(failure.value).splitlines()), str(failure.value)
+
+
+def test_static_egress_is_optional_without_an_allow_list() -> None:
+    from environments import parse_environment
+
+    staging = parse_environment(_with("staging", railway__static_egress_ips=["34.86.10.0/30"]), "staging.toml", name="staging")
+    assert staging.railway.static_egress_ips == ["34.86.10.0/30"]
+    assert parse_environment(_with("staging"), "staging.toml", name="staging").railway.static_egress_ips == []

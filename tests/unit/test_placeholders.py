@@ -163,6 +163,7 @@ def test_every_example_of_the_checked_in_files_is_found_and_nothing_else() -> No
             ("neon.allowed_ips.0", Kind.DOCUMENTATION_ADDRESS),
             ("neon.allowed_ips.1", Kind.DOCUMENTATION_ADDRESS),
             ("railway.workspace_id", Kind.REPOSITORY_EXAMPLE),
+            ("railway.static_egress_ips.0", Kind.DOCUMENTATION_ADDRESS),
             ("cloudflare.zone_id", Kind.REPOSITORY_EXAMPLE),
             ("audit.log_reader_arn", Kind.AWS_ACCOUNT),
             ("backups.restore_reader_arn", Kind.AWS_ACCOUNT),
@@ -193,7 +194,7 @@ def _leaves(value: object) -> list[object]:
 
 def test_a_line_names_file_key_reason_and_where_the_value_comes_from() -> None:
     lines = placeholder_lines(load_all()["prod"], "environments/prod.toml")
-    assert lines[6] == (
+    assert lines[7] == (
         "environments/prod.toml: audit.log_reader_arn: account 123456789012 is an AWS documentation example account id; "
         "use your audit account's log reader role"
     )
@@ -211,7 +212,8 @@ def test_a_key_added_later_is_checked_without_an_edit() -> None:
         ("terraform_cloud.agent_egress_ips.1", Kind.DOCUMENTATION_ADDRESS),
         ("uptime.health_paths.gateway", Kind.FILL_IN),
     ]
-    assert [p.key for p in find_placeholders(config, BOOTSTRAP_SECTIONS)] == ["terraform_cloud.agent_egress_ips.1"]
+    # The bootstrap stack creates the run roles in the environment's account, so it checks aws_account_ids too.
+    assert [p.key for p in find_placeholders(config, BOOTSTRAP_SECTIONS)] == ["aws_account_ids.0", "terraform_cloud.agent_egress_ips.1"]
 
 
 def test_where_each_value_comes_from_names_real_keys_and_is_in_the_docs() -> None:

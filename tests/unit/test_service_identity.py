@@ -104,9 +104,54 @@ def test_attach_policy_attaches_a_managed_policy_to_the_group(fresh_stack: Any) 
         ({"access_key_versions": ("1", "1")}, r"access_key_versions must be 1\.\.2 distinct versions"),
         ({"access_key_versions": ("Key-1",)}, r"access_key_versions must be 1\.\.8 lowercase letters or digits, got 'Key-1'$"),
         ({"service": "s" * 60}, r"name must be at most 64 characters"),
+        ({"allowed_source_ips": ("0.0.0.0/0",)}, r"allowed_source_ips must be an IPv4 or IPv6 address or CIDR .*got '0\.0\.0\.0/0'$"),
+        ({"allowed_source_ips": ("198.51.100.7/24",)}, r"allowed_source_ips must be .*no host bits set.*got '198\.51\.100\.7/24'$"),
+        ({"allowed_source_ips": ("198.51.100.7", "198.51.100.7")}, r"allowed_source_ips must be distinct addresses"),
     ],
-    ids=["service-name", "path", "no-key", "three-keys", "duplicate-keys", "key-version", "too-long"],
+    ids=["service-name", "path", "no-key", "three-keys", "duplicate-keys", "key-version", "too-long", "everyone", "host-bits", "duplicate-ip"],
 )
 def test_fails_when_identity_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], match: str) -> None:
     with pytest.raises(ValidationError, match=rf"^test/Svc: {match}"):
         _identity(fresh_stack, **overrides)
+
+
+def test_no_source_restriction_by_default(fresh_stack: Any) -> None:
+    identity = _identity(fresh_stack)
+    assert identity.source_ip_policy is None
+    assert resources_of(synth_json(fresh_stack), "aws_iam_policy") == {}
+
+
+def _decision(stack: Any, source: str | None, *, via_service: bool, action: str = "s3:GetObject") -> Any:
+    """What AWS decides for the identity (its group's policies plus a grant) making ``action`` from ``source``."""
+    from tests.access.iam_eval import Request, decide_same_account
+    from tests.access.world import StackWorld
+
+    world = StackWorld(synth_json(stack))
+    user, policies = world.user("Svc")
+    grant = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "kms:Decrypt"], "Resource": "*"}]}
+    context: dict[str, Any] = {"aws:ViaAWSService": via_service}
+    if source is not None:
+        context["aws:SourceIp"] = source
+    request = Request(
+        user, action, "arn:aws:s3:::acme-dev-documents/a.pdf" if action.startswith("s3:") else "arn:aws:kms:us-east-1:111122223333:key/k", context
+    )
+    return decide_same_account(request, resource_policy=None, identity_policies=[*policies, grant], resource_account=user.account)
+
+
+def test_allowed_source_ips_deny_requests_from_elsewhere(fresh_stack: Any) -> None:
+    """AWS's "Denies access to AWS based on the source IP", on the group: the configured egress works, any other address
+    (or none: a VPC endpoint) is refused, and a request an AWS service makes on the identity's behalf is not."""
+    from tests.access.iam_eval import Decision
+
+    identity = _identity(fresh_stack, allowed_source_ips=("198.51.100.0/28", "2001:db8:4::/48"))
+    out = synth_json(fresh_stack)
+    policy = block(out, identity.source_ip_policy)
+    assert (policy["name"], policy["path"]) == ("acme-dev-medical-records-source-ip", "/services/")
+    (attachment,) = resources_of(out, "aws_iam_group_policy_attachment").values()
+    assert (attachment["group"], attachment["policy_arn"]) == (ref(identity.group, "name"), ref(identity.source_ip_policy, "arn"))
+    assert _decision(fresh_stack, "198.51.100.9", via_service=False) is Decision.ALLOW
+    assert _decision(fresh_stack, "2001:db8:4::10", via_service=False) is Decision.ALLOW
+    assert _decision(fresh_stack, "198.51.100.16", via_service=False) is Decision.EXPLICIT_DENY
+    assert _decision(fresh_stack, None, via_service=False) is Decision.EXPLICIT_DENY
+    assert _decision(fresh_stack, "52.216.8.1", via_service=True, action="kms:Decrypt") is Decision.ALLOW
+    assert _decision(fresh_stack, "203.0.113.5", via_service=False, action="kms:Decrypt") is Decision.EXPLICIT_DENY
