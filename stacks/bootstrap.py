@@ -246,7 +246,7 @@ class EnvironmentAgent(Construct):
     @property
     def pool_id(self) -> str:
         """Reference to the agent pool's id."""
-        return self.pool.id
+        return str(self.pool.id)
 
 
 class BootstrapStack(TerraformStack):

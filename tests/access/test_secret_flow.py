@@ -62,12 +62,18 @@ def intended_services(reach: Reach, config: EnvironmentConfig | None) -> set[str
     return set()
 
 
-def intended_people(reach: Reach, config: EnvironmentConfig | None, services: set[str]) -> set[str]:
+def intended_people(reach: Reach, config: EnvironmentConfig | None, services: set[str], *, managed: bool = True) -> set[str]:
     """State readers of the stack (the apply team, or whoever holds local state / owns the bootstrap workspace),
-    plus the Railway project members of the services that receive it; never the read team."""
+    plus the Railway project members of the services that receive it; never the read team.
+
+    ``managed`` False (no bootstrap stack on this engine): the workspace's access is not code here, so its owners
+    stand for the state readers."""
     allowed = {"local-state", "owners:healthcare-bootstrap"}
-    if config is not None and config.terraform_cloud is not None and config.terraform_cloud.apply_team is not None:
-        allowed.add(f"team:{config.terraform_cloud.apply_team}")
+    tfc = config.terraform_cloud if config is not None else None
+    if tfc is not None and tfc.apply_team is not None:
+        allowed.add(f"team:{tfc.apply_team}")
+    if tfc is not None and config is not None and not managed:
+        allowed.add(f"owners:{tfc.workspace_name(config.name)}")
     return allowed | {person for person in reach.humans if person.startswith("railway:") and services}
 
 
@@ -108,7 +114,7 @@ def test_each_secret_reaches_its_owner_the_apply_team_and_the_runs_only(
         kind, _ = kind_of(reach)
         services = intended_services(reach, config)
         assert reach.services == services, f"{reach.secret.path} ({kind}) reaches services {sorted(reach.services)}, intended {sorted(services)}"
-        people = intended_people(reach, config, services)
+        people = intended_people(reach, config, services, managed=_managed(env, bootstrap))
         assert reach.humans <= people, f"{reach.secret.path} ({kind}) is readable by {sorted(reach.humans - people)}"
         if config.terraform_cloud is not None and config.terraform_cloud.read_team is not None and _managed(env, bootstrap):
             assert f"team:{config.terraform_cloud.read_team}" not in reach.humans, f"{reach.secret.path}: the read team reads it"
