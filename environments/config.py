@@ -713,10 +713,12 @@ class EnvironmentConfig(_Section):
 
     def _teardown_is_consistent(self) -> Iterator[str]:
         s3 = self.s3
-        if s3.force_destroy and (not self.disposable or s3.protect_from_destroy or s3.audit_log_lock_mode == "COMPLIANCE"):
+        compliance = s3.audit_log_lock_mode == "COMPLIANCE" or self.backup_lock_mode == "COMPLIANCE"
+        if s3.force_destroy and (not self.disposable or s3.protect_from_destroy or compliance):
             yield (
                 "s3.force_destroy must be false unless disposable is true, s3.protect_from_destroy is false and "
-                f"audit_log_lock_mode is GOVERNANCE (only environments with synthetic data), got {s3.force_destroy!r}"
+                "audit_log_lock_mode and backups.lock_mode are GOVERNANCE (only environments with synthetic data; "
+                f"compliance-locked objects cannot be deleted), got {s3.force_destroy!r}"
             )
 
     def _production_keeps_keys(self) -> Iterator[str]:
@@ -750,8 +752,6 @@ class EnvironmentConfig(_Section):
         backups, mode = self.backups, self.backup_lock_mode
         if self.guardrails.production and mode != "COMPLIANCE":
             yield (f"backups.lock_mode must be COMPLIANCE when guardrails.production is true (a governance lock can be bypassed), got {mode!r}")
-        if self.s3.force_destroy and mode == "COMPLIANCE":
-            yield ("backups.lock_mode must be GOVERNANCE when s3.force_destroy is true (compliance-locked dumps cannot be deleted), got 'COMPLIANCE'")
         gap = cron_max_gap_seconds(backups.schedule)
         if gap is None:
             yield (f"backups.schedule must run at least twice a year for the freshness alarm to watch it, got {backups.schedule!r}")

@@ -77,7 +77,9 @@ def test_one_private_project_per_environment_holds_the_phase_services(stacks: di
     assert "ai" not in services
     for name, body in services.items():
         assert body["project_id"] == f"${{railway_project.{project_address}.id}}"
-        assert body["source_repo"] == "meridian-health/healthcare-platform"
+        # The backup job is built from this repository's services/db-backup ([backups] job_repo), the services from theirs.
+        repo = "meridian-health/healthcare-platform-infra" if name == "db-backup" else "meridian-health/healthcare-platform"
+        assert body["source_repo"] == repo
         assert body["source_repo_branch"] == {"dev": "main", "staging": "staging", "prod": "production"}[env]
         assert body["root_directory"] == f"/services/{name}"
         assert body["config_path"] == f"/services/{name}/railway.toml"
