@@ -288,3 +288,71 @@ def check_https_url(value: str) -> str:
     if parts.scheme != "https" or "@" in parts.netloc or parts.fragment or port == 0 or not _DOMAIN_RE.match(host):
         raise ValueError(allowed)
     return value
+
+
+def _cron_values(text: str, low: int, high: int) -> frozenset[int]:
+    values: set[int] = set()
+    for item in text.split(","):
+        match = _CRON_ITEM_RE.match(item)
+        if match is None:  # check_cron refuses it first
+            raise ValueError(f"not a cron field: {text!r}")
+        start, end = (low, high) if match.group(1) == "*" else (int(match.group(2)), int(match.group(3) or match.group(2)))
+        if match.group(4) is not None and match.group(3) is None and match.group(1) != "*":
+            end = high  # '5/15' means 5-<high>/15, as in Vixie cron
+        values.update(range(start, end + 1, int(match.group(4) or 1)))
+    return frozenset(values)
+
+
+CRON_SCAN_DAYS = 800
+"""How far ``cron_max_gap_seconds`` looks: over two years, so a month restriction shows its yearly gap."""
+
+
+def cron_max_gap_seconds(expression: str) -> int | None:
+    """The longest time between two consecutive runs of a five-field cron (UTC), or None when it runs at most once
+    in ``CRON_SCAN_DAYS`` days from 2026-01-01.
+
+    Vixie-cron semantics: day-of-week 7 is Sunday, and when both day-of-month and day-of-week are restricted a
+    day matches either. The gap is measured over the scanned days including the wrap to the next scan, so a
+    schedule whose longest gap is this long is never late by more than it.
+    """
+    import datetime as _dt
+
+    fields = expression.split(" ")
+    minutes, hours, days, months = (_cron_values(text, low, high) for text, (low, high) in zip(fields[:4], _CRON_FIELD_RANGES[:4], strict=True))
+    weekdays = frozenset(d % 7 for d in _cron_values(fields[4], *_CRON_FIELD_RANGES[4]))
+    dom_any, dow_any = fields[2].startswith("*"), fields[4].startswith("*")
+    start = _dt.datetime(2026, 1, 1, tzinfo=_dt.UTC)
+    times: list[int] = []
+    for offset in range(CRON_SCAN_DAYS):
+        day = start + _dt.timedelta(days=offset)
+        if day.month not in months:
+            continue
+        dom_ok, dow_ok = day.day in days, (day.isoweekday() % 7) in weekdays
+        if not (dom_ok and dow_ok if dom_any or dow_any else dom_ok or dow_ok):
+            continue
+        base = offset * 86400
+        times.extend(base + h * 3600 + m * 60 for h in sorted(hours) for m in sorted(minutes))
+    if len(times) < 2:
+        return None
+    return max(b - a for a, b in zip(times, times[1:], strict=False))
+
+
+ALARM_MAX_WINDOW_SHORT_PERIODS = 86400
+"""CloudWatch: period × evaluation periods at most one day when the period is under an hour."""
+ALARM_MAX_WINDOW = 7 * 86400
+"""CloudWatch: period × evaluation periods at most seven days for periods of an hour or more."""
+
+
+def freshness_window(gap_seconds: int, slack_seconds: int) -> tuple[int, int]:
+    """``(period, evaluation_periods)`` of an alarm that fires when nothing happened for ``gap_seconds +
+    slack_seconds``: hourly periods when the window is whole hours, else minutes; ``ValueError`` when CloudWatch
+    cannot look back that far (more than seven days, or more than one day in minute periods)."""
+    window = gap_seconds + slack_seconds
+    period = 3600 if window % 3600 == 0 else 60
+    limit = ALARM_MAX_WINDOW if period >= 3600 else ALARM_MAX_WINDOW_SHORT_PERIODS
+    if window % period or window > limit:
+        raise ValueError(
+            f"the longest gap between runs plus the slack ({window} s) must be whole minutes, and at most "
+            f"{ALARM_MAX_WINDOW // 86400} days in whole hours or 1 day otherwise (CloudWatch alarm look-back)"
+        )
+    return period, window // period

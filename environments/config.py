@@ -35,6 +35,8 @@ from constructs_lib.checks import (
     check_neon_compute_units,
     check_neon_region,
     check_neon_suspend_timeout,
+    cron_max_gap_seconds,
+    freshness_window,
 )
 from constructs_lib.data.checks import (
     MAX_KEY_DELETION_WINDOW_DAYS,
@@ -351,6 +353,21 @@ class BackupSettings(_Section):
     """Days a dump stays in the ``backups`` bucket before S3 expires it."""
     noncurrent_version_expiration_days: Annotated[int, _range(1, 3650)] = 5
     """Days an expired (or overwritten) dump stays recoverable as a noncurrent version before S3 deletes it."""
+    lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] | None = None
+    """Object Lock mode of the ``backups`` bucket and its replica; every dump is locked for ``retention_days``.
+    COMPLIANCE: nobody (root included) deletes a dump or shortens its lock early; GOVERNANCE: only a principal with
+    ``s3:BypassGovernanceRetention`` that sends the bypass header (none in this stack). Absent: COMPLIANCE when
+    ``guardrails.production`` is true, else GOVERNANCE. Production must be COMPLIANCE; ``[s3] force_destroy`` needs
+    GOVERNANCE."""
+    freshness_slack_minutes: Annotated[int, _range(1, 1440)] = 120
+    """How late a dump may be before the freshness alarm fires: it alarms when no dump was written for the longest
+    gap between two runs of ``schedule`` plus this many minutes."""
+    job_repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")] | None = None
+    """GitHub repository (``owner/name``) of this infrastructure code: Railway builds the backup job from its
+    ``services/db-backup`` folder (Dockerfile, ``backup.sh``, ``railway.toml``). Absent: ``[railway] repo``, whose
+    ``<services_dir>/db-backup`` must then hold a copy of that folder."""
+    job_branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")] | None = None
+    """Branch of ``job_repo`` the job is built from; Railway rebuilds it on every push. Absent: ``[railway] branch``."""
     restore_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
     """IAM role ARN that lists, reads and decrypts the dumps (bucket policy + ``kms:Decrypt`` through S3, replica
     included) to restore them: no service and no account administrator can. Required when
@@ -601,6 +618,7 @@ class EnvironmentConfig(_Section):
         yield from self._terraform_cloud_rules()
         yield from self._production_keeps_keys()
         yield from self._services_egress_is_allowed()
+        yield from self._backups_are_locked_and_watched()
 
     def _services_egress_is_allowed(self) -> Iterator[str]:
         # The services connect to Neon from their static outbound addresses: an allow-listed project must admit them,
@@ -726,10 +744,12 @@ class EnvironmentConfig(_Section):
 
     def _teardown_is_consistent(self) -> Iterator[str]:
         s3 = self.s3
-        if s3.force_destroy and (not self.disposable or s3.protect_from_destroy or s3.audit_log_lock_mode == "COMPLIANCE"):
+        compliance = s3.audit_log_lock_mode == "COMPLIANCE" or self.backup_lock_mode == "COMPLIANCE"
+        if s3.force_destroy and (not self.disposable or s3.protect_from_destroy or compliance):
             yield (
                 "s3.force_destroy must be false unless disposable is true, s3.protect_from_destroy is false and "
-                f"audit_log_lock_mode is GOVERNANCE (only environments with synthetic data), got {s3.force_destroy!r}"
+                "audit_log_lock_mode and backups.lock_mode are GOVERNANCE (only environments with synthetic data; "
+                f"compliance-locked objects cannot be deleted), got {s3.force_destroy!r}"
             )
 
     def _production_keeps_keys(self) -> Iterator[str]:
@@ -744,6 +764,36 @@ class EnvironmentConfig(_Section):
         for section, settings in (("field_encryption", field), ("app_secrets", self.app_secrets)):
             if not settings.protect_from_destroy:
                 yield f"{section}.protect_from_destroy must be true when guardrails.production is true (keys of production PHI), got False"
+
+    @property
+    def backup_lock_mode(self) -> Literal["COMPLIANCE", "GOVERNANCE"]:
+        """``[backups] lock_mode``, or its default: COMPLIANCE in production, GOVERNANCE elsewhere."""
+        if self.backups.lock_mode is not None:
+            return self.backups.lock_mode
+        return "COMPLIANCE" if self.guardrails.production else "GOVERNANCE"
+
+    @property
+    def backup_freshness_window(self) -> tuple[int, int]:
+        """``(period, evaluation_periods)`` of the backup freshness alarm (checked at load)."""
+        gap = cron_max_gap_seconds(self.backups.schedule)
+        assert gap is not None, "checked at load"
+        return freshness_window(gap, self.backups.freshness_slack_minutes * 60)
+
+    def _backups_are_locked_and_watched(self) -> Iterator[str]:
+        backups, mode = self.backups, self.backup_lock_mode
+        if self.guardrails.production and mode != "COMPLIANCE":
+            yield (f"backups.lock_mode must be COMPLIANCE when guardrails.production is true (a governance lock can be bypassed), got {mode!r}")
+        gap = cron_max_gap_seconds(backups.schedule)
+        if gap is None:
+            yield (f"backups.schedule must run at least twice a year for the freshness alarm to watch it, got {backups.schedule!r}")
+            return
+        try:
+            freshness_window(gap, backups.freshness_slack_minutes * 60)
+        except ValueError as error:
+            yield (
+                f"backups.schedule and backups.freshness_slack_minutes cannot be watched: {error}; "
+                f"got {backups.schedule!r} (longest gap {gap} s) and {backups.freshness_slack_minutes} min"
+            )
 
     def _production_keeps_history(self) -> Iterator[str]:
         # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.

@@ -83,6 +83,9 @@ def add_storage(stack: PlatformStack) -> AccessLogs:
     backups = stack.config.backups
     for spec in stack.plan.buckets:
         lock = spec.object_lock
+        # The audit logs keep HIPAA's six years; every dump is locked for as long as it is kept.
+        lock_days = s3.audit_log_retention_days if lock else backups.retention_days if spec.backup_retention else None
+        lock_mode = s3.audit_log_lock_mode if lock else stack.config.backup_lock_mode if spec.backup_retention else "COMPLIANCE"
         stack.buckets[spec.purpose] = SecureS3(
             stack,
             f"Bucket-{spec.purpose}",
@@ -103,8 +106,8 @@ def add_storage(stack: PlatformStack) -> AccessLogs:
                     else s3.noncurrent_version_expiration_days
                 ),
                 expiration_days=backups.retention_days if spec.backup_retention else None,
-                object_lock_retention_days=s3.audit_log_retention_days if lock else None,
-                object_lock_mode=ObjectLockMode(s3.audit_log_lock_mode) if lock else ObjectLockMode.COMPLIANCE,
+                object_lock_retention_days=lock_days,
+                object_lock_mode=ObjectLockMode(lock_mode),
                 replica_provider=replica_provider,
                 replica_access_log_bucket=replica_access_log_bucket,
                 replication_opt_out_reason=None if replica_provider else NO_REPLICA_REASON,

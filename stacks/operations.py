@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from constructs_lib.engine.aws import AwsProvider
+from constructs_lib.engine.aws import AwsProvider, CloudwatchMetricAlarm, S3BucketMetric
 from constructs_lib.operations.account_baseline import AccountBaseline, AccountBaselineProps
 from constructs_lib.operations.alert_topic import AlertTopic, AlertTopicProps
 from constructs_lib.operations.bucket_error_alarm import BucketErrorAlarm, BucketErrorAlarmProps
@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from .platform import PlatformStack
 
 MODEL_BUCKET = "ml-models"
+BACKUP_BUCKET = "backups"
+BACKUP_JOB = "db-backup"
+DUMPS_FILTER_ID = "Dumps"
+"""The S3 request-metrics filter (``FilterId``) counting requests under the backup job's prefix."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,8 @@ class Operations:
     budget: CostBudget | None
     account: AccountBaseline | None
     model_store_alarm: BucketErrorAlarm | None
+    backup_freshness: CloudwatchMetricAlarm | None
+    """Fires when no dump was written for the longest gap of ``[backups] schedule`` plus the slack."""
     dashboard: OperationsDashboard
 
 
@@ -108,8 +114,57 @@ def add_operations(stack: PlatformStack) -> Operations:
                 description="Requests for ML model artifacts are failing (access denied or missing objects): the AI service may not load its models",
             ),
         )
+    backup_freshness = add_backup_freshness_alarm(stack, alerts)
     alarms = list(stack.audit_trail.alarms.alarms.values()) if stack.audit_trail is not None else []
     if model_store_alarm is not None:
         alarms.append(model_store_alarm.resource)
+    if backup_freshness is not None:
+        alarms.append(backup_freshness)
     dashboard = OperationsDashboard(stack, "Dashboard", OperationsDashboardProps(name=prefix, uptime_monitor=uptime, alarms=tuple(alarms), budget=budget))
-    return Operations(alerts, uptime_alerts, uptime, budget, account, model_store_alarm, dashboard)
+    return Operations(alerts, uptime_alerts, uptime, budget, account, model_store_alarm, backup_freshness, dashboard)
+
+
+def add_backup_freshness_alarm(stack: PlatformStack, alerts: AlertTopic) -> CloudwatchMetricAlarm | None:
+    """An alarm on the operational topic when no dump reached the ``backups`` bucket in time (None without the job).
+
+    Metric: S3 request metrics (``BackupDumps``: an ``aws_s3_bucket_metric`` with FilterId ``Dumps`` on the job's prefix), ``PutRequests``
+    Sum. A job that stops silently (not scheduled, crashing before the upload, credentials revoked) writes nothing, and
+    S3 request metrics then publish nothing: the data is missing, not zero, so missing data is breaching. The alarm
+    looks back over the longest gap between two runs of ``[backups] schedule`` plus ``freshness_slack_minutes``
+    (``EnvironmentConfig.backup_freshness_window``) and fires when every period of that window had no upload.
+    ``backup.sh`` uploads only a complete, non-empty dump, so a PUT under the prefix means a dump was written.
+    """
+    grants = [g for g in stack.plan.bucket_grants if g.service == BACKUP_JOB and g.bucket == BACKUP_BUCKET]
+    bucket = stack.buckets.get(BACKUP_BUCKET)
+    if bucket is None or not grants or BACKUP_JOB not in {spec.name for spec in stack.plan.services}:
+        return None
+    (grant,) = grants
+    config = stack.config
+    period, periods = config.backup_freshness_window
+    metrics = S3BucketMetric(stack, "BackupDumps", bucket=bucket.bucket_name, name=DUMPS_FILTER_ID, filter={"prefix": grant.prefix})
+    topic = [alerts.topic_arn]
+    window_hours = period * periods / 3600
+    return CloudwatchMetricAlarm(
+        stack,
+        "BackupFreshness",
+        alarm_name=f"{config.name_prefix}-backup-freshness",
+        alarm_description=(
+            f"No database dump was written under {grant.prefix} of the backups bucket for {window_hours:g} h (schedule "
+            f"{config.backups.schedule!r} UTC plus {config.backups.freshness_slack_minutes} min): the db-backup job stopped "
+            "or fails; the off-site recovery point is getting older (docs/operations/backups.md)"
+        ),
+        namespace="AWS/S3",
+        metric_name="PutRequests",
+        dimensions={"BucketName": bucket.bucket_name, "FilterId": DUMPS_FILTER_ID},
+        statistic="Sum",
+        period=period,
+        evaluation_periods=periods,
+        datapoints_to_alarm=periods,
+        threshold=1,
+        comparison_operator="LessThanThreshold",
+        treat_missing_data="breaching",
+        actions_enabled=True,
+        alarm_actions=topic,
+        ok_actions=topic,
+        depends_on=[metrics],
+    )

@@ -29,6 +29,8 @@ from .operations import Operations, add_operations
 from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
+BACKUP_JOB_FOLDER = "services/db-backup"
+"""The backup job's folder in this repository (Dockerfile, backup.sh, railway.toml), built from ``[backups] job_repo``."""
 """Default DataClassification tag: an environment of this platform holds PHI unless a resource says otherwise."""
 
 
@@ -207,12 +209,7 @@ class PlatformStack(TerraformStack):
         return RailwayServiceProps(
             name=spec.name,
             project=self.railway_project,
-            source=RepoSource(
-                repo=railway.repo,
-                branch=railway.branch,
-                root_directory=f"/{railway.services_dir}/{spec.name}",
-                config_path=f"/{railway.services_dir}/{spec.name}/railway.toml",
-            ),
+            source=self._source(spec),
             # Railway never changes replica counts by itself: a service runs the environment's fixed
             # count in its region; a cron job runs exactly one replica (a Railway rule).
             regions=[RegionReplicas(region=railway.region, replicas=1 if job else config.replicas)],
@@ -224,6 +221,16 @@ class PlatformStack(TerraformStack):
             custom_domain=f"{spec.hostname_label}.{config.public_domain}" if spec.public else None,
             protect_from_destroy=railway.protect_from_destroy,
         )
+
+    def _source(self, spec: ServiceSpec) -> RepoSource:
+        """Where Railway builds a service from: its folder of ``[railway] repo``; the backup job from
+        ``services/db-backup`` of ``[backups] job_repo`` (this repository), when set."""
+        railway, backups = self.config.railway, self.config.backups
+        if spec.backs_up_databases and backups.job_repo is not None:
+            repo, branch, folder = backups.job_repo, backups.job_branch or railway.branch, BACKUP_JOB_FOLDER
+        else:
+            repo, branch, folder = railway.repo, railway.branch, f"{railway.services_dir}/{spec.name}"
+        return RepoSource(repo=repo, branch=branch, root_directory=f"/{folder}", config_path=f"/{folder}/railway.toml")
 
     def _add_audit_trail(self) -> None:
         """The trail into the ``audit-logs`` bucket; PHI buckets of this and later phases are found at synthesis."""

@@ -53,11 +53,13 @@ def validate_props(path: str, props: SecureS3Props) -> str:
     if retention is not None:
         if not 1 <= retention <= MAX_LIFECYCLE_DAYS:
             problems.add("object_lock_retention_days", retention, f"1..{MAX_LIFECYCLE_DAYS} or None")
-        elif props.noncurrent_version_expiration_days < retention:
+        elif props.noncurrent_version_expiration_days < retention and (props.expiration_days is None or props.expiration_days < retention):
+            # With expiration_days >= retention a version becomes noncurrent after its lock ended; an earlier
+            # overwritten version is kept until its lock ends anyway (lifecycle cannot delete a locked version).
             problems.add(
                 "noncurrent_version_expiration_days",
                 props.noncurrent_version_expiration_days,
-                f"at least object_lock_retention_days ({retention}): locked versions cannot expire earlier",
+                f"at least object_lock_retention_days ({retention}) unless expiration_days is: locked versions cannot expire earlier",
             )
     elif props.object_lock_mode is not ObjectLockMode.COMPLIANCE:
         problems.add("object_lock_mode", props.object_lock_mode.value, "left at its default unless object_lock_retention_days is set")

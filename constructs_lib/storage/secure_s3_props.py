@@ -39,7 +39,8 @@ class SecureS3Props:
     INSTANT_RETRIEVAL (GLACIER_IR: read in milliseconds, 90-day and 128 KB minimum charges)."""
     noncurrent_version_expiration_days: int = 90
     """Delete overwritten or deleted versions this many days after they stop being current (1..36500; at least
-    the Object Lock retention when locked). Default: 90."""
+    the Object Lock retention when locked, unless ``expiration_days`` is: a version then turns noncurrent after its
+    lock ended, and S3 lifecycle never deletes a locked version early). Default: 90."""
     expiration_days: int | None = None
     """Expire objects at this age (after the last transition): S3 adds a delete marker and the object becomes
     a noncurrent version, deleted ``noncurrent_version_expiration_days`` later (backups: 30, then 5). The replica

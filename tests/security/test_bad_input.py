@@ -243,7 +243,7 @@ def test_fails_when_a_construct_breaks_the_rules(monkeypatch: pytest.MonkeyPatch
             "neon.replica_readers must name services that own a database (auth, patient, provider, medical-records, appointment), got 'billing'",
         ),
         ("dev", "neon.hipaa", 'false\nreplica_readers = ["appointment-scheduler"]', "neon.replica_readers must name services that own a database"),
-        ("dev", "guardrails.production", 'false\n\n[backups]\nschedule = "daily"', "backups.schedule must be a five-field cron expression"),
+        ("dev", "backups.job_repo", '"meridian-health/healthcare-platform-infra"\nschedule = "daily"', "backups.schedule must be a five-field cron expression"),
         ("dev", "app_secrets.jwt_signing_key_version", "0", "app_secrets.jwt_signing_key_version must be 1..10000, got 0"),
         ("prod", "backups.restore_reader_arn", None, "backups.restore_reader_arn is required when guardrails.production is true"),
     ],

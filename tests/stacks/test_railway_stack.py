@@ -77,7 +77,9 @@ def test_one_private_project_per_environment_holds_the_phase_services(stacks: di
     assert "ai" not in services
     for name, body in services.items():
         assert body["project_id"] == f"${{railway_project.{project_address}.id}}"
-        assert body["source_repo"] == "meridian-health/healthcare-platform"
+        # The backup job is built from this repository's services/db-backup ([backups] job_repo), the services from theirs.
+        repo = "meridian-health/healthcare-platform-infra" if name == "db-backup" else "meridian-health/healthcare-platform"
+        assert body["source_repo"] == repo
         assert body["source_repo_branch"] == {"dev": "main", "staging": "staging", "prod": "production"}[env]
         assert body["root_directory"] == f"/services/{name}"
         assert body["config_path"] == f"/services/{name}/railway.toml"
@@ -175,3 +177,20 @@ def test_platform_stack_exposes_typed_services(configs: dict[str, Any]) -> None:
     assert stack.services["auth"].custom_domain_records is None
     assert stack.services["medical-records"].private_url == "http://medical-records.railway.internal:8080"
     assert stack.services["appointment-scheduler"].port is None
+
+
+def test_the_backup_job_is_built_from_the_services_repository_without_a_job_repo(configs: dict[str, Any]) -> None:
+    """``[backups] job_repo`` absent: the job's folder of ``[railway] repo`` (the pre-issue-26 layout); present with
+    ``job_branch``: that branch of this repository's ``services/db-backup``."""
+    from constructs_lib.engine.core import Testing as CdktfTesting
+    from stacks.platform import PlatformStack
+    from tests.conftest import config_at, synth_json
+
+    config = config_at(configs, "staging", 1)
+    fallback = config.model_copy(update={"backups": config.backups.model_copy(update={"job_repo": None})})
+    job = _by_service(synth_json(PlatformStack(CdktfTesting.app(), fallback, plan_for(1))))["db-backup"]
+    assert (job["source_repo"], job["source_repo_branch"], job["root_directory"]) == ("meridian-health/healthcare-platform", "staging", "/services/db-backup")
+    pinned = config.model_copy(update={"backups": config.backups.model_copy(update={"job_branch": "release"})})
+    job = _by_service(synth_json(PlatformStack(CdktfTesting.app(), pinned, plan_for(1))))["db-backup"]
+    assert (job["source_repo"], job["source_repo_branch"]) == ("meridian-health/healthcare-platform-infra", "release")
+    assert job["config_path"] == "/services/db-backup/railway.toml"

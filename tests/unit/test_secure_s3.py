@@ -467,13 +467,42 @@ def test_fails_when_lifecycle_numbers_are_wrong(fresh_stack: Any, overrides: dic
         ({"object_lock_retention_days": 0, "noncurrent_version_expiration_days": 10}, r"object_lock_retention_days must be 1\.\.36500 or None, got 0"),
         ({"object_lock_retention_days": 40000}, r"object_lock_retention_days must be 1\.\.36500 or None, got 40000"),
         ({"object_lock_retention_days": 2190}, r"noncurrent_version_expiration_days must be at least object_lock_retention_days \(2190\).*got 90"),
+        (
+            {
+                "object_lock_retention_days": 30,
+                "expiration_days": 29,
+                "transition_ia_days": None,
+                "transition_glacier_days": None,
+                "noncurrent_version_expiration_days": 5,
+            },
+            r"noncurrent_version_expiration_days must be at least object_lock_retention_days \(30\) unless expiration_days is.*got 5",
+        ),
     ],
-    ids=["zero", "too-long", "versions-expire-while-locked"],
+    ids=["zero", "too-long", "versions-expire-while-locked", "expiry-before-the-lock-ends"],
 )
 def test_fails_when_retention_is_wrong(fresh_stack: Any, overrides: dict[str, Any], match: str) -> None:
     _, logs = base_stack(fresh_stack)
     with pytest.raises(ValidationError, match=rf"^test/Docs: {match}$"):
         secure_s3(fresh_stack, logs, **overrides)
+
+
+def test_locked_dumps_may_expire_as_soon_as_their_lock_ends(fresh_stack: Any) -> None:
+    """Objects expiring at (or after) the retention turn noncurrent unlocked, so a short noncurrent expiry is fine (backups)."""
+    from constructs_lib import ObjectLockMode
+
+    _, logs = base_stack(fresh_stack)
+    bucket = secure_s3(
+        fresh_stack,
+        logs,
+        transition_ia_days=None,
+        transition_glacier_days=None,
+        expiration_days=30,
+        noncurrent_version_expiration_days=5,
+        object_lock_retention_days=30,
+        object_lock_mode=ObjectLockMode.GOVERNANCE,
+    )
+    assert bucket.object_lock is not None
+    assert block(synth_json(fresh_stack), bucket.object_lock)["rule"]["default_retention"] == {"mode": "GOVERNANCE", "days": 30}
 
 
 def test_fails_when_lock_mode_is_given_without_object_lock(fresh_stack: Any) -> None:
