@@ -76,6 +76,19 @@ def _policy_variables(value: Any) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class EventRule:
+    """One EventBridge rule of the stack (default bus), resolved."""
+
+    resource: str
+    path: str
+    """Construct path of the rule (``prod/FindingRoutes/Rule-guardduty``)."""
+    arn: str
+    pattern: dict[str, Any]
+    targets: tuple[str, ...]
+    """ARNs of the rule's targets."""
+
+
+@dataclass(frozen=True, slots=True)
 class Bucket:
     """One S3 bucket of the stack, resolved."""
 
@@ -153,6 +166,12 @@ class StackWorld:
         if rtype == "aws_cloudwatch_log_group":
             group = self.resolve(block["name"])
             return {"arn": f"arn:{PARTITION}:logs:{region}:{ACCOUNT}:log-group:{group}", "name": group}.get(attribute)
+        if rtype == "aws_cloudwatch_event_rule":
+            rule = self.resolve(block["name"])
+            bus = block.get("event_bus_name")
+            if bus not in (None, "default"):
+                raise UnresolvedReference(f"aws_cloudwatch_event_rule.{name}: rules on bus {bus!r} are not modelled")
+            return {"arn": f"arn:{PARTITION}:events:{region}:{ACCOUNT}:rule/{rule}", "name": rule, "id": rule}.get(attribute)
         if rtype == "aws_cloudtrail":
             trail = self.resolve(block["name"])
             return {"arn": f"arn:{PARTITION}:cloudtrail:{region}:{ACCOUNT}:trail/{trail}", "name": trail}.get(attribute)
@@ -314,6 +333,18 @@ class StackWorld:
                 region=self.region_of(block),
                 policy=self.policy(policy[0]["policy"]) if policy else None,
                 key_arn=self.reference(f"aws_kms_key.{next(iter(keys))}.arn") if keys else None,
+            )
+
+    def event_rules(self) -> Iterator[EventRule]:
+        """Every EventBridge rule with its pattern and the ARNs its targets deliver to."""
+        targets = self.resources.get("aws_cloudwatch_event_target", {}).values()
+        for name, block in self.resources.get("aws_cloudwatch_event_rule", {}).items():
+            yield EventRule(
+                resource=name,
+                path=_path(block),
+                arn=self.reference(f"aws_cloudwatch_event_rule.{name}.arn"),
+                pattern=json.loads(self.resolve(block["event_pattern"])),
+                targets=tuple(self.resolve(t["arn"]) for t in targets if name in self._references(t["rule"], "aws_cloudwatch_event_rule")),
             )
 
     def topic(self, construct_path: str) -> Topic:
