@@ -202,6 +202,7 @@ PROD_PLACEHOLDER_KEYS = [
     "railway.workspace_id",
     "cloudflare.zone_id",
     "audit.log_reader_arn",
+    "audit.https_endpoints.0",
     "backups.restore_reader_arn",
     "terraform_cloud.agent_egress_ips.0",
     "alerts.https_endpoints.0",
@@ -220,6 +221,7 @@ REAL_VALUES = {
     "3b9d2c71-5e4f-4a8b-9c0d-1e2f3a4b5c6d": "a41c9e07-2d58-4b3f-8e6a-70c2f19d3b85",
     "9f8e7d6c5b4a39281706f5e4d3c2b1a0": "e2a7c4419b0d4f6c8a35d1f07b9e6c21",
     "YOUR-INTEGRATION-KEY": "7c1f0e3a9b2d4e8f6a5c0b1d2e3f4a5b",
+    "YOUR-SECURITY-INTEGRATION-KEY": "0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a",
 }
 
 
