@@ -270,12 +270,6 @@ class AuditSettings(_Section):
 
     alert_emails: Annotated[list[str], Field(min_length=1, max_length=20)]
     """Required: at least one on-call address subscribed to the security alert topic."""
-    https_endpoints: Annotated[list[Annotated[str, AfterValidator(check_https_url)]], Field(max_length=10)] = []
-    """``https://`` URLs subscribed to the security alert topic (CIS alarms and the routed ``[detection]`` findings):
-    the paging route, such as a PagerDuty integration URL. Each must confirm its SNS subscription, or apply fails.
-    Stored in Terraform state."""
-    no_paging_reason: Annotated[str, Field(min_length=20, max_length=500)] | None = None
-    """Why a production environment's security alerts page nobody (no ``https_endpoints``); refused alongside them."""
     log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
     """Retention of the trail's CloudWatch log group; at least 365 unless ``allow_short_log_retention``."""
     allow_short_log_retention: bool = False
@@ -295,6 +289,12 @@ class AuditSettings(_Section):
     log_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
     """IAM role ARN that reads the audit logs in S3 (bucket policy + ``kms:Decrypt`` through S3, replica
     included). Required when ``guardrails.production`` is true: logs no one can decrypt are no evidence."""
+    https_endpoints: Annotated[list[Annotated[str, AfterValidator(check_https_url)]], Field(max_length=10)] = []
+    """``https://`` URLs subscribed to the security alert topic (CIS alarms and the routed ``[detection]`` findings):
+    the paging route, such as a PagerDuty integration URL. Each must confirm its SNS subscription, or apply fails.
+    Stored in Terraform state."""
+    no_paging_reason: Annotated[str, Field(min_length=20, max_length=500)] | None = None
+    """Why a production environment's security alerts page nobody (no ``https_endpoints``); refused alongside them."""
 
     def _problems(self) -> Iterator[str]:
         # AuditTrail's own rules (one source): the file is refused for what the construct would refuse.
