@@ -23,6 +23,9 @@ def _add_qa(directory: Path) -> Path:
     _set_key(qa, "domain", '"meridian-health-qa.org"')
     _set_key(qa, "cloudflare.zone_id", '"0123456789abcdef0123456789abcdef"')
     _set_key(qa, "phase", "1")
+    # It keeps staging's AWS account: staging owns that account's baseline (detection, password policy).
+    _set_key(qa, "owns_account_baseline", "false")
+    _set_key(qa, "manage_password_policy", "false")
     return qa
 
 

@@ -244,7 +244,7 @@ def test_deploy_prod_refuses_every_placeholder_before_any_cli_or_engine(tmp_path
     )
     assert result.stdout.split() == ["2", "False", "False", "False"], result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0] == "error: deploy prod: 10 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
+    assert lines[0] == "error: deploy prod: 11 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
     assert [line.split(": ")[2] for line in lines[1:]] == PROD_PLACEHOLDER_KEYS
     assert all(line.startswith("error: environments/prod.toml: ") for line in lines[1:])
     assert not ran.exists()
@@ -334,5 +334,5 @@ def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> No
         f"dev: phase 4, 2 resources -> {tmp_path / 'stacks' / 'dev' / 'cdk.tf.json'}",
         "dev: 1 placeholder value must be replaced before deploy (python main.py placeholders dev)",
         f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",
-        "prod: 10 placeholder values must be replaced before deploy (python main.py placeholders prod)",
+        "prod: 11 placeholder values must be replaced before deploy (python main.py placeholders prod)",
     ]
