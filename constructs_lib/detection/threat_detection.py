@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._providers import AWS, require_provider
+from ..checkov_gate import accept
 from ..engine.aws import GuarddutyDetector, GuarddutyDetectorFeature
 from ..errors import ValidationError
 from .detection_types import PublishingFrequency
@@ -14,6 +15,11 @@ from .detection_types import PublishingFrequency
 S3_PROTECTION_FEATURE = "S3_DATA_EVENTS"
 """GuardDuty's feature name for S3 Protection (``aws_guardduty_detector_feature``); malware scanning of S3
 objects is a separate, per-bucket resource (``aws_guardduty_malware_protection_plan``), not made here."""
+NOT_AN_ORGANIZATION_ADMIN = (
+    "the detector of one account: GuardDuty's organization configuration (aws_guardduty_organization_configuration, "
+    "which checkov looks for) exists only in an AWS Organizations GuardDuty administrator account, not here"
+)
+"""Published as the detector's accepted checkov CKV2_AWS_3 finding (see ``constructs_lib.checkov_gate``)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -42,6 +48,7 @@ class ThreatDetection(Construct):
             raise ValidationError(self.node.path, "finding_publishing_frequency", props.finding_publishing_frequency, "a PublishingFrequency")
         self._props = props
         self.resource = GuarddutyDetector(self, "Resource", enable=True, finding_publishing_frequency=props.finding_publishing_frequency.value)
+        accept(self.resource, "CKV2_AWS_3", NOT_AN_ORGANIZATION_ADMIN)
         self.s3_protection: GuarddutyDetectorFeature | None = None
         if props.s3_protection:
             self.s3_protection = GuarddutyDetectorFeature(self, "S3Protection", detector_id=self.resource.id, name=S3_PROTECTION_FEATURE, status="ENABLED")

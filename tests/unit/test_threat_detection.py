@@ -41,3 +41,19 @@ def test_fails_when_the_frequency_is_not_a_publishing_frequency(fresh_stack: Any
     aws(fresh_stack)
     with pytest.raises(ValidationError, match=r"^test/Threats: finding_publishing_frequency must be a PublishingFrequency, got '1h'$"):
         ThreatDetection(fresh_stack, "Threats", ThreatDetectionProps(finding_publishing_frequency="1h"))  # type: ignore[arg-type]
+
+
+def test_the_detector_publishes_its_accepted_organization_finding(tmp_path: Any) -> None:
+    import json
+
+    from constructs_lib import ThreatDetection
+    from constructs_lib.detection.threat_detection import NOT_AN_ORGANIZATION_ADMIN
+    from constructs_lib.engine.core import App, TerraformStack
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "test")
+    aws(stack)
+    ThreatDetection(stack, "Threats")
+    app.synth()
+    (detector,) = json.loads((tmp_path / "stacks" / "test" / "cdk.tf.json").read_text())["resource"]["aws_guardduty_detector"].values()
+    assert detector["//"]["checkov_accepted"] == {"CKV2_AWS_3": NOT_AN_ORGANIZATION_ADMIN}
