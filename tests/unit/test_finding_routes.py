@@ -68,3 +68,32 @@ def test_fails_when_sources_repeat_or_the_trail_is_missing(fresh_stack: Any) -> 
     with pytest.raises(ValidationError, match=r"^test/Findings2: sources must be a non-empty tuple of distinct FindingSource"):
         sources = (FindingSource.GUARDDUTY, FindingSource.GUARDDUTY)
         FindingRoutes(fresh_stack, "Findings2", FindingRoutesProps(name_prefix="acme-dev", alert_trail=trail(fresh_stack), sources=sources))
+
+
+def test_the_security_topic_pages_through_https_endpoints(fresh_stack: Any) -> None:
+    pager = "https://events.pagerduty.com/integration/0123456789abcdef/enqueue"
+    aws(fresh_stack)
+    trail(fresh_stack, alert_https_endpoints=(pager,), alert_emails=("security@meridian-health.org",))
+    subscriptions = [s for n, s in resources_of(synth_json(fresh_stack), "aws_sns_topic_subscription").items() if n.startswith("AuditTrail_Topics_")]
+    assert sorted((s["protocol"], s["endpoint"]) for s in subscriptions) == [("email", "security@meridian-health.org"), ("https", pager)]
+    (https,) = [s for s in subscriptions if s["protocol"] == "https"]
+    assert (https["endpoint_auto_confirms"], https["confirmation_timeout_in_minutes"]) == (True, 5)
+
+
+@pytest.mark.parametrize("url", ["http://events.pagerduty.com/x", "https://user:secret@hooks.example.org/x"])
+def test_fails_when_a_security_paging_url_is_not_https(fresh_stack: Any, url: str) -> None:
+    aws(fresh_stack)
+    with pytest.raises(ValidationError, match=rf"^test/AuditTrail: alert_https_endpoints must be an https:// URL.*got '{url}'$"):
+        trail(fresh_stack, alert_https_endpoints=(url,))
+
+
+def test_allow_event_rules_counts_a_rule_once_and_keeps_the_alarms(fresh_stack: Any) -> None:
+    aws(fresh_stack)
+    audit = trail(fresh_stack)
+    arn = "arn:aws:events:us-east-1:111122223333:rule/acme-dev-guardduty-findings"
+    audit.allow_event_rules(arn)
+    audit.allow_event_rules(arn)
+    (policy,) = [p for n, p in resources_of(synth_json(fresh_stack), "aws_sns_topic_policy").items() if n.startswith("AuditTrail_Topics_AlertsPolicy")]
+    statements = {s["Sid"]: s for s in json.loads(policy["policy"])["Statement"]}
+    assert list(statements) == ["CloudWatchAlarmsOfThisAccount", "EventBridgeFindingRules", "DenyInsecureTransport"]
+    assert statements["EventBridgeFindingRules"]["Condition"]["ArnEquals"] == {"aws:SourceArn": [arn]}
