@@ -61,6 +61,42 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         NeonDatabaseProps as NeonDatabaseProps,
         ReaderRole as ReaderRole,
     )
+    from .detection.access_analysis import (
+        AccessAnalysis as AccessAnalysis,
+        AccessAnalysisProps as AccessAnalysisProps,
+    )
+    from .detection.config_compliance import (
+        ConfigCompliance as ConfigCompliance,
+        ConfigComplianceProps as ConfigComplianceProps,
+    )
+    from .detection.detection_types import (
+        DisabledControl as DisabledControl,
+        ExcludedRule as ExcludedRule,
+        FindingSeverity as FindingSeverity,
+        MacieSchedule as MacieSchedule,
+        PublishingFrequency as PublishingFrequency,
+        SecurityStandard as SecurityStandard,
+        SnapshotFrequency as SnapshotFrequency,
+    )
+    from .detection.finding_patterns import (
+        FindingSource as FindingSource,
+    )
+    from .detection.finding_routes import (
+        FindingRoutes as FindingRoutes,
+        FindingRoutesProps as FindingRoutesProps,
+    )
+    from .detection.security_posture import (
+        SecurityPosture as SecurityPosture,
+        SecurityPostureProps as SecurityPostureProps,
+    )
+    from .detection.sensitive_data_discovery import (
+        SensitiveDataDiscovery as SensitiveDataDiscovery,
+        SensitiveDataDiscoveryProps as SensitiveDataDiscoveryProps,
+    )
+    from .detection.threat_detection import (
+        ThreatDetection as ThreatDetection,
+        ThreatDetectionProps as ThreatDetectionProps,
+    )
     from .guardrails import (
         HipaaRulePack as HipaaRulePack,
         apply_guardrails as apply_guardrails,
@@ -155,6 +191,26 @@ _LAZY: dict[str, str] = {
     "SubnetPlan": ".network.subnets",
     "AuditTrail": ".audit.audit_trail",
     "AuditTrailProps": ".audit.audit_trail",
+    "ThreatDetection": ".detection.threat_detection",
+    "ThreatDetectionProps": ".detection.threat_detection",
+    "SecurityPosture": ".detection.security_posture",
+    "SecurityPostureProps": ".detection.security_posture",
+    "ConfigCompliance": ".detection.config_compliance",
+    "ConfigComplianceProps": ".detection.config_compliance",
+    "AccessAnalysis": ".detection.access_analysis",
+    "AccessAnalysisProps": ".detection.access_analysis",
+    "SensitiveDataDiscovery": ".detection.sensitive_data_discovery",
+    "SensitiveDataDiscoveryProps": ".detection.sensitive_data_discovery",
+    "FindingRoutes": ".detection.finding_routes",
+    "FindingRoutesProps": ".detection.finding_routes",
+    "FindingSource": ".detection.finding_patterns",
+    "FindingSeverity": ".detection.detection_types",
+    "PublishingFrequency": ".detection.detection_types",
+    "SecurityStandard": ".detection.detection_types",
+    "MacieSchedule": ".detection.detection_types",
+    "SnapshotFrequency": ".detection.detection_types",
+    "DisabledControl": ".detection.detection_types",
+    "ExcludedRule": ".detection.detection_types",
     "AlertTopic": ".operations.alert_topic",
     "AlertTopicProps": ".operations.alert_topic",
     "UptimeMonitor": ".operations.uptime_monitor",

@@ -30,6 +30,7 @@ from constructs_lib.checks import (
     check_cron,
     check_domain,
     check_email,
+    check_https_url,
     check_log_retention,
     check_neon_compute_range,
     check_neon_compute_units,
@@ -56,6 +57,7 @@ from constructs_lib.network.edge_policy import (
     MinTlsVersion,
 )
 
+from .detection import DetectionSettings
 from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
 
 ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
@@ -309,6 +311,12 @@ class AuditSettings(_Section):
     log_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
     """IAM role ARN that reads the audit logs in S3 (bucket policy + ``kms:Decrypt`` through S3, replica
     included). Required when ``guardrails.production`` is true: logs no one can decrypt are no evidence."""
+    https_endpoints: Annotated[list[Annotated[str, AfterValidator(check_https_url)]], Field(max_length=10)] = []
+    """``https://`` URLs subscribed to the security alert topic (CIS alarms and the routed ``[detection]`` findings):
+    the paging route, such as a PagerDuty integration URL. Each must confirm its SNS subscription, or apply fails.
+    Stored in Terraform state."""
+    no_paging_reason: Annotated[str, Field(min_length=20, max_length=500)] | None = None
+    """Why a production environment's security alerts page nobody (no ``https_endpoints``); refused alongside them."""
 
     def _problems(self) -> Iterator[str]:
         # AuditTrail's own rules (one source): the file is refused for what the construct would refuse.
@@ -543,6 +551,28 @@ class EnvironmentConfig(_Section):
     budget: BudgetSettings | None = None
     """The monthly AWS budget; absent: no budget. Required when ``guardrails.production`` is true."""
     account: AccountSettings = AccountSettings()
+    detection: DetectionSettings = DetectionSettings()
+    """Applies where ``account.owns_account_baseline`` is true (phase 1, docs/operations/detection.md)."""
+
+    def _detection(self) -> Iterator[str]:
+        audit, account = self.audit, self.account
+        if len(set(audit.https_endpoints)) != len(audit.https_endpoints):
+            yield f"audit.https_endpoints must be distinct values, got {audit.https_endpoints!r}"
+        if audit.https_endpoints and audit.no_paging_reason is not None:
+            yield "audit.no_paging_reason must be unset when audit.https_endpoints are given (they page someone)"
+        if account.manage_password_policy and not account.owns_account_baseline:
+            yield (
+                "account.manage_password_policy must be false when account.owns_account_baseline is false "
+                "(the environment that owns the account baseline owns its password policy), got True"
+            )
+        if self.guardrails.production:
+            if not audit.https_endpoints and audit.no_paging_reason is None:
+                yield (
+                    "audit.https_endpoints is required when guardrails.production is true (security alarms and findings page "
+                    "someone, e.g. a PagerDuty integration URL), or say why not in audit.no_paging_reason"
+                )
+            if account.owns_account_baseline and not self.detection.macie:
+                yield "detection.macie must be true when guardrails.production is true (PHI buckets are inspected for sensitive data), got False"
 
     def _operations(self) -> Iterator[str]:
         alerts = self.alerts
@@ -609,6 +639,7 @@ class EnvironmentConfig(_Section):
     def _problems(self) -> Iterator[str]:
         yield from self._state_and_accounts()
         yield from self._operations()
+        yield from self._detection()
         yield from self._zones_match()
         yield from self._replica_in_another_region()
         yield from self._production_has_audit_reader()

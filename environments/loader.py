@@ -214,6 +214,7 @@ def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, 
                 f"{sources[second.name]}: project and name must not repeat {first.name}'s {first.project}-{first.name!s} "
                 "(bucket and Neon project names are <project>-<name>-...), got the same"
             )
+    lines += account_owner_problems(configs, sources)
     for domain in dict.fromkeys(c.domain for c in configs):
         sharing = [c for c in configs if c.domain == domain]
         owners = [c for c in sharing if c.cloudflare.manage_zone]
@@ -231,6 +232,43 @@ def across_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, 
                     lines.append(
                         f"{sources[config.name]}: cloudflare.{key} must equal {owners[0].name}'s {owner[key]!r} (it owns zone {domain}), got {value!r}"
                     )
+    return lines
+
+
+ACCOUNT_WIDE = "the AWS Config recorder, GuardDuty detector, Security Hub, IAM Access Analyzer account analyzer and Macie"
+
+
+def account_owner_problems(configs: Iterable[EnvironmentConfig], sources: Mapping[str, str]) -> list[str]:
+    """One owner per AWS account and region of the account-wide baseline, one per account of its global parts.
+
+    Two files sharing an account id (``aws_account_ids``) must not both own the baseline in the same region
+    (``account.owns_account_baseline``), both manage the account's IAM password policy, or both record AWS Config's
+    global resource types (the policy and IAM exist once per account, whatever the region). Each line names both files.
+    """
+    configs = list(configs)
+    lines: list[str] = []
+    for first, second in itertools.combinations(configs, 2):
+        shared = sorted(set(first.aws_account_ids) & set(second.aws_account_ids))
+        if not shared:
+            continue
+        account = shared[0]
+        a, b = first.account, second.account
+        if a.owns_account_baseline and b.owns_account_baseline and first.aws_region == second.aws_region:
+            lines.append(
+                f"{sources[second.name]}: account.owns_account_baseline must be false while {sources[first.name]} owns the baseline of "
+                f"AWS account {account} in {first.aws_region} ({ACCOUNT_WIDE} exist once per account and region), got True"
+            )
+        if a.manage_password_policy and b.manage_password_policy:
+            lines.append(
+                f"{sources[second.name]}: account.manage_password_policy must be false while {sources[first.name]} manages the IAM "
+                f"password policy of AWS account {account} (one per account), got True"
+            )
+        records = [c for c in (first, second) if c.account.owns_account_baseline and c.detection.record_global_resources]
+        if len(records) == 2 and first.aws_region != second.aws_region:
+            lines.append(
+                f"{sources[second.name]}: detection.record_global_resources must be false while {sources[first.name]} records AWS "
+                f"Config's global resource types (IAM) of AWS account {account} in {first.aws_region} (one region per account), got True"
+            )
     return lines
 
 

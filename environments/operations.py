@@ -106,10 +106,16 @@ class BudgetSettings(_Section):
 
 
 class AccountSettings(_Section):
-    """``[account]``: hygiene of the AWS account the environment is applied in (one owner per account)."""
+    """``[account]``: hygiene of the AWS account the environment is applied in (one owner per account and region)."""
 
+    owns_account_baseline: bool = True
+    """This environment owns the account-wide baseline of its AWS account in its region: the AWS Config recorder and
+    conformance pack, the GuardDuty detector, Security Hub, the IAM Access Analyzer account analyzer and Macie
+    (``[detection]``), and may own the IAM password policy. Two environment files that share an account id (in
+    ``aws_account_ids``) and region must not both be true; the loader names both files."""
     manage_password_policy: bool = True
-    """Own the account's IAM password policy (CIS values). Turn off where another stack or team owns it."""
+    """Own the account's IAM password policy (CIS values); needs ``owns_account_baseline``, and one environment per
+    account (the policy is global). Turn off where another stack or team owns it."""
     admin_group: Annotated[str, Field(pattern=r"^[A-Za-z0-9+=,.@_-]{1,128}$")] | None = None
     """IAM group for human administrators, created with a policy that denies everything but MFA setup until
     they sign in with MFA. Required when ``guardrails.production`` is true."""

@@ -94,6 +94,25 @@ READ_ACTIONS: tuple[str, ...] = (
     "secretsmanager:DescribeSecret",
     "secretsmanager:GetResourcePolicy",
     "secretsmanager:ListSecrets",
+    # Detection (phase 1, the account baseline's owner): configuration and status, no finding contents beyond
+    # what the services' consoles show; Macie's sensitive-data samples are denied by the guard.
+    "guardduty:Get*",
+    "guardduty:List*",
+    "securityhub:Describe*",
+    "securityhub:Get*",
+    "securityhub:List*",
+    "securityhub:BatchGetStandardsControlAssociations",
+    "config:Describe*",
+    "config:Get*",
+    "config:List*",
+    "access-analyzer:Get*",
+    "access-analyzer:List*",
+    "macie2:GetMacieSession",
+    "macie2:DescribeClassificationJob",
+    "macie2:ListClassificationJobs",
+    "macie2:ListTagsForResource",
+    "events:Describe*",
+    "events:List*",
 )
 """What a plan reads to refresh the environment's AWS resources: configuration, never data (no object or secret
 read; ``ListBucket`` is what S3's HeadBucket needs; the guard denies object and log-event reads besides)."""
@@ -138,6 +157,8 @@ DATA_READ_ACTIONS: tuple[str, ...] = (
     "logs:StartLiveTail",
     "logs:GetLogRecord",
     "logs:Unmask",
+    "macie2:GetSensitiveDataOccurrences",
+    "macie2:GetSensitiveDataOccurrencesAvailability",
 )
 """Denied to both run roles: the deploy manages buckets and log groups, it never reads what they hold."""
 
@@ -189,6 +210,23 @@ def deploy_statements(partition: str, account: str, prefix: str) -> list[Stateme
         # ServiceSecret: secrets named <prefix>/..., their keys' aliases alias/secret/<prefix>/...
         _statement("EnvironmentSecrets", [f"{arn}:secretsmanager:*:{account}:secret:{prefix}/*"], actions=["secretsmanager:*"]),
         _statement("EnvironmentSecretKeyAliases", [f"{arn}:kms:*:{account}:alias/secret/{prefix}/*"], actions=["kms:*"]),
+        # Detection is account-wide (one detector, hub, recorder, analyzer and Macie session per account and region;
+        # [account] owns_account_baseline): GuardDuty, Security Hub, Config and Macie act on the account's own
+        # resources, most of which AWS names at creation or which have no resource type at all.
+        _statement(
+            "AccountDetection",
+            ["*"],
+            actions=["guardduty:*", "securityhub:*", "config:*", "macie2:*"],
+        ),
+        _statement("EnvironmentAnalyzer", [f"{arn}:access-analyzer:*:{account}:analyzer/{prefix}-*"], actions=["access-analyzer:*"]),
+        _statement("EnvironmentFindingRules", [f"{arn}:events:*:{account}:rule/{prefix}-*"], actions=["events:*"]),
+        # The detection services' own service-linked roles (AWS-managed policies), and the recorder's role passed to Config.
+        _statement("DetectionServiceLinkedRoles", [f"{arn}:iam::{account}:role/aws-service-role/*"], actions=["iam:CreateServiceLinkedRole", "iam:GetRole"]),
+        _statement(
+            "ConfigRecorderRole",
+            [f"{arn}:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"],
+            actions=["iam:PassRole"],
+        ),
     ]
 
 

@@ -40,6 +40,12 @@ class Component(enum.Enum):
     """CloudTrail (infrastructure changes from phase 1, PHI data events as PHI buckets arrive), alert topic, security alarms.
 
     Writes to the ``audit-logs`` bucket, which arrives in phase 1 for this reason (see ``BUCKETS``)."""
+    DETECTION = "detection"
+    """Threat detection and compliance monitoring of the AWS account (where ``[account] owns_account_baseline``):
+    GuardDuty with S3 Protection, Security Hub (FSBP + CIS), the AWS Config recorder delivering into the ``audit-logs``
+    bucket with the HIPAA Security conformance pack, IAM Access Analyzer, Macie on the PHI buckets (``[detection]
+    macie``; a classification job joins with each PHI bucket of a later phase) and the EventBridge rules routing
+    findings to the security alert topic."""
     OPERATIONS = "operations"
     """The alert topic and its routes (``[alerts]``), Route 53 uptime checks of the public hostnames with their
     alarms (``[uptime]``), the monthly AWS budget (``[budget]``) and the environment's dashboard."""
@@ -57,6 +63,7 @@ COMPONENT_PHASES: dict[Component, int] = {
     Component.STORAGE: 1,
     Component.SERVICES: 1,
     Component.AUDIT_TRAIL: 1,
+    Component.DETECTION: 1,
     Component.OPERATIONS: 1,
     Component.ACCOUNT_BASELINE: 1,
     Component.NEON_READ_REPLICA: 3,

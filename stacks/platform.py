@@ -23,7 +23,7 @@ from constructs_lib.storage.secure_s3 import SecureS3
 from constructs_lib.storage.service_identity import ServiceIdentity
 from environments import EnvironmentConfig
 
-from . import _database_access as data_access, _edge as edge, _keys as keys, _storage as storage
+from . import _database_access as data_access, _detection as detection, _edge as edge, _keys as keys, _storage as storage
 from .backends import TerraformCloudWorkspace
 from .operations import Operations, add_operations
 from .phases import Component, PhasePlan, ServiceSpec
@@ -72,6 +72,8 @@ class PlatformStack(TerraformStack):
         self.audit_trail: AuditTrail | None = None
         if plan.has(Component.AUDIT_TRAIL):
             self._add_audit_trail()
+        self.detection: detection.Detection | None = detection.add_detection(self)
+        """GuardDuty, Security Hub, AWS Config, Access Analyzer, Macie and the finding routes (stacks/_detection.py)."""
         self.services: dict[str, RailwayService] = {}
         """The environment's Railway services by name (empty before the services component)."""
         if plan.has(Component.SERVICES):
@@ -242,6 +244,7 @@ class PlatformStack(TerraformStack):
                 name_prefix=self.config.name_prefix,
                 log_bucket=self.buckets.get("audit-logs"),  # type: ignore[arg-type]  # AuditTrail rejects a missing bucket
                 alert_emails=tuple(audit.alert_emails),
+                alert_https_endpoints=tuple(audit.https_endpoints),
                 log_retention_days=audit.log_retention_days,
                 allow_short_log_retention=audit.allow_short_log_retention,
                 alarm_period_seconds=audit.alarm_period_seconds,

@@ -51,6 +51,12 @@ CONSTRUCT_PAGES: dict[str, tuple[str, ...]] = {
     "AccountBaseline": ("AccountBaselineProps",),
     "BucketErrorAlarm": ("BucketErrorAlarmProps",),
     "OperationsDashboard": ("OperationsDashboardProps",),
+    "ThreatDetection": ("ThreatDetectionProps",),
+    "SecurityPosture": ("SecurityPostureProps", "DisabledControl"),
+    "ConfigCompliance": ("ConfigComplianceProps", "ExcludedRule"),
+    "AccessAnalysis": ("AccessAnalysisProps",),
+    "SensitiveDataDiscovery": ("SensitiveDataDiscoveryProps",),
+    "FindingRoutes": ("FindingRoutesProps",),
 }
 """Public construct -> the dataclasses whose tables its page ``docs/constructs/<construct>.md`` carries."""
 

@@ -60,6 +60,8 @@ class LogDelivery:
     """What ``build_log_delivery`` created."""
 
     key: KmsKey
+    key_policy: dict[str, Any]
+    """The key policy as written to ``key``; change it and re-assign ``key.policy`` to add statements later."""
     log_group: CloudwatchLogGroup
     role: IamRole
     policy: IamPolicy
@@ -165,4 +167,4 @@ def build_log_delivery(
         policy=delivery.json,
     )
     attachment = IamRolePolicyAttachment(scope, f"{role.role_id}PolicyAttachment", role=iam_role.name, policy_arn=policy.arn)
-    return LogDelivery(key=kms_key, log_group=log_group, role=iam_role, policy=policy, attachment=attachment)
+    return LogDelivery(key=kms_key, key_policy=key_policy, log_group=log_group, role=iam_role, policy=policy, attachment=attachment)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from constructs import Construct
 
@@ -106,7 +108,14 @@ class AuditLogs(Construct):
             ),
         )
         self.key = built.key
+        self._key_policy = built.key_policy
         self.log_group = built.log_group
         self.role = built.role
         self.delivery_policy = built.policy
         self.role_policy = built.attachment
+
+    def put_key_statement(self, statement: dict[str, Any]) -> None:
+        """Add ``statement`` (JSON form) to the audit key's policy, replacing the one with the same ``Sid``."""
+        statements: list[dict[str, Any]] = self._key_policy["Statement"]
+        statements[:] = [s for s in statements if s.get("Sid") != statement["Sid"]] + [statement]
+        self.key.policy = json.dumps(self._key_policy)

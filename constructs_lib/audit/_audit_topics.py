@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from typing import Any
 
 from constructs import Construct
 
@@ -32,11 +34,16 @@ def topic_policy(topic_arn: str, *allows: dict[str, object]) -> str:
     )
 
 
+HTTPS_CONFIRMATION_TIMEOUT_MINUTES = 5
+"""How long ``terraform apply`` waits for an HTTPS endpoint to confirm its subscription."""
+
+
 class AuditTopics(Construct):
     """``Alerts``: the topic the security alarms notify, one email subscription per address
-    (AWS mails each a confirmation link). ``Deliveries``: the topic CloudTrail notifies on every
-    log file it delivers, kept apart so on-call mailboxes do not receive them. Both are
-    encrypted with ``kms_key_arn``; each topic's policy lets only its one publisher in.
+    (AWS mails each a confirmation link) and one HTTPS subscription per URL (``Https-<hash of the URL>``,
+    a paging route). ``Deliveries``: the topic CloudTrail notifies on every log file it delivers, kept
+    apart so on-call mailboxes do not receive them. Both are encrypted with ``kms_key_arn``; each topic's
+    policy lets only its publishers in (``admit_alert_publisher`` adds one to ``Alerts``).
     """
 
     def __init__(
@@ -48,30 +55,37 @@ class AuditTopics(Construct):
         name_prefix: str,
         kms_key_arn: str,
         alert_emails: tuple[str, ...],
+        alert_https_endpoints: tuple[str, ...] = (),
         protect_from_destroy: bool = True,
     ) -> None:
         super().__init__(scope, id_)
         lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if protect_from_destroy else None
         self.alerts = SnsTopic(self, "Alerts", name=f"{name_prefix}-security-alerts", kms_master_key_id=kms_key_arn, lifecycle=lifecycle)
-        SnsTopicPolicy(
-            self,
-            "AlertsPolicy",
-            arn=self.alerts.arn,
-            policy=topic_policy(
-                self.alerts.arn,
-                {
-                    "Sid": "CloudWatchAlarmsOfThisAccount",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": arns.account},
-                        "ArnLike": {"aws:SourceArn": arns.alarm_arns},
-                    },
+        self._alert_allows: list[dict[str, Any]] = [
+            {
+                "Sid": "CloudWatchAlarmsOfThisAccount",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": arns.account},
+                    "ArnLike": {"aws:SourceArn": arns.alarm_arns},
                 },
-            ),
-        )
-        # Keyed by address, so reordering the list replaces nothing.
+            }
+        ]
+        self.alerts_policy = SnsTopicPolicy(self, "AlertsPolicy", arn=self.alerts.arn, policy=topic_policy(self.alerts.arn, *self._alert_allows))
+        # Keyed by address / URL, so reordering the lists replaces nothing.
         self.subscriptions = tuple(
             SnsTopicSubscription(self, f"Email-{address}", topic_arn=self.alerts.arn, protocol="email", endpoint=address) for address in alert_emails
+        ) + tuple(
+            SnsTopicSubscription(
+                self,
+                f"Https-{hashlib.sha256(url.encode()).hexdigest()[:12]}",
+                topic_arn=self.alerts.arn,
+                protocol="https",
+                endpoint=url,
+                endpoint_auto_confirms=True,
+                confirmation_timeout_in_minutes=HTTPS_CONFIRMATION_TIMEOUT_MINUTES,
+            )
+            for url in alert_https_endpoints
         )
         self.deliveries = SnsTopic(self, "Deliveries", name=f"{name_prefix}-cloudtrail-deliveries", kms_master_key_id=kms_key_arn, lifecycle=lifecycle)
         self.deliveries_policy = SnsTopicPolicy(
@@ -87,3 +101,8 @@ class AuditTopics(Construct):
                 },
             ),
         )
+
+    def admit_alert_publisher(self, allow: dict[str, Any]) -> None:
+        """Let ``allow`` (``Sid``, ``Principal``, ``Condition``) publish to ``Alerts``, replacing the entry with the same ``Sid``."""
+        self._alert_allows[:] = [a for a in self._alert_allows if a["Sid"] != allow["Sid"]] + [allow]
+        self.alerts_policy.policy = topic_policy(self.alerts.arn, *self._alert_allows)

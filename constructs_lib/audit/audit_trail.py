@@ -10,8 +10,9 @@ import jsii
 from constructs import Construct, IConstruct
 
 from .._aws.iam import AwsAccount
+from .._aws.perms import KMS_PUBLISH_ACTIONS
 from .._providers import AWS, require_provider
-from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS
+from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_https_url
 from ..engine.aws import (
     Cloudtrail,
     CloudtrailAdvancedEventSelector,
@@ -33,6 +34,7 @@ from .checks import (
     audit_problems,
 )
 
+EVENTBRIDGE = "events.amazonaws.com"
 _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
 
 
@@ -48,6 +50,10 @@ class AuditTrailProps:
     alert_emails: tuple[str, ...] = ()
     """Addresses subscribed to the alert topic (each must confirm AWS's email). Default: none (the
     topic exists; subscribe other endpoints to ``alert_topic_arn``)."""
+    alert_https_endpoints: tuple[str, ...] = ()
+    """``https://`` URLs subscribed to the alert topic: the paging route for security alarms and routed findings (a
+    PagerDuty integration URL). Each must confirm its SNS subscription, or apply fails after 5 minutes; the URL is
+    stored in Terraform state. Default: none."""
     log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
     """Retention of the trail's CloudWatch log group (the S3 copy is kept by the bucket's Object Lock).
     Default: 365 days, the minimum unless ``allow_short_log_retention``."""
@@ -87,8 +93,8 @@ class AuditTrail(Construct):
     Creates ``Resource`` (aws_cloudtrail: all regions, global service events, log file
     validation, SSE-KMS with the log bucket's key, management events and PHI data events
     by advanced event selectors), ``Logs`` (audit KMS key with rotation, the encrypted log
-    group, CloudTrail's delivery role), ``Topics`` (encrypted alert topic with the email
-    subscriptions, encrypted delivery-notification topic) and ``Alarms`` (one metric filter
+    group, CloudTrail's delivery role), ``Topics`` (encrypted alert topic with the email and
+    HTTPS subscriptions, encrypted delivery-notification topic) and ``Alarms`` (one metric filter
     and alarm per CIS monitoring control). Adds CloudTrail's statements, scoped to this
     trail by ``aws:SourceArn``, to the log bucket's policy and to its key's policy.
 
@@ -139,8 +145,11 @@ class AuditTrail(Construct):
             name_prefix=props.name_prefix,
             kms_key_arn=self.logs.key.arn,
             alert_emails=props.alert_emails,
+            alert_https_endpoints=props.alert_https_endpoints,
             protect_from_destroy=props.protect_from_destroy,
         )
+        self._event_rule_arns: list[str] = []
+        self._account = arns.account
         self.resource = Cloudtrail(
             self,
             "Resource",
@@ -197,6 +206,30 @@ class AuditTrail(Construct):
     def kms_key_arn(self) -> str:
         """The audit key (log group and topics; the trail's log files use the log bucket's key)."""
         return self.logs.key.arn
+
+    def allow_event_rules(self, *rule_arns: str) -> None:
+        """Let the EventBridge rules ``rule_arns`` (of this account) publish to the alert topic and use its key.
+
+        Both policies name each rule by ``aws:SourceArn`` and the account by ``aws:SourceAccount``: no other rule, and
+        no rule of another account, may publish (confused deputy). Repeated calls add rules; a rule given twice counts once.
+        """
+        for arn in rule_arns:
+            if arn not in self._event_rule_arns:
+                self._event_rule_arns.append(arn)
+        if not self._event_rule_arns:
+            return
+        condition = {"StringEquals": {"aws:SourceAccount": self._account}, "ArnEquals": {"aws:SourceArn": list(self._event_rule_arns)}}
+        self.topics.admit_alert_publisher({"Sid": "EventBridgeFindingRules", "Principal": {"Service": EVENTBRIDGE}, "Condition": condition})
+        self.logs.put_key_statement(
+            {
+                "Sid": "EventBridgeFindingRulesPublishToAlertTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": EVENTBRIDGE},
+                "Action": list(KMS_PUBLISH_ACTIONS),
+                "Resource": "*",
+                "Condition": condition,
+            }
+        )
 
     def add_data_event_bucket(self, bucket: SecureS3) -> None:
         """Also log the object reads and writes of ``bucket`` (and of its cross-region replica).
@@ -270,6 +303,15 @@ def _validate(path: str, props: AuditTrailProps) -> None:
 
     if not _NAME_PREFIX_RE.match(props.name_prefix):
         fail("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
+    endpoints = props.alert_https_endpoints
+    if not isinstance(endpoints, tuple) or len(set(endpoints)) != len(endpoints):
+        fail("alert_https_endpoints", endpoints, "a tuple of distinct https:// URLs")
+    else:
+        for url in endpoints:
+            try:
+                check_https_url(url)
+            except ValueError as exc:
+                fail("alert_https_endpoints", url, str(exc))
     if not isinstance(props.log_bucket, SecureS3):
         fail("log_bucket", props.log_bucket, "the environment's audit-log SecureS3 bucket")
     elif props.log_bucket.object_lock_retention_days is None and not props.allow_unlocked_log_bucket:

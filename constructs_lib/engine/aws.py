@@ -6,6 +6,11 @@ from __future__ import annotations
 from . import CDKTN
 
 if CDKTN:
+    from cdktn_provider_aws.accessanalyzer_analyzer import (
+        AccessanalyzerAnalyzer as AccessanalyzerAnalyzer,
+        AccessanalyzerAnalyzerConfiguration as AccessanalyzerAnalyzerConfiguration,
+        AccessanalyzerAnalyzerConfigurationUnusedAccess as AccessanalyzerAnalyzerConfigurationUnusedAccess,
+    )
     from cdktn_provider_aws.budgets_budget import (
         BudgetsBudget as BudgetsBudget,
         BudgetsBudgetNotification as BudgetsBudgetNotification,
@@ -18,6 +23,12 @@ if CDKTN:
     from cdktn_provider_aws.cloudwatch_dashboard import (
         CloudwatchDashboard as CloudwatchDashboard,
     )
+    from cdktn_provider_aws.cloudwatch_event_rule import (
+        CloudwatchEventRule as CloudwatchEventRule,
+    )
+    from cdktn_provider_aws.cloudwatch_event_target import (
+        CloudwatchEventTarget as CloudwatchEventTarget,
+    )
     from cdktn_provider_aws.cloudwatch_log_group import (
         CloudwatchLogGroup as CloudwatchLogGroup,
     )
@@ -27,6 +38,21 @@ if CDKTN:
     )
     from cdktn_provider_aws.cloudwatch_metric_alarm import (
         CloudwatchMetricAlarm as CloudwatchMetricAlarm,
+    )
+    from cdktn_provider_aws.config_configuration_recorder import (
+        ConfigConfigurationRecorder as ConfigConfigurationRecorder,
+        ConfigConfigurationRecorderRecordingGroup as ConfigConfigurationRecorderRecordingGroup,
+        ConfigConfigurationRecorderRecordingGroupRecordingStrategy as ConfigConfigurationRecorderRecordingGroupRecordingStrategy,
+    )
+    from cdktn_provider_aws.config_configuration_recorder_status import (
+        ConfigConfigurationRecorderStatus as ConfigConfigurationRecorderStatus,
+    )
+    from cdktn_provider_aws.config_conformance_pack import (
+        ConfigConformancePack as ConfigConformancePack,
+    )
+    from cdktn_provider_aws.config_delivery_channel import (
+        ConfigDeliveryChannel as ConfigDeliveryChannel,
+        ConfigDeliveryChannelSnapshotDeliveryProperties as ConfigDeliveryChannelSnapshotDeliveryProperties,
     )
     from cdktn_provider_aws.data_aws_caller_identity import (
         DataAwsCallerIdentity as DataAwsCallerIdentity,
@@ -60,6 +86,12 @@ if CDKTN:
     from cdktn_provider_aws.flow_log import (
         FlowLog as FlowLog,
     )
+    from cdktn_provider_aws.guardduty_detector import (
+        GuarddutyDetector as GuarddutyDetector,
+    )
+    from cdktn_provider_aws.guardduty_detector_feature import (
+        GuarddutyDetectorFeature as GuarddutyDetectorFeature,
+    )
     from cdktn_provider_aws.iam_access_key import (
         IamAccessKey as IamAccessKey,
     )
@@ -88,6 +120,9 @@ if CDKTN:
     from cdktn_provider_aws.iam_role_policy_attachment import (
         IamRolePolicyAttachment as IamRolePolicyAttachment,
     )
+    from cdktn_provider_aws.iam_service_linked_role import (
+        IamServiceLinkedRole as IamServiceLinkedRole,
+    )
     from cdktn_provider_aws.iam_user import (
         IamUser as IamUser,
     )
@@ -105,6 +140,15 @@ if CDKTN:
     )
     from cdktn_provider_aws.kms_key_policy import (
         KmsKeyPolicy as KmsKeyPolicy,
+    )
+    from cdktn_provider_aws.macie2_account import (
+        Macie2Account as Macie2Account,
+    )
+    from cdktn_provider_aws.macie2_classification_job import (
+        Macie2ClassificationJob as Macie2ClassificationJob,
+        Macie2ClassificationJobS3JobDefinition as Macie2ClassificationJobS3JobDefinition,
+        Macie2ClassificationJobS3JobDefinitionBucketDefinitions as Macie2ClassificationJobS3JobDefinitionBucketDefinitions,
+        Macie2ClassificationJobScheduleFrequency as Macie2ClassificationJobScheduleFrequency,
     )
     from cdktn_provider_aws.nat_gateway import (
         NatGateway as NatGateway,
@@ -189,6 +233,15 @@ if CDKTN:
     from cdktn_provider_aws.secretsmanager_secret_version import (
         SecretsmanagerSecretVersion as SecretsmanagerSecretVersion,
     )
+    from cdktn_provider_aws.securityhub_account import (
+        SecurityhubAccount as SecurityhubAccount,
+    )
+    from cdktn_provider_aws.securityhub_standards_control_association import (
+        SecurityhubStandardsControlAssociation as SecurityhubStandardsControlAssociation,
+    )
+    from cdktn_provider_aws.securityhub_standards_subscription import (
+        SecurityhubStandardsSubscription as SecurityhubStandardsSubscription,
+    )
     from cdktn_provider_aws.sns_topic import (
         SnsTopic as SnsTopic,
     )
@@ -208,6 +261,11 @@ if CDKTN:
         VpcEndpoint as VpcEndpoint,
     )
 else:
+    from cdktf_cdktf_provider_aws.accessanalyzer_analyzer import (
+        AccessanalyzerAnalyzer as AccessanalyzerAnalyzer,
+        AccessanalyzerAnalyzerConfiguration as AccessanalyzerAnalyzerConfiguration,
+        AccessanalyzerAnalyzerConfigurationUnusedAccess as AccessanalyzerAnalyzerConfigurationUnusedAccess,
+    )
     from cdktf_cdktf_provider_aws.budgets_budget import (
         BudgetsBudget as BudgetsBudget,
         BudgetsBudgetNotification as BudgetsBudgetNotification,
@@ -220,6 +278,12 @@ else:
     from cdktf_cdktf_provider_aws.cloudwatch_dashboard import (
         CloudwatchDashboard as CloudwatchDashboard,
     )
+    from cdktf_cdktf_provider_aws.cloudwatch_event_rule import (
+        CloudwatchEventRule as CloudwatchEventRule,
+    )
+    from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
+        CloudwatchEventTarget as CloudwatchEventTarget,
+    )
     from cdktf_cdktf_provider_aws.cloudwatch_log_group import (
         CloudwatchLogGroup as CloudwatchLogGroup,
     )
@@ -229,6 +293,21 @@ else:
     )
     from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
         CloudwatchMetricAlarm as CloudwatchMetricAlarm,
+    )
+    from cdktf_cdktf_provider_aws.config_configuration_recorder import (
+        ConfigConfigurationRecorder as ConfigConfigurationRecorder,
+        ConfigConfigurationRecorderRecordingGroup as ConfigConfigurationRecorderRecordingGroup,
+        ConfigConfigurationRecorderRecordingGroupRecordingStrategy as ConfigConfigurationRecorderRecordingGroupRecordingStrategy,
+    )
+    from cdktf_cdktf_provider_aws.config_configuration_recorder_status import (
+        ConfigConfigurationRecorderStatus as ConfigConfigurationRecorderStatus,
+    )
+    from cdktf_cdktf_provider_aws.config_conformance_pack import (
+        ConfigConformancePack as ConfigConformancePack,
+    )
+    from cdktf_cdktf_provider_aws.config_delivery_channel import (
+        ConfigDeliveryChannel as ConfigDeliveryChannel,
+        ConfigDeliveryChannelSnapshotDeliveryProperties as ConfigDeliveryChannelSnapshotDeliveryProperties,
     )
     from cdktf_cdktf_provider_aws.data_aws_caller_identity import (
         DataAwsCallerIdentity as DataAwsCallerIdentity,
@@ -262,6 +341,12 @@ else:
     from cdktf_cdktf_provider_aws.flow_log import (
         FlowLog as FlowLog,
     )
+    from cdktf_cdktf_provider_aws.guardduty_detector import (
+        GuarddutyDetector as GuarddutyDetector,
+    )
+    from cdktf_cdktf_provider_aws.guardduty_detector_feature import (
+        GuarddutyDetectorFeature as GuarddutyDetectorFeature,
+    )
     from cdktf_cdktf_provider_aws.iam_access_key import (
         IamAccessKey as IamAccessKey,
     )
@@ -290,6 +375,9 @@ else:
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import (
         IamRolePolicyAttachment as IamRolePolicyAttachment,
     )
+    from cdktf_cdktf_provider_aws.iam_service_linked_role import (
+        IamServiceLinkedRole as IamServiceLinkedRole,
+    )
     from cdktf_cdktf_provider_aws.iam_user import (
         IamUser as IamUser,
     )
@@ -307,6 +395,15 @@ else:
     )
     from cdktf_cdktf_provider_aws.kms_key_policy import (
         KmsKeyPolicy as KmsKeyPolicy,
+    )
+    from cdktf_cdktf_provider_aws.macie2_account import (
+        Macie2Account as Macie2Account,
+    )
+    from cdktf_cdktf_provider_aws.macie2_classification_job import (
+        Macie2ClassificationJob as Macie2ClassificationJob,
+        Macie2ClassificationJobS3JobDefinition as Macie2ClassificationJobS3JobDefinition,
+        Macie2ClassificationJobS3JobDefinitionBucketDefinitions as Macie2ClassificationJobS3JobDefinitionBucketDefinitions,
+        Macie2ClassificationJobScheduleFrequency as Macie2ClassificationJobScheduleFrequency,
     )
     from cdktf_cdktf_provider_aws.nat_gateway import (
         NatGateway as NatGateway,
@@ -391,6 +488,15 @@ else:
     from cdktf_cdktf_provider_aws.secretsmanager_secret_version import (
         SecretsmanagerSecretVersion as SecretsmanagerSecretVersion,
     )
+    from cdktf_cdktf_provider_aws.securityhub_account import (
+        SecurityhubAccount as SecurityhubAccount,
+    )
+    from cdktf_cdktf_provider_aws.securityhub_standards_control_association import (
+        SecurityhubStandardsControlAssociation as SecurityhubStandardsControlAssociation,
+    )
+    from cdktf_cdktf_provider_aws.securityhub_standards_subscription import (
+        SecurityhubStandardsSubscription as SecurityhubStandardsSubscription,
+    )
     from cdktf_cdktf_provider_aws.sns_topic import (
         SnsTopic as SnsTopic,
     )
@@ -411,6 +517,9 @@ else:
     )
 
 __all__ = [
+    "AccessanalyzerAnalyzer",
+    "AccessanalyzerAnalyzerConfiguration",
+    "AccessanalyzerAnalyzerConfigurationUnusedAccess",
     "AwsProvider",
     "AwsProviderDefaultTags",
     "BudgetsBudget",
@@ -419,10 +528,19 @@ __all__ = [
     "CloudtrailAdvancedEventSelector",
     "CloudtrailAdvancedEventSelectorFieldSelector",
     "CloudwatchDashboard",
+    "CloudwatchEventRule",
+    "CloudwatchEventTarget",
     "CloudwatchLogGroup",
     "CloudwatchLogMetricFilter",
     "CloudwatchLogMetricFilterMetricTransformation",
     "CloudwatchMetricAlarm",
+    "ConfigConfigurationRecorder",
+    "ConfigConfigurationRecorderRecordingGroup",
+    "ConfigConfigurationRecorderRecordingGroupRecordingStrategy",
+    "ConfigConfigurationRecorderStatus",
+    "ConfigConformancePack",
+    "ConfigDeliveryChannel",
+    "ConfigDeliveryChannelSnapshotDeliveryProperties",
     "DataAwsCallerIdentity",
     "DataAwsIamPolicyDocument",
     "DataAwsIamPolicyDocumentStatement",
@@ -437,6 +555,8 @@ __all__ = [
     "DefaultSecurityGroup",
     "Eip",
     "FlowLog",
+    "GuarddutyDetector",
+    "GuarddutyDetectorFeature",
     "IamAccessKey",
     "IamAccountPasswordPolicy",
     "IamGroup",
@@ -447,12 +567,18 @@ __all__ = [
     "IamRoleInlinePolicy",
     "IamRolePolicy",
     "IamRolePolicyAttachment",
+    "IamServiceLinkedRole",
     "IamUser",
     "IamUserGroupMembership",
     "InternetGateway",
     "KmsAlias",
     "KmsKey",
     "KmsKeyPolicy",
+    "Macie2Account",
+    "Macie2ClassificationJob",
+    "Macie2ClassificationJobS3JobDefinition",
+    "Macie2ClassificationJobS3JobDefinitionBucketDefinitions",
+    "Macie2ClassificationJobScheduleFrequency",
     "NatGateway",
     "Route",
     "Route53HealthCheck",
@@ -492,6 +618,9 @@ __all__ = [
     "SecretsmanagerSecret",
     "SecretsmanagerSecretPolicy",
     "SecretsmanagerSecretVersion",
+    "SecurityhubAccount",
+    "SecurityhubStandardsControlAssociation",
+    "SecurityhubStandardsSubscription",
     "SnsTopic",
     "SnsTopicPolicy",
     "SnsTopicSubscription",

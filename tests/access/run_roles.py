@@ -265,6 +265,41 @@ def _secret_of(write: str, read: str) -> Callable[[StackWorld, str, Mapping[str,
     return requests
 
 
+def _account_wide(write: str, read: str) -> Callable[[StackWorld, str, Mapping[str, Any]], tuple[list[DeployRequest], list[DeployRequest]]]:
+    """A detection resource of the account (detector, hub, recorder, Macie session...): AWS names it or it has no ARN."""
+    return lambda _world, _name, _block: ([(write, "*")], [(read, "*")])
+
+
+def _analyzer(world: StackWorld, _name: str, block: Mapping[str, Any]) -> tuple[list[DeployRequest], list[DeployRequest]]:
+    arn = f"arn:{PARTITION}:access-analyzer:{world.region_of(block)}:{world.account_of(block)}:analyzer/{world.resolve(block['analyzer_name'])}"
+    return [("access-analyzer:CreateAnalyzer", arn), ("access-analyzer:TagResource", arn)], [("access-analyzer:GetAnalyzer", arn)]
+
+
+def _event_rule_arn(world: StackWorld, block: Mapping[str, Any], name: str) -> str:
+    return f"arn:{PARTITION}:events:{world.region_of(block)}:{world.account_of(block)}:rule/{name}"
+
+
+def _event_rule(world: StackWorld, _name: str, block: Mapping[str, Any]) -> tuple[list[DeployRequest], list[DeployRequest]]:
+    arn = _event_rule_arn(world, block, world.resolve(block["name"]))
+    return [("events:PutRule", arn), ("events:TagResource", arn)], [("events:DescribeRule", arn)]
+
+
+def _event_target(world: StackWorld, _name: str, block: Mapping[str, Any]) -> tuple[list[DeployRequest], list[DeployRequest]]:
+    arn = _event_rule_arn(world, block, world.resolve(block["rule"]))
+    return [("events:PutTargets", arn)], [("events:ListTargetsByRule", arn)]
+
+
+def _service_linked_role(world: StackWorld, _name: str, block: Mapping[str, Any]) -> tuple[list[DeployRequest], list[DeployRequest]]:
+    service = world.resolve(block["aws_service_name"])
+    arn = f"arn:{PARTITION}:iam::{world.account_of(block)}:role/aws-service-role/{service}/AWSServiceRoleFor{service.split('.')[0].title()}"
+    return [("iam:CreateServiceLinkedRole", arn)], [("iam:GetRole", arn)]
+
+
+def _recorder(world: StackWorld, name: str, block: Mapping[str, Any]) -> tuple[list[DeployRequest], list[DeployRequest]]:
+    role = f"arn:{PARTITION}:iam::{world.account_of(block)}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+    return [("config:PutConfigurationRecorder", "*"), ("iam:PassRole", role)], [("config:DescribeConfigurationRecorders", "*")]
+
+
 DEPLOY_REQUESTS: Mapping[str, Callable[[StackWorld, str, Mapping[str, Any]], tuple[list[DeployRequest], list[DeployRequest]]]] = {
     "aws_s3_bucket": lambda world, name, _b: (
         [("s3:CreateBucket", world.reference(f"aws_s3_bucket.{name}.arn")), ("s3:PutBucketTagging", world.reference(f"aws_s3_bucket.{name}.arn"))],
@@ -305,6 +340,23 @@ DEPLOY_REQUESTS: Mapping[str, Callable[[StackWorld, str, Mapping[str, Any]], tup
     "aws_sns_topic_subscription": _topic_of("topic_arn", "sns:Subscribe"),
     "aws_budgets_budget": _budget,
     "aws_secretsmanager_secret": _secret,
+    "aws_guardduty_detector": _account_wide("guardduty:CreateDetector", "guardduty:GetDetector"),
+    "aws_guardduty_detector_feature": _account_wide("guardduty:UpdateDetector", "guardduty:GetDetector"),
+    "aws_securityhub_account": _account_wide("securityhub:EnableSecurityHub", "securityhub:DescribeHub"),
+    "aws_securityhub_standards_subscription": _account_wide("securityhub:BatchEnableStandards", "securityhub:GetEnabledStandards"),
+    "aws_securityhub_standards_control_association": _account_wide(
+        "securityhub:BatchUpdateStandardsControlAssociations", "securityhub:BatchGetStandardsControlAssociations"
+    ),
+    "aws_config_configuration_recorder": _recorder,
+    "aws_config_configuration_recorder_status": _account_wide("config:StartConfigurationRecorder", "config:DescribeConfigurationRecorderStatus"),
+    "aws_config_delivery_channel": _account_wide("config:PutDeliveryChannel", "config:DescribeDeliveryChannels"),
+    "aws_config_conformance_pack": _account_wide("config:PutConformancePack", "config:DescribeConformancePacks"),
+    "aws_accessanalyzer_analyzer": _analyzer,
+    "aws_macie2_account": _account_wide("macie2:EnableMacie", "macie2:GetMacieSession"),
+    "aws_macie2_classification_job": _account_wide("macie2:CreateClassificationJob", "macie2:DescribeClassificationJob"),
+    "aws_cloudwatch_event_rule": _event_rule,
+    "aws_cloudwatch_event_target": _event_target,
+    "aws_iam_service_linked_role": _service_linked_role,
     "aws_secretsmanager_secret_version": _secret_of("secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue"),
     "aws_secretsmanager_secret_policy": _secret_of("secretsmanager:PutResourcePolicy", "secretsmanager:GetResourcePolicy"),
     "aws_route53_health_check": lambda _w, _n, _b: (

@@ -78,6 +78,19 @@ def _policy_variables(value: Any) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class EventRule:
+    """One EventBridge rule of the stack (default bus), resolved."""
+
+    resource: str
+    path: str
+    """Construct path of the rule (``prod/FindingRoutes/Rule-guardduty``)."""
+    arn: str
+    pattern: dict[str, Any]
+    targets: tuple[str, ...]
+    """ARNs of the rule's targets."""
+
+
+@dataclass(frozen=True, slots=True)
 class Bucket:
     """One S3 bucket of the stack, resolved."""
 
@@ -193,6 +206,12 @@ class StackWorld:
             secret = self.resolve(block["name"])
             arn = f"arn:{PARTITION}:secretsmanager:{region}:{account}:secret:{secret}-AbCdEf"  # AWS appends 6 random characters
             return {"arn": arn, "id": arn, "name": secret}.get(attribute)
+        if rtype == "aws_cloudwatch_event_rule":
+            rule = self.resolve(block["name"])
+            bus = block.get("event_bus_name")
+            if bus not in (None, "default"):
+                raise UnresolvedReference(f"aws_cloudwatch_event_rule.{name}: rules on bus {bus!r} are not modelled")
+            return {"arn": f"arn:{PARTITION}:events:{region}:{account}:rule/{rule}", "name": rule, "id": rule}.get(attribute)
         if rtype == "aws_cloudtrail":
             trail = self.resolve(block["name"])
             return {"arn": f"arn:{PARTITION}:cloudtrail:{region}:{account}:trail/{trail}", "name": trail}.get(attribute)
@@ -371,6 +390,18 @@ class StackWorld:
                 region=self.region_of(block),
                 policy=self.policy(policy[0]["policy"]) if policy else None,
                 key_arn=self.reference(f"aws_kms_key.{next(iter(keys))}.arn") if keys else None,
+            )
+
+    def event_rules(self) -> Iterator[EventRule]:
+        """Every EventBridge rule with its pattern and the ARNs its targets deliver to."""
+        targets = self.resources.get("aws_cloudwatch_event_target", {}).values()
+        for name, block in self.resources.get("aws_cloudwatch_event_rule", {}).items():
+            yield EventRule(
+                resource=name,
+                path=_path(block),
+                arn=self.reference(f"aws_cloudwatch_event_rule.{name}.arn"),
+                pattern=json.loads(self.resolve(block["event_pattern"])),
+                targets=tuple(self.resolve(t["arn"]) for t in targets if name in self._references(t["rule"], "aws_cloudwatch_event_rule")),
             )
 
     def topic(self, construct_path: str) -> Topic:

@@ -25,6 +25,9 @@ def _add_qa(directory: Path) -> Path:
     # Its own AWS account: each Terraform Cloud environment's account holds that environment's HCP Terraform trust.
     _set_key(qa, "aws_account_ids", '["777788889999"]')
     _set_key(qa, "phase", "1")
+    # It keeps staging's AWS account: staging owns that account's baseline (detection, password policy).
+    _set_key(qa, "owns_account_baseline", "false")
+    _set_key(qa, "manage_password_policy", "false")
     return qa
 
 

@@ -225,6 +225,7 @@ PROD_PLACEHOLDER_KEYS = [
     "railway.static_egress_ips.0",
     "cloudflare.zone_id",
     "audit.log_reader_arn",
+    "audit.https_endpoints.0",
     "backups.restore_reader_arn",
     "terraform_cloud.agent_egress_ips.0",
     "alerts.https_endpoints.0",
@@ -243,6 +244,7 @@ REAL_VALUES = {
     "3b9d2c71-5e4f-4a8b-9c0d-1e2f3a4b5c6d": "a41c9e07-2d58-4b3f-8e6a-70c2f19d3b85",
     "9f8e7d6c5b4a39281706f5e4d3c2b1a0": "e2a7c4419b0d4f6c8a35d1f07b9e6c21",
     "YOUR-INTEGRATION-KEY": "7c1f0e3a9b2d4e8f6a5c0b1d2e3f4a5b",
+    "YOUR-SECURITY-INTEGRATION-KEY": "0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a",
 }
 
 
@@ -265,7 +267,7 @@ def test_deploy_prod_refuses_every_placeholder_before_any_cli_or_engine(tmp_path
     )
     assert result.stdout.split() == ["2", "False", "False", "False"], result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0] == "error: deploy prod: 11 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
+    assert lines[0] == "error: deploy prod: 12 placeholder values must be replaced first (docs/deploying.md, Values to replace):"
     assert [line.split(": ")[2] for line in lines[1:]] == PROD_PLACEHOLDER_KEYS
     assert all(line.startswith("error: environments/prod.toml: ") for line in lines[1:])
     assert not ran.exists()
@@ -362,5 +364,5 @@ def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> No
         f"dev: phase 4, 2 resources -> {tmp_path / 'stacks' / 'dev' / 'cdk.tf.json'}",
         "dev: 1 placeholder value must be replaced before deploy (python main.py placeholders dev)",
         f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",
-        "prod: 11 placeholder values must be replaced before deploy (python main.py placeholders prod)",
+        "prod: 12 placeholder values must be replaced before deploy (python main.py placeholders prod)",
     ]

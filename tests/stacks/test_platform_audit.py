@@ -53,10 +53,13 @@ def test_trail_writes_to_the_audit_log_bucket(stacks: dict[Combo, dict[str, Any]
 def test_audit_settings_reach_the_stack(stacks: dict[Combo, dict[str, Any]], configs: dict[str, EnvironmentConfig], env: str) -> None:
     audit = configs[env].audit
     stack = stacks[(env, configs[env].phase)]
-    emails = sorted(
-        s["endpoint"] for s in resources_of(stack, "aws_sns_topic_subscription").values() if s["topic_arn"].startswith("${aws_sns_topic.AuditTrail_")
+    routes = sorted(
+        (s["protocol"], s["endpoint"])
+        for s in resources_of(stack, "aws_sns_topic_subscription").values()
+        if s["topic_arn"].startswith("${aws_sns_topic.AuditTrail_")
     )
-    assert emails == sorted(audit.alert_emails)
+    assert routes == sorted([("email", e) for e in audit.alert_emails] + [("https", u) for u in audit.https_endpoints])
+    assert bool(audit.https_endpoints) is (env == "prod")  # production's security alerts page
     [group] = [g for g in resources_of(stack, "aws_cloudwatch_log_group").values() if g["name"].startswith("/aws/cloudtrail/")]
     assert group["retention_in_days"] == audit.log_retention_days
     alarms = {a["metric_name"]: a for a in resources_of(stack, "aws_cloudwatch_metric_alarm").values() if a["namespace"].endswith("/audit")}

@@ -132,10 +132,10 @@ def _network_baseline(stack: Construct) -> Any:
     return NetworkBaseline(stack, "Network", NetworkBaselineProps(edge=CloudflareEdgeProps(domain="example-health.org")))
 
 
-def _audit_trail(stack: Construct) -> Any:
-    from constructs_lib import HIPAA_RETENTION_DAYS, AuditTrail, AuditTrailProps, DataClassification, SecureS3, SecureS3Props
+def _audit_bucket(stack: Construct) -> Any:
+    from constructs_lib import HIPAA_RETENTION_DAYS, DataClassification, SecureS3, SecureS3Props
 
-    bucket = SecureS3(
+    return SecureS3(
         stack,
         "AuditLogs",
         SecureS3Props(
@@ -148,7 +148,12 @@ def _audit_trail(stack: Construct) -> Any:
             noncurrent_version_expiration_days=HIPAA_RETENTION_DAYS,
         ),
     )
-    return AuditTrail(stack, "AuditTrail", AuditTrailProps(name_prefix="acme-dev", log_bucket=bucket))
+
+
+def _audit_trail(stack: Construct) -> Any:
+    from constructs_lib import AuditTrail, AuditTrailProps
+
+    return AuditTrail(stack, "AuditTrail", AuditTrailProps(name_prefix="acme-dev", log_bucket=_audit_bucket(stack)))
 
 
 def _railway_project(stack: Construct) -> Any:
@@ -217,7 +222,49 @@ def _operations_dashboard(stack: Construct) -> Any:
     return OperationsDashboard(stack, "Dashboard", OperationsDashboardProps(name="acme-dev"))
 
 
+def _threat_detection(stack: Construct) -> Any:
+    from constructs_lib import ThreatDetection
+
+    return ThreatDetection(stack, "Threats")
+
+
+def _security_posture(stack: Construct) -> Any:
+    from constructs_lib import SecurityPosture
+
+    return SecurityPosture(stack, "Posture")
+
+
+def _config_compliance(stack: Construct) -> Any:
+    from constructs_lib import ConfigCompliance, ConfigComplianceProps
+
+    return ConfigCompliance(stack, "Config", ConfigComplianceProps(name_prefix="acme-dev", log_bucket=_audit_bucket(stack)))
+
+
+def _access_analysis(stack: Construct) -> Any:
+    from constructs_lib import AccessAnalysis, AccessAnalysisProps
+
+    return AccessAnalysis(stack, "Access", AccessAnalysisProps(name_prefix="acme-dev"))
+
+
+def _sensitive_data_discovery(stack: Construct) -> Any:
+    from constructs_lib import SensitiveDataDiscovery, SensitiveDataDiscoveryProps
+
+    return SensitiveDataDiscovery(stack, "Macie", SensitiveDataDiscoveryProps(name_prefix="acme-dev", buckets=(_secure_s3(stack),)))
+
+
+def _finding_routes(stack: Construct) -> Any:
+    from constructs_lib import FindingRoutes, FindingRoutesProps
+
+    return FindingRoutes(stack, "Findings", FindingRoutesProps(name_prefix="acme-dev", alert_trail=_audit_trail(stack)))
+
+
 CONSTRUCTS: dict[str, tuple[tuple[str, ...], Callable[[Construct], Any]]] = {
+    "ThreatDetection": (("AwsProvider",), _threat_detection),
+    "SecurityPosture": (("AwsProvider",), _security_posture),
+    "ConfigCompliance": (("AwsProvider",), _config_compliance),
+    "AccessAnalysis": (("AwsProvider",), _access_analysis),
+    "SensitiveDataDiscovery": (("AwsProvider",), _sensitive_data_discovery),
+    "FindingRoutes": (("AwsProvider",), _finding_routes),
     "AlertTopic": (("AwsProvider",), _alert_topic),
     "UptimeMonitor": (("AwsProvider",), _uptime_monitor),
     "CostBudget": (("AwsProvider",), _cost_budget),
