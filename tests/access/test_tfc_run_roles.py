@@ -200,7 +200,12 @@ NEVER: list[tuple[str, str, Decision, str]] = [
     ("logs:GetLogEvents", "arn:aws:logs:us-east-1:ACCOUNT:log-group:/aws/cloudtrail/healthcare-prod:log-stream:x", Decision.EXPLICIT_DENY, "no log read"),
     ("logs:StartQuery", "arn:aws:logs:us-east-1:ACCOUNT:log-group:/aws/vpc/healthcare-prod/flow-logs", Decision.EXPLICIT_DENY, "no log query"),
     ("macie2:GetSensitiveDataOccurrences", "arn:aws:macie2:us-east-1:ACCOUNT:finding/1", Decision.EXPLICIT_DENY, "no PHI sample from Macie"),
-    ("iam:PassRole", "arn:aws:iam::ACCOUNT:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie", Decision.IMPLICIT_DENY, "only Config's role passed"),
+    (
+        "iam:PassRole",
+        "arn:aws:iam::ACCOUNT:role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie",
+        Decision.IMPLICIT_DENY,
+        "only Config's role passed",
+    ),
     ("iam:UpdateAssumeRolePolicy", "arn:aws:iam::ACCOUNT:role/tfc/healthcare-prod-tfc-apply", Decision.EXPLICIT_DENY, "no wider trust for itself"),
     ("iam:AttachRolePolicy", "arn:aws:iam::ACCOUNT:role/tfc/healthcare-prod-tfc-plan", Decision.EXPLICIT_DENY, "no new policy for a run role"),
     ("iam:CreatePolicyVersion", "arn:aws:iam::ACCOUNT:policy/tfc/healthcare-prod-tfc-deploy", Decision.EXPLICIT_DENY, "no edit of its own policy"),
