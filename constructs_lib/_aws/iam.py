@@ -25,6 +25,7 @@ from ..engine.aws import (
 )
 from ..engine.core import TerraformProvider, TerraformStack, Token
 from ..errors import ValidationError
+from .perms import KMS_KEY_ADMIN_ACTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,3 +163,17 @@ def configured_region(scope: Construct, provider: TerraformProvider | None = Non
         provider = defaults[0] if defaults else None
     region = provider.region if isinstance(provider, AwsProvider) else None
     return None if region is None or Token.is_unresolved(region) else region
+
+
+def account_administers_key(account: AwsAccount) -> DataAwsIamPolicyDocumentStatement:
+    """The key-policy statement every customer-managed key of the library starts with: the account (its IAM
+    policies) administers the key, which keeps it manageable under KMS's lockout safety check; no use of the key.
+    """
+    return statement(
+        sid="AccountAdministersKey",
+        actions=KMS_KEY_ADMIN_ACTIONS,
+        resources=["*"],
+        principal_type="AWS",
+        principals=[account.root_arn],
+        conditions=[Condition("StringEquals", "kms:CallerAccount", (account.account_id,))],
+    )

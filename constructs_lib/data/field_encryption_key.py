@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
-from .._aws.perms import KMS_DESCRIBE_ACTIONS, KMS_FIELD_KEY_USE_ACTIONS, KMS_KEY_ADMIN_ACTIONS
+from .._aws.iam import AwsAccount, Condition, PolicyDocument, account_administers_key, statement
+from .._aws.perms import KMS_DESCRIBE_ACTIONS, KMS_FIELD_KEY_USE_ACTIONS
 from .._providers import AWS, require_provider
 from ..checks import check_name_part
 from ..engine.aws import DataAwsIamPolicyDocumentStatement, KmsAlias, KmsKey
@@ -87,16 +87,7 @@ class FieldEncryptionKey(Construct):
         self.policy = PolicyDocument(
             self,
             "Policy",
-            [
-                statement(
-                    sid="AccountAdministersKey",
-                    actions=KMS_KEY_ADMIN_ACTIONS,
-                    resources=["*"],
-                    principal_type="AWS",
-                    principals=[account.root_arn],
-                    conditions=[Condition("StringEquals", "kms:CallerAccount", (account.account_id,))],
-                )
-            ],
+            [account_administers_key(account)],
         )
         self.resource = KmsKey(
             self,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
-from .._aws.perms import KMS_KEY_ADMIN_ACTIONS
+from .._aws.iam import AwsAccount, PolicyDocument, account_administers_key
 from ..engine.aws import DataAwsIamPolicyDocumentStatement, KmsAlias, KmsKey
 from ..engine.core import TerraformProvider, TerraformResourceLifecycle
 
@@ -35,16 +34,7 @@ class BucketKey(Construct):
         self.policy = PolicyDocument(
             self,
             "Policy",
-            [
-                statement(
-                    sid="AccountAdministersKey",
-                    actions=KMS_KEY_ADMIN_ACTIONS,
-                    resources=["*"],
-                    principal_type="AWS",
-                    principals=[account.root_arn],
-                    conditions=[Condition("StringEquals", "kms:CallerAccount", (account.account_id,))],
-                )
-            ],
+            [account_administers_key(account)],
         )
         lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if protect_from_destroy else None
         self.resource = KmsKey(

@@ -135,10 +135,12 @@ def test_fails_when_two_files_own_the_baseline_of_one_account_and_region(tmp_pat
 
 
 def test_a_second_environment_in_the_account_leaves_the_baseline_to_its_owner(tmp_path: Path) -> None:
+    # dev (local state): two Terraform Cloud environments cannot share an account (one OIDC provider for HCP
+    # Terraform per account, stacks/_tfc_aws.py), so the second environment here is the local one.
     directory = _copy(tmp_path)
-    _share_prods_account(directory, "staging", owns_account_baseline="false", manage_password_policy="false")
+    _share_prods_account(directory, "dev", owns_account_baseline="false", manage_password_policy="false")
     configs = load_all(directory)
-    assert not configs["staging"].account.owns_account_baseline and configs["prod"].account.owns_account_baseline
+    assert not configs["dev"].account.owns_account_baseline and configs["prod"].account.owns_account_baseline
 
 
 def test_owners_in_two_regions_of_one_account_record_global_resources_once() -> None:
