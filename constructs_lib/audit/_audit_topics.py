@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from constructs import Construct
 
-from ..engine.aws import SnsTopic, SnsTopicPolicy, SnsTopicSubscription
+from .._aws.topic_subscriptions import topic_subscriptions
+from ..engine.aws import SnsTopic, SnsTopicPolicy
 from ..engine.core import TerraformResourceLifecycle
 from ._audit_logs import AuditArns
 
@@ -32,10 +32,6 @@ def topic_policy(topic_arn: str, *allows: dict[str, object]) -> str:
             ],
         }
     )
-
-
-HTTPS_CONFIRMATION_TIMEOUT_MINUTES = 5
-"""How long ``terraform apply`` waits for an HTTPS endpoint to confirm its subscription."""
 
 
 class AuditTopics(Construct):
@@ -72,21 +68,7 @@ class AuditTopics(Construct):
             }
         ]
         self.alerts_policy = SnsTopicPolicy(self, "AlertsPolicy", arn=self.alerts.arn, policy=topic_policy(self.alerts.arn, *self._alert_allows))
-        # Keyed by address / URL, so reordering the lists replaces nothing.
-        self.subscriptions = tuple(
-            SnsTopicSubscription(self, f"Email-{address}", topic_arn=self.alerts.arn, protocol="email", endpoint=address) for address in alert_emails
-        ) + tuple(
-            SnsTopicSubscription(
-                self,
-                f"Https-{hashlib.sha256(url.encode()).hexdigest()[:12]}",
-                topic_arn=self.alerts.arn,
-                protocol="https",
-                endpoint=url,
-                endpoint_auto_confirms=True,
-                confirmation_timeout_in_minutes=HTTPS_CONFIRMATION_TIMEOUT_MINUTES,
-            )
-            for url in alert_https_endpoints
-        )
+        self.subscriptions = topic_subscriptions(self, self.alerts.arn, alert_emails, alert_https_endpoints)
         self.deliveries = SnsTopic(self, "Deliveries", name=f"{name_prefix}-cloudtrail-deliveries", kms_master_key_id=kms_key_arn, lifecycle=lifecycle)
         self.deliveries_policy = SnsTopicPolicy(
             self,

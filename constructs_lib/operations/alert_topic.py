@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -11,18 +10,17 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount, configured_region
 from .._aws.perms import KMS_PUBLISH_ACTIONS
+from .._aws.topic_subscriptions import topic_subscriptions
 from .._providers import AWS, require_provider
 from ..audit._audit_topics import topic_policy
 from ..checks import check_email, check_https_url
-from ..engine.aws import DataAwsRegion, KmsAlias, KmsKey, SnsTopic, SnsTopicPolicy, SnsTopicSubscription
+from ..engine.aws import DataAwsRegion, KmsAlias, KmsKey, SnsTopic, SnsTopicPolicy
 from ..engine.core import TerraformProvider, TerraformResourceLifecycle
 from ..errors import ValidationError
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,200}[a-z0-9]$")
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 BUDGETS = "budgets.amazonaws.com"
-HTTPS_CONFIRMATION_TIMEOUT_MINUTES = 5
-"""How long ``terraform apply`` waits for an HTTPS endpoint to confirm its subscription."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -36,7 +34,7 @@ class AlertTopicProps:
     https_endpoints: tuple[str, ...] = ()
     """``https://`` URLs subscribed to the topic (a PagerDuty CloudWatch integration URL, a relay into
     chat). Each must confirm the SNS subscription itself: apply waits for it and fails after
-    ``HTTPS_CONFIRMATION_TIMEOUT_MINUTES`` if it does not (a bare Slack incoming webhook never does).
+    ``_aws.topic_subscriptions.HTTPS_CONFIRMATION_TIMEOUT_MINUTES`` if it does not (a bare Slack incoming webhook never does).
     The URL is stored in Terraform state and shown in plans. Default: none."""
     budgets_may_publish: bool = False
     """Let AWS Budgets of this account publish (budget notifications) besides CloudWatch alarms.
@@ -117,23 +115,7 @@ class AlertTopic(Construct):
                 {"Sid": "BudgetsOfThisAccount", "Principal": {"Service": BUDGETS}, "Condition": {**source, "ArnLike": {"aws:SourceArn": budget_arns}}}
             )
         self.policy = SnsTopicPolicy(self, "Policy", arn=self.resource.arn, policy=topic_policy(self.resource.arn, *allows), provider=props.provider)
-        # Keyed by address / URL, so reordering the lists replaces nothing.
-        self.subscriptions = tuple(
-            SnsTopicSubscription(self, f"Email-{address}", topic_arn=self.resource.arn, protocol="email", endpoint=address, provider=props.provider)
-            for address in props.emails
-        ) + tuple(
-            SnsTopicSubscription(
-                self,
-                f"Https-{hashlib.sha256(url.encode()).hexdigest()[:12]}",
-                topic_arn=self.resource.arn,
-                protocol="https",
-                endpoint=url,
-                endpoint_auto_confirms=True,
-                confirmation_timeout_in_minutes=HTTPS_CONFIRMATION_TIMEOUT_MINUTES,
-                provider=props.provider,
-            )
-            for url in props.https_endpoints
-        )
+        self.subscriptions = topic_subscriptions(self, self.resource.arn, props.emails, props.https_endpoints, provider=props.provider)
 
     @property
     def budgets_may_publish(self) -> bool:
