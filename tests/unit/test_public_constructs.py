@@ -21,6 +21,7 @@ import constructs_lib
 from constructs_lib import MissingProviderError, ValidationError
 from constructs_lib.engine.core import App, TerraformStack
 from constructs_lib.guardrails import ALL_RULES, RULES_BY_ID, apply_guardrails, error_findings
+from tests.unit._detection_helpers import audit_bucket
 
 OPT_OUT = "synthetic records only in this test stack, so a second region copy protects nothing"
 
@@ -132,28 +133,10 @@ def _network_baseline(stack: Construct) -> Any:
     return NetworkBaseline(stack, "Network", NetworkBaselineProps(edge=CloudflareEdgeProps(domain="example-health.org")))
 
 
-def _audit_bucket(stack: Construct) -> Any:
-    from constructs_lib import HIPAA_RETENTION_DAYS, DataClassification, SecureS3, SecureS3Props
-
-    return SecureS3(
-        stack,
-        "AuditLogs",
-        SecureS3Props(
-            project="acme",
-            environment="dev",
-            purpose="audit-logs",
-            access_log_bucket=_logs(stack),
-            classification=DataClassification.INTERNAL,
-            object_lock_retention_days=HIPAA_RETENTION_DAYS,
-            noncurrent_version_expiration_days=HIPAA_RETENTION_DAYS,
-        ),
-    )
-
-
 def _audit_trail(stack: Construct) -> Any:
     from constructs_lib import AuditTrail, AuditTrailProps
 
-    return AuditTrail(stack, "AuditTrail", AuditTrailProps(name_prefix="acme-dev", log_bucket=_audit_bucket(stack)))
+    return AuditTrail(stack, "AuditTrail", AuditTrailProps(name_prefix="acme-dev", log_bucket=audit_bucket(stack)))
 
 
 def _railway_project(stack: Construct) -> Any:
@@ -237,7 +220,7 @@ def _security_posture(stack: Construct) -> Any:
 def _config_compliance(stack: Construct) -> Any:
     from constructs_lib import ConfigCompliance, ConfigComplianceProps
 
-    return ConfigCompliance(stack, "Config", ConfigComplianceProps(name_prefix="acme-dev", log_bucket=_audit_bucket(stack)))
+    return ConfigCompliance(stack, "Config", ConfigComplianceProps(name_prefix="acme-dev", log_bucket=audit_bucket(stack)))
 
 
 def _access_analysis(stack: Construct) -> Any:
