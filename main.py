@@ -85,17 +85,17 @@ exit status:
 
 
 class _Parser(argparse.ArgumentParser):
+    """A command's parser: the shared help text as epilog, and one-line errors instead of a usage dump."""
+
+    def __init__(self, prog: str, description: str) -> None:
+        super().__init__(prog=prog, description=description, epilog=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+
     def error(self, message: str) -> NoReturn:  # one line, no usage dump
         raise ConfigError(f"command line: {message}")
 
 
 def _synth_parser() -> _Parser:
-    parser = _Parser(
-        prog="main.py",
-        description="Synthesize, deploy or preview the promotion of the platform stacks.",
-        epilog=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = _Parser("main.py", "Synthesize, deploy or preview the promotion of the platform stacks.")
     parser.add_argument("--env", action="append", dest="envs", metavar="NAME", help="environment to synthesize (repeatable; default: all, and bootstrap)")
     parser.add_argument("--phase", help="preview this phase (1..4) instead of each environment's own")
     parser.add_argument("--outdir", type=Path, help="output folder (default: $CDKTF_OUTDIR or cdktf.out)")
@@ -105,12 +105,7 @@ def _synth_parser() -> _Parser:
 
 
 def _promote_parser() -> _Parser:
-    parser = _Parser(
-        prog="main.py promote",
-        description="Preview what promoting an environment to a higher phase changes.",
-        epilog=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = _Parser("main.py promote", "Preview what promoting an environment to a higher phase changes.")
     parser.add_argument("name", metavar="NAME", help="environment to promote")
     parser.add_argument("--to", required=True, dest="target", metavar="N", help="target phase (higher than the file's phase)")
     parser.add_argument("--json", action="store_true", help="machine-readable output for CI")
@@ -432,12 +427,7 @@ def _summary(selection: Selection) -> list[str]:
 
 
 def _placeholders_parser() -> _Parser:
-    parser = _Parser(
-        prog="main.py placeholders",
-        description="List the placeholder values that deploy refuses.",
-        epilog=HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = _Parser("main.py placeholders", "List the placeholder values that deploy refuses.")
     parser.add_argument("names", nargs="*", metavar="NAME", help="environments to check (default: all)")
     parser.add_argument("--config-dir", type=Path, default=ENVIRONMENTS_DIR, help="folder of <name>.toml files (default: environments/)")
     return parser
