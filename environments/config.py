@@ -59,6 +59,7 @@ from constructs_lib.network.edge_policy import (
 
 from .detection import DetectionSettings
 from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
+from .telemetry import TelemetrySettings
 
 ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
 """An environment's name is its file's name: a lowercase letter, then lowercase letters, digits or ``-``,
@@ -553,6 +554,7 @@ class EnvironmentConfig(_Section):
     account: AccountSettings = AccountSettings()
     detection: DetectionSettings = DetectionSettings()
     """Applies where ``account.owns_account_baseline`` is true (phase 1, docs/operations/detection.md)."""
+    telemetry: TelemetrySettings = TelemetrySettings()
 
     def _detection(self) -> Iterator[str]:
         audit, account = self.audit, self.account
@@ -639,6 +641,7 @@ class EnvironmentConfig(_Section):
     def _problems(self) -> Iterator[str]:
         yield from self._state_and_accounts()
         yield from self._operations()
+        yield from self.telemetry.problems(self.uptime.latency_threshold_ms)
         yield from self._detection()
         yield from self._zones_match()
         yield from self._replica_in_another_region()

@@ -17,6 +17,7 @@ from constructs_lib.operations.cost_budget import CostBudget, CostBudgetProps
 from constructs_lib.operations.ops_dashboard import OperationsDashboard, OperationsDashboardProps
 from constructs_lib.operations.uptime_monitor import METRICS_REGION, UptimeMonitor, UptimeMonitorProps
 
+from ._telemetry import add_service_alarms
 from .phases import Component
 
 if TYPE_CHECKING:
@@ -120,7 +121,19 @@ def add_operations(stack: PlatformStack) -> Operations:
         alarms.append(model_store_alarm.resource)
     if backup_freshness is not None:
         alarms.append(backup_freshness)
-    dashboard = OperationsDashboard(stack, "Dashboard", OperationsDashboardProps(name=prefix, uptime_monitor=uptime, alarms=tuple(alarms), budget=budget))
+    alarms.extend(add_service_alarms(stack, alerts))
+    dashboard = OperationsDashboard(
+        stack,
+        "Dashboard",
+        OperationsDashboardProps(
+            name=prefix,
+            uptime_monitor=uptime,
+            alarms=tuple(alarms),
+            budget=budget,
+            services=tuple(stack.telemetry.services[s.name] for s in plan.alarmed_services),
+            error_rate_min_requests=config.telemetry.error_rate_min_requests,
+        ),
+    )
     return Operations(alerts, uptime_alerts, uptime, budget, account, model_store_alarm, backup_freshness, dashboard)
 
 

@@ -51,6 +51,10 @@ class Component(enum.Enum):
     alarms (``[uptime]``), the monthly AWS budget (``[budget]``) and the environment's dashboard."""
     ACCOUNT_BASELINE = "account_baseline"
     """The account's CIS password policy and the human admin group that requires MFA (``[account]``)."""
+    APP_TELEMETRY = "app_telemetry"
+    """Application telemetry: each monitored service's own encrypted log group and metric namespace, written by its own
+    identity (``PhasePlan.monitored_services``), and the error-rate, p95-latency and no-traffic alarms of the public ones
+    (``PhasePlan.alarmed_services``), from ``[telemetry]``."""
     LATENCY_ALARMS = "latency_alarms"
     """Performance alerts: a time-to-first-byte alarm on every uptime check (with the booking APIs of phase 3)."""
     MODEL_STORE_ALARMS = "model_store_alarms"
@@ -66,6 +70,7 @@ COMPONENT_PHASES: dict[Component, int] = {
     Component.DETECTION: 1,
     Component.OPERATIONS: 1,
     Component.ACCOUNT_BASELINE: 1,
+    Component.APP_TELEMETRY: 1,
     Component.NEON_READ_REPLICA: 3,
     Component.NEON_ANALYTICS: 4,
     Component.LATENCY_ALARMS: 3,
@@ -210,6 +215,19 @@ class PhasePlan:
     def has(self, component: Component) -> bool:
         """Whether ``component`` is part of this phase."""
         return component in self.components
+
+    @property
+    def monitored_services(self) -> tuple[ServiceSpec, ...]:
+        """Services with a telemetry path (``Component.APP_TELEMETRY``): every service of the phase that runs on Railway,
+        jobs included (their logs too may carry PHI). The AI service (phase 4) runs outside Railway and is not one yet."""
+        if not self.has(Component.APP_TELEMETRY):
+            return ()
+        return tuple(s for s in self.services if s.runs_on_railway)
+
+    @property
+    def alarmed_services(self) -> tuple[ServiceSpec, ...]:
+        """Monitored services with request alarms (error rate, p95 latency, no traffic): the public ones."""
+        return tuple(s for s in self.monitored_services if s.public)
 
     def service(self, name: str) -> ServiceSpec:
         """The service called ``name`` (KeyError when this phase does not have it)."""

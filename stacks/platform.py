@@ -23,7 +23,7 @@ from constructs_lib.storage.secure_s3 import SecureS3
 from constructs_lib.storage.service_identity import ServiceIdentity
 from environments import EnvironmentConfig
 
-from . import _database_access as data_access, _detection as detection, _edge as edge, _keys as keys, _storage as storage
+from . import _database_access as data_access, _detection as detection, _edge as edge, _keys as keys, _storage as storage, _telemetry as telemetry
 from .backends import TerraformCloudWorkspace
 from .operations import Operations, add_operations
 from .phases import Component, PhasePlan, ServiceSpec
@@ -74,6 +74,8 @@ class PlatformStack(TerraformStack):
             self._add_audit_trail()
         self.detection: detection.Detection | None = detection.add_detection(self)
         """GuardDuty, Security Hub, AWS Config, Access Analyzer, Macie and the finding routes (stacks/_detection.py)."""
+        self.telemetry = telemetry.add_telemetry(self)
+        """Each monitored service's log group, namespace and write grant, and the log reader role (stacks/_telemetry.py)."""
         self.services: dict[str, RailwayService] = {}
         """The environment's Railway services by name (empty before the services component)."""
         if plan.has(Component.SERVICES):
@@ -201,6 +203,7 @@ class PlatformStack(TerraformStack):
     def _service_props(self, spec: ServiceSpec) -> RailwayServiceProps:
         config, railway = self.config, self.config.railway
         variables = {"PLATFORM_ENV": config.name, **storage.storage_variables(self, spec), **keys.key_variables(self, spec)}
+        variables.update(telemetry.telemetry_variables(self, spec))
         for callee in spec.calls:
             if callee in self._railway_names():
                 variables[f"{callee.upper().replace('-', '_')}_URL"] = self.services[callee].private_url

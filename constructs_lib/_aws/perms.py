@@ -84,3 +84,20 @@ KMS_SECRET_READ_ACTIONS: tuple[str, ...] = ("kms:Decrypt",)
 """What Secrets Manager asks KMS for on behalf of a caller reading a secret."""
 KMS_SECRET_WRITE_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
 """What Secrets Manager asks KMS for on behalf of Terraform writing (and refreshing) a secret."""
+
+LOGS_WRITE_ACTIONS: tuple[str, ...] = ("logs:CreateLogStream", "logs:PutLogEvents")
+"""A service writing its own log group: create a stream, put events (CloudWatch extracts embedded-format metrics from
+them). No read, no retention or key change, no other group."""
+
+LOGS_READ_ACTIONS: tuple[str, ...] = (
+    "logs:DescribeLogStreams",
+    "logs:GetLogEvents",
+    "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "logs:GetLogGroupFields",
+    "logs:StartLiveTail",
+)
+"""Reading application log groups (console, CLI, Logs Insights), scoped to the groups' ARNs."""
+
+LOGS_QUERY_RESULT_ACTIONS: tuple[str, ...] = ("logs:GetQueryResults", "logs:StopQuery", "logs:DescribeLogGroups")
+"""Logs Insights results and the group list: these actions have no resource type in IAM, so only ``*`` names them."""

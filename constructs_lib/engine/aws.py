@@ -38,6 +38,8 @@ if CDKTN:
     )
     from cdktn_provider_aws.cloudwatch_metric_alarm import (
         CloudwatchMetricAlarm as CloudwatchMetricAlarm,
+        CloudwatchMetricAlarmMetricQuery as CloudwatchMetricAlarmMetricQuery,
+        CloudwatchMetricAlarmMetricQueryMetric as CloudwatchMetricAlarmMetricQueryMetric,
     )
     from cdktn_provider_aws.config_configuration_recorder import (
         ConfigConfigurationRecorder as ConfigConfigurationRecorder,
@@ -293,6 +295,8 @@ else:
     )
     from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
         CloudwatchMetricAlarm as CloudwatchMetricAlarm,
+        CloudwatchMetricAlarmMetricQuery as CloudwatchMetricAlarmMetricQuery,
+        CloudwatchMetricAlarmMetricQueryMetric as CloudwatchMetricAlarmMetricQueryMetric,
     )
     from cdktf_cdktf_provider_aws.config_configuration_recorder import (
         ConfigConfigurationRecorder as ConfigConfigurationRecorder,
@@ -534,6 +538,8 @@ __all__ = [
     "CloudwatchLogMetricFilter",
     "CloudwatchLogMetricFilterMetricTransformation",
     "CloudwatchMetricAlarm",
+    "CloudwatchMetricAlarmMetricQuery",
+    "CloudwatchMetricAlarmMetricQueryMetric",
     "ConfigConfigurationRecorder",
     "ConfigConfigurationRecorderRecordingGroup",
     "ConfigConfigurationRecorderRecordingGroupRecordingStrategy",

@@ -14,6 +14,7 @@ from .._providers import AWS, require_provider
 from ..engine.aws import CloudwatchDashboard, CloudwatchMetricAlarm
 from ..errors import ValidationError
 from .cost_budget import CostBudget
+from .telemetry import ERRORS_METRIC, LATENCY_METRIC as SERVICE_LATENCY_METRIC, PERIOD_SECONDS, REQUESTS_METRIC, ServiceTelemetry, error_rate_expression
 from .uptime_monitor import LATENCY_METRIC, METRICS_REGION, NAMESPACE, STATUS_METRIC, UptimeMonitor
 
 MAX_ALARMS_PER_WIDGET = 100
@@ -34,6 +35,10 @@ class OperationsDashboardProps:
     """Alarms of the stack's default region shown by state (security, storage). Default: none."""
     budget: CostBudget | None = None
     """Shown as its limit and thresholds, with a link to AWS Budgets. Default: none."""
+    services: Sequence[ServiceTelemetry] = field(default_factory=tuple)
+    """One row per service: requests, error rate (5xx %) and p95 latency from its embedded metrics. Default: none."""
+    error_rate_min_requests: int = 20
+    """Requests a period needs before the row's error rate counts (as the error-rate alarm). Default: 20."""
 
 
 class OperationsDashboard(Construct):
@@ -56,6 +61,8 @@ class OperationsDashboard(Construct):
             if monitor.measures_latency:
                 widgets.append(_graph("Time to first byte (ms)", LATENCY_METRIC, "Average", monitor, {"min": 0}))
             by_region.setdefault(METRICS_REGION, []).extend(a.arn for a in monitor.alarms.values())
+        for telemetry in props.services:
+            widgets.extend(_service_row(telemetry, region, props.error_rate_min_requests))
         by_region.setdefault(region, []).extend(a.arn for a in props.alarms)
         for alarm_region, arns in by_region.items():
             for start in range(0, len(arns), MAX_ALARMS_PER_WIDGET):
@@ -74,6 +81,30 @@ class OperationsDashboard(Construct):
         if props.budget is not None:
             widgets.append(_text(f"{props.budget.summary_markdown} [Open AWS Budgets]({BUDGETS_CONSOLE})", 3))
         self.resource = CloudwatchDashboard(self, "Resource", dashboard_name=props.name, dashboard_body=json.dumps({"widgets": widgets}))
+
+
+def _service_row(telemetry: ServiceTelemetry, region: str, min_requests: int) -> list[dict[str, object]]:
+    """Requests, error rate and p95 latency of one service, side by side (its namespace, dimension ``Service``)."""
+    namespace, service = telemetry.namespace, telemetry.service
+    dimension = [name_or_value for pair in telemetry.dimensions.items() for name_or_value in pair]
+
+    def widget(title: str, metrics: list[list[object]], y_axis: dict[str, int]) -> dict[str, object]:
+        properties = {"title": title, "region": region, "view": "timeSeries", "period": PERIOD_SECONDS, "metrics": metrics, "yAxis": {"left": y_axis}}
+        return {"type": "metric", "width": 8, "height": 6, "properties": properties}
+
+    return [
+        widget(f"{service}: requests", [[namespace, REQUESTS_METRIC, *dimension, {"stat": "Sum", "label": "requests"}]], {"min": 0}),
+        widget(
+            f"{service}: error rate (5xx %)",
+            [
+                [{"expression": error_rate_expression(min_requests), "label": "5xx %", "id": "error_rate"}],
+                [namespace, REQUESTS_METRIC, *dimension, {"stat": "Sum", "id": "requests", "visible": False}],
+                [namespace, ERRORS_METRIC, *dimension, {"stat": "Sum", "id": "errors", "visible": False}],
+            ],
+            {"min": 0, "max": 100},
+        ),
+        widget(f"{service}: p95 latency (ms)", [[namespace, SERVICE_LATENCY_METRIC, *dimension, {"stat": "p95", "label": "p95"}]], {"min": 0}),
+    ]
 
 
 def _text(markdown: str, height: int) -> dict[str, object]:
