@@ -51,6 +51,8 @@ CONSTRUCT_PAGES: dict[str, tuple[str, ...]] = {
     "AccountBaseline": ("AccountBaselineProps",),
     "BucketErrorAlarm": ("BucketErrorAlarmProps",),
     "OperationsDashboard": ("OperationsDashboardProps",),
+    "ServiceTelemetry": ("ServiceTelemetryProps", "ServiceAlarmSettings"),
+    "ApplicationLogReader": ("ApplicationLogReaderProps",),
     "ThreatDetection": ("ThreatDetectionProps",),
     "SecurityPosture": ("SecurityPostureProps", "DisabledControl"),
     "ConfigCompliance": ("ConfigComplianceProps", "ExcludedRule"),

@@ -205,6 +205,18 @@ def _operations_dashboard(stack: Construct) -> Any:
     return OperationsDashboard(stack, "Dashboard", OperationsDashboardProps(name="acme-dev"))
 
 
+def _service_telemetry(stack: Construct) -> Any:
+    from constructs_lib import ServiceTelemetry, ServiceTelemetryProps
+
+    return ServiceTelemetry(stack, "Telemetry", ServiceTelemetryProps(project="acme", environment="dev", service="worker", identity=_service_identity(stack)))
+
+
+def _application_log_reader(stack: Construct) -> Any:
+    from constructs_lib import ApplicationLogReader, ApplicationLogReaderProps
+
+    return ApplicationLogReader(stack, "LogReader", ApplicationLogReaderProps(name="acme-dev", reader_arns=("arn:aws:iam::111122223333:role/oncall",)))
+
+
 def _threat_detection(stack: Construct) -> Any:
     from constructs_lib import ThreatDetection
 
@@ -254,6 +266,8 @@ CONSTRUCTS: dict[str, tuple[tuple[str, ...], Callable[[Construct], Any]]] = {
     "AccountBaseline": (("AwsProvider",), _account_baseline),
     "BucketErrorAlarm": (("AwsProvider",), _bucket_error_alarm),
     "OperationsDashboard": (("AwsProvider",), _operations_dashboard),
+    "ServiceTelemetry": (("AwsProvider",), _service_telemetry),
+    "ApplicationLogReader": (("AwsProvider",), _application_log_reader),
     "NeonDatabase": (("NeonProvider",), _neon_database),
     "AppSecret": ((), _app_secret),
     "FieldEncryptionKey": (("AwsProvider",), _field_encryption_key),
