@@ -120,6 +120,26 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
         ("dev", "budget.monthly_limit_usd", "0", "budget.monthly_limit_usd must be 1..1000000 whole US dollars, got 0"),
         ("prod", "budget.monthly_limit_usd", "-250", "budget.monthly_limit_usd must be 1..1000000 whole US dollars, got -250"),
         ("prod", "uptime.health_paths", '{ billing = "/health" }', "uptime.health_paths must be keyed by public services (gateway); unknown: billing"),
+        ("prod", "telemetry.error_rate_percent", "0.0", "telemetry.error_rate_percent must be a percentage above 0 and at most 100, got 0.0"),
+        ("staging", "telemetry.error_rate_percent", "100.5", "telemetry.error_rate_percent must be a percentage above 0 and at most 100, got 100.5"),
+        (
+            "prod",
+            "telemetry.latency_p95_ms",
+            "800",
+            "telemetry.latency_p95_ms must be at least uptime.latency_threshold_ms (1000: the outside check of the cheapest request), got 800",
+        ),
+        (
+            "dev",
+            "telemetry.no_traffic_periods",
+            '3\nquiet_services = ["billing"]',
+            "telemetry.quiet_services must be public services (gateway); unknown: billing, got ['billing']",
+        ),
+        (
+            "prod",
+            "telemetry.log_retention_days",
+            "90",
+            "telemetry.log_retention_days must be >= 365 (or turn on telemetry.logs_may_contain_phi = false), got 90",
+        ),
     ],
     ids=[
         "project-with-space",
@@ -148,6 +168,11 @@ def test_fails_when_command_line_or_process_environment_is_bad(outdir: Path, arg
         "budget-zero",
         "budget-negative",
         "health-path-unknown-service",
+        "telemetry-error-rate-zero",
+        "telemetry-error-rate-above-100",
+        "telemetry-latency-under-uptime",
+        "telemetry-unknown-service",
+        "telemetry-phi-retention-short",
     ],
 )
 def test_fails_when_environment_file_value_is_malformed(tmp_path: Path, outdir: Path, env: str, key: str, raw: str | None, fragment: str) -> None:

@@ -63,3 +63,43 @@ def test_fails_when_the_name_is_bad(fresh_stack: Any) -> None:
     AwsProvider(fresh_stack, "aws", region="us-east-1")
     with pytest.raises(ValidationError, match=r"^test/Dashboard: name must be 1..255 letters, digits, '-' and '_', got 'acme dev'$"):
         OperationsDashboard(fresh_stack, "Dashboard", OperationsDashboardProps(name="acme dev"))
+
+
+def test_each_service_gets_a_row_of_requests_error_rate_and_p95(fresh_stack: Any) -> None:
+    from constructs_lib import (
+        OperationsDashboard,
+        OperationsDashboardProps,
+        ServiceIdentity,
+        ServiceIdentityProps,
+        ServiceTelemetry,
+        ServiceTelemetryProps,
+    )
+    from constructs_lib.engine.aws import AwsProvider
+    from constructs_lib.operations.telemetry import error_rate_expression
+
+    AwsProvider(fresh_stack, "aws", region="eu-west-1")
+    rows = []
+    for service in ("gateway", "auth"):
+        identity = ServiceIdentity(fresh_stack, f"Identity-{service}", ServiceIdentityProps(project="acme", environment="dev", service=service))
+        rows.append(ServiceTelemetry(fresh_stack, f"Telemetry-{service}", ServiceTelemetryProps(project="acme", environment="dev", service=service, identity=identity)))
+    OperationsDashboard(fresh_stack, "Dashboard", OperationsDashboardProps(name="acme-dev", services=tuple(rows), error_rate_min_requests=7))
+    (dashboard,) = resources_of(synth_json(fresh_stack), "aws_cloudwatch_dashboard").values()
+    graphs = [w for w in json.loads(dashboard["dashboard_body"])["widgets"] if w["type"] == "metric"]
+    assert [w["properties"]["title"] for w in graphs] == [
+        "gateway: requests",
+        "gateway: error rate (5xx %)",
+        "gateway: p95 latency (ms)",
+        "auth: requests",
+        "auth: error rate (5xx %)",
+        "auth: p95 latency (ms)",
+    ]
+    assert all(w["width"] == 8 and w["properties"]["region"] == "eu-west-1" and w["properties"]["period"] == 300 for w in graphs)
+    requests, rate, p95 = (g["properties"]["metrics"] for g in graphs[:3])
+    assert requests == [["acme-dev/gateway", "Requests", "Service", "gateway", {"stat": "Sum", "label": "requests"}]]
+    # The same math as the error-rate alarm, over the same two metrics.
+    assert rate[0][0]["expression"] == error_rate_expression(7)
+    assert [m[:4] + [m[4]["id"]] for m in rate[1:]] == [
+        ["acme-dev/gateway", "Requests", "Service", "gateway", "requests"],
+        ["acme-dev/gateway", "Errors5xx", "Service", "gateway", "errors"],
+    ]
+    assert p95 == [["acme-dev/gateway", "Latency", "Service", "gateway", {"stat": "p95", "label": "p95"}]]
