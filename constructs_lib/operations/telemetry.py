@@ -9,7 +9,7 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount, PolicyDocument, statement
 from .._aws.log_delivery import KMS_LOGS_ACTIONS
-from .._aws.perms import LOGS_WRITE_ACTIONS
+from .._aws.perms import KMS_KEY_ADMIN_ACTIONS, LOGS_WRITE_ACTIONS
 from .._providers import AWS, require_provider
 from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_log_retention, check_name_part
 from ..engine.aws import CloudwatchLogGroup, CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery, CloudwatchMetricAlarmMetricQueryMetric, IamPolicy, KmsAlias, KmsKey
@@ -90,8 +90,8 @@ class ServiceAlarmSettings:
 class ServiceTelemetry(Construct):
     """Where one service's application logs and metrics go, and who may write them.
 
-    Creates ``Key`` (a customer-managed KMS key, rotation on, whose policy lets the account administer it through IAM
-    and CloudWatch Logs use it only with the encryption context of this log group), ``KeyAlias``
+    Creates ``Key`` (a customer-managed KMS key, rotation on, whose policy lets the account administer it through IAM,
+    never use it, and CloudWatch Logs use it only with the encryption context of this log group), ``KeyAlias``
     (``alias/<project>-<env>-<service>-logs``), ``Resource`` (the ``aws_cloudwatch_log_group``
     ``/aws/railway/<project>-<env>/<service>``, encrypted with the key, ``retention_days``) and ``WritePolicy``
     (``<project>-<env>-<service>-logs-write``: ``logs:CreateLogStream`` and ``logs:PutLogEvents`` on this group and
@@ -134,12 +134,15 @@ class ServiceTelemetry(Construct):
         key_policy = {
             "Version": "2012-10-17",
             "Statement": [
+                # Administration only, through IAM (KMS's lockout safety check); no principal of the account may use
+                # the key: only CloudWatch Logs does, for this group.
                 {
-                    "Sid": "AccountAdministers",
+                    "Sid": "AccountAdministersKey",
                     "Effect": "Allow",
                     "Principal": {"AWS": account.root_arn},
-                    "Action": "kms:*",
+                    "Action": list(KMS_KEY_ADMIN_ACTIONS),
                     "Resource": "*",
+                    "Condition": {"StringEquals": {"kms:CallerAccount": account.account_id}},
                 },
                 {
                     "Sid": "CloudWatchLogsEncryptsThisLogGroupOnly",

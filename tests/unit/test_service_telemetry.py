@@ -162,6 +162,13 @@ def test_the_key_serves_cloudwatch_logs_for_its_own_group_only(fresh_stack: Any)
     assert decide(logs, groups["auth"]) is Decision.IMPLICIT_DENY
     gateway, gateway_policies = world.user("Identity-gateway")
     assert decide(gateway, groups["gateway"], "kms:Decrypt", gateway_policies) is Decision.IMPLICIT_DENY
+    # Not even an administrator of the account may use the key: its policy delegates administration only.
+    admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}]}
+    context = {"kms:EncryptionContext:aws:logs:arn": groups["gateway"], "kms:CallerAccount": ACCOUNT}
+    for action in ("kms:Decrypt", "kms:GenerateDataKey", "kms:DisableKey"):
+        request = Request(Principal.role(ACCOUNT, "admin"), action, arn, context)
+        expected = Decision.ALLOW if action == "kms:DisableKey" else Decision.IMPLICIT_DENY
+        assert decide_kms(request, key_policy=world.key_policy(arn), identity_policies=[admin], key_account=ACCOUNT) is expected
 
 
 @pytest.mark.parametrize(
