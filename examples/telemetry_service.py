@@ -94,7 +94,9 @@ def sigv4_authorization(
     return f"AWS4-HMAC-SHA256 Credential={access_key_id}/{scope}, SignedHeaders={signed}, Signature={signature}"
 
 
-def logs_request(action: str, payload: Mapping[str, Any], *, region: str, access_key_id: str, secret_access_key: str, now: dt.datetime) -> urllib.request.Request:
+def logs_request(
+    action: str, payload: Mapping[str, Any], *, region: str, access_key_id: str, secret_access_key: str, now: dt.datetime
+) -> urllib.request.Request:
     """A signed CloudWatch Logs JSON API request (``CreateLogStream``, ``PutLogEvents``)."""
     host = f"logs.{region}.amazonaws.com"
     body = json.dumps(payload, separators=(",", ":")).encode()

@@ -56,7 +56,9 @@ def add_telemetry(stack: PlatformStack) -> Telemetry:
     reader = None
     if services and readers:
         reader = ApplicationLogReader(
-            stack, "AppLogReader", ApplicationLogReaderProps(name=config.name_prefix, reader_arns=tuple(dict.fromkeys(readers)), telemetry=tuple(services.values()))
+            stack,
+            "AppLogReader",
+            ApplicationLogReaderProps(name=config.name_prefix, reader_arns=tuple(dict.fromkeys(readers)), telemetry=tuple(services.values())),
         )
     return Telemetry(services, reader)
 

@@ -80,7 +80,7 @@ class ApplicationLogReader(Construct):
             policy=self._document.json,
         )
         IamRolePolicyAttachment(self, "ReadAttachment", role=self.resource.name, policy_arn=self.read_policy.arn)
-        self._document.add(statement(sid="ListGroupsAndQueryResults", actions=LOGS_QUERY_RESULT_ACTIONS, resources=["*"]))
+        self._document.add(statement(sid="ListGroupsAndStopQueries", actions=LOGS_QUERY_RESULT_ACTIONS, resources=["*"]))
         for telemetry in props.telemetry:
             self.add(telemetry)
 

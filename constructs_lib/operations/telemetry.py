@@ -7,12 +7,20 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._aws.iam import AwsAccount, PolicyDocument, statement
+from .._aws.iam import AwsAccount, PolicyDocument, configured_region, statement
 from .._aws.log_delivery import KMS_LOGS_ACTIONS
 from .._aws.perms import KMS_KEY_ADMIN_ACTIONS, LOGS_WRITE_ACTIONS
 from .._providers import AWS, require_provider
 from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_log_retention, check_name_part
-from ..engine.aws import CloudwatchLogGroup, CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery, CloudwatchMetricAlarmMetricQueryMetric, IamPolicy, KmsAlias, KmsKey
+from ..engine.aws import (
+    CloudwatchLogGroup,
+    CloudwatchMetricAlarm,
+    CloudwatchMetricAlarmMetricQuery,
+    CloudwatchMetricAlarmMetricQueryMetric,
+    IamPolicy,
+    KmsAlias,
+    KmsKey,
+)
 from ..engine.core import TerraformResource, TerraformResourceLifecycle
 from ..errors import Problems
 from ..storage.service_identity import ServiceIdentity
@@ -127,7 +135,8 @@ class ServiceTelemetry(Construct):
         self._namespace = f"{prefix}/{props.service}"
         self._alarms: dict[str, CloudwatchMetricAlarm] = {}
         account = AwsAccount.of(self)
-        self._region = account.region
+        # The provider's region as written (a literal in a Railway variable), else the region data source.
+        self._region = configured_region(self) or account.region
         lifecycle = TerraformResourceLifecycle(prevent_destroy=True) if props.protect_from_destroy else None
         # Built from parts: the key policy needs the group's ARN before the group (which needs the key) exists.
         log_group_arn = f"arn:{account.partition}:logs:{account.region}:{account.account_id}:log-group:{self._log_group_name}"

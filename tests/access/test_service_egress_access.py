@@ -86,8 +86,9 @@ def test_prod_pins_every_railway_identity_and_only_those(stacks: dict[Combo, dic
     assert egress == ["198.51.100.0/28"]
     for env, phase in ALL_COMBOS:
         policies = {b["name"]: b for b in stacks[env, phase]["resource"].get("aws_iam_policy", {}).values() if b["name"].endswith("-source-ip")}
-        # Every identity of a Railway service: its bucket grants, or (patient) its field-encryption key.
-        services = {g.service for g in plan_for(phase).bucket_grants} | {s.name for s in plan_for(phase).services if s.encrypts_fields}
+        # Every identity of a Railway service: its bucket grants, (patient) its field-encryption key, and its telemetry (all of them).
+        plan = plan_for(phase)
+        services = {g.service for g in plan.bucket_grants} | {s.name for s in plan.services if s.encrypts_fields} | {s.name for s in plan.monitored_services}
         expected = {f"healthcare-prod-{s}-source-ip" for s in services & ON_RAILWAY} if env == "prod" else set()
         assert set(policies) == expected, (env, phase)
         assert all(p["path"] == "/services/" for p in policies.values())

@@ -62,7 +62,7 @@ def test_audit_settings_reach_the_stack(stacks: dict[Combo, dict[str, Any]], con
     assert bool(audit.https_endpoints) is (env == "prod")  # production's security alerts page
     [group] = [g for g in resources_of(stack, "aws_cloudwatch_log_group").values() if g["name"].startswith("/aws/cloudtrail/")]
     assert group["retention_in_days"] == audit.log_retention_days
-    alarms = {a["metric_name"]: a for a in resources_of(stack, "aws_cloudwatch_metric_alarm").values() if a["namespace"].endswith("/audit")}
+    alarms = {a["metric_name"]: a for a in resources_of(stack, "aws_cloudwatch_metric_alarm").values() if a.get("namespace", "").endswith("/audit")}
     assert alarms["UnauthorizedApiCalls"]["threshold"] == audit.unauthorized_api_calls_threshold
     assert alarms["ConsoleSignInFailures"]["threshold"] == audit.console_signin_failures_threshold
     assert alarms["RootAccountUse"]["threshold"] == audit.change_alarm_threshold

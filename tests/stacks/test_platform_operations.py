@@ -42,7 +42,7 @@ def test_every_public_hostname_has_a_health_check_and_alarms_in_us_east_1(
         assert (check["type"], check["port"], check["resource_path"]) == ("HTTPS", 443, config.uptime.health_path(public[hostname].name))
         assert _region(stack, check) == "us-east-1"
         assert any(d.startswith("cloudflare_dns_record.") for d in check["depends_on"])
-    uptime = [a for a in resources_of(stack, "aws_cloudwatch_metric_alarm").values() if a["namespace"] == "AWS/Route53"]
+    uptime = [a for a in resources_of(stack, "aws_cloudwatch_metric_alarm").values() if a.get("namespace") == "AWS/Route53"]
     assert sorted(a["metric_name"] for a in uptime) == sorted(["HealthCheckStatus"] * len(checks) + (["TimeToFirstByte"] * len(checks) if phase >= 3 else []))
     for alarm in uptime:
         assert _region(stack, alarm) == "us-east-1"
@@ -86,7 +86,7 @@ def test_budget_per_environment_notifies_forecast_and_actual_to_topic_and_email(
 @pytest.mark.parametrize("combo", ALL_COMBOS, ids=IDS)
 def test_performance_and_ml_alarms_arrive_with_their_phases(stacks: dict[Combo, dict[str, Any]], combo: Combo) -> None:
     _, phase = combo
-    alarms = {a["metric_name"] for a in resources_of(stacks[combo], "aws_cloudwatch_metric_alarm").values()}
+    alarms = {a.get("metric_name") for a in resources_of(stacks[combo], "aws_cloudwatch_metric_alarm").values()}
     assert ("TimeToFirstByte" in alarms) == (phase >= 3)
     assert ("4xxErrors" in alarms) == (phase >= 4)
     if phase >= 4:
@@ -136,7 +136,7 @@ def test_outside_us_east_1_uptime_gets_an_explicit_provider_and_its_own_topic(eu
     for alarm in resources_of(eu_stack, "aws_cloudwatch_metric_alarm").values():
         for arn in alarm["alarm_actions"]:
             assert _region(eu_stack, topics[arn]) == _region(eu_stack, alarm), alarm["alarm_name"]
-    uptime = [a for a in resources_of(eu_stack, "aws_cloudwatch_metric_alarm").values() if a["namespace"] == "AWS/Route53"]
+    uptime = [a for a in resources_of(eu_stack, "aws_cloudwatch_metric_alarm").values() if a.get("namespace") == "AWS/Route53"]
     assert uptime and {_region(eu_stack, a) for a in uptime} == {"us-east-1"}
     east_topic = next(name for name, t in resources_of(eu_stack, "aws_sns_topic").items() if _region(eu_stack, t) == "us-east-1")
     routes = sorted(

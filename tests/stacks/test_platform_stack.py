@@ -125,10 +125,12 @@ def test_identities_get_only_attached_managed_policies(
     assert sorted(attached) == sorted(f"${{aws_iam_policy.{name}.arn}}" for name in policies)
     assert {p["path"] for p in policies.values()} <= {"/services/", "/platform/"}
     assert len({p["name"] for p in policies.values()}) == len(policies)
-    if phase == 4:  # flow-log delivery plus six grants and the AI service's secret (and, where [railway] static_egress_ips pins the four Railway
-        # identities, their source-ip policies), and one replication policy per bucket where replicated
-        pinned = 5 if configs[env].railway.static_egress_ips else 0  # db-backup, provider, medical-records, appointment, patient
-        assert sum(p["path"] == "/services/" for p in policies.values()) == 7 + pinned
+    if phase == 4:  # flow-log delivery plus six grants and the AI service's secret, each Railway service's log-write policy (and, where
+        # [railway] static_egress_ips pins the Railway identities, their source-ip policies), and one replication policy per bucket where replicated
+        railway = sum(s.runs_on_railway for s in plan_for(phase).services)  # every Railway service has telemetry, hence an identity
+        pinned = railway if configs[env].railway.static_egress_ips else 0
+        assert sum(p["name"].endswith("-logs-write") for p in policies.values()) == railway == 8
+        assert sum(p["path"] == "/services/" for p in policies.values()) == 7 + railway + pinned
         assert sum(p["name"].endswith("-source-ip") for p in policies.values()) == pinned
         assert any(p["name"] == f"healthcare-{env}-vpc-flow-logs-delivery" for p in policies.values())
 

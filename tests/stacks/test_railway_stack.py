@@ -143,10 +143,17 @@ def test_scheduler_is_a_one_replica_cron_job_calling_appointment(stacks: dict[Co
     scheduler = _by_service(stacks["prod", 3])["appointment-scheduler"]
     assert scheduler["cron_schedule"] == "*/5 * * * *"
     assert scheduler["regions"] == [{"region": "us-east4-eqdc4a", "num_replicas": 1}]
-    assert _variables_of(stacks["prod", 3], "appointment-scheduler") == {
+    variables = _variables_of(stacks["prod", 3], "appointment-scheduler")
+    assert variables["AWS_ACCESS_KEY_ID"].startswith("${aws_iam_access_key.Identity-appointment-scheduler_")  # its telemetry identity
+    assert variables["AWS_SECRET_ACCESS_KEY"].startswith("${aws_iam_access_key.Identity-appointment-scheduler_")
+    assert {k: v for k, v in variables.items() if not k.startswith("AWS_")} == {
         "APPOINTMENT_URL": "http://appointment.railway.internal:8080",
         "PLATFORM_ENV": "prod",
+        "TELEMETRY_LOG_GROUP": "/aws/railway/healthcare-prod/appointment-scheduler",
+        "TELEMETRY_NAMESPACE": "healthcare-prod/appointment-scheduler",
+        "TELEMETRY_SERVICE": "appointment-scheduler",
     }
+    assert variables["AWS_REGION"] == "us-east-1"
 
 
 def test_phase_plan_service_data_is_consistent() -> None:

@@ -88,7 +88,7 @@ def _combine(left: Value, right: Value, op: Any) -> Value:
     if isinstance(left, dict) and isinstance(right, dict):
         return {t: v for t in left.keys() & right.keys() if (v := op(left[t], right[t])) is not None}
     if isinstance(left, dict):
-        return {t: v for t, l in left.items() if (v := op(l, right)) is not None}
+        return {t: v for t, value in left.items() if (v := op(value, right)) is not None}
     if isinstance(right, dict):
         return {t: v for t, r in right.items() if (v := op(left, r)) is not None}
     result = op(left, right)

@@ -81,7 +81,9 @@ def test_each_service_gets_a_row_of_requests_error_rate_and_p95(fresh_stack: Any
     rows = []
     for service in ("gateway", "auth"):
         identity = ServiceIdentity(fresh_stack, f"Identity-{service}", ServiceIdentityProps(project="acme", environment="dev", service=service))
-        rows.append(ServiceTelemetry(fresh_stack, f"Telemetry-{service}", ServiceTelemetryProps(project="acme", environment="dev", service=service, identity=identity)))
+        rows.append(
+            ServiceTelemetry(fresh_stack, f"Telemetry-{service}", ServiceTelemetryProps(project="acme", environment="dev", service=service, identity=identity))
+        )
     OperationsDashboard(fresh_stack, "Dashboard", OperationsDashboardProps(name="acme-dev", services=tuple(rows), error_rate_min_requests=7))
     (dashboard,) = resources_of(synth_json(fresh_stack), "aws_cloudwatch_dashboard").values()
     graphs = [w for w in json.loads(dashboard["dashboard_body"])["widgets"] if w["type"] == "metric"]

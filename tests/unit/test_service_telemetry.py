@@ -220,7 +220,12 @@ def test_alarms_read_the_services_metrics_with_their_missing_data_treatment(fres
     latency = alarms["acme-dev-gateway-latency-p95"]
     assert (latency["extended_statistic"], latency["threshold"], latency["treat_missing_data"]) == ("p95", 1000, "notBreaching")
     silent = alarms["acme-dev-gateway-no-traffic"]
-    assert (silent["statistic"], silent["threshold"], silent["comparison_operator"], silent["treat_missing_data"]) == ("Sum", 1, "LessThanThreshold", "breaching")
+    assert (silent["statistic"], silent["threshold"], silent["comparison_operator"], silent["treat_missing_data"]) == (
+        "Sum",
+        1,
+        "LessThanThreshold",
+        "breaching",
+    )
     assert all(a["alarm_actions"] == a["ok_actions"] == ["${aws_sns_topic.Alerts_91F83244.arn}"] for a in alarms.values())
 
 

@@ -207,6 +207,8 @@ def test_batches_respect_the_putlogevents_limits(example: ModuleType) -> None:
 
 
 def test_request_timestamps_are_signed_in_utc(example: ModuleType) -> None:
-    request = example.logs_request("PutLogEvents", {}, region="eu-west-1", access_key_id="A", secret_access_key="B", now=dt.datetime(2026, 12, 5, 13, 0, tzinfo=dt.UTC))
+    request = example.logs_request(
+        "PutLogEvents", {}, region="eu-west-1", access_key_id="A", secret_access_key="B", now=dt.datetime(2026, 12, 5, 13, 0, tzinfo=dt.UTC)
+    )
     assert request.get_header("X-amz-date") == "20261205T130000Z"
     assert "/20261205/eu-west-1/logs/aws4_request" in request.get_header("Authorization")
