@@ -24,6 +24,8 @@ from constructs_lib import (
     AccountBaselineProps,
     AlertTopic,
     AlertTopicProps,
+    ApplicationLogReader,
+    ApplicationLogReaderProps,
     AppSecret,
     AppSecretProps,
     AuditTrail,
@@ -54,8 +56,11 @@ from constructs_lib import (
     RepoSource,
     SecureS3,
     SecureS3Props,
+    ServiceAlarmSettings,
     ServiceIdentity,
     ServiceIdentityProps,
+    ServiceTelemetry,
+    ServiceTelemetryProps,
     UptimeMonitor,
     UptimeMonitorProps,
     apply_guardrails,
@@ -129,6 +134,11 @@ documents.grant_read_write(identity)
 # service's own KMS key (envelope encryption, context service=patient): no key material in state.
 field_key = FieldEncryptionKey(stack, "PatientFieldKey", FieldEncryptionKeyProps(project=PROJECT, environment=ENVIRONMENT, service="patient"))
 field_key.grant_use(identity)
+# Telemetry: the service writes its own encrypted log group (nothing else); its metrics ride in the log events
+# (CloudWatch embedded metric format, examples/telemetry_service.py).
+telemetry = ServiceTelemetry(
+    stack, "PatientTelemetry", ServiceTelemetryProps(project=PROJECT, environment=ENVIRONMENT, service="patient", identity=identity, protect_from_destroy=False)
+)
 # A key the application must hold itself (HMAC signing of its webhooks) is generated into state by version;
 # raising version rotates it and keeps the older versions (.older) readable.
 webhook_key = AppSecret(stack, "PatientWebhookKey", AppSecretProps(name="patient-webhook-signing-key"))
@@ -146,6 +156,7 @@ patient = RailwayService(
             "AWS_REGION": "us-east-1",
             "FIELD_ENCRYPTION_KEY_ARN": field_key.key_arn,
             "FIELD_ENCRYPTION_CONTEXT": field_key.encryption_context_text,
+            **telemetry.variables,
         },
         non_secret_names=frozenset({"FIELD_ENCRYPTION_KEY_ARN"}),
         secrets={
@@ -203,10 +214,23 @@ errors = BucketErrorAlarm(
         bucket=documents, alert_topic=alerts, alarm_name=f"{PROJECT}-{ENVIRONMENT}-documents-client-errors", description="document reads or writes are failing"
     ),
 )
+service_alarms = telemetry.add_alarms(ServiceAlarmSettings(alert_topic=alerts, latency_p95_ms=1500))  # error rate, p95, no traffic
+# Who reads application logs: your audit and on-call roles, through one reader role.
+ApplicationLogReader(
+    stack,
+    "AppLogReader",
+    ApplicationLogReaderProps(name=f"{PROJECT}-{ENVIRONMENT}", reader_arns=("arn:aws:iam::123456789012:role/your-audit-reader",), telemetry=(telemetry,)),
+)
 OperationsDashboard(
     stack,
     "Dashboard",
-    OperationsDashboardProps(name=f"{PROJECT}-{ENVIRONMENT}", uptime_monitor=uptime, alarms=(*trail.alarms.alarms.values(), errors.resource), budget=budget),
+    OperationsDashboardProps(
+        name=f"{PROJECT}-{ENVIRONMENT}",
+        uptime_monitor=uptime,
+        alarms=(*trail.alarms.alarms.values(), errors.resource, *service_alarms.values()),
+        budget=budget,
+        services=(telemetry,),
+    ),
 )
 
 apply_guardrails(stack)
