@@ -33,9 +33,10 @@ REPLICATED_ENVS = ("prod",)
 def _unavoidable() -> set[tuple[str, str, str]]:
     """(check id, environment, construct path) of every finding that cannot pass, with the reason in docs/constructs/SecureS3.md."""
     findings: set[tuple[str, str, str]] = set()
-    services = {g.service for g in BUCKET_GRANTS} | {s.name for s in SERVICES if s.encrypts_fields}
+    # Every Railway service also writes its own application logs (stacks/_telemetry.py).
+    services = {g.service for g in BUCKET_GRANTS} | {s.name for s in SERVICES if s.encrypts_fields or s.runs_on_railway}
     for env in ENVS:
-        # Railway cannot assume an IAM role, so each service that touches S3 or its KMS field key needs an IAM user.
+        # Railway cannot assume an IAM role, so each service that touches S3, its KMS field key or its log group needs an IAM user.
         findings |= {("CKV_AWS_273", env, f"{env}/Identity-{service}/Resource") for service in services}
         # Server access logs cannot be delivered to SSE-KMS buckets: the log bucket uses SSE-S3.
         findings.add(("CKV_AWS_145", env, f"{env}/AccessLogs/Resource"))

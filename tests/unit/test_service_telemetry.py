@@ -299,3 +299,13 @@ def test_the_expression_evaluator_follows_cloudwatch() -> None:
     assert evaluate_expression("100 * FILL(b, 0) / a", series, [0, 300]) == {0: 50.0}  # division by zero: no datapoint
     assert evaluate_expression("IF(a >= 1, a, 7)", series, [0, 300]) == {0: 4.0, 300: 7.0}
     assert evaluate_expression("a + b", series, [0, 300]) == {0: 6.0}  # only timestamps both series have
+
+
+def test_each_phase_states_the_services_it_monitors() -> None:
+    from stacks.phases import plan_for
+
+    monitored = {phase: [s.name for s in plan_for(phase).monitored_services] for phase in (1, 2, 3, 4)}
+    assert monitored[1] == ["gateway", "auth", "patient", "db-backup"]
+    assert monitored[2] == [*monitored[1], "provider", "medical-records"]
+    assert monitored[3] == monitored[4] == [*monitored[2], "appointment", "appointment-scheduler"]  # the AI service runs outside Railway
+    assert all([s.name for s in plan_for(phase).alarmed_services] == ["gateway"] for phase in (1, 2, 3, 4))
