@@ -10,7 +10,7 @@ from pathlib import Path
 
 from constructs_lib.engine.core import App
 from constructs_lib.errors import GuardrailViolation, SynthesisError
-from constructs_lib.guardrails import error_findings, warning_findings
+from constructs_lib.guardrails import error_findings, synthesized_findings
 from environments import EnvironmentConfig
 
 from .phases import plan_for
@@ -51,13 +51,14 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    warnings = synthesized_findings(staging)
     previous = outdir.parent / f".{outdir.name}.old"
     shutil.rmtree(previous, ignore_errors=True)
     if outdir.exists():
         outdir.rename(previous)
     staging.rename(outdir)
     shutil.rmtree(previous, ignore_errors=True)
-    return warning_findings(app)
+    return warnings
 
 
 def _synth(app: App) -> None:

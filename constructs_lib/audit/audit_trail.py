@@ -293,7 +293,8 @@ class _PhiDataEvents:
         self._trail = trail
 
     def visit(self, node: IConstruct) -> None:
-        if node.node.path == self._trail.node.path:
+        # Identity, not path: cdktf calls this for every construct under the trail, and a path is a jsii round trip.
+        if node is self._trail:
             self._trail._put_event_selectors()
 
 

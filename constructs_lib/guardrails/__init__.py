@@ -20,6 +20,7 @@ from ._engine import (
     apply_guardrails,
     error_findings,
     finding_message,
+    synthesized_findings,
     warning_findings,
 )
 from ._rule import Level, PackOptions, Rule, Violation
@@ -46,5 +47,6 @@ __all__ = [
     "error_findings",
     "finding_message",
     "suppress",
+    "synthesized_findings",
     "warning_findings",
 ]
