@@ -56,6 +56,7 @@ from constructs_lib.network.edge_policy import (
     CloudflarePlan,
     MinTlsVersion,
 )
+from platform_plan.phases import PHASES
 
 from .detection import DetectionSettings
 from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
@@ -65,8 +66,6 @@ ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
 at most 20 characters. It names the stack, the Terraform Cloud workspace and every resource."""
 RESERVED_NAMES = ("bootstrap",)
 """Stack names the app uses itself (the Terraform Cloud bootstrap stack)."""
-
-PHASES = (1, 2, 3, 4)
 
 IAM_PRINCIPAL_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
 
@@ -268,7 +267,7 @@ class CloudflareSettings(_Section):
 
 
 class NetworkSettings(_Section):
-    """``[network]``: the AWS VPC baseline (it arrives with the phase that needs it, see stacks/phases.py)."""
+    """``[network]``: the AWS VPC baseline (it arrives with the phase that needs it, see platform_plan/phases.py)."""
 
     nat_gateways: Literal["single", "per_az"] = "per_az"
     """One NAT gateway per AZ (survives an AZ outage) or one shared by all AZs (cheaper)."""

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from constructs_lib.checks import check_email, check_https_url
+from platform_plan.phases import SERVICES
 
 DEFAULT_HEALTH_PATH = "/health"
 """Path of a public service's health check unless ``[uptime] health_paths`` names another."""
@@ -77,9 +78,6 @@ class UptimeSettings(_Section):
     @field_validator("health_paths")
     @classmethod
     def _public_services(cls, value: dict[str, str]) -> dict[str, str]:
-        # The phase plan is plain data (no cdktf import).
-        from stacks.phases import SERVICES
-
         public = sorted(s.name for s in SERVICES if s.public)
         unknown = sorted(set(value) - set(public))
         if unknown:
@@ -93,8 +91,6 @@ class UptimeSettings(_Section):
     @property
     def all_health_paths(self) -> tuple[str, ...]:
         """Every path a check requests, over every public service of any phase (the edge never challenges them)."""
-        from stacks.phases import SERVICES
-
         return tuple(sorted({self.health_path(s.name) for s in SERVICES if s.public}))
 
 

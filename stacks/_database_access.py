@@ -16,8 +16,7 @@ from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.data.neon_props import ReaderRole
 from constructs_lib.storage.service_secret import ServiceSecret, ServiceSecretProps
 from environments import EnvironmentConfig
-
-from .phases import Component, PhasePlan, ServiceSpec
+from platform_plan.phases import Component, PhasePlan, ServiceSpec
 
 if TYPE_CHECKING:
     from .platform import PlatformStack

@@ -18,8 +18,7 @@ from constructs_lib.detection.security_posture import SecurityPosture, SecurityP
 from constructs_lib.detection.sensitive_data_discovery import SensitiveDataDiscovery, SensitiveDataDiscoveryProps
 from constructs_lib.detection.threat_detection import ThreatDetection, ThreatDetectionProps
 from constructs_lib.storage.secure_s3 import phi_buckets
-
-from .phases import Component
+from platform_plan.phases import Component
 
 if TYPE_CHECKING:
     from .platform import PlatformStack

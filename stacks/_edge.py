@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 from constructs_lib.guardrails import suppress
 from constructs_lib.network.baseline_vpc import BaselineVpcProps, NatGateways
 from constructs_lib.network.network_baseline import NetworkBaseline, NetworkBaselineProps
-
-from .phases import Component
+from platform_plan.phases import Component
 
 if TYPE_CHECKING:
     from .platform import PlatformStack

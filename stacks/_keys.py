@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from constructs_lib.data.app_secret import AppSecret, AppSecretProps
 from constructs_lib.data.field_encryption_key import FieldEncryptionKey, FieldEncryptionKeyProps
+from platform_plan.phases import ServiceSpec
 
 from ._storage import service_identity
-from .phases import ServiceSpec
 
 if TYPE_CHECKING:
     from .platform import PlatformStack

@@ -16,8 +16,7 @@ from constructs_lib.storage.secure_s3 import SecureS3
 from constructs_lib.storage.secure_s3_props import SecureS3Props
 from constructs_lib.storage.service_identity import ServiceIdentity, ServiceIdentityProps
 from constructs_lib.storage.storage_types import ObjectLockMode
-
-from .phases import ServiceSpec
+from platform_plan.phases import ServiceSpec
 
 if TYPE_CHECKING:
     from .platform import PlatformStack

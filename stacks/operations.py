@@ -16,8 +16,7 @@ from constructs_lib.operations.bucket_error_alarm import BucketErrorAlarm, Bucke
 from constructs_lib.operations.cost_budget import CostBudget, CostBudgetProps
 from constructs_lib.operations.ops_dashboard import OperationsDashboard, OperationsDashboardProps
 from constructs_lib.operations.uptime_monitor import METRICS_REGION, UptimeMonitor, UptimeMonitorProps
-
-from .phases import Component
+from platform_plan.phases import Component
 
 if TYPE_CHECKING:
     from .platform import PlatformStack

@@ -22,11 +22,11 @@ from constructs_lib.providers.railway import RailwayProvider
 from constructs_lib.storage.secure_s3 import SecureS3
 from constructs_lib.storage.service_identity import ServiceIdentity
 from environments import EnvironmentConfig
+from platform_plan.phases import Component, PhasePlan, ServiceSpec
 
 from . import _database_access as data_access, _detection as detection, _edge as edge, _keys as keys, _storage as storage
 from .backends import TerraformCloudWorkspace
 from .operations import Operations, add_operations
-from .phases import Component, PhasePlan, ServiceSpec
 
 STACK_DATA_CLASSIFICATION = "phi"
 BACKUP_JOB_FOLDER = "services/db-backup"
@@ -53,7 +53,8 @@ class PlatformStack(TerraformStack):
         self._configure_backend()
         self._configure_providers()
         # The phase is an output, not a tag: a tag would change on every AWS resource at each
-        # promotion, and a promotion must only add resources.
+        # promotion, and a promotion must only add resources. The description names the plan's former path: it is
+        # synthesized text, kept so every stack stays byte-identical.
         TerraformOutput(self, "platform_phase", value=plan.phase, description="Rollout phase of this environment (stacks/phases.py)")
         self.database: NeonDatabase | None = None
         if plan.has(Component.NEON_DATABASE):
