@@ -11,7 +11,7 @@ from constructs import Construct, IConstruct
 
 from .._aws.iam import AwsAccount
 from .._aws.perms import KMS_PUBLISH_ACTIONS
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_https_url
 from ..engine.aws import (
     Cloudtrail,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
-from .._providers import RAILWAY, require_provider
+from .._provider_requirements import RAILWAY, require_provider
 from ..checks import check_cron, check_domain
 from ..engine.core import Fn, Postcondition, TerraformResourceLifecycle
 from ..errors import ConstructError, Problems, ValidationError

@@ -8,7 +8,7 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, account_administers_key, statement
 from .._aws.perms import KMS_DESCRIBE_ACTIONS, KMS_FIELD_KEY_USE_ACTIONS
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checks import check_name_part
 from ..engine.aws import DataAwsIamPolicyDocumentStatement, KmsAlias, KmsKey
 from ..engine.core import TerraformResourceLifecycle, Token

@@ -23,7 +23,7 @@ import ipaddress
 
 from constructs import Construct
 
-from .._providers import NEON, require_provider
+from .._provider_requirements import NEON, require_provider
 from ..checks import check_allowed_ip
 from ..engine.core import Fn, TerraformResourceLifecycle, Token
 from ..errors import ValidationError

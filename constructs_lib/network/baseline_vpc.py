@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import AwsAccount
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
 from ..engine.aws import (
     DefaultNetworkAcl,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import CLOUDFLARE, require_provider
+from .._provider_requirements import CLOUDFLARE, require_provider
 from ..checks import check_domain
 from ..engine.cloudflare import CertificatePack, DataCloudflareZone, DataCloudflareZoneFilter, DnsRecord, Ruleset, ZoneSetting
 from ..engine.core import Postcondition, TerraformResourceLifecycle, Token

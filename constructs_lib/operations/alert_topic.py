@@ -11,7 +11,7 @@ from constructs import Construct
 from .._aws.iam import AwsAccount, configured_region
 from .._aws.perms import KMS_PUBLISH_ACTIONS
 from .._aws.topic_subscriptions import topic_subscriptions
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..audit._audit_topics import topic_policy
 from ..checks import check_email, check_https_url
 from ..engine.aws import DataAwsRegion, KmsAlias, KmsKey, SnsTopic, SnsTopicPolicy

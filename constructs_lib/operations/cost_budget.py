@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checks import check_email
 from ..engine.aws import BudgetsBudget, BudgetsBudgetNotification
 from ..engine.core import Token

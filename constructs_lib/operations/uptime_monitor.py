@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import configured_region
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checks import check_domain
 from ..engine.aws import CloudwatchMetricAlarm, Route53HealthCheck
 from ..engine.core import ITerraformDependable, TerraformProvider, Token

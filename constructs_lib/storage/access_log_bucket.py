@@ -8,7 +8,7 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
 from .._aws.perms import S3_LOG_DELIVERY_ACTIONS
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checkov_gate import accept
 from ..checks import bucket_name, check_name_part
 from ..engine.aws import AwsProvider, S3Bucket, S3BucketPolicy

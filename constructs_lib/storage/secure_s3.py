@@ -7,7 +7,7 @@ import re
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, PolicyDocument
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checkov_gate import accept
 from ..engine.aws import (
     DataAwsIamPolicyDocumentStatement,

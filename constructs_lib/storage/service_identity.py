@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checkov_gate import accept
 from ..checks import check_allowed_ip, check_name_part
 from ..engine.aws import IamAccessKey, IamGroup, IamGroupPolicyAttachment, IamPolicy, IamUser, IamUserGroupMembership
