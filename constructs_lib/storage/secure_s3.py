@@ -35,7 +35,7 @@ from ._bucket_key import BucketKey
 from ._bucket_ref import BucketRef
 from ._grants import BucketGrant, Grantee, grant
 from ._s3_replication import Replica
-from ._secure_s3_checks import REPLICA_SUFFIX, not_replicated_reason, validate_props
+from ._secure_s3_validation import REPLICA_SUFFIX, not_replicated_reason, validate_props
 from .access_log_bucket import AccessLogBucket
 from .secure_s3_props import SecureS3Props
 from .storage_types import BucketAccess, DataClassification
