@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from constructs_lib.audit.checks import (
+from constructs_lib.audit.trail_rules import (
     DEFAULT_ALARM_EVALUATION_PERIODS,
     DEFAULT_ALARM_PERIOD_SECONDS,
     DEFAULT_CHANGE_ALARM_THRESHOLD,

@@ -25,7 +25,7 @@ from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics
 from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
-from .checks import (
+from .trail_rules import (
     DEFAULT_ALARM_EVALUATION_PERIODS,
     DEFAULT_ALARM_PERIOD_SECONDS,
     DEFAULT_CHANGE_ALARM_THRESHOLD,
