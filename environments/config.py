@@ -39,7 +39,7 @@ from constructs_lib.checks import (
     cron_max_gap_seconds,
     freshness_window,
 )
-from constructs_lib.data.checks import (
+from constructs_lib.data.settings_rules import (
     MAX_KEY_DELETION_WINDOW_DAYS,
     MAX_KEY_VERSION,
     MIN_KEY_DELETION_WINDOW_DAYS,

@@ -20,8 +20,8 @@ from ..checks import (
 )
 from ..engine.core import Token
 from ..errors import Problems, ValidationError
-from .checks import neon_lock_problems
 from .neon_props import NeonDatabaseProps
+from .settings_rules import neon_lock_problems
 
 SERVICE_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 ROLE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

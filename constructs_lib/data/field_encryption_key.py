@@ -14,7 +14,7 @@ from ..engine.aws import DataAwsIamPolicyDocumentStatement, KmsAlias, KmsKey
 from ..engine.core import TerraformResourceLifecycle, Token
 from ..errors import Problems, ValidationError
 from ..storage.service_identity import ServiceIdentity
-from .checks import MAX_KEY_DELETION_WINDOW_DAYS, deletion_window_problems
+from .settings_rules import MAX_KEY_DELETION_WINDOW_DAYS, deletion_window_problems
 
 CONTEXT_KEY = "service"
 """The encryption-context key every request on a field key carries; its value is the service's name."""

@@ -30,8 +30,8 @@ from ..errors import ValidationError
 from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings
 from . import _neon_sql as sql
 from ._neon_access import ServiceDatabase, reader_login, service_database
-from ._neon_props_validation import database_name, validate
 from ._neon_connections import ReaderConnection, ServiceConnection, connection_uri
+from ._neon_props_validation import database_name, validate
 from .neon_props import NeonDatabaseProps, ReaderRole
 
 
