@@ -46,7 +46,6 @@ from constructs_lib.data.settings_rules import (
     key_version_problems,
     neon_lock_problems,
 )
-from constructs_lib.network.checks import cloudflare_edge_problems
 from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
 from constructs_lib.network.edge_policy import (
     DEFAULT_API_REQUESTS_PER_PERIOD,
@@ -56,6 +55,7 @@ from constructs_lib.network.edge_policy import (
     CloudflarePlan,
     MinTlsVersion,
 )
+from constructs_lib.network.edge_props_rules import cloudflare_edge_problems
 from platform_plan.phases import PHASES
 
 from .detection import DetectionSettings

@@ -13,9 +13,9 @@ from ..engine.core import Postcondition, TerraformResourceLifecycle, Token
 from ..errors import Problems, ValidationError
 from . import _edge_rules
 from ._edge_health import EdgeHealth
-from .checks import cloudflare_edge_problems
 from .cloudflare_edge_props import CloudflareEdgeProps
 from .edge_policy import check_hostname_label
+from .edge_props_rules import cloudflare_edge_problems
 
 
 @dataclass(frozen=True, slots=True)
