@@ -21,24 +21,6 @@ from constructs_lib.audit.trail_rules import (
     DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD,
     audit_problems,
 )
-from constructs_lib.checks import (
-    MIN_AUDIT_LOG_RETENTION_DAYS,
-    MIN_PRODUCTION_HISTORY_RETENTION_DAYS,
-    check_allowed_ip,
-    check_aws_region,
-    check_cidr,
-    check_cron,
-    check_domain,
-    check_email,
-    check_https_url,
-    check_log_retention,
-    check_neon_compute_range,
-    check_neon_compute_units,
-    check_neon_region,
-    check_neon_suspend_timeout,
-    cron_max_gap_seconds,
-    freshness_window,
-)
 from constructs_lib.data.settings_rules import (
     MAX_KEY_DELETION_WINDOW_DAYS,
     MAX_KEY_VERSION,
@@ -56,6 +38,24 @@ from constructs_lib.network.edge_policy import (
     MinTlsVersion,
 )
 from constructs_lib.network.edge_props_rules import cloudflare_edge_problems
+from constructs_lib.value_rules import (
+    MIN_AUDIT_LOG_RETENTION_DAYS,
+    MIN_PRODUCTION_HISTORY_RETENTION_DAYS,
+    check_allowed_ip,
+    check_aws_region,
+    check_cidr,
+    check_cron,
+    check_domain,
+    check_email,
+    check_https_url,
+    check_log_retention,
+    check_neon_compute_range,
+    check_neon_compute_units,
+    check_neon_region,
+    check_neon_suspend_timeout,
+    cron_max_gap_seconds,
+    freshness_window,
+)
 from platform_plan.phases import PHASES
 
 from .detection import DetectionSettings

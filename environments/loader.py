@@ -15,7 +15,7 @@ from typing import Any
 
 import pydantic
 
-from constructs_lib.checks import check_account_bucket_stem
+from constructs_lib.value_rules import check_account_bucket_stem
 from platform_plan.phases import BUCKETS, SERVICES
 
 from .config import ENVIRONMENT_NAME_PATTERN, RESERVED_NAMES, EnvironmentConfig

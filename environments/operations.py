@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from constructs_lib.checks import check_email, check_https_url
+from constructs_lib.value_rules import check_email, check_https_url
 from platform_plan.phases import SERVICES
 
 DEFAULT_HEALTH_PATH = "/health"

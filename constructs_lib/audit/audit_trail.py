@@ -12,7 +12,6 @@ from constructs import Construct, IConstruct
 from .._aws.iam import AwsAccount
 from .._aws.perms import KMS_PUBLISH_ACTIONS
 from .._provider_requirements import AWS, require_provider
-from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_https_url
 from ..engine.aws import (
     Cloudtrail,
     CloudtrailAdvancedEventSelector,
@@ -21,6 +20,7 @@ from ..engine.aws import (
 from ..engine.core import Aspects, IAspect, TerraformStack, Token
 from ..errors import Problems, ValidationError
 from ..storage.secure_s3 import SecureS3, phi_buckets
+from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_https_url
 from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics

@@ -24,10 +24,10 @@ import ipaddress
 from constructs import Construct
 
 from .._provider_requirements import NEON, require_provider
-from ..checks import check_allowed_ip
 from ..engine.core import Fn, TerraformResourceLifecycle, Token
 from ..errors import ValidationError
 from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings
+from ..value_rules import check_allowed_ip
 from . import _neon_sql as sql
 from ._neon_access import ServiceDatabase, reader_login, service_database
 from ._neon_connections import ReaderConnection, ServiceConnection, connection_uri

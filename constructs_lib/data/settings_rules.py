@@ -2,7 +2,7 @@
 ``AppSecret``, ``FieldEncryptionKey`` and the environment loader share, without cdktf.
 
 The value rules (region, compute units, suspend timeout, history, IP allow-list entries) are in
-``constructs_lib.checks``; this module holds the rules between values.
+``constructs_lib.value_rules``; this module holds the rules between values.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._provider_requirements import CLOUDFLARE, require_provider
-from ..checks import check_domain
 from ..engine.cloudflare import CertificatePack, DataCloudflareZone, DataCloudflareZoneFilter, DnsRecord, Ruleset, ZoneSetting
 from ..engine.core import Postcondition, TerraformResourceLifecycle, Token
 from ..errors import Problems, ValidationError
+from ..value_rules import check_domain
 from . import _edge_rules
 from ._edge_health import EdgeHealth
 from .cloudflare_edge_props import CloudflareEdgeProps

@@ -283,7 +283,7 @@ def test_load_environment_reports_the_file(tmp_path: Path) -> None:
 def test_neon_regions_match_the_provider_schema() -> None:
     import json
 
-    from constructs_lib.checks import NEON_REGIONS
+    from constructs_lib.value_rules import NEON_REGIONS
 
     schema = json.loads((REPO_ROOT / "constructs_lib/providers/neon/schema.json").read_text())
     region = schema["provider_schemas"]["registry.terraform.io/kislerdm/neon"]["resource_schemas"]["neon_project"]["block"]["attributes"]["region_id"]

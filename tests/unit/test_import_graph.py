@@ -218,7 +218,7 @@ def test_the_graph_sees_a_circle() -> None:
 
 def test_the_library_is_grouped_by_domain() -> None:
     top_level = sorted(p.stem for p in LIB_DIR.glob("*.py"))
-    assert top_level == ["__init__", "_provider_requirements", "_random", "_reasons", "_version", "checkov_gate", "checks", "errors"]
+    assert top_level == ["__init__", "_provider_requirements", "_random", "_reasons", "_version", "checkov_gate", "checks", "errors", "value_rules"]
     packages = sorted(p.parent.name for p in LIB_DIR.glob("*/__init__.py"))
     assert packages == ["_aws", "audit", "compute", "data", "detection", "engine", "guardrails", "network", "operations", "providers", "storage"]
 
@@ -228,3 +228,10 @@ def test_every_public_name_imports_from_the_package() -> None:
     namespace: dict[str, object] = {}
     exec(f"from {PACKAGE} import {', '.join(module.__all__)}", namespace)  # noqa: S102 - the statement users write
     assert all(name in namespace for name in module.__all__)
+
+
+def test_the_former_checks_module_still_offers_every_value_rule() -> None:
+    # constructs_lib.checks was renamed value_rules (issue 29); users' imports of the documented public name keep working.
+    checks, value_rules = importlib.import_module(f"{PACKAGE}.checks"), importlib.import_module(f"{PACKAGE}.value_rules")
+    public = [name for name in vars(value_rules) if not name.startswith("_")]
+    assert public and {name: getattr(checks, name, None) for name in public} == {name: getattr(value_rules, name) for name in public}
