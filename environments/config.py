@@ -59,7 +59,7 @@ from constructs_lib.value_rules import (
 from platform_plan.phases import PHASES
 
 from .detection import DetectionSettings
-from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
+from .operations_settings import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
 
 ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
 """An environment's name is its file's name: a lowercase letter, then lowercase letters, digits or ``-``,
