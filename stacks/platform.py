@@ -27,8 +27,8 @@ from platform_plan.phases import Component, PhasePlan
 
 from . import _database_access as data_access, _detection as detection, _edge as edge, _services as railway, _storage as storage
 from ._aws_settings import aws_provider_settings
+from ._operations import Operations, add_operations
 from .backends import TerraformCloudWorkspace
-from .operations import Operations, add_operations
 
 AUDIT_LOG_BUCKET = "audit-logs"
 """The bucket purpose (``platform_plan.phases.BUCKETS``) the audit trail writes into."""
@@ -100,7 +100,7 @@ class PlatformStack(TerraformStack):
             if plan.has(Component.OPERATIONS)
             else None
         )
-        """Alert topic, uptime checks, budget, account baseline and dashboard (stacks/operations.py)."""
+        """Alert topic, uptime checks, budget, account baseline and dashboard (stacks/_operations.py)."""
         # Evaluated at synth over the finished stack, so components added later are covered too.
         apply_guardrails(self, production=config.guardrails.production)
 
