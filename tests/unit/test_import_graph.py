@@ -235,3 +235,19 @@ def test_the_former_checks_module_still_offers_every_value_rule() -> None:
     checks, value_rules = importlib.import_module(f"{PACKAGE}.checks"), importlib.import_module(f"{PACKAGE}.value_rules")
     public = [name for name in vars(value_rules) if not name.startswith("_")]
     assert public and {name: getattr(checks, name, None) for name in public} == {name: getattr(value_rules, name) for name in public}
+
+
+def _private_reads(path: Path) -> list[str]:
+    """``obj._name`` in ``path`` where ``obj`` is not ``self`` or ``cls``: a read of another object's private state."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_app_reads_no_private_attribute_of_another_object() -> None:
+    # PlatformStack's parts take what they need as arguments (issue 29): none reads the stack's private provider settings.
+    app = [path for name, path in _sources(app=True).items() if not name.startswith(PACKAGE)]
+    assert [line for path in app for line in _private_reads(path)] == []
