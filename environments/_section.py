@@ -11,16 +11,21 @@ IAM_PRINCIPAL_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/
 """An IAM role ARN (``arn:aws...:iam::<12 digits>:role/<path/name>``)."""
 
 
-def _range(lo: int | float, hi: int | float) -> AfterValidator:
+def _range(lo: int | float, hi: int | float, unit: str = "") -> AfterValidator:
+    """A field validator refusing values outside ``lo..hi``; the message is the range (with ``unit``, e.g. ``" minutes"``)."""
+
     def check(value: int | float) -> int | float:
         if not lo <= value <= hi:
-            raise ValueError(f"{lo}..{hi}")
+            raise ValueError(f"{lo}..{hi}{unit}")
         return value
 
     return AfterValidator(check)
 
 
 class _Section(BaseModel):
+    """A section of an environment file: frozen, strict, unknown keys refused; ``_problems`` lists the rules between
+    its fields, all reported at once."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     def _problems(self) -> Iterator[str]:

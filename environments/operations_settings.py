@@ -7,27 +7,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
 from constructs_lib.value_rules import check_email, check_https_url
 from platform_plan.phases import SERVICES
 
+from ._section import _range, _Section
+
 DEFAULT_HEALTH_PATH = "/health"
 """Path of a public service's health check unless ``[uptime] health_paths`` names another."""
 HEALTH_PATH_PATTERN = r"^/[A-Za-z0-9._~/-]{0,254}$"
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-def _range(low: int, high: int, unit: str = "") -> AfterValidator:
-    def check(value: int) -> int:
-        if not low <= value <= high:
-            raise ValueError(f"{low}..{high}{unit}")
-        return value
-
-    return AfterValidator(check)
 
 
 def _distinct(value: list[str]) -> list[str]:
