@@ -12,8 +12,8 @@ from constructs_lib.engine.core import App
 from constructs_lib.errors import GuardrailViolation, SynthesisError
 from constructs_lib.guardrails import error_findings, synthesized_findings
 from environments import EnvironmentConfig
+from platform_plan.phases import plan_for
 
-from .phases import plan_for
 from .platform import PlatformStack
 
 

@@ -2,7 +2,7 @@
 
 Pure data (no cdktf import): ``diff`` compares the ``cdk.tf.json`` of an environment at its
 current phase with the same environment at the target phase. A promotion must only add
-(stacks/phases.py): a resource address that disappears, or an attribute that forces
+(platform_plan/phases.py): a resource address that disappears, or an attribute that forces
 replacement and changes, is a blocker. Force-new attributes come from the Neon and Railway
 schemas the bindings are generated from (``x-force-new``) and, for AWS and Cloudflare, from a
 table of the attributes our constructs set that the providers document as forcing

@@ -12,7 +12,7 @@ construct, binding or override. The rule table is in docs/guardrails.md.
 
 from __future__ import annotations
 
-from ._engine import (
+from ._evaluator import (
     ERROR_METADATA_TYPE,
     SUPPRESSED_KEY,
     WARNING_METADATA_TYPE,

@@ -149,7 +149,7 @@ BAD_VALUES = [
         "(standalone health checks need pro or higher), got '/health'",
     ),
     ("dev", "# account_id", '"0123456789abcdef0123456789abcdef"', "cloudflare.health_check_path", "set when cloudflare.account_id or audit.alert_emails"),
-    # CloudflareEdge's own rules (network.checks.cloudflare_edge_problems) judge the file at load:
+    # CloudflareEdge's own rules (network.edge_props_rules.cloudflare_edge_problems) judge the file at load:
     ("dev", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
     ("dev", "content_security_policy", '"script-src *"', "cloudflare.content_security_policy", "with a default-src directive, got 'script-src *'"),
     ("dev", "rate_limit_period_seconds", "60", "cloudflare.rate_limit_period_seconds", "got 60"),
@@ -303,7 +303,7 @@ def test_load_environment_reports_the_file(tmp_path: Path) -> None:
 def test_neon_regions_match_the_provider_schema() -> None:
     import json
 
-    from constructs_lib.checks import NEON_REGIONS
+    from constructs_lib.value_rules import NEON_REGIONS
 
     schema = json.loads((REPO_ROOT / "constructs_lib/providers/neon/schema.json").read_text())
     region = schema["provider_schemas"]["registry.terraform.io/kislerdm/neon"]["resource_schemas"]["neon_project"]["block"]["attributes"]["region_id"]

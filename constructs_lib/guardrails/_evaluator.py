@@ -9,8 +9,8 @@ from pathlib import Path
 import jsii
 from constructs import IConstruct, IValidation
 
-from ..checks import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ..engine.core import Annotations, App, IAspect, TerraformElement, TerraformResource, TerraformStack
+from ..value_rules import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ._rule import Level, PackOptions, Rule, Violation
 from ._suppress import Suppression, suppressions_under
 from ._view import StackView
