@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 
 from tools import stack_docs
-from tools.generated_blocks import GENERATED, STACK_BLOCKS, DocumentSource, Documents, render_generated
+from tools.generated_blocks import GENERATED, STACK_BLOCKS, Documents, DocumentSource, promotion_preview, render_generated
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LIB_DIR = REPO_ROOT / "constructs_lib"
@@ -174,17 +174,21 @@ def render_table(class_name: str) -> str:
 
 
 def synthesized_documents() -> Documents:
-    """Every environment file at its own phase plus the bootstrap stack, synthesized in this process (imports cdktf)."""
+    """Every environment file at its own phase plus the bootstrap stack, and the promotion example's target
+    (``generated_blocks.promotion_preview``), synthesized in this process (imports cdktf)."""
     from environments import load_all
     from main import quiet_node_deprecations
     from stacks.app import synthesize
 
-    configs = list(load_all().values())
+    configs = load_all()
+    preview, target = promotion_preview()
     quiet_node_deprecations(os.environ)
     with tempfile.TemporaryDirectory(prefix="generate-docs-") as work:
-        outdir = Path(work) / "out"
-        synthesize(configs, outdir, bootstrap=configs)
-        return {path.parent.name: stack_docs.load(path.read_text()) for path in sorted((outdir / "stacks").glob("*/cdk.tf.json"))}
+        synthesize(list(configs.values()), Path(work) / "out", bootstrap=list(configs.values()))
+        synthesize([configs[preview].model_copy(update={"phase": target})], Path(work) / "preview")
+        documents = {path.parent.name: stack_docs.load(path.read_text()) for path in sorted((Path(work) / "out" / "stacks").glob("*/cdk.tf.json"))}
+        documents[f"{preview}@{target}"] = stack_docs.load((Path(work) / "preview" / "stacks" / preview / "cdk.tf.json").read_text())
+    return documents
 
 
 def render_page(text: str, documents: DocumentSource = synthesized_documents) -> str:

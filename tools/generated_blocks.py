@@ -17,7 +17,8 @@ from tools import stack_docs
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 Documents = Mapping[str, Mapping[str, Any]]
-"""Stack name -> parsed ``cdk.tf.json``: every environment at its own phase, and ``bootstrap``."""
+"""Stack name -> parsed ``cdk.tf.json``: every environment at its own phase, and ``bootstrap``; ``<env>@<phase>``:
+the environment previewed at another phase (``promotion_preview`` names the one it needs)."""
 DocumentSource = Callable[[], Documents]
 """Gives the stacks when a page needs them (called at most once per run)."""
 
@@ -106,7 +107,10 @@ def phase_plan(_: DocumentSource) -> str:
         databases = ", ".join(s.name for s in new_services if s.owns_database) or "—"
         buckets = ", ".join(f"{b.purpose} ({b.classification.value})" for b in plan.buckets if b.phase == phase) or "—"
         old_grants = set(previous.bucket_grants) if previous else set()
-        grants = ", ".join(f"{g.service}: {g.access.value} {g.bucket}{f' `{g.prefix}`' if g.prefix else ''}" for g in plan.bucket_grants if g not in old_grants) or "—"
+        grants = (
+            ", ".join(f"{g.service}: {g.access.value} {g.bucket}{f' `{g.prefix}`' if g.prefix else ''}" for g in plan.bucket_grants if g not in old_grants)
+            or "—"
+        )
         components = ", ".join(f"`{c.name}`" for c, p in COMPONENT_PHASES.items() if p == phase) or "—"
         lines.append(f"| {phase} | {railway} | {outside} | {databases} | {buckets} | {grants} | {components} |")
         previous = plan
@@ -114,6 +118,39 @@ def phase_plan(_: DocumentSource) -> str:
     for component, phase in sorted(COMPONENT_PHASES.items(), key=lambda item: (item[1], item[0].name)):
         lines.append(f"| `{component.name}` | {phase} | {docs.get(component.name, '—')} |")
     return "\n".join(lines) + "\n\n"
+
+
+def promotion_preview() -> tuple[str, int]:
+    """``(environment, target phase)`` of the documented ``promote`` example: the environment at the lowest phase, one phase up."""
+    from stacks.phases import MAX_PHASE
+
+    config = min((c for c in _configs() if c.phase < MAX_PHASE), key=lambda c: (c.phase, c.name))
+    return config.name, config.phase + 1
+
+
+def promotion_example(documents: DocumentSource) -> str:
+    """What ``python main.py promote <env> --to <phase>`` prints for ``promotion_preview()`` (``stacks.promotion``)."""
+    from stacks.promotion import diff, with_costs
+
+    stacks = documents()
+    name, target = promotion_preview()
+    config = next(c for c in _configs() if c.name == name)
+    promotion = with_costs(diff(name, config.phase, stacks[name], target, stacks[f"{name}@{target}"]), config)
+    command = f"$ python main.py promote {name} --to {target}          # or: make promote ENV={name} TO={target}"
+    return "\n" + "\n".join(["```", command, *promotion.lines(), "```"]) + "\n"
+
+
+def security_alarm_count(documents: DocumentSource) -> str:
+    """Inline: how many CloudWatch alarms ``AuditTrail`` adds (the same number in every environment's stack)."""
+    stacks = documents()
+    counts = set()
+    for config in _configs():
+        alarms = (stacks[config.name].get("resource") or {}).get("aws_cloudwatch_metric_alarm", {})
+        paths = [str(((a.get("//") or {}).get("metadata") or {}).get("path", "")) for a in alarms.values()]
+        counts.add(sum(1 for path in paths if path.startswith(f"{config.name}/AuditTrail/")))
+    if len(counts) != 1:
+        raise ValueError(f"the environments' stacks have different numbers of AuditTrail alarms: {sorted(counts)}")
+    return str(counts.pop())
 
 
 def edge_environments(documents: DocumentSource) -> str:
@@ -145,7 +182,7 @@ def architecture(documents: DocumentSource) -> str:
             f"### {config.name} (phase {config.phase}, {stack_docs.resource_count(document)} resources)",
             "",
             "```mermaid",
-            stack_docs.architecture(document).rstrip("\n"),
+            stack_docs.architecture(document, zone=config.domain).rstrip("\n"),
             "```",
             "",
         ]
@@ -157,12 +194,14 @@ GENERATED: dict[str, Callable[[DocumentSource], str]] = {
     "synth-summary": synth_summary,
     "environment-values": environment_values,
     "phase-plan": phase_plan,
+    "promotion-example": promotion_example,
+    "security-alarm-count": security_alarm_count,
     "edge-environments": edge_environments,
     "architecture": architecture,
 }
 """Block name -> renderer."""
 
-STACK_BLOCKS = frozenset({"synth-summary", "edge-environments", "architecture"})
+STACK_BLOCKS = frozenset({"synth-summary", "promotion-example", "security-alarm-count", "edge-environments", "architecture"})
 """Blocks rendered from the synthesized stacks."""
 
 

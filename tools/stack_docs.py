@@ -13,7 +13,7 @@ edges are derived from the JSON itself, never from a hand-kept list:
   attached to it (directly or through its groups), or naming it as principal in the resource's
   own policy (key policies, secret policies);
 - a secret whose value holds a connection string -> the databases of its role;
-- CloudTrail, AWS Config and S3 server access logging -> the bucket they deliver into.
+- CloudTrail, AWS Config and S3 server access logging -> the bucket they deliver into; replication -> the replica.
 
 Keys that only encrypt a bucket are folded into the bucket; alarms, topics, log groups and the
 VPC's plumbing are left out so the diagram stays readable.
@@ -82,9 +82,7 @@ def _refs_of_type(document: Document, value: Any, resource_type: str) -> list[st
 
 def public_hostnames(document: Document) -> list[str]:
     """Names of the proxied CNAME records at the edge (the public hostnames), sorted."""
-    return sorted(
-        str(r["name"]) for r in _resources(document, "cloudflare_dns_record").values() if r.get("type") == "CNAME" and r.get("proxied")
-    )
+    return sorted(str(r["name"]) for r in _resources(document, "cloudflare_dns_record").values() if r.get("type") == "CNAME" and r.get("proxied"))
 
 
 def zone_name(document: Document) -> str:
@@ -97,7 +95,7 @@ def zone_name(document: Document) -> str:
 
 
 @dataclass
-class _Graph:
+class Graph:
     """Nodes by group and labelled edges of one diagram."""
 
     groups: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -111,6 +109,11 @@ class _Graph:
 
     def edge(self, source: str, target: str, label: str = "", *, dotted: bool = False) -> None:
         self.edges.add((source, target, label, dotted))
+
+    def labelled_edges(self) -> set[tuple[str, str, str]]:
+        """``(source label, target label, edge label)`` of every edge: what a reader of the diagram sees."""
+        labels = {node_id: label for nodes in self.groups.values() for node_id, label in nodes.items()}
+        return {(labels.get(s, s), labels.get(t, t), label) for s, t, label, _ in self.edges}
 
 
 _TARGET_GROUPS = {"aws_s3_bucket": "AWS S3", "aws_kms_key": "AWS KMS", "aws_secretsmanager_secret": "AWS Secrets Manager"}
@@ -229,10 +232,18 @@ def _role_databases(document: Document) -> dict[str, list[str]]:
     return result
 
 
-def architecture(document: Document) -> str:
-    """A Mermaid ``flowchart`` of the stack: edge, services, databases, buckets, keys, secrets and who reaches what."""
-    graph = _Graph()
-    zone = zone_name(document)
+def architecture(document: Document, *, zone: str = "") -> str:
+    """A Mermaid ``flowchart`` of the stack: edge, services, databases, buckets, keys, secrets and who reaches what.
+
+    ``zone``: the zone's name when the stack pins the zone by id (no ``data.cloudflare_zone`` lookup to read it from).
+    """
+    return _mermaid(graph_of(document, zone=zone))
+
+
+def graph_of(document: Document, *, zone: str = "") -> Graph:
+    """The nodes (by group) and edges ``architecture`` draws."""
+    graph = Graph()
+    zone = zone_name(document) or zone
     services = {f"railway_service.{n}": str(b.get("name", n)) for n, b in _resources(document, "railway_service").items()}
     by_service_name = {name: address for address, name in services.items()}
     for address, name in services.items():
@@ -276,7 +287,7 @@ def architecture(document: Document) -> str:
             kind = target.split(".")[0]
             graph.node(_TARGET_GROUPS[kind], _node_id(target), _label(document, target))
             graph.edge(source, _node_id(target), _access(actions))
-    for name, version in _resources(document, "aws_secretsmanager_secret_version").items():
+    for version in _resources(document, "aws_secretsmanager_secret_version").values():
         for secret in _refs_of_type(document, version.get("secret_id"), "aws_secretsmanager_secret"):
             for role, endpoint in _login_roles(document, version.get("secret_string")):
                 for database in sorted(set(role_databases.get(role, []))):
@@ -297,12 +308,17 @@ def architecture(document: Document) -> str:
                 for bucket in (source_bucket, target):
                     graph.node("AWS S3", _node_id(bucket), _label(document, bucket))
                 graph.edge(_node_id(source_bucket), _node_id(target), "access logs", dotted=True)
+    for block in _resources(document, "aws_s3_bucket_replication_configuration").values():
+        for source_bucket in _refs_of_type(document, block.get("bucket"), "aws_s3_bucket"):
+            for rule in block.get("rule") or []:
+                for target in _refs_of_type(document, (rule.get("destination") or {}).get("bucket"), "aws_s3_bucket"):
+                    graph.edge(_node_id(source_bucket), _node_id(target), "replicates to", dotted=True)
     for bucket in buckets:
         graph.node("AWS S3", _node_id(bucket), _label(document, bucket))
-    return _mermaid(graph)
+    return graph
 
 
-def _mermaid(graph: _Graph) -> str:
+def _mermaid(graph: Graph) -> str:
     lines = ["flowchart LR"]
     for index, (title, nodes) in enumerate(sorted(graph.groups.items())):
         lines.append(f'  subgraph g{index}["{title}"]')
