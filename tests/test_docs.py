@@ -208,3 +208,44 @@ def test_the_diagrams_show_exactly_the_phase_plans_bucket_grants_and_public_host
         assert bucket_edges == expected, name
         public = {(f"{s.hostname_label}.{config.public_domain}", f"service {s.name}", "proxied CNAME") for s in plan.services if s.public}
         assert {e for e in edges if e[2] == "proxied CNAME"} == public, name
+
+
+def _hand_written(text: str) -> str:
+    """``text`` without its generated blocks."""
+    return re.sub(r"<!-- (generated:[a-z0-9-]+|props:\w+|checkov-table) -->.*?<!-- /(generated|props|checkov-table) -->", "", text, flags=re.DOTALL)
+
+
+def test_no_hand_written_phase_table() -> None:
+    """What each phase brings is the generated table (from ``stacks/phases.py``); a second, hand-kept one drifts."""
+    found = [
+        f"{page.relative_to(REPO_ROOT)}: {line[:60]}"
+        for page in _pages()
+        for line in _hand_written(page.read_text()).splitlines()
+        if re.match(r"^\|\s*phase\s*\|", line)
+    ]
+    assert found == [], "phase tables must be generated blocks (<!-- generated:phase-plan -->):\n" + "\n".join(found)
+
+
+def test_every_host_name_in_the_docs_is_an_environments_zone_or_published_host(
+    documents: generated_blocks.Documents, configs: Mapping[str, EnvironmentConfig]
+) -> None:
+    """A name under an environment's zone in a page is that zone or a host name its stack publishes (none invented)."""
+    zones = {c.domain for c in configs.values()}
+    known = zones | {h for name in configs for h in stack_docs.public_hostnames(documents[name])}
+    pattern = re.compile(r"\b((?:[a-z0-9-]+\.)*(?:" + "|".join(re.escape(z) for z in sorted(zones, key=len, reverse=True)) + r"))\b")
+    unknown = sorted(
+        f"{page.relative_to(REPO_ROOT)}: {host}" for page in _pages() for host in set(pattern.findall(_hand_written(page.read_text()))) if host not in known
+    )
+    assert unknown == [], "host names no environment has:\n" + "\n".join(unknown)
+
+
+def test_per_environment_claims_in_the_prose_match_the_environment_files(configs: Mapping[str, EnvironmentConfig]) -> None:
+    """Sentences that name environments: replication (prod only, to us-west-2) and Macie (production only)."""
+    replicated = sorted(name for name, c in configs.items() if c.s3.replica_region)
+    texts = {page.name: page.read_text() for page in _pages()}
+    if "replication is prod-only" in texts["testing.md"] or "replicated in prod" in texts["backups.md"]:
+        assert replicated == ["prod"], f"the docs say only prod replicates; environments with [s3] replica_region: {replicated}"
+    if "in prod also from the us-west-2 replica" in texts["backups.md"]:
+        assert configs["prod"].s3.replica_region == "us-west-2"
+    if "off in dev and staging (synthetic data)" in texts["detection.md"]:
+        assert {n for n, c in configs.items() if c.detection.macie} == {n for n, c in configs.items() if c.guardrails.production} == {"prod"}

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from environments import EnvironmentConfig
 from tools import stack_docs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ OUTDIR = "cdktf.out"
 """The output folder ``make synth`` writes (main.py's default)."""
 
 
-def _configs() -> list[Any]:
+def _configs() -> list[EnvironmentConfig]:
     from environments import load_all
 
     return list(load_all().values())
@@ -59,13 +60,18 @@ def synth_summary(documents: DocumentSource) -> str:
 def environment_values(_: DocumentSource) -> str:
     """Table of the values that size each environment, read from its file."""
     configs = _configs()
-    rows = [
+    rows: list[tuple[str, Callable[[EnvironmentConfig], str]]] = [
         ("phase (rollout)", lambda c: str(c.phase)),
         ("AWS VPC CIDR", lambda c: c.vpc_cidr),
         ("availability zones", lambda c: str(c.az_count)),
         ("backup / history retention (`retention_days`)", lambda c: f"{c.retention_days} day{'s' if c.retention_days > 1 else ''}"),
         ("service replicas (`replicas`: fixed, per Railway region; no autoscaling)", lambda c: str(c.replicas)),
         ("Cloudflare zone (`domain`)", lambda c: f"`{c.domain}`"),
+        (
+            "audit-logs Object Lock (`[s3] audit_log_retention_days`, `audit_log_lock_mode`)",
+            lambda c: f"{c.s3.audit_log_retention_days} d {c.s3.audit_log_lock_mode}",
+        ),
+        ("backups Object Lock (`[backups] retention_days`, `lock_mode`)", lambda c: f"{c.backups.retention_days} d {c.backup_lock_mode}"),
     ]
     lines = ["| | " + " | ".join(c.name for c in configs) + " |", "|---|" + "---|" * len(configs)]
     lines += [f"| {title} | " + " | ".join(value(c) for c in configs) + " |" for title, value in rows]
@@ -89,7 +95,7 @@ def _component_docs() -> dict[str, str]:
 
 def phase_plan(_: DocumentSource) -> str:
     """What each phase adds, from ``stacks/phases.py`` (``SERVICES``, ``BUCKETS``, ``BUCKET_GRANTS``, ``COMPONENT_PHASES``)."""
-    from stacks.phases import COMPONENT_PHASES, MAX_PHASE, plan_for
+    from stacks.phases import COMPONENT_PHASES, MAX_PHASE, PhasePlan, plan_for
 
     docs = _component_docs()
     lines = [
@@ -98,7 +104,7 @@ def phase_plan(_: DocumentSource) -> str:
         "| phase | services on Railway | services outside Railway | Neon databases | S3 buckets | bucket grants | components |",
         "|---|---|---|---|---|---|---|",
     ]
-    previous = None
+    previous: PhasePlan | None = None
     for phase in range(1, MAX_PHASE + 1):
         plan = plan_for(phase)
         new_services = [s for s in plan.services if s.phase == phase]

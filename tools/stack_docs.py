@@ -278,9 +278,7 @@ def graph_of(document: Document, *, zone: str = "") -> Graph:
                         graph.edge(source, _node_id(by_service_name[host]), "private network")
     bucket_keys = _bucket_keys(document)
     for user, targets in _user_reach(document).items():
-        source = identities.get(user)
-        if source is None:
-            source = graph.node("AWS identities outside Railway", _node_id(user), f"IAM user {_block(document, user).get('name')}")
+        source = identities.get(user) or graph.node("AWS identities outside Railway", _node_id(user), f"IAM user {_block(document, user).get('name')}")
         for target, actions in sorted(targets.items()):
             if target in bucket_keys:
                 continue
