@@ -178,11 +178,12 @@ def synthesized_documents() -> Documents:
     (``generated_blocks.promotion_preview``), synthesized in this process (imports cdktf)."""
     from environments import load_all
     from main import quiet_node_deprecations
+
+    quiet_node_deprecations(os.environ)  # before jsii starts Node, as main.py does
     from stacks.app import synthesize
 
     configs = load_all()
     preview, target = promotion_preview()
-    quiet_node_deprecations(os.environ)
     with tempfile.TemporaryDirectory(prefix="generate-docs-") as work:
         synthesize(list(configs.values()), Path(work) / "out", bootstrap=list(configs.values()))
         synthesize([configs[preview].model_copy(update={"phase": target})], Path(work) / "preview")
