@@ -15,6 +15,7 @@ from environments import EnvironmentConfig
 from platform_plan.phases import plan_for
 
 from .platform import PlatformStack
+from .staging import remove_stale_staging, staging_prefix
 
 
 def build_app(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap: Sequence[EnvironmentConfig] = ()) -> App:
@@ -37,14 +38,15 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap:
     """Synthesize ``configs`` into ``outdir``, replacing it only when everything succeeded.
 
     The stacks are written to a temporary sibling folder which then takes the place of
-    ``outdir``; an error anywhere (bad props, a failed guardrail) leaves the previous
-    ``outdir`` as it was and removes the temporary folder. Error annotations (failed
+    ``outdir`` (``stacks/staging.py``; folders left by a killed synthesis are removed first);
+    an error anywhere (bad props, a failed guardrail) leaves the previous ``outdir`` as it was and removes the temporary folder. Error annotations (failed
     guardrails) raise ``GuardrailViolation`` with one line per finding. Returns the
     warning annotations (guardrail warnings among them), one line each.
     """
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.new-", dir=outdir.parent))
+    remove_stale_staging(outdir)  # left by a synthesis that was killed (stacks/staging.py)
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(outdir), dir=outdir.parent))
     try:
         app = build_app(configs, staging, bootstrap=bootstrap)
         _synth(app)

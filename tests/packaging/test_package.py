@@ -36,6 +36,7 @@ import pytest
 from constructs_lib import __version__
 from constructs_lib.engine import ENGINE
 from tests.conftest import MYPY_CACHE, MYPY_OPTIONS, REPO_ROOT, wait_for_mypy
+from tests.packaging.install_line import requirement
 from tests.packaging.readme_examples import DRIVER, python_blocks
 
 pytestmark = pytest.mark.slow
@@ -169,7 +170,7 @@ def installed(dist: Path, index_url: str, tmp_path_factory: pytest.TempPathFacto
     site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
     (site / "app_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     # With the extra of the engine this session runs on (make test ENGINE=...): each engine's run installs its own.
-    _run(python, "-m", "pip", "install", "--no-cache-dir", "--index-url", f"{index_url}/simple/", f"healthcare-constructs[{ENGINE}]=={__version__}")
+    _run(python, "-m", "pip", "install", "--no-cache-dir", "--index-url", f"{index_url}/simple/", f"{requirement(ENGINE)}=={__version__}")
     return python, site
 
 
