@@ -35,7 +35,7 @@ def _run(code: str, fake_bin: Path, env: dict[str, str]) -> subprocess.Completed
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         env={"PATH": f"{fake_bin}{os.pathsep}/usr/bin:/bin", "HEALTHCARE_CDK_ENGINE": ENGINE, **env},
     )
 
