@@ -134,3 +134,26 @@ def test_zizmor_offline_finds_nothing_in_the_workflows_and_flags_a_broken_copy(d
     else:
         assert result.returncode != 0
         assert "template-injection" in result.stdout and "artipacked" in result.stdout, result.stdout
+
+
+def _make(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin", **env}
+    )
+
+
+def test_plan_comment_names_what_it_needs_before_calling_github() -> None:
+    """The comment job's target without its inputs: one line naming the variable, exit 2, no gh call."""
+    result = _make("plan-comment", env={})
+    assert (result.returncode, result.stderr.splitlines()[0]) == (2, "error: plan-comment: PR_NUMBER is not set (the pull request to comment on)")
+    result = _make("plan-comment", env={"PR_NUMBER": "42"})
+    assert (result.returncode, result.stderr.splitlines()[0]) == (2, "error: plan-comment: GH_TOKEN is not set (a token that may comment on the pull request)")
+
+
+def test_make_plan_passes_the_workflows_variables_to_main_py_plan() -> None:
+    """What the plan job runs (``make plan`` with ENV, PLAN_BASE, PLAN_SUMMARY from its env), as a dry run."""
+    result = _make("-n", "plan", env={"ENV": "staging", "PLAN_BASE": "HEAD^1", "PLAN_SUMMARY": "plans/staging.md"})
+    assert result.returncode == 0, result.stderr
+    assert ".venv/bin/python main.py plan staging --base-ref HEAD^1 --summary plans/staging.md" in result.stdout.splitlines()
+    deploy = _make("-n", "deploy", "ENV=prod", "DEPLOY_ARGS=--auto-approve", env={})
+    assert ".venv/bin/python main.py deploy prod --auto-approve" in deploy.stdout.splitlines()
