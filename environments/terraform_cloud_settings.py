@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field, field_validator
 from constructs_lib.value_rules import (
     check_allowed_ip,
     check_email,
+    check_https_url,
 )
 
 from ._section import _Section
@@ -48,6 +49,16 @@ class TerraformCloudSettings(_Section):
     notify_member_emails: Annotated[list[Annotated[str, AfterValidator(check_email)]], Field(max_length=20)] = []
     """Organization members (by their Terraform Cloud email) who get an email when a run fails.
     Terraform Cloud emails members only (arbitrary addresses are Terraform Enterprise only). Required in production."""
+    health_assessments: bool = True
+    """Health assessments (drift detection and continuous validation): HCP Terraform plans the workspace about once a
+    day and reports drift and failed checks, which are emailed to ``notify_member_emails`` (and sent to
+    ``health_webhook_url``). Needs the HCP Terraform Standard or Premium edition: on the Free edition the bootstrap
+    apply fails until this is false (docs/operations/pipeline.md, "Drift detection"). Default: on."""
+    health_webhook_url: Annotated[str, AfterValidator(check_https_url)] | None = None
+    """HTTPS endpoint of a generic HCP Terraform webhook (JSON payload) that receives failed runs, drift and failed
+    checks, e.g. the inbound webhook of the router that pages on-call. HCP Terraform cannot publish to the alert
+    topic (SNS), and PagerDuty's CloudWatch integration URLs of ``[alerts]`` expect SNS messages, not this payload.
+    Absent: email only."""
     execution_mode: Literal["remote", "agent"] = "remote"
     """Where the workspace's runs execute: ``remote`` on HCP Terraform's shared workers, whose addresses HCP does
     not publish, or ``agent`` on the environment's own HCP Terraform agent, which the bootstrap stack deploys as a

@@ -171,7 +171,7 @@ def test_fails_when_deploy_target_is_bad(args: list[str], capsys: pytest.Capture
 def test_on_cdktn_the_bootstrap_stack_is_refused_and_left_out(capsys: pytest.CaptureFixture[str]) -> None:
     assert [c.name for c in entry.resolve([], {}).configs] == ["dev", "prod", "staging"]
     assert entry.resolve([], {}).bootstrap == [] and entry.resolve([], {}).bootstrap_skipped
-    assert entry._summary(entry.Selection(configs=[], bootstrap=[], outdir=Path("x"), bootstrap_skipped=True)) == [
+    assert entry.summary(entry.Selection(configs=[], bootstrap=[], outdir=Path("x"), bootstrap_skipped=True)) == [
         "bootstrap: skipped on cdktn (no prebuilt TFE provider; synthesize and deploy it on cdktf, docs/engines.md)"
     ]
     for argv in (["--env", "bootstrap"], ["deploy", "bootstrap"]):
@@ -392,7 +392,7 @@ def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> No
         (tmp_path / "stacks" / name).mkdir(parents=True)
         (tmp_path / "stacks" / name / "cdk.tf.json").write_text('{"resource": {"aws_s3_bucket": {"a": {}, "b": {}}}}')
     selection = entry.Selection(configs=[configs["dev"], configs["prod"]], bootstrap=[], outdir=tmp_path)
-    assert entry._summary(selection) == [
+    assert entry.summary(selection) == [
         f"dev: phase 4, 2 resources -> {tmp_path / 'stacks' / 'dev' / 'cdk.tf.json'}",
         "dev: 1 placeholder value must be replaced before deploy (python main.py placeholders dev)",
         f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",
