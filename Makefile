@@ -35,13 +35,15 @@ export CHECKOV_BIN := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup synth test deploy promote bench dist publish clean
+.PHONY: help setup synth test deploy plan plan-comment promote bench dist publish clean
 
 help:
 	@echo "make synth              set up, then synthesize every environment into cdktf.out/stacks/<env>"
 	@echo "make test               set up, then run the whole test suite (what CI runs)"
 	@echo "make setup              only set up .venv, .venv-checkov and node_modules"
 	@echo "make deploy ENV=dev     check credentials, then cdktf deploy <env> (ENV=bootstrap: the Terraform Cloud workspaces)"
+	@echo "make plan ENV=staging      check like deploy, then a speculative plan (Terraform Cloud; dev: local) and its summary"
+	@echo "make plan-comment         post plans/*.md to pull request PR_NUMBER (GH_TOKEN; the pull-request workflow)"
 	@echo "make promote ENV=prod TO=2  preview what promoting an environment adds (exit 3 if it removes or replaces)"
 	@echo "make bench              synthesis benchmark: both engines side by side, against the jsii import floor"
 	@echo "ENGINE=cdktn            with synth, test, deploy, promote: run on CDK Terrain instead of cdktf (docs/engines.md)"
@@ -75,7 +77,19 @@ test: setup $(CLI_SETUP)
 	$(VENV)/bin/python -m pytest
 
 deploy: setup $(CLI_SETUP)
-	$(VENV)/bin/python main.py deploy $(ENV)
+	$(VENV)/bin/python main.py deploy $(ENV) $(DEPLOY_ARGS)
+
+# PLAN_BASE: a git commit to compare the phase with (promotion preview); PLAN_SUMMARY: append the Markdown summary there.
+plan: setup $(CLI_SETUP)
+	$(VENV)/bin/python main.py plan $(ENV) $(if $(PLAN_BASE),--base-ref $(PLAN_BASE)) $(if $(PLAN_SUMMARY),--summary $(PLAN_SUMMARY))
+
+# One comment per pull request, edited in place on later pushes (gh: preinstalled on GitHub's runners).
+plan-comment:
+	@test -n "$${PR_NUMBER:-}" || { echo "error: plan-comment: PR_NUMBER is not set (the pull request to comment on)" >&2; exit 2; }
+	@test -n "$${GH_TOKEN:-}" || { echo "error: plan-comment: GH_TOKEN is not set (a token that may comment on the pull request)" >&2; exit 2; }
+	@ls plans/*.md >/dev/null 2>&1 || { echo "error: plan-comment: no plan summaries in plans/ (make plan PLAN_SUMMARY=plans/<env>.md)" >&2; exit 2; }
+	{ echo "## Terraform plans"; echo; cat plans/*.md; } > plans/.comment.md
+	gh pr comment "$$PR_NUMBER" --edit-last --body-file plans/.comment.md || gh pr comment "$$PR_NUMBER" --body-file plans/.comment.md
 
 promote: setup
 	@test -n "$${TO:-}" || { echo "error: promote: set TO to the target phase, e.g. make promote ENV=prod TO=2" >&2; exit 2; }

@@ -3,7 +3,9 @@
 Every ``environments/<name>.toml`` is one environment; its name is the file name.
 """
 
-from .config import ENVIRONMENT_NAME_PATTERN, PHASES, EnvironmentConfig
+from platform_plan.phases import PHASES
+
+from .config import ENVIRONMENT_NAME_PATTERN, EnvironmentConfig
 from .loader import ENVIRONMENTS_DIR, ConfigError, environment_files, load_all, load_environment, parse_environment
 
 __all__ = [

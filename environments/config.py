@@ -1,87 +1,87 @@
-"""The typed, frozen model of one environment file (``environments/<env>.toml``).
+"""The typed, frozen model of one environment file (``environments/<env>.toml``): ``EnvironmentConfig``.
 
 Validated once, at load, before cdktf or any provider package is imported. Unknown
 keys are rejected everywhere, so a typo is an error instead of a silently ignored
 setting. Nothing here imports cdktf: constructs receive plain values from this model.
+
+Each section's model is in its own module (``neon_settings``, ``railway_settings``, ``network_settings``,
+``audit_settings``, ``storage_settings``, ``key_settings``, ``terraform_cloud_settings``, ``operations_settings``,
+``telemetry_settings``, ``detection``); this module holds the file as a whole and the rules between sections.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field
 
-from constructs_lib.audit.checks import (
-    DEFAULT_ALARM_EVALUATION_PERIODS,
-    DEFAULT_ALARM_PERIOD_SECONDS,
-    DEFAULT_CHANGE_ALARM_THRESHOLD,
-    DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD,
-    DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD,
-    audit_problems,
-)
-from constructs_lib.checks import (
-    MIN_AUDIT_LOG_RETENTION_DAYS,
+from constructs_lib.data.settings_rules import MAX_KEY_DELETION_WINDOW_DAYS
+from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
+from constructs_lib.network.edge_policy import CloudflarePlan
+from constructs_lib.network.edge_props_rules import cloudflare_edge_problems
+from constructs_lib.value_rules import (
     MIN_PRODUCTION_HISTORY_RETENTION_DAYS,
-    check_allowed_ip,
     check_aws_region,
     check_cidr,
-    check_cron,
     check_domain,
-    check_email,
-    check_https_url,
-    check_log_retention,
-    check_neon_compute_range,
-    check_neon_compute_units,
-    check_neon_region,
-    check_neon_suspend_timeout,
     cron_max_gap_seconds,
     freshness_window,
 )
-from constructs_lib.data.checks import (
-    MAX_KEY_DELETION_WINDOW_DAYS,
-    MAX_KEY_VERSION,
-    MIN_KEY_DELETION_WINDOW_DAYS,
-    key_version_problems,
-    neon_lock_problems,
-)
-from constructs_lib.network.checks import cloudflare_edge_problems
-from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
-from constructs_lib.network.edge_policy import (
-    DEFAULT_API_REQUESTS_PER_PERIOD,
-    DEFAULT_CONTENT_SECURITY_POLICY,
-    DEFAULT_RATE_LIMIT_MITIGATION_SECONDS,
-    DEFAULT_RATE_LIMIT_PERIOD_SECONDS,
-    CloudflarePlan,
-    MinTlsVersion,
-)
+from platform_plan.phases import PHASES
 
+from ._section import IAM_PRINCIPAL_ARN_PATTERN, _range, _Section
+from .audit_settings import AuditSettings
 from .detection import DetectionSettings
-from .operations import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
-from .telemetry import TelemetrySettings
+from .key_settings import AppSecretSettings, FieldEncryptionSettings
+from .neon_settings import NeonSettings
+from .network_settings import CloudflareSettings, NetworkSettings
+from .operations_settings import AccountSettings, AlertSettings, BudgetSettings, UptimeSettings
+from .railway_settings import RailwaySettings
+from .storage_settings import BackupSettings, S3Settings
+from .telemetry_settings import TelemetrySettings
+from .terraform_cloud_settings import AGENT_IMAGE_PATTERN, TERRAFORM_VERSION, TFC_AGENT_IMAGE, TFC_TEAM_PATTERN, TerraformCloudSettings
+
+__all__ = [
+    # Defined here: the whole file's model and the rules between its sections.
+    "ENVIRONMENT_NAME_PATTERN",
+    "MIN_PRODUCTION_RETENTION_DAYS",
+    "RESERVED_NAMES",
+    "EnvironmentConfig",
+    "GuardrailSettings",
+    # Each section's model lives in its own module (issue 29); importable from here as before.
+    "AGENT_IMAGE_PATTERN",
+    "IAM_PRINCIPAL_ARN_PATTERN",
+    "PHASES",
+    "TERRAFORM_VERSION",
+    "TFC_AGENT_IMAGE",
+    "TFC_TEAM_PATTERN",
+    "AccountSettings",
+    "AlertSettings",
+    "AppSecretSettings",
+    "AuditSettings",
+    "BackupSettings",
+    "BudgetSettings",
+    "CloudflareSettings",
+    "DetectionSettings",
+    "FieldEncryptionSettings",
+    "NeonSettings",
+    "NetworkSettings",
+    "RailwaySettings",
+    "S3Settings",
+    "TelemetrySettings",
+    "TerraformCloudSettings",
+    "UptimeSettings",
+]
 
 ENVIRONMENT_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
 """An environment's name is its file's name: a lowercase letter, then lowercase letters, digits or ``-``,
 at most 20 characters. It names the stack, the Terraform Cloud workspace and every resource."""
 RESERVED_NAMES = ("bootstrap",)
 """Stack names the app uses itself (the Terraform Cloud bootstrap stack)."""
-
-PHASES = (1, 2, 3, 4)
-
-IAM_PRINCIPAL_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
-
 MIN_PRODUCTION_RETENTION_DAYS = MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 """Shortest backup / history retention a production environment may declare (guardrail HC-NEON-001)."""
-
-
-def _range(lo: int | float, hi: int | float) -> AfterValidator:
-    def check(value: int | float) -> int | float:
-        if not lo <= value <= hi:
-            raise ValueError(f"{lo}..{hi}")
-        return value
-
-    return AfterValidator(check)
 
 
 def _vpc_cidr(value: str) -> str:
@@ -89,412 +89,11 @@ def _vpc_cidr(value: str) -> str:
     return value
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-    def _problems(self) -> Iterator[str]:
-        """Rules between this section's fields, one message per broken rule (all of them, not the first)."""
-        return iter(())
-
-    @model_validator(mode="after")
-    def _check_rules(self) -> Self:
-        problems = list(self._problems())
-        if problems:
-            # One ValueError whose lines the loader reports one by one.
-            raise ValueError("\n".join(problems))
-        return self
-
-
-class NeonSettings(_Section):
-    """``[neon]``: the environment's Neon project (history retention comes from ``retention_days``)."""
-
-    region_id: Annotated[str, AfterValidator(check_neon_region)] = "aws-us-east-1"
-    """Neon region of the project; changing it replaces the project."""
-    pg_version: Annotated[int, _range(16, 18)] = 17
-    """Postgres major version, 16..18 (the backup reader's BYPASSRLS can be given by a non-superuser from 16 on);
-    changing it replaces the project."""
-    compute_min_cu: Annotated[float, AfterValidator(check_neon_compute_units)] = 0.25
-    """Autoscaling floor of every compute, 0.25..16 CU."""
-    compute_max_cu: Annotated[float, AfterValidator(check_neon_compute_units)] = 2.0
-    """Autoscaling ceiling, >= compute_min_cu and at most 8 CU above it (Free plan: <= 2)."""
-    suspend_timeout_seconds: Annotated[int, AfterValidator(check_neon_suspend_timeout)] = 0
-    """Scale-to-zero delay: -1 never, 0 Neon's default (300 s), or 60..604800."""
-    hipaa: bool = True
-    """Make the project HIPAA-compliant (Scale plan, HIPAA-enabled org); cannot be turned off again."""
-    protect_from_destroy: bool = True
-    """prevent_destroy on the project and its databases, protected default branch, locked region/version."""
-    locked_region_id: str | None = None
-    """Must equal region_id while protect_from_destroy is on (a deliberate second edit to move regions)."""
-    locked_pg_version: int | None = None
-    """Must equal pg_version while protect_from_destroy is on."""
-    org_id: Annotated[str | None, Field(pattern=r"^[a-z0-9-]{1,60}$")] = None
-    """Neon organisation that owns the project (HIPAA is enabled per organisation); required when ``hipaa`` is
-    true. Absent: the API key's default organisation."""
-    allowed_ips: list[Annotated[str, AfterValidator(check_allowed_ip)]] = []
-    """IP allow-list of the project (Scale plan): addresses or CIDRs that may open database connections: the
-    services' static egress IPs, the Terraform runner's, the AI service's NAT addresses. Required (at least one)
-    when ``hipaa`` is true. Empty: any address may connect (credentials and TLS still required)."""
-    block_public_connections: bool = False
-    """Refuse every connection from the public internet (Neon Private Networking only). Railway and Terraform Cloud
-    reach Neon over the internet, so this stays off unless every client uses AWS PrivateLink."""
-    replica_readers: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]] | None = None
-    """Data-owning services that get ``DATABASE_READ_URL`` (their own role on the read replica) once the replica
-    exists (phase 3). Absent: the phase plan's read-heavy services (``ServiceSpec.reads_replica``)."""
-
-    @field_validator("compute_max_cu")
-    @classmethod
-    def _compute_range(cls, value: float, info: ValidationInfo) -> float:
-        if "compute_min_cu" in info.data:
-            check_neon_compute_range(info.data["compute_min_cu"], value)
-        return value
-
-    @field_validator("allowed_ips", "replica_readers")
-    @classmethod
-    def _distinct(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and len(set(value)) != len(value):
-            raise ValueError("distinct entries")
-        return value
-
-    def _problems(self) -> Iterator[str]:
-        # A HIPAA project holds real PHI: it belongs to a named (HIPAA-enabled) organisation and
-        # accepts connections only from known addresses.
-        if self.hipaa and self.org_id is None:
-            yield (
-                "neon.org_id is required when neon.hipaa is true (the HIPAA-enabled Neon organisation that owns the project, e.g. 'org-quiet-lake-12345678')"
-            )
-        # NeonDatabase's lock rule (one source); a file must state both locks while protected.
-        for problem in neon_lock_problems(
-            protect_from_destroy=self.protect_from_destroy,
-            region_id=self.region_id,
-            pg_version=self.pg_version,
-            locked_region_id=self.locked_region_id,
-            locked_pg_version=self.locked_pg_version,
-            require_lock=True,
-        ):
-            yield f"neon.{problem.field} must be {problem.allowed}, got {problem.value!r}"
-        if self.hipaa and not self.allowed_ips:
-            yield (
-                "neon.allowed_ips must list at least one address or CIDR when neon.hipaa is true "
-                "(the services' static egress IPs and the Terraform runner's), got []"
-            )
-
-
-class RailwaySettings(_Section):
-    """``[railway]``: where the environment's services run and what they deploy.
-
-    Each environment is its own Railway project (``<project>-<env>``); every service
-    deploys ``repo`` at ``branch`` from ``<services_dir>/<service>``, configured by
-    ``<services_dir>/<service>/railway.toml`` (health check, start command).
-    """
-
-    region: Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)+$")] = "us-east4-eqdc4a"
-    """Railway region id for every service of the environment."""
-    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")]
-    """GitHub repository (``owner/name``) holding the services, one folder each."""
-    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")]
-    """Branch the environment deploys; Railway redeploys on every push to it."""
-    services_dir: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")] = "services"
-    """Folder of the repository holding one subfolder per service."""
-    workspace_id: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")] | None = None
-    """Railway workspace owning the project; needed when the token sees several. Absent: the token's only workspace."""
-    protect_from_destroy: bool = True
-    """prevent_destroy on the Railway project and its services (deleting them drops domains, variables, volumes)."""
-    static_egress_ips: list[Annotated[str, AfterValidator(check_allowed_ip)]] = []
-    """The services' Static Outbound IPs (Railway, Pro plan, enabled per service; copied here by hand: the provider
-    cannot read them). Each service's AWS identity (access keys: Railway has no workload identity) is then denied
-    every request from any other address (``aws:SourceIp``), except requests AWS services make on its behalf.
-    Each must be inside ``neon.allowed_ips`` when that is set; required in production when it is. Empty: the
-    identities' keys work from any address."""
-
-    @field_validator("static_egress_ips")
-    @classmethod
-    def _distinct_addresses(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("distinct entries")
-        return value
-
-
-class CloudflareSettings(_Section):
-    """``[cloudflare]``: the platform's zone at the edge.
-
-    Zone-wide settings and rulesets exist once per zone, so exactly one environment per
-    ``domain`` has ``manage_zone = true``; the others only add their DNS records and must
-    repeat the owner's zone-wide values (checked across files, so nothing is silently ignored).
-    """
-
-    manage_zone: bool = True
-    """This environment's stack owns the zone's settings and rulesets (one owner per zone)."""
-    plan: Literal["free", "pro", "business", "enterprise"] = "free"
-    """The zone's Cloudflare plan; decides which rate limiting options are allowed."""
-    min_tls_version: Annotated[MinTlsVersion, Field(strict=False)] = MinTlsVersion.TLS_1_2
-    """Lowest TLS version the edge accepts."""
-    hsts_preload: bool = False
-    """Add ``preload`` to HSTS (hard to undo: browsers hard-code the domain). Default: off."""
-    content_security_policy: str = DEFAULT_CONTENT_SECURITY_POLICY
-    """Content-Security-Policy header set on every response."""
-    rate_limit_period_seconds: int = DEFAULT_RATE_LIMIT_PERIOD_SECONDS
-    """Counting window of the rate limits (free plan: 10 only)."""
-    rate_limit_mitigation_seconds: int = DEFAULT_RATE_LIMIT_MITIGATION_SECONDS
-    """How long a client over the limit is blocked (free plan: 10 only)."""
-    api_requests_per_period: int = DEFAULT_API_REQUESTS_PER_PERIOD
-    """Requests per client IP per window: on the API hosts (``api.*``) on pro and higher; on the free plan, whose
-    rate limiting rule can only match paths, on every host of the zone (100 per 10 s is about 10/s)."""
-    auth_requests_per_period: int | None = None
-    """Stricter limit on the authentication paths; absent: no separate rule (it needs plan pro or higher)."""
-    advanced_certificate: bool = False
-    """Order an Advanced Certificate Manager pack (paid add-on) for ``<public_domain>`` and ``*.<public_domain>``.
-
-    Needed when ``dns_subdomain`` is set: Universal SSL (free) covers only the zone and one
-    level below it, not ``api.<dns_subdomain>.<domain>``. Per environment, not zone-wide.
-    """
-
-    health_check_path: str | None = None
-    """Cloudflare standalone health check (HTTPS GET, expects 200) of every public hostname at this path;
-    needs plan pro or higher. Per environment. Absent: no health checks."""
-    account_id: str | None = None
-    """Cloudflare account for a notification policy emailing ``audit.alert_emails`` when a health check
-    changes state (needs ``health_check_path``). Per environment. Absent: no notification policy."""
-    protect_from_destroy: bool = True
-    """prevent_destroy on this environment's DNS records (public hostnames and their verification records). Per environment."""
-    zone_id: str | None = None
-    """The zone's Cloudflare id: the stack reads that zone and fails at plan unless its name is ``domain``, so a
-    token for another zone cannot be used by mistake. Required unless ``disposable`` (then the zone is looked up by name)."""
-
-    def zone_wide(self) -> dict[str, object]:
-        """The values that apply to the whole zone (all but the per-environment ones: ``manage_zone``,
-        ``advanced_certificate``, the health checks and ``protect_from_destroy``)."""
-        return self.model_dump(
-            mode="json", exclude={"manage_zone", "advanced_certificate", "health_check_path", "account_id", "protect_from_destroy", "zone_id"}
-        )
-
-
-class NetworkSettings(_Section):
-    """``[network]``: the AWS VPC baseline (it arrives with the phase that needs it, see stacks/phases.py)."""
-
-    nat_gateways: Literal["single", "per_az"] = "per_az"
-    """One NAT gateway per AZ (survives an AZ outage) or one shared by all AZs (cheaper)."""
-    flow_log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
-    """Retention of the VPC flow log group; at least 365 unless ``allow_short_flow_log_retention``."""
-    allow_short_flow_log_retention: bool = False
-    """Permit a flow log retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
-    availability_zones: list[Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-[1-9][a-z]$")]] | None = None
-    """Explicit AZ names; absent: ``<aws_region>a``, ``b``, ... (``az_count`` of them)."""
-
-    def _problems(self) -> Iterator[str]:
-        days = self.flow_log_retention_days
-        try:
-            check_log_retention(days, allow_short=self.allow_short_flow_log_retention)
-        except ValueError as exc:
-            yield f"network.flow_log_retention_days must be {exc}, got {days!r}"
-
-
-class AuditSettings(_Section):
-    """``[audit]``: the CloudTrail trail's log group, the alert topic's subscribers and the alarm thresholds."""
-
-    alert_emails: Annotated[list[str], Field(min_length=1, max_length=20)]
-    """Required: at least one on-call address subscribed to the security alert topic."""
-    log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
-    """Retention of the trail's CloudWatch log group; at least 365 unless ``allow_short_log_retention``."""
-    allow_short_log_retention: bool = False
-    """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
-    alarm_period_seconds: int = DEFAULT_ALARM_PERIOD_SECONDS
-    """Period over which each security alarm sums its events, a multiple of 60."""
-    alarm_evaluation_periods: int = DEFAULT_ALARM_EVALUATION_PERIODS
-    """Periods each alarm evaluates (period x periods <= one day)."""
-    unauthorized_api_calls_threshold: int = DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD
-    """Unauthorized API calls per period that raise the alarm (CIS: any)."""
-    console_signin_failures_threshold: int = DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD
-    """Failed console sign-ins per period that raise the alarm."""
-    change_alarm_threshold: int = DEFAULT_CHANGE_ALARM_THRESHOLD
-    """Events per period for the root-use and configuration-change alarms (CIS: any)."""
-    protect_from_destroy: bool = True
-    """prevent_destroy on the audit KMS key and the trail's log group."""
-    log_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
-    """IAM role ARN that reads the audit logs in S3 (bucket policy + ``kms:Decrypt`` through S3, replica
-    included). Required when ``guardrails.production`` is true: logs no one can decrypt are no evidence."""
-    https_endpoints: Annotated[list[Annotated[str, AfterValidator(check_https_url)]], Field(max_length=10)] = []
-    """``https://`` URLs subscribed to the security alert topic (CIS alarms and the routed ``[detection]`` findings):
-    the paging route, such as a PagerDuty integration URL. Each must confirm its SNS subscription, or apply fails.
-    Stored in Terraform state."""
-    no_paging_reason: Annotated[str, Field(min_length=20, max_length=500)] | None = None
-    """Why a production environment's security alerts page nobody (no ``https_endpoints``); refused alongside them."""
-
-    def _problems(self) -> Iterator[str]:
-        # AuditTrail's own rules (one source): the file is refused for what the construct would refuse.
-        thresholds = ("unauthorized_api_calls_threshold", "console_signin_failures_threshold", "change_alarm_threshold")
-        for problem in audit_problems(
-            log_retention_days=self.log_retention_days,
-            allow_short_log_retention=self.allow_short_log_retention,
-            alert_emails=self.alert_emails,
-            alarm_period_seconds=self.alarm_period_seconds,
-            alarm_evaluation_periods=self.alarm_evaluation_periods,
-            thresholds={field: getattr(self, field) for field in thresholds},
-        ):
-            yield f"audit.{problem.field} must be {problem.allowed}, got {problem.value!r}"
-
-
-class S3Settings(_Section):
-    """``[s3]``: the environment's buckets (SecureS3) and their protection."""
-
-    replica_region: Annotated[str, AfterValidator(check_aws_region)] | None = None
-    """Region every SecureS3 bucket replicates to for disaster recovery; absent: no replication."""
-    protect_from_destroy: bool = True
-    """Terraform ``prevent_destroy`` on buckets and their KMS keys."""
-    noncurrent_version_expiration_days: Annotated[int, _range(1, 3650)] = 90
-    """Delete overwritten or deleted object versions this many days after they stop being current."""
-    audit_log_retention_days: Annotated[int, _range(1, 36500)] = 2190
-    """Object Lock retention of the audit-log bucket (HIPAA: six years = 2190 days)."""
-    audit_log_lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] = "COMPLIANCE"
-    """Object Lock mode of the audit-log bucket; GOVERNANCE lets privileged principals delete (non-production)."""
-    access_log_expiration_days: Annotated[int, _range(91, 36500)] = 2190
-    """Delete server access logs this many days after delivery (after their Glacier Instant Retrieval transition at 90 days)."""
-    force_destroy: bool = False
-    """Let ``cdktf destroy`` empty and delete every bucket (GOVERNANCE-locked audit logs included; the deployer
-    needs ``s3:BypassGovernanceRetention``). Only for disposable environments with synthetic data."""
-
-
-class BackupSettings(_Section):
-    """``[backups]``: the daily logical backup of every service database outside Neon (``db-backup`` job)."""
-
-    schedule: Annotated[str, AfterValidator(check_cron)] = "17 3 * * *"
-    """Five-field cron (UTC) of the backup job; the off-site recovery point is at most this interval old."""
-    retention_days: Annotated[int, _range(1, 3650)] = 30
-    """Days a dump stays in the ``backups`` bucket before S3 expires it."""
-    noncurrent_version_expiration_days: Annotated[int, _range(1, 3650)] = 5
-    """Days an expired (or overwritten) dump stays recoverable as a noncurrent version before S3 deletes it."""
-    lock_mode: Literal["COMPLIANCE", "GOVERNANCE"] | None = None
-    """Object Lock mode of the ``backups`` bucket and its replica; every dump is locked for ``retention_days``.
-    COMPLIANCE: nobody (root included) deletes a dump or shortens its lock early; GOVERNANCE: only a principal with
-    ``s3:BypassGovernanceRetention`` that sends the bypass header (none in this stack). Absent: COMPLIANCE when
-    ``guardrails.production`` is true, else GOVERNANCE. Production must be COMPLIANCE; ``[s3] force_destroy`` needs
-    GOVERNANCE."""
-    freshness_slack_minutes: Annotated[int, _range(1, 1440)] = 120
-    """How late a dump may be before the freshness alarm fires: it alarms when no dump was written for the longest
-    gap between two runs of ``schedule`` plus this many minutes."""
-    job_repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")] | None = None
-    """GitHub repository (``owner/name``) of this infrastructure code: Railway builds the backup job from its
-    ``services/db-backup`` folder (Dockerfile, ``backup.sh``, ``railway.toml``). Absent: ``[railway] repo``, whose
-    ``<services_dir>/db-backup`` must then hold a copy of that folder."""
-    job_branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")] | None = None
-    """Branch of ``job_repo`` the job is built from; Railway rebuilds it on every push. Absent: ``[railway] branch``."""
-    restore_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
-    """IAM role ARN that lists, reads and decrypts the dumps (bucket policy + ``kms:Decrypt`` through S3, replica
-    included) to restore them: no service and no account administrator can. Required when
-    ``guardrails.production`` is true (backups no one can decrypt restore nothing)."""
-
-
-class AppSecretSettings(_Section):
-    """``[app_secrets]``: versions of the raw keys generated into state (``AppSecret``): auth's JWT signing key and
-    the field keys of ``[field_encryption] raw_key_services``.
-
-    Every version from ``*_oldest_version`` to ``*_version`` is kept; raise ``*_version`` to rotate (a new value,
-    the older ones stay readable), raise ``*_oldest_version`` to retire. A ``*_version`` below its
-    ``*_oldest_version`` is refused (it would destroy the newer keys); a lowered version that stays at or above
-    it cannot be told from the file alone: the plan shows the destroyed ``random_bytes``.
-    """
-
-    jwt_signing_key_version: Annotated[int, _range(1, MAX_KEY_VERSION)] = 1
-    """Current version of auth's JWT signing key (``JWT_SIGNING_KEY``; ``JWT_SIGNING_VERSION`` names it)."""
-    jwt_signing_key_oldest_version: Annotated[int, _range(1, MAX_KEY_VERSION)] = 1
-    """Oldest version of the JWT signing key still kept (``JWT_SIGNING_KEY_V<n>``): raise it once every token signed
-    with the older ones has expired."""
-    field_encryption_key_version: Annotated[int, _range(1, MAX_KEY_VERSION)] = 1
-    """Current version of the raw field keys (``FIELD_ENCRYPTION_KEY``) of ``[field_encryption] raw_key_services``."""
-    field_encryption_key_oldest_version: Annotated[int, _range(1, MAX_KEY_VERSION)] = 1
-    """Oldest raw field-key version still kept: raise it only after every field encrypted with the older ones is
-    re-encrypted (the older versions are destroyed)."""
-    protect_from_destroy: bool = True
-    """Terraform ``prevent_destroy`` on every kept version (a change that would replace one fails the plan)."""
-
-    def _problems(self) -> Iterator[str]:
-        for key in ("jwt_signing_key", "field_encryption_key"):
-            version, oldest = getattr(self, f"{key}_version"), getattr(self, f"{key}_oldest_version")
-            for problem in key_version_problems(version=version, oldest_version=oldest):
-                yield f"app_secrets.{key}_{problem.field} must be {problem.allowed}, got {problem.value!r}"
-
-
-class FieldEncryptionSettings(_Section):
-    """``[field_encryption]``: each PHI service's own KMS key (``FieldEncryptionKey``) for envelope encryption."""
-
-    key_deletion_window_days: Annotated[int, _range(MIN_KEY_DELETION_WINDOW_DAYS, MAX_KEY_DELETION_WINDOW_DAYS)] = MAX_KEY_DELETION_WINDOW_DAYS
-    """Days a scheduled deletion of a field key stays cancellable, 7..30; 30 when ``guardrails.production`` is true."""
-    protect_from_destroy: bool = True
-    """Terraform ``prevent_destroy`` on the field keys; required when ``guardrails.production`` is true."""
-    raw_key_services: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]] = []
-    """PHI services (``encrypts_fields``) that also receive a raw ``FIELD_ENCRYPTION_KEY`` generated into state
-    (``AppSecret``, versions in ``[app_secrets]``): an application not yet on KMS, or one re-encrypting fields
-    written with its raw key. Default: none (KMS only)."""
-
-    def _problems(self) -> Iterator[str]:
-        if len(set(self.raw_key_services)) != len(self.raw_key_services):
-            yield f"field_encryption.raw_key_services must be distinct, got {self.raw_key_services!r}"
-
-
 class GuardrailSettings(_Section):
     """``[guardrails]``: how the compliance rule pack treats the environment."""
 
     production: bool = False
     """Holds production PHI: production-only rules apply (Neon history >= 7 days, prevent_destroy). Default: off."""
-
-
-TERRAFORM_VERSION = "1.14.2"
-"""Terraform version the workspaces run unless ``[terraform_cloud] terraform_version`` says otherwise."""
-
-TFC_TEAM_PATTERN = r"^[A-Za-z0-9_-]{1,60}$"
-
-TFC_AGENT_IMAGE = "hashicorp/tfc-agent:1.28.11"
-"""The HCP Terraform agent image the bootstrap stack deploys unless ``[terraform_cloud] agent_image`` says otherwise."""
-AGENT_IMAGE_PATTERN = r"^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::\d+\.\d+\.\d+(?:@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$"
-"""An image reference pinned to a release tag ``X.Y.Z`` and/or a digest (never ``latest`` or a moving ``1.28``)."""
-
-
-class TerraformCloudSettings(_Section):
-    """``[terraform_cloud]``: the environment's Terraform Cloud workspace (state, runs, who may apply).
-
-    The workspace itself, its variable set and team access are created by the ``bootstrap``
-    stack from these same values (docs/deploying.md).
-    """
-
-    organization: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
-    """Terraform Cloud organization that owns the workspaces (configuration: your organization's name)."""
-    workspace_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,60}$")] = "healthcare"
-    """Workspaces are named ``<workspace_prefix>-<env>``."""
-    terraform_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = TERRAFORM_VERSION
-    """Exact Terraform version the workspace runs (pinned: an upgrade is a reviewed change)."""
-    auto_apply: bool = False
-    """Apply a successful plan without confirmation. Refused in production."""
-    read_team: Annotated[str | None, Field(pattern=TFC_TEAM_PATTERN)] = None
-    """Team (by name) that may follow the workspace's runs: runs and their plan and apply logs (sensitive values
-    redacted), but not state, state outputs or variables (custom permissions, stacks/bootstrap.py). Must differ
-    from ``apply_team``. Absent: owners only."""
-    apply_team: Annotated[str | None, Field(pattern=TFC_TEAM_PATTERN)] = None
-    """Team (by name) that may plan and apply. Required in production."""
-    notify_member_emails: Annotated[list[Annotated[str, AfterValidator(check_email)]], Field(max_length=20)] = []
-    """Organization members (by their Terraform Cloud email) who get an email when a run fails.
-    Terraform Cloud emails members only (arbitrary addresses are Terraform Enterprise only). Required in production."""
-    execution_mode: Literal["remote", "agent"] = "remote"
-    """Where the workspace's runs execute: ``remote`` on HCP Terraform's shared workers, whose addresses HCP does
-    not publish, or ``agent`` on the environment's own HCP Terraform agent, which the bootstrap stack deploys as a
-    Railway service (docs/deploying.md, "Terraform Cloud agent"). ``agent`` is required when ``neon.allowed_ips``
-    is set: the ``postgresql`` providers connect to Neon from the run's worker."""
-    agent_egress_ips: list[Annotated[str, AfterValidator(check_allowed_ip)]] = []
-    """The agent's static outbound address(es) (Railway's Static Outbound IPs of the agent service, copied here by
-    hand: the provider cannot read them). Each must be inside ``neon.allowed_ips``. Only with
-    ``execution_mode = "agent"``, and required then when ``neon.allowed_ips`` is set."""
-    agent_image: Annotated[str, Field(pattern=AGENT_IMAGE_PATTERN)] = TFC_AGENT_IMAGE
-    """Container image of the agent: ``hashicorp/tfc-agent`` (or an image built on it) pinned to a release tag
-    ``X.Y.Z`` or a digest ``@sha256:<64 hex>``; the agent's self-update is turned off, so this is what runs."""
-
-    @field_validator("agent_egress_ips")
-    @classmethod
-    def _distinct_addresses(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("distinct entries")
-        return value
-
-    def workspace_name(self, environment: str) -> str:
-        """``<workspace_prefix>-<environment>``: the one place workspace names are made (app stacks and bootstrap)."""
-        return f"{self.workspace_prefix}-{environment}"
 
 
 class EnvironmentConfig(_Section):

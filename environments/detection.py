@@ -7,9 +7,9 @@ Validated at load like the rest of ``EnvironmentConfig`` (no cdktf import here).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field
 
 from constructs_lib._reasons import check_reason
 from constructs_lib.detection.conformance_pack import hipaa_security_rule_names
@@ -23,11 +23,9 @@ from constructs_lib.detection.detection_types import (
     SecurityStandard,
 )
 
+from ._section import _Section
+
 CIS_VERSIONS = {"1.4.0": SecurityStandard.CIS_1_4_0, "3.0.0": SecurityStandard.CIS_3_0_0, "5.0.0": SecurityStandard.CIS_5_0_0}
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 def _reason(value: str) -> str:
@@ -95,14 +93,8 @@ class DetectionSettings(_Section):
     macie_schedule: Literal["DAILY", "WEEKLY", "MONTHLY"] = "WEEKLY"
     """How often the classification jobs run (weekly on Sunday, monthly on the 1st)."""
 
-    @model_validator(mode="after")
-    def _each_once(self) -> Self:
-        problems = list(self._repeats())
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
-
-    def _repeats(self) -> Iterator[str]:
+    def _problems(self) -> Iterator[str]:
+        """Each control once per standard, each Config rule once."""
         controls = [(c.standard, c.control) for c in self.disabled_controls]
         for standard, control in sorted({k for k in controls if controls.count(k) > 1}):
             yield f"detection.disabled_controls must name each control once per standard, got {control} in {standard} twice"

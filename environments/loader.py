@@ -15,6 +15,9 @@ from typing import Any
 
 import pydantic
 
+from constructs_lib.value_rules import check_account_bucket_stem
+from platform_plan.phases import BUCKETS, SERVICES
+
 from .config import ENVIRONMENT_NAME_PATTERN, RESERVED_NAMES, EnvironmentConfig
 
 ENVIRONMENTS_DIR = Path(__file__).resolve().parent
@@ -125,11 +128,7 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
     Names are ``<project>-<env>-<purpose>[-replica]-<account id>``: bucket names are global, and
     the account id makes them unique by construction, so the stem may have at most 50 characters.
     """
-    # The phase plan is plain data (no cdktf import); every phase's buckets are checked, so a
-    # later promotion cannot fail on a name.
-    from constructs_lib.checks import check_account_bucket_stem
-    from stacks.phases import BUCKETS
-
+    # Every phase's buckets are checked, so a later promotion cannot fail on a name.
     replica = config.s3.replica_region is not None
     stems = [f"{config.name_prefix}-{bucket.purpose}{'-replica' if replica else ''}" for bucket in BUCKETS]
     stems.append(f"{config.name_prefix}-access-logs")
@@ -145,8 +144,6 @@ def check_bucket_names(config: EnvironmentConfig, source: str) -> None:
 def check_service_references(config: EnvironmentConfig, source: str) -> None:
     """Service names in the environment file exist in the phase plan and may have what they are given:
     ``[neon] replica_readers`` own a database, ``[field_encryption] raw_key_services`` encrypt PHI fields."""
-    from stacks.phases import SERVICES  # plain data, no cdktf import
-
     owners = [spec.name for spec in SERVICES if spec.owns_database]
     encrypting = [spec.name for spec in SERVICES if spec.encrypts_fields]
     lines = [

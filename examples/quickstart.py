@@ -2,7 +2,7 @@
 
 Run it from a project that has the library installed::
 
-    pip install healthcare-constructs        # from your internal index
+    pip install --index-url "$INTERNAL_INDEX_URL" 'healthcare-constructs[cdktf]'   # or [cdktn]
     python quickstart.py                    # writes cdktf.out/stacks/quickstart/cdk.tf.json
 
 It needs no credentials to synthesize. The stack: a Neon project with a database for

@@ -1,6 +1,6 @@
 """How the platform's consumers reach the Neon database.
 
-``PlatformStack`` calls these while composing a stack: which reader roles exist, what each
+``PlatformStack`` calls these while composing a stack: the Neon project (``add_neon_database``), which reader roles exist, what each
 Railway service receives (its own login role's URLs, its database owner's URL for migrations,
 the backup job's libpq settings; its keys: ``stacks/_keys.py``), and what the AI service, which runs outside
 Railway, reads from AWS Secrets Manager (its analytics URLs). No database URL, password or
@@ -10,23 +10,55 @@ value, never text.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+
+from constructs import Construct
 
 from constructs_lib.data.neon_database import NeonDatabase
-from constructs_lib.data.neon_props import ReaderRole
+from constructs_lib.data.neon_props import NeonDatabaseProps, ReaderRole
+from constructs_lib.network.network_baseline import NetworkBaseline
+from constructs_lib.providers.neon import NeonProvider
+from constructs_lib.storage.service_identity import ServiceIdentity
 from constructs_lib.storage.service_secret import ServiceSecret, ServiceSecretProps
 from environments import EnvironmentConfig
-
-from .phases import Component, PhasePlan, ServiceSpec
-
-if TYPE_CHECKING:
-    from .platform import PlatformStack
+from platform_plan.phases import Component, PhasePlan, ServiceSpec
 
 BACKUP_READER = "backup_reader"
 """SQL role of the backup job: SELECT on every service database (tables and sequences), BYPASSRLS so
 ``pg_dump`` dumps every row of a table with row-level security."""
 ANALYTICS_READER = "analytics_reader"
 """SQL role of the AI service: SELECT on the ``analytics_source`` databases, through the analytics compute."""
+
+
+def add_neon_database(scope: Construct, config: EnvironmentConfig, plan: PhasePlan) -> NeonDatabase:
+    """The Neon provider and project, a database and least-privilege login role per data-owning service, replicas and
+    readers (``database_readers``)."""
+    neon = config.neon
+    NeonProvider(scope, "neon")
+    return NeonDatabase(
+        scope,
+        "Database",
+        NeonDatabaseProps(
+            project_name=config.name_prefix,
+            services=tuple(s.name for s in plan.services if s.owns_database),
+            region_id=neon.region_id,
+            pg_version=neon.pg_version,
+            history_retention_seconds=config.retention_days * 86_400,
+            compute_min_cu=neon.compute_min_cu,
+            compute_max_cu=neon.compute_max_cu,
+            suspend_timeout_seconds=neon.suspend_timeout_seconds,
+            hipaa=neon.hipaa,
+            protect_from_destroy=neon.protect_from_destroy,
+            locked_region_id=neon.locked_region_id,
+            locked_pg_version=neon.locked_pg_version,
+            org_id=neon.org_id,
+            allowed_ips=tuple(neon.allowed_ips),
+            block_public_connections=neon.block_public_connections,
+            read_replica=plan.has(Component.NEON_READ_REPLICA),
+            analytics_replica=plan.has(Component.NEON_ANALYTICS),
+            readers=database_readers(plan),
+        ),
+    )
 
 
 def database_readers(plan: PhasePlan) -> tuple[ReaderRole, ...]:
@@ -48,7 +80,7 @@ def replica_readers(config: EnvironmentConfig, plan: PhasePlan) -> set[str]:
     return set(configured) if configured is not None else {s.name for s in plan.services if s.reads_replica}
 
 
-def database_secrets(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
+def database_secrets(config: EnvironmentConfig, plan: PhasePlan, database: NeonDatabase | None, spec: ServiceSpec) -> dict[str, str]:
     """The database and key references ``spec`` receives as Railway secret variables.
 
     When it owns data: ``DATABASE_URL`` (its own SQL login role, pooled host) and
@@ -58,12 +90,11 @@ def database_secrets(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
     (``backup_reader``). Its keys: ``stacks/_keys.py``.
     """
     secrets: dict[str, str] = {}
-    database = stack.database
     if spec.owns_database and database is not None:
         connection = database.connection_for(spec.name)
         secrets["DATABASE_URL"] = connection.url
         secrets["MIGRATION_DATABASE_URL"] = connection.migration_url
-        if connection.read_url is not None and spec.name in replica_readers(stack.config, stack.plan):
+        if connection.read_url is not None and spec.name in replica_readers(config, plan):
             secrets["DATABASE_READ_URL"] = connection.read_url
     if spec.backs_up_databases and database is not None and database.services:
         secrets["PGPASSWORD"] = database.reader_connection(BACKUP_READER).password
@@ -83,7 +114,15 @@ def backup_variables(database: NeonDatabase | None) -> dict[str, str]:
     return {**backup.libpq_environment(), "BACKUP_DATABASES": " ".join(backup.database_names)}
 
 
-def add_database_consumers(stack: PlatformStack) -> dict[str, ServiceSecret]:
+def add_database_consumers(
+    scope: Construct,
+    config: EnvironmentConfig,
+    plan: PhasePlan,
+    *,
+    database: NeonDatabase | None,
+    identities: Mapping[str, ServiceIdentity],
+    network: NetworkBaseline | None,
+) -> dict[str, ServiceSecret]:
     """What reads the database from outside the stack's Railway services: the AI service.
 
     With the analytics compute, each ``reads_analytics`` service that has an AWS identity gets the
@@ -92,31 +131,30 @@ def add_database_consumers(stack: PlatformStack) -> dict[str, ServiceSecret]:
     Terraform's runs, which write it). The AI service runs in the VPC: its NAT addresses join the Neon
     allow-list when the environment has one. Returns the secrets by service.
     """
-    database = stack.database
     secrets: dict[str, ServiceSecret] = {}
     if database is None or not database.services:
         return secrets
-    consumers = [s for s in stack.plan.services if s.reads_analytics]
+    consumers = [s for s in plan.services if s.reads_analytics]
     if database.analytics_replica is None or not consumers:
         return secrets
     analytics = database.reader_connection(ANALYTICS_READER, analytics_replica=True)
     for spec in consumers:
-        identity = stack.identities.get(spec.name)
+        identity = identities.get(spec.name)
         if identity is None:
             continue
         values = {f"{service.upper().replace('-', '_')}_DATABASE_URL": url for service, url in analytics.urls.items()}
         secrets[spec.name] = ServiceSecret(
-            stack,
+            scope,
             f"Secret-{spec.name}-analytics-database",
             ServiceSecretProps(
-                name=f"{stack.config.name_prefix}/{spec.name}/analytics-database",
+                name=f"{config.name_prefix}/{spec.name}/analytics-database",
                 reader=identity,
                 values=values,
                 description=f"analytics_reader (SELECT only) connection strings of the {spec.name} service, through the analytics compute",
-                protect_from_destroy=stack.config.neon.protect_from_destroy,
+                protect_from_destroy=config.neon.protect_from_destroy,
             ),
         )
-    vpc = stack.network.vpc if stack.network is not None else None
+    vpc = network.vpc if network is not None else None
     if vpc is not None:
         database.allow_connections_from(*vpc.nat_public_ips)
     return secrets

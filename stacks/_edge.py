@@ -6,26 +6,26 @@ the Railway services exist, each public service's DNS records at the edge.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
+from constructs import Construct
+
+from constructs_lib.compute.railway_service import RailwayService
 from constructs_lib.guardrails import suppress
 from constructs_lib.network.baseline_vpc import BaselineVpcProps, NatGateways
 from constructs_lib.network.network_baseline import NetworkBaseline, NetworkBaselineProps
-
-from .phases import Component
-
-if TYPE_CHECKING:
-    from .platform import PlatformStack
+from environments import EnvironmentConfig
+from platform_plan.phases import Component, PhasePlan
 
 EDGE_ZONE_RULES = ("HC-CF-001", "HC-CF-002", "HC-CF-003")
 """Guardrail rules on zone settings, which only the environment with ``[cloudflare] manage_zone`` manages."""
 
 
-def add_network(stack: PlatformStack) -> NetworkBaseline:
+def add_network(scope: Construct, config: EnvironmentConfig, plan: PhasePlan) -> NetworkBaseline:
     """The edge (phase 1) and, from its phase on, the VPC; public hostnames are added by ``publish_hostnames``."""
-    config, cloudflare, network = stack.config, stack.config.cloudflare, stack.config.network
+    cloudflare, network = config.cloudflare, config.network
     vpc = None
-    if stack.plan.has(Component.VPC):
+    if plan.has(Component.VPC):
         vpc = BaselineVpcProps(
             name_prefix=config.name_prefix,
             cidr=config.vpc_cidr,
@@ -35,7 +35,7 @@ def add_network(stack: PlatformStack) -> NetworkBaseline:
             flow_log_retention_days=network.flow_log_retention_days,
             allow_short_flow_log_retention=network.allow_short_flow_log_retention,
         )
-    baseline = NetworkBaseline(stack, "Network", NetworkBaselineProps(edge=config.edge_props(), vpc=vpc))
+    baseline = NetworkBaseline(scope, "Network", NetworkBaselineProps(edge=config.edge_props(), vpc=vpc))
     if not cloudflare.manage_zone:
         for rule_id in EDGE_ZONE_RULES:
             suppress(
@@ -47,14 +47,12 @@ def add_network(stack: PlatformStack) -> NetworkBaseline:
     return baseline
 
 
-def publish_hostnames(stack: PlatformStack) -> None:
+def publish_hostnames(network: NetworkBaseline, plan: PhasePlan, services: Mapping[str, RailwayService]) -> None:
     """Proxied DNS at the edge for each public service's custom domain, plus Railway's ownership TXT record."""
-    if stack.network is None:
-        return
-    for spec in stack.plan.services:
-        service = stack.services.get(spec.name)
+    for spec in plan.services:
+        service = services.get(spec.name)
         records = service.custom_domain_records if service is not None else None
         if records is None:
             continue
-        stack.network.add_public_hostname(spec.hostname_label, records.dns_record_value)
-        stack.network.add_verification_record(spec.hostname_label, records.verification_host, records.verification_record_value)
+        network.add_public_hostname(spec.hostname_label, records.dns_record_value)
+        network.add_verification_record(spec.hostname_label, records.verification_host, records.verification_record_value)

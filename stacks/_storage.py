@@ -1,59 +1,84 @@
-"""The S3 storage of a ``PlatformStack``: access-log buckets, the phase's SecureS3 buckets, service identities and grants.
+"""The S3 storage of a ``PlatformStack``: service identities, access-log buckets, the phase's SecureS3 buckets and grants.
 
-``PlatformStack`` calls ``add_storage`` once, with the storage component; every construct is
-created under the stack itself, so their Terraform addresses are the stack's own.
+``add_service_identities`` creates each service's AWS identity (the holder of its bucket grants, its log-write
+grant and its field key); ``add_storage`` the buckets and their grants to those identities, and returns them as ``Storage``.
+Every construct is created under the stack itself, so their Terraform addresses are the stack's own.
 ``storage_variables`` names, for a Railway service, the buckets it was granted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from constructs_lib.engine.aws import AwsProvider
+from constructs import Construct
+
 from constructs_lib.storage.access_log_bucket import AccessLogBucket, AccessLogBucketProps
 from constructs_lib.storage.secure_s3 import SecureS3
 from constructs_lib.storage.secure_s3_props import SecureS3Props
 from constructs_lib.storage.service_identity import ServiceIdentity, ServiceIdentityProps
 from constructs_lib.storage.storage_types import ObjectLockMode
+from environments import EnvironmentConfig
+from platform_plan.phases import Component, PhasePlan, ServiceSpec
 
-from .phases import ServiceSpec
-
-if TYPE_CHECKING:
-    from .platform import PlatformStack
+from ._aws_settings import AwsProviderSettings
 
 NO_REPLICA_REASON = "cross-region replication is prod-only by environment config ([s3] replica_region); dev and staging hold no real PHI"
 """Why a bucket of an environment without ``[s3] replica_region`` has no replica (published as its accepted CKV_AWS_144)."""
 
 
 @dataclass(frozen=True, slots=True)
-class AccessLogs:
-    """The server-access-log buckets: the stack's region's and, with ``[s3] replica_region``, the replica region's."""
+class Storage:
+    """What ``add_storage`` created."""
 
-    bucket: AccessLogBucket
-    replica: AccessLogBucket | None
+    access_log_bucket: AccessLogBucket
+    """Server access logs of every bucket in the stack's region."""
+    replica_access_log_bucket: AccessLogBucket | None
+    """Server access logs of the replica region's buckets (``[s3] replica_region``), else None."""
+    buckets: Mapping[str, SecureS3]
+    """SecureS3 buckets by purpose (``audit-logs``, ``medical-documents``, ...)."""
 
 
-def add_storage(stack: PlatformStack) -> AccessLogs:
-    """The access-logs bucket(s), the phase's SecureS3 buckets into ``stack.buckets``, and one ServiceIdentity per
-    service with a bucket grant into ``stack.identities``, with its grants (a Railway service's pinned to
-    ``[railway] static_egress_ips``); the backup restorer's read grant."""
-    s3 = stack.config.s3
-    project, env = stack.config.project, stack.config.name
-    replica_provider = (
-        AwsProvider(
-            stack,
-            "aws_replica",
-            alias="replica",
-            region=s3.replica_region,
-            default_tags=stack._default_tags,  # noqa: SLF001 - the stack's provider settings, shared
-            allowed_account_ids=stack._allowed_account_ids,  # noqa: SLF001
+def identity_services(plan: PhasePlan) -> tuple[str, ...]:
+    """Services with an AWS identity: those with a bucket grant (storage), those with a telemetry path (each writes its own
+    log group: ``PhasePlan.monitored_services``), then those encrypting PHI fields (their own key)."""
+    wanted = [grant.service for grant in plan.bucket_grants] if plan.has(Component.STORAGE) else []
+    wanted += [spec.name for spec in plan.monitored_services]
+    if plan.has(Component.SERVICES):
+        wanted += [spec.name for spec in plan.services if spec.encrypts_fields]
+    return tuple(dict.fromkeys(wanted))
+
+
+def add_service_identities(scope: Construct, config: EnvironmentConfig, plan: PhasePlan) -> Mapping[str, ServiceIdentity]:
+    """``Identity-<service>`` (IAM user + access key) of each service of ``identity_services``, by service.
+
+    A Railway service's keys work only from the services' static egress (``[railway] static_egress_ips``). The AI
+    service runs in the VPC and reaches S3 through its gateway endpoint, where ``aws:SourceIp`` does not exist.
+    """
+    on_railway = {spec.name for spec in plan.services if spec.runs_on_railway}
+    return {
+        service: ServiceIdentity(
+            scope,
+            f"Identity-{service}",
+            ServiceIdentityProps(
+                project=config.project,
+                environment=config.name,
+                service=service,
+                allowed_source_ips=tuple(config.railway.static_egress_ips) if service in on_railway else (),
+            ),
         )
-        if s3.replica_region
-        else None
-    )
+        for service in identity_services(plan)
+    }
+
+
+def add_storage(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, aws: AwsProviderSettings, identities: Mapping[str, ServiceIdentity]) -> Storage:
+    """The access-logs bucket(s), the phase's SecureS3 buckets, each plan grant to the service's identity (a Railway
+    service's pinned to ``[railway] static_egress_ips`` by its identity), and the backup restorer's read grant."""
+    s3 = config.s3
+    project, env = config.project, config.name
+    replica_provider = aws.provider(scope, "aws_replica", alias="replica", region=s3.replica_region) if s3.replica_region else None
     access_log_bucket = AccessLogBucket(
-        stack,
+        scope,
         "AccessLogs",
         AccessLogBucketProps(
             project=project,
@@ -65,7 +90,7 @@ def add_storage(stack: PlatformStack) -> AccessLogs:
     )
     replica_access_log_bucket = (
         AccessLogBucket(
-            stack,
+            scope,
             "AccessLogsReplica",
             AccessLogBucketProps(
                 project=project,
@@ -80,14 +105,15 @@ def add_storage(stack: PlatformStack) -> AccessLogs:
         if replica_provider
         else None
     )
-    backups = stack.config.backups
-    for spec in stack.plan.buckets:
+    backups = config.backups
+    buckets: dict[str, SecureS3] = {}
+    for spec in plan.buckets:
         lock = spec.object_lock
         # The audit logs keep HIPAA's six years; every dump is locked for as long as it is kept.
         lock_days = s3.audit_log_retention_days if lock else backups.retention_days if spec.backup_retention else None
-        lock_mode = s3.audit_log_lock_mode if lock else stack.config.backup_lock_mode if spec.backup_retention else "COMPLIANCE"
-        stack.buckets[spec.purpose] = SecureS3(
-            stack,
+        lock_mode = s3.audit_log_lock_mode if lock else config.backup_lock_mode if spec.backup_retention else "COMPLIANCE"
+        buckets[spec.purpose] = SecureS3(
+            scope,
             f"Bucket-{spec.purpose}",
             SecureS3Props(
                 project=project,
@@ -118,45 +144,24 @@ def add_storage(stack: PlatformStack) -> AccessLogs:
             ),
         )
     restorer = backups.restore_reader_arn
-    for spec in stack.plan.buckets:
+    for spec in plan.buckets:
         if spec.backup_retention and restorer is not None:
-            stack.buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")
-    for grant in stack.plan.bucket_grants:
-        stack.buckets[grant.bucket].grant(service_identity(stack, grant.service), grant.access, grant.prefix)
-    return AccessLogs(access_log_bucket, replica_access_log_bucket)
+            buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")
+    for grant in plan.bucket_grants:
+        buckets[grant.bucket].grant(identities[grant.service], grant.access, grant.prefix)
+    return Storage(access_log_bucket, replica_access_log_bucket, buckets)
 
 
-def service_identity(stack: PlatformStack, service: str) -> ServiceIdentity:
-    """The AWS identity ``Identity-<service>`` of a service, created (into ``stack.identities``) on first use.
-
-    One per service, whatever needs it first (a bucket grant, its field-encryption key): the construct id,
-    hence the Terraform address, is the same either way.
-    """
-    identity = stack.identities.get(service)
-    if identity is None:
-        # A Railway service's keys work only from the services' static egress ([railway] static_egress_ips). The AI
-        # service runs in the VPC and reaches S3 through its gateway endpoint, where aws:SourceIp does not exist.
-        on_railway = any(spec.name == service and spec.runs_on_railway for spec in stack.plan.services)
-        sources = tuple(stack.config.railway.static_egress_ips) if on_railway else ()
-        identity = ServiceIdentity(
-            stack,
-            f"Identity-{service}",
-            ServiceIdentityProps(project=stack.config.project, environment=stack.config.name, service=service, allowed_source_ips=sources),
-        )
-        stack.identities[service] = identity
-    return identity
-
-
-def storage_variables(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
+def storage_variables(config: EnvironmentConfig, plan: PhasePlan, buckets: Mapping[str, SecureS3], spec: ServiceSpec) -> dict[str, str]:
     """Plain variables naming the buckets a service was granted (``S3_BUCKET_<PURPOSE>``, with
     ``S3_PREFIX_<PURPOSE>`` when the grant is limited to a prefix) and their region."""
     variables: dict[str, str] = {}
-    for grant in stack.plan.bucket_grants:
+    for grant in plan.bucket_grants:
         if grant.service == spec.name:
             suffix = grant.bucket.upper().replace("-", "_")
-            variables[f"S3_BUCKET_{suffix}"] = stack.buckets[grant.bucket].bucket_name
+            variables[f"S3_BUCKET_{suffix}"] = buckets[grant.bucket].bucket_name
             if grant.prefix:
                 variables[f"S3_PREFIX_{suffix}"] = grant.prefix
     if variables:
-        variables["AWS_REGION"] = stack.config.aws_region
+        variables["AWS_REGION"] = config.aws_region
     return variables

@@ -1,52 +1,58 @@
 """Application telemetry of a ``PlatformStack``: each monitored service's log group, its variables, its alarms, the reader.
 
-``PlatformStack`` calls ``add_telemetry`` before it creates the Railway services (each service's variables name its
-log group and namespace, and its identity's access key becomes its AWS credentials); ``add_operations`` calls
+``add_telemetry`` runs before the Railway services exist (each service's variables name its log group and
+namespace, and its identity's access key, from ``storage.add_service_identities``, becomes its AWS credentials) and
+returns what it created as ``Telemetry``; ``add_services`` reads ``Telemetry.variables`` and ``add_operations`` calls
 ``add_service_alarms`` once the alert topic exists. The services of each phase come from the phase plan
 (``PhasePlan.monitored_services`` / ``alarmed_services``), the numbers from ``[telemetry]``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+from constructs import Construct
 
 from constructs_lib.engine.aws import CloudwatchMetricAlarm
 from constructs_lib.operations.alert_topic import AlertTopic
 from constructs_lib.operations.log_reader import ApplicationLogReader, ApplicationLogReaderProps
 from constructs_lib.operations.telemetry import ServiceAlarmSettings, ServiceTelemetry, ServiceTelemetryProps
-
-from ._storage import service_identity
-from .phases import ServiceSpec
-
-if TYPE_CHECKING:
-    from .platform import PlatformStack
+from constructs_lib.storage.service_identity import ServiceIdentity
+from environments import EnvironmentConfig
+from platform_plan.phases import PhasePlan
 
 
 @dataclass(frozen=True, slots=True)
 class Telemetry:
     """What ``add_telemetry`` created."""
 
-    services: dict[str, ServiceTelemetry]
+    services: Mapping[str, ServiceTelemetry]
     """``Telemetry-<service>`` by service name."""
     reader: ApplicationLogReader | None
     """``AppLogReader``: the role the audit reader and on-call assume to read the logs; None without any reader."""
 
+    def variables(self, service: str) -> dict[str, str]:
+        """``TELEMETRY_LOG_GROUP``, ``TELEMETRY_NAMESPACE``, ``TELEMETRY_SERVICE`` and ``AWS_REGION`` of a monitored
+        service; none for a service without telemetry."""
+        telemetry = self.services.get(service)
+        return telemetry.variables if telemetry is not None else {}
 
-def add_telemetry(stack: PlatformStack) -> Telemetry:
-    """A ``ServiceTelemetry`` per monitored service, written by its own identity; the reader role when anyone may read."""
-    config = stack.config
+
+def add_telemetry(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, identities: Mapping[str, ServiceIdentity]) -> Telemetry:
+    """A ``ServiceTelemetry`` per monitored service, written by its own identity (``identities``, which has one for every
+    monitored service: ``storage.identity_services``); the reader role when anyone may read."""
     settings = config.telemetry
     services: dict[str, ServiceTelemetry] = {}
-    for spec in stack.plan.monitored_services:
+    for spec in plan.monitored_services:
         services[spec.name] = ServiceTelemetry(
-            stack,
+            scope,
             f"Telemetry-{spec.name}",
             ServiceTelemetryProps(
                 project=config.project,
                 environment=config.name,
                 service=spec.name,
-                identity=service_identity(stack, spec.name),
+                identity=identities[spec.name],
                 retention_days=settings.log_retention_days,
                 logs_may_contain_phi=settings.logs_may_contain_phi,
                 protect_from_destroy=not config.disposable,
@@ -56,26 +62,20 @@ def add_telemetry(stack: PlatformStack) -> Telemetry:
     reader = None
     if services and readers:
         reader = ApplicationLogReader(
-            stack,
+            scope,
             "AppLogReader",
             ApplicationLogReaderProps(name=config.name_prefix, reader_arns=tuple(dict.fromkeys(readers)), telemetry=tuple(services.values())),
         )
     return Telemetry(services, reader)
 
 
-def telemetry_variables(stack: PlatformStack, spec: ServiceSpec) -> dict[str, str]:
-    """``TELEMETRY_LOG_GROUP``, ``TELEMETRY_NAMESPACE``, ``TELEMETRY_SERVICE`` and ``AWS_REGION`` of a monitored service."""
-    telemetry = stack.telemetry.services.get(spec.name)
-    return telemetry.variables if telemetry is not None else {}
-
-
-def add_service_alarms(stack: PlatformStack, alerts: AlertTopic) -> list[CloudwatchMetricAlarm]:
-    """Error-rate, p95-latency and (unless ``[telemetry] quiet_services``) no-traffic alarms of each alarmed service."""
-    settings = stack.config.telemetry
+def add_service_alarms(config: EnvironmentConfig, plan: PhasePlan, telemetry: Telemetry, alerts: AlertTopic) -> list[CloudwatchMetricAlarm]:
+    """Error-rate, p95-latency and (unless ``[telemetry] quiet_services``) no-traffic alarms of each alarmed service,
+    under its ``ServiceTelemetry``."""
+    settings = config.telemetry
     alarms: list[CloudwatchMetricAlarm] = []
-    for spec in stack.plan.alarmed_services:
-        telemetry = stack.telemetry.services[spec.name]
-        created = telemetry.add_alarms(
+    for spec in plan.alarmed_services:
+        created = telemetry.services[spec.name].add_alarms(
             ServiceAlarmSettings(
                 alert_topic=alerts,
                 error_rate_percent=settings.error_rate_percent,

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from constructs_lib.engine.core import App
 from constructs_lib.errors import GuardrailViolation, SynthesisError
-from constructs_lib.guardrails import error_findings, warning_findings
+from constructs_lib.guardrails import error_findings, synthesized_findings
 from environments import EnvironmentConfig
+from platform_plan.phases import plan_for
 
-from .phases import plan_for
 from .platform import PlatformStack
+from .staging import remove_stale_staging, staging_prefix
 
 
 def build_app(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap: Sequence[EnvironmentConfig] = ()) -> App:
@@ -37,27 +38,29 @@ def synthesize(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap:
     """Synthesize ``configs`` into ``outdir``, replacing it only when everything succeeded.
 
     The stacks are written to a temporary sibling folder which then takes the place of
-    ``outdir``; an error anywhere (bad props, a failed guardrail) leaves the previous
-    ``outdir`` as it was and removes the temporary folder. Error annotations (failed
+    ``outdir`` (``stacks/staging.py``; folders left by a killed synthesis are removed first);
+    an error anywhere (bad props, a failed guardrail) leaves the previous ``outdir`` as it was and removes the temporary folder. Error annotations (failed
     guardrails) raise ``GuardrailViolation`` with one line per finding. Returns the
     warning annotations (guardrail warnings among them), one line each.
     """
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.new-", dir=outdir.parent))
+    remove_stale_staging(outdir)  # left by a synthesis that was killed (stacks/staging.py)
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(outdir), dir=outdir.parent))
     try:
         app = build_app(configs, staging, bootstrap=bootstrap)
         _synth(app)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    warnings = synthesized_findings(staging)
     previous = outdir.parent / f".{outdir.name}.old"
     shutil.rmtree(previous, ignore_errors=True)
     if outdir.exists():
         outdir.rename(previous)
     staging.rename(outdir)
     shutil.rmtree(previous, ignore_errors=True)
-    return warning_findings(app)
+    return warnings
 
 
 def _synth(app: App) -> None:

@@ -6,7 +6,8 @@ a workspace setting changes. For every environment whose ``state_backend`` is
 comes from ``TerraformCloudSettings.workspace_name``, the single place it is made), the execution
 mode the file chooses with a pinned Terraform version, auto-apply as configured (never in
 production), a variable set holding the provider credentials as sensitive environment variables,
-team access and an email to named members when a run fails. An environment with
+team access, health assessments (drift detection) and an email to named members when a run fails, drift is
+found or a check fails (and a generic webhook with ``health_webhook_url``). An environment with
 ``execution_mode = "agent"`` also gets its own agent pool, scoped to its workspace, and the agent
 itself: a Railway service in a project of its own (``EnvironmentAgent``).
 
@@ -62,6 +63,10 @@ BOOTSTRAP_STACK = "bootstrap"
 
 RUN_FAILURE_TRIGGERS = ("run:errored",)
 """Terraform Cloud notification triggers that email the environment's members."""
+
+HEALTH_TRIGGERS = ("assessment:drifted", "assessment:check_failure", "assessment:failed")
+"""Health-assessment notification triggers (tfe 0.71): drift found, a continuous-validation check failed, the
+assessment itself failed. Emailed to the environment's members and sent to ``health_webhook_url``."""
 
 
 def read_team_permissions() -> TeamAccessPermissions:
@@ -161,6 +166,7 @@ class EnvironmentWorkspace(Construct):
             # Through the scoping resource: the pool must allow the workspace before the workspace selects it.
             agent_pool_id=self.agent.allowed.agent_pool_id if self.agent is not None else None,
             auto_apply=tfc.auto_apply and not production,
+            assessments_enabled=tfc.health_assessments,
         )
         if tfc.read_team is not None:
             team = DataTfeTeam(self, "ReadTeam", name=tfc.read_team, organization=tfc.organization)
@@ -175,11 +181,12 @@ class EnvironmentWorkspace(Construct):
         if tfc.apply_team is not None:
             team = DataTfeTeam(self, "ApplyTeam", name=tfc.apply_team, organization=tfc.organization)
             TeamAccess(self, "ApplyAccess", access=APPLY_TEAM_ACCESS, team_id=team.id, workspace_id=self.workspace.id)
-        if tfc.notify_member_emails:
-            members = [
-                DataTfeOrganizationMembership(self, f"Member{index}", organization=tfc.organization, email=email)
-                for index, email in enumerate(tfc.notify_member_emails)
-            ]
+        members = [
+            DataTfeOrganizationMembership(self, f"Member{index}", organization=tfc.organization, email=email)
+            for index, email in enumerate(tfc.notify_member_emails)
+        ]
+        health = list(HEALTH_TRIGGERS) if tfc.health_assessments else []
+        if members:
             NotificationConfiguration(
                 self,
                 "RunFailures",
@@ -187,6 +194,28 @@ class EnvironmentWorkspace(Construct):
                 destination_type="email",
                 email_user_ids=[member.user_id for member in members],
                 triggers=list(RUN_FAILURE_TRIGGERS),
+                enabled=True,
+                workspace_id=self.workspace.id,
+            )
+        if members and health:
+            NotificationConfiguration(
+                self,
+                "HealthAlerts",
+                name=f"{self.name} drift and failed checks",
+                destination_type="email",
+                email_user_ids=[member.user_id for member in members],
+                triggers=health,
+                enabled=True,
+                workspace_id=self.workspace.id,
+            )
+        if tfc.health_webhook_url is not None:
+            NotificationConfiguration(
+                self,
+                "Webhook",
+                name=f"{self.name} run failures, drift and failed checks",
+                destination_type="generic",
+                url=tfc.health_webhook_url,
+                triggers=[*RUN_FAILURE_TRIGGERS, *health],
                 enabled=True,
                 workspace_id=self.workspace.id,
             )

@@ -2,7 +2,7 @@
 
 Pure data (no cdktf import): ``diff`` compares the ``cdk.tf.json`` of an environment at its
 current phase with the same environment at the target phase. A promotion must only add
-(stacks/phases.py): a resource address that disappears, or an attribute that forces
+(platform_plan/phases.py): a resource address that disappears, or an attribute that forces
 replacement and changes, is a blocker. Force-new attributes come from the Neon and Railway
 schemas the bindings are generated from (``x-force-new``) and, for AWS and Cloudflare, from a
 table of the attributes our constructs set that the providers document as forcing
@@ -205,7 +205,7 @@ def with_costs(promotion: Promotion, config: EnvironmentConfig) -> Promotion:
         "aws_nat_gateway": f"[network] nat_gateways = {config.network.nat_gateways!r}, az_count = {config.az_count}",
         "aws_eip": f"one per NAT gateway ([network] nat_gateways = {config.network.nat_gateways!r})",
         "aws_vpc_endpoint": "gateway endpoints (S3, DynamoDB)",
-        "aws_kms_key": "one per bucket (and replica), plus the audit and flow-log keys",
+        "aws_kms_key": "one per bucket (and replica) and per Railway service's log group, plus the audit and flow-log keys",
         "neon_project": f"[neon] compute_min_cu = {config.neon.compute_min_cu}, compute_max_cu = {config.neon.compute_max_cu}",
         "neon_endpoint": (
             f"[neon] compute_min_cu = {config.neon.compute_min_cu}, compute_max_cu = {config.neon.compute_max_cu}, "

@@ -46,6 +46,17 @@ CHECKOV_MARK = "checkov"
 WANTS_CHECKOV = pytest.StashKey[bool]()
 CHECKOV_RUN = pytest.StashKey["subprocess.Popen[bytes]"]()
 """The session's single checkov run, started as soon as the stacks exist (see ``_synthesized``)."""
+MYPY_MARK = "mypy"
+"""Marks the tests that read the session's background ``mypy`` gate run (fixture ``mypy_gate``)."""
+_MYPY_RUN = pytest.StashKey[tuple["subprocess.Popen[bytes]", Path]]()
+MYPY_CACHE = REPO_ROOT / (".mypy_cache" if ENGINE == "cdktf" else ".mypy_cache/cdktn")
+"""The gate's mypy cache: the library and every engine and provider module it imports, checked with ``MYPY_OPTIONS``."""
+MYPY_OPTIONS = ("--always-false", "CDKTN") if ENGINE == "cdktf" else ("--always-true", "CDKTN")
+"""The option besides ``--strict`` in which the gate's configuration (pyproject / mypy-cdktn.ini) differs from mypy's defaults.
+
+A consumer check run with ``--strict`` and these reuses ``MYPY_CACHE``'s entries for the engine and
+provider packages (mypy keeps a module's cache only for the same options); the packaging test does.
+"""
 
 ENV_VARS_READ = (
     "PLATFORM_ENVIRONMENTS",
@@ -187,11 +198,37 @@ def _start_cdktf_synth() -> tuple[subprocess.Popen[bytes], Path]:
     return process, workdir
 
 
+def _start_mypy() -> tuple[subprocess.Popen[bytes], Path]:
+    """The code gate's ``mypy`` (files and strictness from [tool.mypy], or mypy-cdktn.ini on CDK Terrain), in the background."""
+    config = [] if ENGINE == "cdktf" else ["--config-file", "mypy-cdktn.ini"]
+    log = Path(tempfile.mkdtemp(prefix="mypy-gate-")) / "mypy.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "mypy"), *config, "--cache-dir", str(MYPY_CACHE)], cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT
+        )
+    return process, log
+
+
+def wait_for_mypy(config: pytest.Config) -> tuple[int, str]:
+    """(exit status, output) of the session's mypy gate run, started now if collection did not start it."""
+    if _MYPY_RUN not in config.stash:
+        config.stash[_MYPY_RUN] = _start_mypy()
+    process, log = config.stash[_MYPY_RUN]
+    returncode = process.wait(timeout=900)
+    return returncode, log.read_text(errors="replace")
+
+
+@pytest.fixture(scope="session")
+def mypy_gate(request: pytest.FixtureRequest) -> tuple[int, str]:
+    """(exit status, output) of the code gate's ``mypy`` run, started in the background after collection."""
+    return wait_for_mypy(request.config)
+
+
 def pytest_sessionfinish() -> None:
     shutil.rmtree(_SESSION_TMP, ignore_errors=True)
 
 
-_MARK_OF_FIXTURE = {"cdktf_cli_output": CLI_MARK, "checkov_reports": CHECKOV_MARK, "checkov_types": CHECKOV_MARK}
+_MARK_OF_FIXTURE = {"cdktf_cli_output": CLI_MARK, "checkov_reports": CHECKOV_MARK, "checkov_types": CHECKOV_MARK, "mypy_gate": MYPY_MARK}
 """A test using one of these fixtures must carry the marker, or it would wait for the process first."""
 
 
@@ -200,7 +237,7 @@ def _has(item: pytest.Item, mark: str) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that wait for background processes (markers ``cdktf_cli``, ``checkov``) last.
+    """Run the tests that wait for background processes (markers ``cdktf_cli``, ``checkov``, ``mypy``) last.
 
     Their processes start early (after collection, after the session's synthesis) and use
     the second core while everything else runs; waiting for them first would serialize it all.
@@ -213,7 +250,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     )
     if unmarked:
         raise pytest.UsageError("\n".join(unmarked))
-    items.sort(key=lambda item: _has(item, CLI_MARK) or _has(item, CHECKOV_MARK))
+    items.sort(key=lambda item: _has(item, CLI_MARK) or _has(item, CHECKOV_MARK) or _has(item, MYPY_MARK))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -223,6 +260,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     runs on the second core while this session synthesizes, instead of after it.
     """
     session.config.stash[WANTS_CHECKOV] = any(_has(item, CHECKOV_MARK) for item in session.items)
+    if any(_has(item, MYPY_MARK) for item in session.items):
+        session.config.stash[_MYPY_RUN] = _start_mypy()
     if any(_has(item, CLI_MARK) for item in session.items) and CDKTF.exists() and shutil.which("node"):
         session.config.stash[_CLI_RUN] = _start_cdktf_synth()
 

@@ -1,15 +1,21 @@
-"""Render the props tables of the construct pages in ``docs/`` from the Props dataclasses.
+"""Render the generated blocks of ``README.md`` and ``docs/``: props tables, the phase plan, per-environment values and diagrams.
 
 Usage::
 
-    python -m tools.generate_docs            # rewrite every generated block in docs/**/*.md
+    python -m tools.generate_docs            # rewrite every generated block in README.md and docs/**/*.md
     python -m tools.generate_docs --check    # exit 1, naming each stale page, when a block differs
 
-A generated block sits between ``<!-- props:SecureS3Props -->`` and ``<!-- /props -->``; the
-text outside the markers is hand-written and never touched. Each block is a table with one row
-per dataclass field: name, type, default (``required`` when there is none) and the field's
-attribute docstring (the string literal right after the field), all read with ``ast`` from the
-source file, so nothing is imported (no jsii, no cdktf).
+Two kinds of block; the text outside the markers is hand-written and never touched:
+
+- ``<!-- props:SecureS3Props -->`` ... ``<!-- /props -->``: a table with one row per dataclass
+  field: name, type, default (``required`` when there is none) and the field's attribute docstring
+  (the string literal right after the field), all read with ``ast`` from the source file, so
+  nothing is imported (no jsii, no cdktf).
+- ``<!-- generated:NAME -->`` ... ``<!-- /generated -->`` (``GENERATED``): numbers and per-phase or
+  per-environment claims, from ``platform_plan/phases.py``, the environment files and, for the names in
+  ``STACK_BLOCKS``, the stacks synthesized from them (each environment at its own phase, and the
+  bootstrap stack). Only a page holding such a block makes the tool synthesize (~1-2 minutes, one
+  process); ``tests/test_docs.py`` passes the stacks its session already synthesized instead.
 
 The public constructs are the classes listed in ``constructs_lib.__init__._LAZY`` that subclass
 ``Construct``; ``CONSTRUCT_PAGES`` below names the page and the Props classes of each, and
@@ -20,10 +26,16 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import re
 import sys
+import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+from tools import stack_docs
+from tools.generated_blocks import GENERATED, STACK_BLOCKS, Documents, DocumentSource, promotion_preview, render_generated
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LIB_DIR = REPO_ROOT / "constructs_lib"
@@ -163,23 +175,51 @@ def render_table(class_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_page(text: str) -> str:
+def synthesized_documents() -> Documents:
+    """Every environment file at its own phase plus the bootstrap stack, and the promotion example's target
+    (``generated_blocks.promotion_preview``), synthesized in this process (imports cdktf)."""
+    from environments import load_all
+    from main import quiet_node_deprecations
+
+    quiet_node_deprecations(os.environ)  # before jsii starts Node, as main.py does
+    from stacks.app import synthesize
+
+    configs = load_all()
+    preview, target = promotion_preview()
+    with tempfile.TemporaryDirectory(prefix="generate-docs-") as work:
+        synthesize(list(configs.values()), Path(work) / "out", bootstrap=list(configs.values()))
+        synthesize([configs[preview].model_copy(update={"phase": target})], Path(work) / "preview")
+        documents = {path.parent.name: stack_docs.load(path.read_text()) for path in sorted((Path(work) / "out" / "stacks").glob("*/cdk.tf.json"))}
+        documents[f"{preview}@{target}"] = stack_docs.load((Path(work) / "preview" / "stacks" / preview / "cdk.tf.json").read_text())
+    return documents
+
+
+def render_page(text: str, documents: DocumentSource = synthesized_documents) -> str:
     """``text`` with every generated block re-rendered; everything outside the markers kept as is."""
-    return _BLOCK.sub(lambda m: m.group(1) + render_table(m.group("name")) + m.group(4), text)
+    text = _BLOCK.sub(lambda m: m.group(1) + render_table(m.group("name")) + m.group(4), text)
+    source = cache(documents)
+    return _GENERATED.sub(lambda m: m.group(1) + render_generated(m.group("name"), source) + m.group(4), text)
 
 
 def pages() -> list[Path]:
-    """Every Markdown page under ``docs/``."""
-    return sorted(DOCS_DIR.rglob("*.md"))
+    """README.md and every Markdown page under ``docs/``."""
+    readme = DOCS_DIR.parent / "README.md"
+    return [*([readme] if readme.is_file() else []), *sorted(DOCS_DIR.rglob("*.md"))]
 
 
-def stale_pages() -> list[Path]:
-    """Pages whose generated blocks differ from what the source gives now."""
-    return [page for page in pages() if render_page(page.read_text()) != page.read_text()]
+def stale_pages(documents: DocumentSource = synthesized_documents) -> list[Path]:
+    """Pages whose generated blocks differ from what the source (and the stacks) give now."""
+    source = cache(documents)
+    return [page for page in pages() if render_page(page.read_text(), source) != page.read_text()]
 
 
 def _shown(page: Path) -> str:
     return str(page.relative_to(REPO_ROOT)) if page.is_relative_to(REPO_ROOT) else str(page)
+
+
+_GENERATED = re.compile(r"(<!-- generated:(?P<name>[a-z0-9-]+) -->)(?P<body>.*?)(<!-- /generated -->)", re.DOTALL)
+
+__all__ = ["GENERATED", "STACK_BLOCKS", "main", "render_page", "stale_pages"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,13 +227,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a page is stale; write nothing")
     args = parser.parse_args(argv)
     if args.check:
-        stale = stale_pages()
+        stale = stale_pages()  # synthesizes only if a page holds a block of STACK_BLOCKS
         for page in stale:
             print(f"stale: {_shown(page)} (run: python -m tools.generate_docs)", file=sys.stderr)
         return 1 if stale else 0
+    source = cache(synthesized_documents)
     for page in pages():
         text = page.read_text()
-        rendered = render_page(text)
+        rendered = render_page(text, source)
         if rendered != text:
             page.write_text(rendered)
             print(f"wrote {_shown(page)}")

@@ -11,8 +11,7 @@ from constructs import Construct, IConstruct
 
 from .._aws.iam import AwsAccount
 from .._aws.perms import KMS_PUBLISH_ACTIONS
-from .._providers import AWS, require_provider
-from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_https_url
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import (
     Cloudtrail,
     CloudtrailAdvancedEventSelector,
@@ -21,11 +20,12 @@ from ..engine.aws import (
 from ..engine.core import Aspects, IAspect, TerraformStack, Token
 from ..errors import Problems, ValidationError
 from ..storage.secure_s3 import SecureS3, phi_buckets
+from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_https_url
 from ._audit_alarms import AlarmSettings, SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics
 from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
-from .checks import (
+from .trail_rules import (
     DEFAULT_ALARM_EVALUATION_PERIODS,
     DEFAULT_ALARM_PERIOD_SECONDS,
     DEFAULT_CHANGE_ALARM_THRESHOLD,
@@ -293,7 +293,8 @@ class _PhiDataEvents:
         self._trail = trail
 
     def visit(self, node: IConstruct) -> None:
-        if node.node.path == self._trail.node.path:
+        # Identity, not path: cdktf calls this for every construct under the trail, and a path is a jsii round trip.
+        if node is self._trail:
             self._trail._put_event_selectors()
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 
-from ..checks import WITHHELD, WITHHELD_REFERENCE, check_env_name, has_url_credentials, is_secret_like_name
 from ..engine import core as cdk
 from ..errors import ValidationError
+from ..value_rules import WITHHELD, WITHHELD_REFERENCE, check_env_name, has_url_credentials, is_secret_like_name
 
 _SECRET_REFERENCE = "a reference to a sensitive terraform value (an unresolved token, e.g. a database's connection string)"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import RAILWAY, require_provider
+from .._provider_requirements import RAILWAY, require_provider
 from ..engine.core import TerraformResourceLifecycle
 from ..errors import Problems
 from ..providers.railway import Project, ProjectDefaultEnvironment

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
-from .._providers import RAILWAY, require_provider
-from ..checks import check_cron, check_domain
+from .._provider_requirements import RAILWAY, require_provider
 from ..engine.core import Fn, Postcondition, TerraformResourceLifecycle
 from ..errors import ConstructError, Problems, ValidationError
 from ..providers.railway import (
@@ -21,6 +20,7 @@ from ..providers.railway import (
     VariableCollection,
     VariableCollectionVariables,
 )
+from ..value_rules import check_cron, check_domain
 from ._railway_variables import service_variables
 from .railway_project import RailwayProject
 from .railway_source import ImageSource, RegionReplicas, RepoSource, VolumeMount

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..checks import WITHHELD
 from ..engine import core as cdk
 from ..errors import ValidationError
+from ..value_rules import WITHHELD
 
 _IMAGE_RE = re.compile(r"^[a-z0-9]+(?:[._/:-][a-z0-9]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$")
 _DIGEST_RE = re.compile(r"@sha256:[0-9a-f]{64}$")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import RAILWAY, require_provider
+from .._provider_requirements import RAILWAY, require_provider
 from ..errors import Problems
 from .railway_project import RailwayProject
 from .railway_service import RailwayService, RailwayServiceProps

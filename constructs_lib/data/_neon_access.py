@@ -18,7 +18,7 @@ from ..engine.core import TerraformResourceLifecycle
 from ..engine.postgresql import GrantRole, PostgresqlProvider
 from ..providers.neon import Database, Project
 from . import _neon_sql as sql
-from ._neon_checks import database_name, login_role_name, owner_role_name
+from ._neon_props_validation import database_name, login_role_name, owner_role_name
 from .neon_props import ReaderRole
 
 

@@ -16,7 +16,7 @@ from .._random import ensure_random_provider
 from ..engine.core import TerraformResourceLifecycle, Token
 from ..engine.random import Bytes
 from ..errors import Problems
-from .checks import MAX_KEY_VERSION, key_version_problems
+from .settings_rules import MAX_KEY_VERSION, key_version_problems
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 MAX_VERSION = MAX_KEY_VERSION

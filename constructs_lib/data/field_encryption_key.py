@@ -8,13 +8,13 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, account_administers_key, statement
 from .._aws.perms import KMS_DESCRIBE_ACTIONS, KMS_FIELD_KEY_USE_ACTIONS
-from .._providers import AWS, require_provider
-from ..checks import check_name_part
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import DataAwsIamPolicyDocumentStatement, KmsAlias, KmsKey
 from ..engine.core import TerraformResourceLifecycle, Token
 from ..errors import Problems, ValidationError
 from ..storage.service_identity import ServiceIdentity
-from .checks import MAX_KEY_DELETION_WINDOW_DAYS, deletion_window_problems
+from ..value_rules import check_name_part
+from .settings_rules import MAX_KEY_DELETION_WINDOW_DAYS, deletion_window_problems
 
 CONTEXT_KEY = "service"
 """The encryption-context key every request on a field key carries; its value is the service's name."""

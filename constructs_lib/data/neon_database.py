@@ -23,15 +23,15 @@ import ipaddress
 
 from constructs import Construct
 
-from .._providers import NEON, require_provider
-from ..checks import check_allowed_ip
+from .._provider_requirements import NEON, require_provider
 from ..engine.core import Fn, TerraformResourceLifecycle, Token
 from ..errors import ValidationError
 from ..providers.neon import Database, Endpoint, Project, ProjectDefaultEndpointSettings
+from ..value_rules import check_allowed_ip
 from . import _neon_sql as sql
 from ._neon_access import ServiceDatabase, reader_login, service_database
-from ._neon_checks import database_name, validate
 from ._neon_connections import ReaderConnection, ServiceConnection, connection_uri
+from ._neon_props_validation import database_name, validate
 from .neon_props import NeonDatabaseProps, ReaderRole
 
 

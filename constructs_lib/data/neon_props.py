@@ -34,7 +34,7 @@ class NeonDatabaseProps:
     ``<service>`` (``-`` -> ``_``) owned by the SQL role ``<db>_owner`` (migrations; no administrative attribute)
     and a login role ``<db>_app`` with read/write on that database only. Default: none."""
     region_id: str = "aws-us-east-1"
-    """Neon region, one of ``constructs_lib.checks.NEON_REGIONS``; changing it replaces the project. Default: ``aws-us-east-1``."""
+    """Neon region, one of ``constructs_lib.value_rules.NEON_REGIONS``; changing it replaces the project. Default: ``aws-us-east-1``."""
     pg_version: int = 17
     """Postgres major version, 14..18; changing it replaces the project. Default: 17 (Neon's default)."""
     history_retention_seconds: int = 86_400

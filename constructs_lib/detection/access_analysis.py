@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import AccessanalyzerAnalyzer, AccessanalyzerAnalyzerConfiguration, AccessanalyzerAnalyzerConfigurationUnusedAccess
 from ..errors import Problems
 

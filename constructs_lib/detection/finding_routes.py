@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..audit.audit_trail import AuditTrail
 from ..engine.aws import CloudwatchEventRule, CloudwatchEventTarget
 from ..errors import Problems

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import AwsAccount
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import SecurityhubAccount, SecurityhubStandardsControlAssociation, SecurityhubStandardsSubscription
 from ..errors import Problems
 from .detection_types import DisabledControl, SecurityStandard, disabled_control_problems

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, statement
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import (
     DataAwsIamPolicyDocumentStatement,
     Macie2Account,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checkov_gate import accept
 from ..engine.aws import GuarddutyDetector, GuarddutyDetectorFeature
 from ..errors import ValidationError

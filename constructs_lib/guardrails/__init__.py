@@ -12,7 +12,7 @@ construct, binding or override. The rule table is in docs/guardrails.md.
 
 from __future__ import annotations
 
-from ._engine import (
+from ._evaluator import (
     ERROR_METADATA_TYPE,
     SUPPRESSED_KEY,
     WARNING_METADATA_TYPE,
@@ -20,6 +20,7 @@ from ._engine import (
     apply_guardrails,
     error_findings,
     finding_message,
+    synthesized_findings,
     warning_findings,
 )
 from ._rule import Level, PackOptions, Rule, Violation
@@ -46,5 +47,6 @@ __all__ = [
     "error_findings",
     "finding_message",
     "suppress",
+    "synthesized_findings",
     "warning_findings",
 ]

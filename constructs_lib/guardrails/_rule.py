@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..checks import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
+from ..value_rules import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ._view import StackView
 
 

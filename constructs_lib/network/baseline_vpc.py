@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import AwsAccount
-from .._providers import AWS, require_provider
-from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import (
     DefaultNetworkAcl,
     DefaultNetworkAclEgress,
@@ -27,6 +26,7 @@ from ..engine.aws import (
     VpcEndpoint,
 )
 from ..errors import Problems
+from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_aws_region, check_log_retention
 from ._flow_logs import FlowLogs
 from .subnets import SubnetPlan, plan_subnets
 

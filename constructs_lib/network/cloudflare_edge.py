@@ -6,16 +6,16 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import CLOUDFLARE, require_provider
-from ..checks import check_domain
+from .._provider_requirements import CLOUDFLARE, require_provider
 from ..engine.cloudflare import CertificatePack, DataCloudflareZone, DataCloudflareZoneFilter, DnsRecord, Ruleset, ZoneSetting
 from ..engine.core import Postcondition, TerraformResourceLifecycle, Token
 from ..errors import Problems, ValidationError
+from ..value_rules import check_domain
 from . import _edge_rules
 from ._edge_health import EdgeHealth
-from .checks import cloudflare_edge_problems
 from .cloudflare_edge_props import CloudflareEdgeProps
 from .edge_policy import check_hostname_label
+from .edge_props_rules import cloudflare_edge_problems
 
 
 @dataclass(frozen=True, slots=True)

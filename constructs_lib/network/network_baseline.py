@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import AWS, CLOUDFLARE, require_provider
+from .._provider_requirements import AWS, CLOUDFLARE, require_provider
 from ..engine.cloudflare import DnsRecord
 from .baseline_vpc import BaselineVpc, BaselineVpcProps
 from .cloudflare_edge import CloudflareEdge

@@ -11,12 +11,12 @@ from constructs import Construct
 from .._aws.iam import AwsAccount, configured_region
 from .._aws.perms import KMS_PUBLISH_ACTIONS
 from .._aws.topic_subscriptions import topic_subscriptions
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..audit._audit_topics import topic_policy
-from ..checks import check_email, check_https_url
 from ..engine.aws import DataAwsRegion, KmsAlias, KmsKey, SnsTopic, SnsTopicPolicy
 from ..engine.core import TerraformProvider, TerraformResourceLifecycle
 from ..errors import ValidationError
+from ..value_rules import check_email, check_https_url
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,200}[a-z0-9]$")
 CLOUDWATCH = "cloudwatch.amazonaws.com"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import configured_region
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import CloudwatchMetricAlarm, S3BucketMetric
 from ..errors import ValidationError
 from ..storage.secure_s3 import SecureS3

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from .._providers import AWS, require_provider
-from ..checks import check_email
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import BudgetsBudget, BudgetsBudgetNotification
 from ..engine.core import Token
 from ..errors import ValidationError
+from ..value_rules import check_email
 from .alert_topic import AlertTopic
 
 MAX_EMAIL_SUBSCRIBERS = 10

@@ -10,7 +10,7 @@ from constructs import Construct
 
 from .._aws.iam import PolicyDocument, statement
 from .._aws.perms import LOGS_QUERY_RESULT_ACTIONS, LOGS_READ_ACTIONS
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import IamPolicy, IamRole, IamRolePolicyAttachment
 from ..errors import Problems
 from .telemetry import ServiceTelemetry

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from .._aws.iam import configured_region
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import CloudwatchDashboard, CloudwatchMetricAlarm
 from ..errors import ValidationError
 from .cost_budget import CostBudget

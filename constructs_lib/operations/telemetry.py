@@ -10,8 +10,7 @@ from constructs import Construct
 from .._aws.iam import AwsAccount, PolicyDocument, configured_region, statement
 from .._aws.log_delivery import KMS_LOGS_ACTIONS
 from .._aws.perms import KMS_KEY_ADMIN_ACTIONS, LOGS_WRITE_ACTIONS
-from .._providers import AWS, require_provider
-from ..checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_log_retention, check_name_part
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import (
     CloudwatchLogGroup,
     CloudwatchMetricAlarm,
@@ -24,6 +23,7 @@ from ..engine.aws import (
 from ..engine.core import TerraformResource, TerraformResourceLifecycle
 from ..errors import Problems
 from ..storage.service_identity import ServiceIdentity
+from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_log_retention, check_name_part
 from .alert_topic import AlertTopic
 
 LOG_GROUP_PREFIX = "/aws/railway"

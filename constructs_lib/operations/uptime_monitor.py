@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import configured_region
-from .._providers import AWS, require_provider
-from ..checks import check_domain
+from .._provider_requirements import AWS, require_provider
 from ..engine.aws import CloudwatchMetricAlarm, Route53HealthCheck
 from ..engine.core import ITerraformDependable, TerraformProvider, Token
 from ..errors import ValidationError
 from ..network.edge_policy import check_hostname_label, check_url_path
+from ..value_rules import check_domain
 from .alert_topic import AlertTopic
 
 METRICS_REGION = "us-east-1"

@@ -8,13 +8,13 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
 from .._aws.perms import S3_LOG_DELIVERY_ACTIONS
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checkov_gate import accept
-from ..checks import bucket_name, check_name_part
 from ..engine.aws import AwsProvider, S3Bucket, S3BucketPolicy
 from ..engine.core import TerraformResourceLifecycle
 from ..errors import Problems
 from ..guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
+from ..value_rules import bucket_name, check_name_part
 from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle
 from .storage_types import HIPAA_RETENTION_DAYS, GlacierStorageClass
 

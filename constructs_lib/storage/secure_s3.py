@@ -7,7 +7,7 @@ import re
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, PolicyDocument
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checkov_gate import accept
 from ..engine.aws import (
     DataAwsIamPolicyDocumentStatement,
@@ -35,7 +35,7 @@ from ._bucket_key import BucketKey
 from ._bucket_ref import BucketRef
 from ._grants import BucketGrant, Grantee, grant
 from ._s3_replication import Replica
-from ._secure_s3_checks import REPLICA_SUFFIX, not_replicated_reason, validate_props
+from ._secure_s3_validation import REPLICA_SUFFIX, not_replicated_reason, validate_props
 from .access_log_bucket import AccessLogBucket
 from .secure_s3_props import SecureS3Props
 from .storage_types import BucketAccess, DataClassification

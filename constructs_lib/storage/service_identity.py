@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checkov_gate import accept
-from ..checks import check_allowed_ip, check_name_part
 from ..engine.aws import IamAccessKey, IamGroup, IamGroupPolicyAttachment, IamPolicy, IamUser, IamUserGroupMembership
 from ..engine.core import TerraformResource
 from ..errors import Problems
+from ..value_rules import check_allowed_ip, check_name_part
 
 _KEY_VERSION_RE = re.compile(r"^[a-z0-9]{1,8}$")
 MAX_ACCESS_KEYS = 2

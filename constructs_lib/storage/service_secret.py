@@ -10,7 +10,7 @@ from constructs import Construct
 
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
 from .._aws.perms import KMS_SECRET_READ_ACTIONS, KMS_SECRET_WRITE_ACTIONS, SECRET_READ_ACTIONS
-from .._providers import AWS, require_provider
+from .._provider_requirements import AWS, require_provider
 from ..checkov_gate import accept
 from ..engine.aws import IamPolicy, SecretsmanagerSecret, SecretsmanagerSecretPolicy, SecretsmanagerSecretVersion
 from ..engine.core import Fn, TerraformResource, TerraformResourceLifecycle, Token

@@ -1,6 +1,6 @@
 """Closed choices shared by the storage constructs and the platform's phase plan.
 
-Nothing here imports cdktf, so ``stacks/phases.py`` can describe buckets and grants as
+Nothing here imports cdktf, so ``platform_plan/phases.py`` can describe buckets and grants as
 data without paying for the provider bindings.
 """
 

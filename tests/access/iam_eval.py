@@ -486,6 +486,22 @@ def parse_policy(policy: Mapping[str, Any] | str, *, resource_policy: bool) -> t
     resource-based policies (``Principal`` required) versus identity-based policies
     (``Principal`` forbidden, ``Resource`` required) ["AWS JSON policy elements: Principal"].
     """
+    # Parsed once per distinct document: statements are immutable, and the stack-wide tests ask
+    # thousands of requests of the same few policies. The key is the document's content, so a
+    # test that edits a policy gets its edit parsed.
+    try:
+        key = (policy if isinstance(policy, str) else json.dumps(policy, sort_keys=True), resource_policy)
+    except (TypeError, ValueError):
+        return _parse_policy(policy, resource_policy=resource_policy)
+    if key not in _PARSED:
+        _PARSED[key] = _parse_policy(policy, resource_policy=resource_policy)
+    return _PARSED[key]
+
+
+_PARSED: dict[tuple[str, bool], tuple[Statement, ...]] = {}
+
+
+def _parse_policy(policy: Mapping[str, Any] | str, *, resource_policy: bool) -> tuple[Statement, ...]:
     document: Any = json.loads(policy) if isinstance(policy, str) else policy
     if not isinstance(document, Mapping):
         raise UnsupportedPolicy(f"policy must be a JSON object, got {type(document).__name__}")

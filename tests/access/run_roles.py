@@ -65,6 +65,7 @@ class RunRoles:
     def __init__(self, bootstrap: Mapping[str, Any]) -> None:
         self.world = StackWorld(bootstrap, accounts_from_providers=True)
         self.resources = self.world.resources
+        self._policies: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     def _at(self, rtype: str, path: str) -> tuple[str, Mapping[str, Any]]:
         for name, block in self.resources.get(rtype, {}).items():
@@ -81,7 +82,15 @@ class RunRoles:
         return self.world.policy(block["assume_role_policy"])
 
     def identity_policies(self, env: str, phase: str) -> list[dict[str, Any]]:
-        """The documents of every managed policy attached to the role (inline policies would raise: none are modelled)."""
+        """The documents of every managed policy attached to the role (inline policies would raise: none are modelled).
+
+        Resolved once per role: the stack does not change, and the deploy tests ask thousands of requests of each role.
+        """
+        if (env, phase) not in self._policies:
+            self._policies[env, phase] = self._identity_policies(env, phase)
+        return self._policies[env, phase]
+
+    def _identity_policies(self, env: str, phase: str) -> list[dict[str, Any]]:
         role, block = self._at("aws_iam_role", f"{env}/Aws/{phase.title()}Role")
         if block.get("inline_policy") or self.resources.get("aws_iam_role_policy") or block.get("managed_policy_arns"):
             raise UnmodelledResource("run roles get managed policies through aws_iam_role_policy_attachment only")

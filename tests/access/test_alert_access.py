@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from environments import load_all
-from stacks.phases import plan_for
+from platform_plan.phases import plan_for
 from tests.access.iam_eval import Decision, Principal, Request, UnsupportedPolicy, explain_kms, explain_same_account
 from tests.access.world import ACCOUNT, StackWorld, Topic
 from tests.conftest import ALL_COMBOS, Combo

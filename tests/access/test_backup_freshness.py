@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.checks import cron_max_gap_seconds, freshness_window
+from constructs_lib.value_rules import cron_max_gap_seconds, freshness_window
 from environments import ConfigError, load_all, parse_environment
 from tests.access.world import StackWorld
 from tests.conftest import ALL_COMBOS, Combo

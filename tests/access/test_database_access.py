@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from stacks.phases import plan_for
+from platform_plan.phases import plan_for
 from tests.access.pg_eval import (
     NEON_DEFAULT_OWNER,
     NEON_SUPERUSER,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from environments import EnvironmentConfig, load_all
-from stacks.phases import SERVICES, plan_for
+from platform_plan.phases import SERVICES, plan_for
 from tests.access.iam_eval import Decision, Request, explain_kms, explain_same_account
 from tests.access.world import ACCOUNT, StackWorld
 from tests.conftest import ALL_COMBOS, Combo

@@ -17,7 +17,7 @@ import pytest
 
 from constructs_lib.storage.storage_types import BucketAccess
 from environments import load_all
-from stacks.phases import plan_for
+from platform_plan.phases import plan_for
 from tests.access.iam_eval import Decision, Principal, Request, explain_kms, explain_same_account
 from tests.access.world import ACCOUNT, Bucket, StackWorld
 from tests.conftest import ALL_COMBOS, Combo

@@ -87,7 +87,7 @@ def test_every_reader_reads_objects_of_every_age_without_a_restore(worlds: dict[
 
 def _read_grants(phase: int) -> set[tuple[str, str]]:
     from constructs_lib.storage.storage_types import BucketAccess
-    from stacks.phases import plan_for
+    from platform_plan.phases import plan_for
 
     return {(g.service, f"Bucket-{g.bucket}") for g in plan_for(phase).bucket_grants if g.access is not BucketAccess.WRITE}
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stacks.phases import plan_for
+from platform_plan.phases import plan_for
 from tests.access.iam_eval import Decision, Principal, Request, decide_kms, decide_same_account, evaluate
 from tests.access.world import ACCOUNT, StackWorld
 from tests.conftest import ALL_COMBOS, Combo, resources_of

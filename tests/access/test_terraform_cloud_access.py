@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from environments import EnvironmentConfig
-from stacks.phases import PHASES
+from platform_plan.phases import PHASES
 from tests.access.tfc_model import RunPlacement, allows, may, neon_admits, run_placement, runs_reach_the_database, team_permissions
 from tests.conftest import ENVIRONMENT_NAMES, Combo, resources_of
 

@@ -53,6 +53,15 @@ def test_checkov_parsed_and_checked_every_stack(checkov_reports: dict[str, dict[
     assert missing == [], f"checkov ran no checks on {missing}"
 
 
+def test_the_checks_per_stack_table_of_docs_testing_is_current(
+    checkov_reports: dict[str, dict[str, Any]], synth_root: Path, checkov_types: frozenset[str]
+) -> None:
+    from tests.security.checkov_report import PAGE, page_table, table
+
+    expected = table(synth_root, checkov_reports["terraform_json"], checkov_types)
+    assert page_table(PAGE.read_text()) == expected, "docs/testing.md is stale: run python -m tests.security.checkov_report --write"
+
+
 def test_the_gate_notices_a_stack_checkov_could_not_parse(synth_root: Path, tmp_path: Path) -> None:
     # checkov issue 7454: terraform.required_version makes the parser drop the file silently.
     for env in ("dev", "prod"):

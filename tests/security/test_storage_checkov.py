@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from stacks.phases import BUCKET_GRANTS, BUCKETS, SERVICES
+from platform_plan.phases import BUCKET_GRANTS, BUCKETS, SERVICES
 from tests.conftest import Combo
 from tests.security.conftest import report_subset
 

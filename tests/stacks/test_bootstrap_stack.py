@@ -183,5 +183,51 @@ def test_failed_runs_email_the_named_members(bootstrap_stack: dict[str, Any], co
     assert "email_addresses" not in notification  # Terraform Enterprise only
 
 
+@pytest.mark.parametrize("env", REMOTE)
+def test_drift_and_failed_checks_are_assessed_and_emailed_to_the_members(bootstrap_stack: dict[str, Any], env: str) -> None:
+    """Health assessments on by default; their three triggers email the same members as failed runs; no webhook unless set."""
+    settings = _by_path(bootstrap_stack, "tfe_workspace_settings")[f"{env}/Settings"]
+    assert settings["assessments_enabled"] is True
+    notifications = _by_path(bootstrap_stack, "tfe_notification_configuration")
+    health = notifications[f"{env}/HealthAlerts"]
+    assert (health["destination_type"], health["enabled"]) == ("email", True)
+    assert health["triggers"] == ["assessment:drifted", "assessment:check_failure", "assessment:failed"]
+    assert health["email_user_ids"] == notifications[f"{env}/RunFailures"]["email_user_ids"]
+    assert health["workspace_id"] == _ref(bootstrap_stack, "tfe_workspace", f"{env}/Workspace")
+    assert f"{env}/Webhook" not in notifications
+
+
+def _bootstrap(configs: dict[str, EnvironmentConfig], **terraform_cloud: object) -> dict[str, Any]:
+    """The bootstrap stack of ``configs`` with staging's ``[terraform_cloud]`` keys overridden."""
+    from constructs_lib.engine.core import Testing as EngineTesting
+    from stacks.bootstrap import BootstrapStack
+
+    staging = configs["staging"]
+    assert staging.terraform_cloud is not None
+    changed = staging.model_copy(update={"terraform_cloud": staging.terraform_cloud.model_copy(update=terraform_cloud)})
+    stack = BootstrapStack(EngineTesting.app(), [changed])
+    return dict(json.loads(EngineTesting.synth(stack)))
+
+
+def _by_id(stack: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """``{construct path with '/' as '_', without the hash: block}`` (``Testing.synth`` writes no path metadata)."""
+    return {name.rsplit("_", 1)[0]: block for name, block in resources_of(stack, resource_type).items()}
+
+
+def test_a_webhook_receives_failed_runs_drift_and_failed_checks_and_assessments_can_be_off(configs: dict[str, EnvironmentConfig]) -> None:
+    url = "https://alerts.example-health.org/hooks/terraform-cloud"
+    stack = _bootstrap(configs, health_webhook_url=url)
+    webhook = _by_id(stack, "tfe_notification_configuration")["staging_Webhook"]
+    assert (webhook["destination_type"], webhook["url"], webhook["enabled"]) == ("generic", url, True)
+    assert webhook["triggers"] == ["run:errored", "assessment:drifted", "assessment:check_failure", "assessment:failed"]
+    assert "token" not in webhook and url not in json.dumps(stack.get("output", {}))
+    # The Free edition has no health assessments: off, and no notification waits for them.
+    stack = _bootstrap(configs, health_assessments=False, health_webhook_url=url)
+    assert _by_id(stack, "tfe_workspace_settings")["staging_Settings"]["assessments_enabled"] is False
+    notifications = _by_id(stack, "tfe_notification_configuration")
+    assert set(notifications) == {"staging_RunFailures", "staging_Webhook"}
+    assert notifications["staging_Webhook"]["triggers"] == ["run:errored"]
+
+
 def test_bootstrap_stack_is_unchanged(bootstrap_stack: dict[str, Any], snapshot_json: Any) -> None:
     assert json.loads(json.dumps(bootstrap_stack)) == snapshot_json

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,37 @@ def test_fails_when_construct_rejects_props_and_keeps_previous_output(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_the_next_synthesis_removes_the_staging_folders_of_killed_ones_and_keeps_a_running_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from constructs_lib.engine.core import TerraformStack
+    from stacks import app as stacks_app
+    from stacks.staging import STALE_AFTER_SECONDS
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()  # its pid now names no process: the synthesis it stands for was killed
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    old = time.time() - STALE_AFTER_SECONDS - 60
+    try:
+        folders = {
+            f".out.new-{finished.pid}-a1b2": True,  # owner gone: removed
+            f".out.new-{running.pid}-c3d4": False,  # a synthesis running now: kept
+            f".out.new-{running.pid}-e5f6": True,  # pid alive but older than any synthesis (pid reused): removed
+            ".out.new-g7h8": False,  # no pid (another machine, or the old naming), young: kept
+            ".out.new-i9j0": True,  # no pid, old: removed
+        }
+        for name in folders:
+            (tmp_path / name / "stacks").mkdir(parents=True)
+        for name in (f".out.new-{running.pid}-e5f6", ".out.new-i9j0"):
+            os.utime(tmp_path / name, (old, old))
+        # A tiny stack: what is judged is the folder handling around the synthesis, not the platform.
+        monkeypatch.setattr(stacks_app, "PlatformStack", lambda app, config, plan: TerraformStack(app, config.name))
+        assert entry.main(["--env", "dev", "--outdir", str(tmp_path / "out"), "--quiet"], environ={}) == 0
+    finally:
+        running.kill()
+        running.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", *(name for name, stale in folders.items() if not stale)])
+    assert (tmp_path / "out" / "stacks" / "dev" / "cdk.tf.json").is_file()
+
+
 def test_deploy_fails_fast_naming_every_missing_credential(capsys: pytest.CaptureFixture[str]) -> None:
     assert entry.main(["deploy", "dev"], environ={"NEON_API_KEY": "set"}) == 2
     lines = capsys.readouterr().err.splitlines()
@@ -139,7 +171,7 @@ def test_fails_when_deploy_target_is_bad(args: list[str], capsys: pytest.Capture
 def test_on_cdktn_the_bootstrap_stack_is_refused_and_left_out(capsys: pytest.CaptureFixture[str]) -> None:
     assert [c.name for c in entry.resolve([], {}).configs] == ["dev", "prod", "staging"]
     assert entry.resolve([], {}).bootstrap == [] and entry.resolve([], {}).bootstrap_skipped
-    assert entry._summary(entry.Selection(configs=[], bootstrap=[], outdir=Path("x"), bootstrap_skipped=True)) == [
+    assert entry.summary(entry.Selection(configs=[], bootstrap=[], outdir=Path("x"), bootstrap_skipped=True)) == [
         "bootstrap: skipped on cdktn (no prebuilt TFE provider; synthesize and deploy it on cdktf, docs/engines.md)"
     ]
     for argv in (["--env", "bootstrap"], ["deploy", "bootstrap"]):
@@ -360,7 +392,7 @@ def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> No
         (tmp_path / "stacks" / name).mkdir(parents=True)
         (tmp_path / "stacks" / name / "cdk.tf.json").write_text('{"resource": {"aws_s3_bucket": {"a": {}, "b": {}}}}')
     selection = entry.Selection(configs=[configs["dev"], configs["prod"]], bootstrap=[], outdir=tmp_path)
-    assert entry._summary(selection) == [
+    assert entry.summary(selection) == [
         f"dev: phase 4, 2 resources -> {tmp_path / 'stacks' / 'dev' / 'cdk.tf.json'}",
         "dev: 1 placeholder value must be replaced before deploy (python main.py placeholders dev)",
         f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from environments import EnvironmentConfig
-from stacks.phases import COMPONENT_PHASES, Component, plan_for
+from platform_plan.phases import COMPONENT_PHASES, Component, plan_for
 from tests.conftest import ALL_COMBOS, ENVIRONMENT_NAMES, Combo, resources_of, synth_json
 
 

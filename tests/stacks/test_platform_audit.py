@@ -71,7 +71,7 @@ def test_audit_settings_reach_the_stack(stacks: dict[Combo, dict[str, Any]], con
 
 def test_fails_when_phase_has_the_trail_but_no_audit_bucket(configs: dict[str, EnvironmentConfig]) -> None:
     from constructs_lib.engine.core import Testing as CdktfTesting
-    from stacks.phases import Component, PhasePlan
+    from platform_plan.phases import Component, PhasePlan
     from stacks.platform import PlatformStack
 
     plan = PhasePlan(phase=1, components=frozenset({Component.AUDIT_TRAIL}), services=())

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from environments import EnvironmentConfig
-from stacks.phases import plan_for
+from platform_plan.phases import plan_for
 from tests.conftest import ALL_COMBOS, Combo, config_at, resources_of, synth_json
 from tests.stacks.test_railway_stack import _by_service, _variables_of
 
@@ -45,7 +45,7 @@ def test_each_data_owning_service_connects_as_its_own_login_role_through_the_poo
 def test_read_heavy_services_read_through_the_pooled_replica(stacks: dict[Combo, dict[str, Any]], env: str, phase: int) -> None:
     stack = stacks[env, phase]
     readers = {name for name, body in _by_service(stack).items() if "DATABASE_READ_URL" in _variables_of(stack, name)}
-    assert readers == ({"appointment"} if phase >= 3 else set())  # stacks/phases.py: appointment reads_replica
+    assert readers == ({"appointment"} if phase >= 3 else set())  # platform_plan/phases.py: appointment reads_replica
     if readers:
         match = _URI.match(_variables_of(stack, "appointment")["DATABASE_READ_URL"])
         assert match, "DATABASE_READ_URL"

@@ -10,8 +10,8 @@ import pytest
 
 from constructs_lib.detection.conformance_pack import template_without
 from environments import EnvironmentConfig
+from platform_plan.phases import COMPONENT_PHASES, Component, plan_for
 from stacks._detection import MACIE_OFF_REASON
-from stacks.phases import COMPONENT_PHASES, Component, plan_for
 from tests.conftest import ALL_COMBOS, Combo, config_at, resources_of
 
 IDS = [f"{e}-phase{p}" for e, p in ALL_COMBOS]

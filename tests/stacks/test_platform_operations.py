@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from environments import EnvironmentConfig
-from stacks.phases import plan_for
+from platform_plan.phases import plan_for
 from tests.conftest import ALL_COMBOS, Combo, config_at, resources_of
 
 IDS = [f"{e}-phase{p}" for e, p in ALL_COMBOS]

@@ -10,7 +10,7 @@ import pytest
 
 from environments import PHASES, EnvironmentConfig
 from environments.config import TerraformCloudSettings
-from stacks.phases import MAX_PHASE, SERVICES, plan_for
+from platform_plan.phases import MAX_PHASE, SERVICES, plan_for
 from tests.conftest import ALL_COMBOS, ENGINE, ENVIRONMENT_NAMES, Combo, resource_addresses, resources_of
 from tests.engines import PROVIDER_PINS
 

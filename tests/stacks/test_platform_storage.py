@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from constructs_lib.storage.storage_types import BucketAccess, DataClassification
-from stacks.phases import BUCKETS, plan_for
+from platform_plan.phases import BUCKETS, plan_for
 from tests.conftest import ALL_COMBOS, Combo, resources_of
 
 PRIMARY_BUCKETS = {

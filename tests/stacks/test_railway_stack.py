@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.checks import is_secret_like_name
-from stacks.phases import SERVICES, plan_for
+from constructs_lib.value_rules import is_secret_like_name
+from platform_plan.phases import SERVICES, plan_for
 from tests.conftest import ALL_COMBOS, Combo, resources_of
 
 _REFERENCE = re.compile(r"^\$\{[^{}]+\}$")

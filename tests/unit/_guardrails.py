@@ -34,7 +34,8 @@ from constructs_lib.engine.aws import (
     S3BucketVersioningVersioningConfiguration,
 )
 from constructs_lib.engine.core import App, TerraformResource, TerraformStack
-from constructs_lib.guardrails import WARNING_METADATA_TYPE, apply_guardrails, error_findings
+from constructs_lib.guardrails import WARNING_METADATA_TYPE, apply_guardrails, error_findings, synthesized_findings, warning_findings
+from constructs_lib.guardrails._suppress import suppressions_in, suppressions_under
 
 FULL_TAGS = {"Environment": "test", "DataClassification": "phi"}
 _FINDING = re.compile(r"^(?P<path>[^:]+): (?P<rule>HC-[A-Z0-9-]+) \((?:error|warning)\): ")
@@ -91,6 +92,9 @@ def run_pack(
     except RuntimeError as exc:
         assert 'Encountered Annotations with level "ERROR"' in str(exc)
         return Outcome(error_findings(app), _warnings(app))
+    # The pack's fast paths read what the slow walks read: suppressions recorded by suppress(), warnings from the manifest.
+    assert set(suppressions_under(stack)) == set(suppressions_in(stack.node.find_all()))
+    assert synthesized_findings(outdir) == warning_findings(app)
     return Outcome([], _warnings(app), json.loads((outdir / "stacks" / "test" / "cdk.tf.json").read_text()))
 
 

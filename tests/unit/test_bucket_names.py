@@ -1,11 +1,11 @@
-"""The pure naming rules in ``constructs_lib.checks`` (no cdktf import)."""
+"""The pure naming rules in ``constructs_lib.value_rules`` (no cdktf import)."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, strategies as st
 
-from constructs_lib.checks import bucket_name, check_bucket_name, check_name_part
+from constructs_lib.value_rules import bucket_name, check_bucket_name, check_name_part
 
 PART = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 

@@ -31,7 +31,7 @@ def test_the_seam_modules_are_generated_from_the_spec() -> None:
 
 def test_nothing_outside_the_seam_imports_an_engine() -> None:
     offenders = {}
-    for root in ("constructs_lib", "stacks", "environments", "main.py", "examples", "tests", "benchmarks"):
+    for root in ("constructs_lib", "stacks", "environments", "commands", "main.py", "examples", "tests", "benchmarks"):
         path = REPO_ROOT / root
         for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
             if SEAM in file.parents:

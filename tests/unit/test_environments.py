@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shutil
 import subprocess
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import main as entry
 from environments import ENVIRONMENTS_DIR, ConfigError, load_all, load_environment
 from tests.conftest import REPO_ROOT
 
@@ -146,7 +149,7 @@ BAD_VALUES = [
         "(standalone health checks need pro or higher), got '/health'",
     ),
     ("dev", "# account_id", '"0123456789abcdef0123456789abcdef"', "cloudflare.health_check_path", "set when cloudflare.account_id or audit.alert_emails"),
-    # CloudflareEdge's own rules (network.checks.cloudflare_edge_problems) judge the file at load:
+    # CloudflareEdge's own rules (network.edge_props_rules.cloudflare_edge_problems) judge the file at load:
     ("dev", "min_tls_version", '"1.0"', "cloudflare.min_tls_version", "'1.2' or '1.3'"),
     ("dev", "content_security_policy", '"script-src *"', "cloudflare.content_security_policy", "with a default-src directive, got 'script-src *'"),
     ("dev", "rate_limit_period_seconds", "60", "cloudflare.rate_limit_period_seconds", "got 60"),
@@ -185,14 +188,31 @@ BAD_VALUES = [
 
 
 def _run_main(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO_ROOT / "main.py"), *args],
+    """``main.py ARGS`` in this process (``main.main``: exit status, stdout, stderr), with a bare process environment.
+
+    In-process: each of the ~100 bad-input cases costs milliseconds instead of a Python start
+    and the pydantic import. ``test_main_py_as_a_process_exits_2_with_one_line`` runs the real
+    process once, so the exit status and stderr of ``python main.py`` stay proven.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        returncode = entry.main(list(args), {"PATH": "/usr/bin:/bin"})
+    return subprocess.CompletedProcess(["main.py", *args], returncode, stdout.getvalue(), stderr.getvalue())
+
+
+def test_main_py_as_a_process_exits_2_with_one_line(tmp_path: Path, outdir: Path) -> None:
+    directory = _copy_environments(tmp_path)
+    _set_key(directory / "dev.toml", "phase", "0")
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "main.py"), "--config-dir", str(directory), "--outdir", str(outdir)],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=60,
         env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"},
     )
+    assert result.stderr == f"error: {directory / 'dev.toml'}: phase must be 1..4, got 0\n"
+    _assert_clean_failure(result, outdir, "dev.toml: phase must be 1..4, got 0")
 
 
 def _assert_clean_failure(result: subprocess.CompletedProcess[str], outdir: Path, *fragments: str) -> str:
@@ -283,7 +303,7 @@ def test_load_environment_reports_the_file(tmp_path: Path) -> None:
 def test_neon_regions_match_the_provider_schema() -> None:
     import json
 
-    from constructs_lib.checks import NEON_REGIONS
+    from constructs_lib.value_rules import NEON_REGIONS
 
     schema = json.loads((REPO_ROOT / "constructs_lib/providers/neon/schema.json").read_text())
     region = schema["provider_schemas"]["registry.terraform.io/kislerdm/neon"]["resource_schemas"]["neon_project"]["block"]["attributes"]["region_id"]

@@ -245,7 +245,7 @@ def test_main_prints_guardrail_warnings_and_succeeds(monkeypatch: pytest.MonkeyP
 
 
 def test_platform_stack_applies_production_rules_only_to_production(configs: dict[str, EnvironmentConfig]) -> None:
-    from stacks.phases import plan_for
+    from platform_plan.phases import plan_for
     from stacks.platform import PlatformStack
 
     app = App()

@@ -1,8 +1,10 @@
-"""The library's import graph (issue 18): no import circles, and the public surface unchanged.
+"""The repository's import graph (issues 18 and 29): no import circles, layers that point one way, and the
+library's public surface unchanged.
 
 The graph is read from the source with ``ast``, so it holds every ``import`` and ``from ... import``
 that runs, at module level or inside a function. Imports under ``if TYPE_CHECKING:`` are left out: they
-never run, they only name types for annotations.
+never run, they only name types for annotations (and ``test_only_the_package_init_imports_for_types_alone``
+keeps anyone from hiding a circle there).
 """
 
 from __future__ import annotations
@@ -15,11 +17,25 @@ import constructs_lib
 
 LIB_DIR = Path(constructs_lib.__file__).parent
 PACKAGE = "constructs_lib"
+REPO = LIB_DIR.parent
+APP_PACKAGES = ("platform_plan", "environments", "stacks", "commands")
+"""The app's packages, lowest layer first: each may import the library and the packages before it, never one after."""
+APP_MODULES = ("main",)
+"""The app's top-level modules (``main.py``)."""
 
 
 def _module_name(path: Path) -> str:
-    parts = (PACKAGE, *path.relative_to(LIB_DIR).with_suffix("").parts)
+    parts = path.relative_to(REPO).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _sources(*, app: bool) -> dict[str, Path]:
+    """Module name -> file: the library's, and with ``app`` also the app's packages and ``main.py``."""
+    paths = list(LIB_DIR.rglob("*.py"))
+    if app:
+        paths += [path for package in APP_PACKAGES for path in (REPO / package).rglob("*.py")]
+        paths += [REPO / f"{module}.py" for module in APP_MODULES]
+    return {_module_name(p): p for p in paths}
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -43,9 +59,12 @@ def _imports(tree: ast.AST, *, type_checking: bool) -> list[ast.Import | ast.Imp
     return found
 
 
-def import_graph(*, type_checking: bool = False) -> dict[str, set[str]]:
-    """Module -> the library modules it imports at run time (with ``type_checking``, also those only for annotations)."""
-    modules = {_module_name(p): p for p in LIB_DIR.rglob("*.py")}
+def import_graph(*, type_checking: bool = False, app: bool = False) -> dict[str, set[str]]:
+    """Module -> the library modules it imports at run time (with ``type_checking``, also those only for annotations).
+
+    With ``app``, the app's packages and ``main.py`` are nodes too, with their imports of each other and of the library.
+    """
+    modules = _sources(app=app)
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -111,6 +130,56 @@ def test_the_library_has_no_import_circles() -> None:
     assert _cycles(graph) == []
 
 
+def _without_package_inits(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    # constructs_lib/__init__.py loads the constructs lazily by name (PEP 562); see the test above.
+    return {name: {t for t in targets if t != PACKAGE} for name, targets in graph.items() if name != PACKAGE}
+
+
+def test_the_repository_has_no_import_circles() -> None:
+    # The library, the phase plan, environments/, stacks/ and main.py, with every import that runs (lazy ones included).
+    graph = import_graph(app=True)
+    assert {"main", "platform_plan.phases", "environments.config", "stacks.platform", "commands.deploy"} <= set(graph)
+    assert _cycles(_without_package_inits(graph)) == []
+
+
+def test_the_repository_has_no_import_circles_even_for_types() -> None:
+    # A circle through ``if TYPE_CHECKING:`` still ties two modules together: PlatformStack's parts take values, not the stack.
+    assert _cycles(_without_package_inits(import_graph(type_checking=True, app=True))) == []
+
+
+def _layer(module: str) -> int | None:
+    top = module.partition(".")[0]
+    if top in APP_PACKAGES:
+        return APP_PACKAGES.index(top)
+    return len(APP_PACKAGES) if top in APP_MODULES else None
+
+
+def test_the_app_layers_point_down() -> None:
+    # platform_plan (data) <- environments (the files' model) <- stacks (composition) <- commands (the CLI) <- main.py; the library imports none.
+    graph = import_graph(type_checking=True, app=True)
+    upward = set()
+    for name, targets in graph.items():
+        for target in targets:
+            here, there = _layer(name), _layer(target)
+            if there is not None and (here is None or there > here):
+                upward.add((name, target))
+    assert upward == set()
+
+
+def test_the_phase_plan_imports_no_cdktf_and_no_app() -> None:
+    graph = import_graph(type_checking=True, app=True)
+    plan = {name: targets for name, targets in graph.items() if name.startswith("platform_plan")}
+    allowed = ("platform_plan", f"{PACKAGE}.storage.storage_types")
+    assert {name: sorted(t for t in targets if not t.startswith(allowed)) for name, targets in plan.items()} == {name: [] for name in plan}
+
+
+def test_the_graph_follows_app_imports() -> None:
+    graph = import_graph(app=True)
+    assert "platform_plan.phases" in graph["environments.loader"]
+    assert "stacks.platform" in graph["stacks.app"]
+    assert "environments" in graph["main"]
+
+
 def test_helpers_do_not_import_their_owner_even_for_types() -> None:
     # They take values: BucketRef and SecureS3Props (secure_s3_props), CloudflareEdgeProps (cloudflare_edge_props), NeonDatabaseProps (neon_props).
     graph = import_graph(type_checking=True)
@@ -118,9 +187,9 @@ def test_helpers_do_not_import_their_owner_even_for_types() -> None:
         "constructs_lib.storage._bucket_baseline": "constructs_lib.storage.secure_s3",
         "constructs_lib.storage._grants": "constructs_lib.storage.secure_s3",
         "constructs_lib.storage._s3_replication": "constructs_lib.storage.secure_s3",
-        "constructs_lib.storage._secure_s3_checks": "constructs_lib.storage.secure_s3",
+        "constructs_lib.storage._secure_s3_validation": "constructs_lib.storage.secure_s3",
         "constructs_lib.network._edge_health": "constructs_lib.network.cloudflare_edge",
-        "constructs_lib.data._neon_checks": "constructs_lib.data.neon_database",
+        "constructs_lib.data._neon_props_validation": "constructs_lib.data.neon_database",
         "constructs_lib.storage.secure_s3_props": "constructs_lib.storage.secure_s3",
         "constructs_lib.network.cloudflare_edge_props": "constructs_lib.network.cloudflare_edge",
         "constructs_lib.data.neon_props": "constructs_lib.data.neon_database",
@@ -139,7 +208,7 @@ def test_the_shared_aws_pieces_import_no_domain() -> None:
 def test_only_the_package_init_imports_for_types_alone() -> None:
     # No module keeps an import under ``if TYPE_CHECKING:`` to dodge a circle; the package __init__ uses it to
     # show type checkers the lazily loaded names.
-    runtime, typed = import_graph(), import_graph(type_checking=True)
+    runtime, typed = import_graph(app=True), import_graph(type_checking=True, app=True)
     assert {name: typed[name] - runtime[name] for name in typed if typed[name] - runtime[name] and name != PACKAGE} == {}
 
 
@@ -149,7 +218,7 @@ def test_the_graph_sees_a_circle() -> None:
 
 def test_the_library_is_grouped_by_domain() -> None:
     top_level = sorted(p.stem for p in LIB_DIR.glob("*.py"))
-    assert top_level == ["__init__", "_providers", "_random", "_reasons", "_version", "checkov_gate", "checks", "errors"]
+    assert top_level == ["__init__", "_provider_requirements", "_random", "_reasons", "_version", "checkov_gate", "checks", "errors", "value_rules"]
     packages = sorted(p.parent.name for p in LIB_DIR.glob("*/__init__.py"))
     assert packages == ["_aws", "audit", "compute", "data", "detection", "engine", "guardrails", "network", "operations", "providers", "storage"]
 
@@ -159,3 +228,26 @@ def test_every_public_name_imports_from_the_package() -> None:
     namespace: dict[str, object] = {}
     exec(f"from {PACKAGE} import {', '.join(module.__all__)}", namespace)  # noqa: S102 - the statement users write
     assert all(name in namespace for name in module.__all__)
+
+
+def test_the_former_checks_module_still_offers_every_value_rule() -> None:
+    # constructs_lib.checks was renamed value_rules (issue 29); users' imports of the documented public name keep working.
+    checks, value_rules = importlib.import_module(f"{PACKAGE}.checks"), importlib.import_module(f"{PACKAGE}.value_rules")
+    public = [name for name in vars(value_rules) if not name.startswith("_")]
+    assert public and {name: getattr(checks, name, None) for name in public} == {name: getattr(value_rules, name) for name in public}
+
+
+def _private_reads(path: Path) -> list[str]:
+    """``obj._name`` in ``path`` where ``obj`` is not ``self`` or ``cls``: a read of another object's private state."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_app_reads_no_private_attribute_of_another_object() -> None:
+    # PlatformStack's parts take what they need as arguments (issue 29): none reads the stack's private provider settings.
+    app = [path for name, path in _sources(app=True).items() if not name.startswith(PACKAGE)]
+    assert [line for path in app for line in _private_reads(path)] == []

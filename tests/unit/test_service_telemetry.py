@@ -302,7 +302,7 @@ def test_the_expression_evaluator_follows_cloudwatch() -> None:
 
 
 def test_each_phase_states_the_services_it_monitors() -> None:
-    from stacks.phases import plan_for
+    from platform_plan.phases import plan_for
 
     monitored = {phase: [s.name for s in plan_for(phase).monitored_services] for phase in (1, 2, 3, 4)}
     assert monitored[1] == ["gateway", "auth", "patient", "db-backup"]

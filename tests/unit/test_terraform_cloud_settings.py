@@ -161,3 +161,17 @@ def test_every_problem_is_reported_at_once_through_the_entry_point(tmp_path: Pat
     assert sum("prod.toml: terraform_cloud.agent_egress_ips must be inside neon.allowed_ips" in line for line in body) == 1
     assert sum("staging.toml: terraform_cloud.read_team must differ from terraform_cloud.apply_team" in line for line in body) == 1
     assert not outdir.exists()
+
+
+def test_health_assessments_are_on_by_default_and_the_webhook_is_optional() -> None:
+    for config in load_all().values():
+        if config.terraform_cloud is not None:
+            assert (config.terraform_cloud.health_assessments, config.terraform_cloud.health_webhook_url) == (True, None)
+
+
+def test_fails_when_the_health_webhook_is_not_https(tmp_path: Path) -> None:
+    directory = _copy_environments(tmp_path)
+    path = directory / "staging.toml"
+    path.write_text(path.read_text().replace("[terraform_cloud]\n", '[terraform_cloud]\nhealth_webhook_url = "http://alerts.example-health.org/hook"\n', 1))
+    (line,) = _problems(directory)
+    assert "staging.toml: terraform_cloud.health_webhook_url" in line and "an https:// URL" in line and "http://alerts.example-health.org/hook" in line, line

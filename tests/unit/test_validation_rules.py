@@ -1,10 +1,10 @@
-"""Pure rules in constructs_lib.checks used by RailwayService and NeonDatabase."""
+"""Pure rules in constructs_lib.value_rules used by RailwayService and NeonDatabase."""
 
 from __future__ import annotations
 
 import pytest
 
-from constructs_lib.checks import check_allowed_ip, check_cron, check_env_name, has_url_credentials, is_secret_like_name
+from constructs_lib.value_rules import check_allowed_ip, check_cron, check_env_name, has_url_credentials, is_secret_like_name
 
 
 @pytest.mark.parametrize(

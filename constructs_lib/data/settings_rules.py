@@ -1,7 +1,8 @@
-"""Pure rules of the data domain that ``NeonDatabase`` and the environment loader share, without cdktf.
+"""Pure rules on the data domain's settings (Neon locks, key versions, key deletion windows) that ``NeonDatabase``,
+``AppSecret``, ``FieldEncryptionKey`` and the environment loader share, without cdktf.
 
 The value rules (region, compute units, suspend timeout, history, IP allow-list entries) are in
-``constructs_lib.checks``; this module holds the rules between values.
+``constructs_lib.value_rules``; this module holds the rules between values.
 """
 
 from __future__ import annotations

@@ -12,10 +12,11 @@ import enum
 from dataclasses import dataclass
 
 from constructs_lib.storage.storage_types import BucketAccess, DataClassification, GlacierStorageClass
-from environments.config import PHASES
 
+PHASES = (1, 2, 3, 4)
+"""The rollout phases an environment may declare (``phase`` of its file; also ``environments.PHASES``)."""
 MAX_PHASE = PHASES[-1]
-"""The last rollout phase (the phases themselves are ``environments.PHASES``)."""
+"""The last rollout phase."""
 
 
 class Component(enum.Enum):

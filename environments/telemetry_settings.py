@@ -1,29 +1,21 @@
 """The ``[telemetry]`` section of an environment file: application logs, metrics and their alarms.
 
 Validated at load like the rest of ``EnvironmentConfig`` (no cdktf import here). The services themselves come
-from the phase plan (``stacks.phases.PhasePlan.monitored_services``); this section holds the environment's
+from the phase plan (``platform_plan.phases.PhasePlan.monitored_services``); this section holds the environment's
 numbers (docs/operations/monitoring.md, "Application telemetry").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator
 
-from constructs_lib.checks import MIN_AUDIT_LOG_RETENTION_DAYS, check_log_retention
+from constructs_lib.value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_log_retention
+from platform_plan.phases import SERVICES
 
-IAM_ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
-
-
-def _range(low: float, high: float, unit: str = "") -> AfterValidator:
-    def check(value: float) -> float:
-        if not low <= value <= high:
-            raise ValueError(f"{low:g}..{high:g}{unit}")
-        return value
-
-    return AfterValidator(check)
+from ._section import IAM_PRINCIPAL_ARN_PATTERN, _range, _Section
 
 
 def _percent(value: float) -> float:
@@ -38,11 +30,9 @@ def _distinct(value: list[str]) -> list[str]:
     return value
 
 
-class TelemetrySettings(BaseModel):
+class TelemetrySettings(_Section):
     """``[telemetry]``: every Railway service's own encrypted log group and metric namespace, and the public
     services' error-rate, p95-latency and no-traffic alarms (to the operational alert topic)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
     """Days CloudWatch keeps each service's log group (a CloudWatch retention value). Application logs may carry PHI:
@@ -68,29 +58,24 @@ class TelemetrySettings(BaseModel):
     service is down, crash-looping, or no longer sends telemetry."""
     quiet_services: Annotated[list[str], AfterValidator(_distinct)] = []
     """Public services allowed to go without requests (no no-traffic alarm for them). Default: none."""
-    log_reader_arns: Annotated[list[Annotated[str, Field(pattern=IAM_ROLE_ARN_PATTERN)]], Field(max_length=10), AfterValidator(_distinct)] = []
+    log_reader_arns: Annotated[list[Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)]], Field(max_length=10), AfterValidator(_distinct)] = []
     """On-call roles that may assume the environment's application-log reader role (besides ``[audit]
     log_reader_arn``). Default: none (then only the audit reader, if any)."""
 
     @field_validator("quiet_services")
     @classmethod
     def _public_services(cls, value: list[str]) -> list[str]:
-        # The phase plan is plain data (no cdktf import).
-        from stacks.phases import SERVICES
-
         public = sorted(s.name for s in SERVICES if s.public)
         unknown = sorted(set(value) - set(public))
         if unknown:
             raise ValueError(f"public services ({', '.join(public)}); unknown: {', '.join(unknown)}")
         return value
 
-    @model_validator(mode="after")
-    def _retention(self) -> Self:
+    def _problems(self) -> Iterator[str]:
         try:
             check_log_retention(self.log_retention_days, allow_short=not self.logs_may_contain_phi, flag="telemetry.logs_may_contain_phi = false")
         except ValueError as exc:
-            raise ValueError(f"telemetry.log_retention_days must be {exc}, got {self.log_retention_days!r}") from None
-        return self
+            yield f"telemetry.log_retention_days must be {exc}, got {self.log_retention_days!r}"
 
     def problems(self, uptime_latency_threshold_ms: int) -> Iterator[str]:
         """Rules against other sections: the p95 target is not tighter than the uptime check's latency threshold."""

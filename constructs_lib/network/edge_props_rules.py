@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..checks import check_domain, check_email
 from ..errors import Problem
+from ..value_rules import check_domain, check_email
 from .cloudflare_edge_props import HSTS_ONE_YEAR_SECONDS, CloudflareEdgeProps
 from .edge_policy import (
     BROWSER_CACHE_TTL_SECONDS,

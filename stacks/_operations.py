@@ -1,27 +1,32 @@
 """The operations part of an environment's stack: alert routes, uptime checks, budget, account baseline, dashboard.
 
 Composes library constructs from the environment file and the phase plan; ``PlatformStack`` calls
-``add_operations`` once the services, their public hostnames and the audit trail exist.
+``add_operations`` with the services, their edge (public hostnames), the buckets and the audit trail it created.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
+from constructs import Construct
+
+from constructs_lib.audit.audit_trail import AuditTrail
+from constructs_lib.compute.railway_service import RailwayService
 from constructs_lib.engine.aws import AwsProvider, CloudwatchMetricAlarm, S3BucketMetric
+from constructs_lib.network.network_baseline import NetworkBaseline
 from constructs_lib.operations.account_baseline import AccountBaseline, AccountBaselineProps
 from constructs_lib.operations.alert_topic import AlertTopic, AlertTopicProps
 from constructs_lib.operations.bucket_error_alarm import BucketErrorAlarm, BucketErrorAlarmProps
 from constructs_lib.operations.cost_budget import CostBudget, CostBudgetProps
 from constructs_lib.operations.ops_dashboard import OperationsDashboard, OperationsDashboardProps
 from constructs_lib.operations.uptime_monitor import METRICS_REGION, UptimeMonitor, UptimeMonitorProps
+from constructs_lib.storage.secure_s3 import SecureS3
+from environments import EnvironmentConfig
+from platform_plan.phases import Component, PhasePlan
 
-from ._telemetry import add_service_alarms
-from .phases import Component
-
-if TYPE_CHECKING:
-    from .platform import PlatformStack
+from ._aws_settings import AwsProviderSettings
+from ._telemetry import Telemetry, add_service_alarms
 
 MODEL_BUCKET = "ml-models"
 BACKUP_BUCKET = "backups"
@@ -47,31 +52,36 @@ class Operations:
     dashboard: OperationsDashboard
 
 
-def add_operations(stack: PlatformStack) -> Operations:
-    """Add the operations constructs to ``stack`` (its plan has ``Component.OPERATIONS``)."""
-    config, plan = stack.config, stack.plan
+def add_operations(
+    scope: Construct,
+    config: EnvironmentConfig,
+    plan: PhasePlan,
+    aws: AwsProviderSettings,
+    *,
+    network: NetworkBaseline | None,
+    services: Mapping[str, RailwayService],
+    buckets: Mapping[str, SecureS3],
+    audit_trail: AuditTrail | None,
+    telemetry: Telemetry,
+) -> Operations:
+    """The operations constructs under ``scope`` (the plan has ``Component.OPERATIONS``): an uptime check per public
+    service that exists with its hostname at the edge, the request alarms of each alarmed service's ``telemetry``, the
+    audit trail's alarms and a row per alarmed service on the dashboard."""
     prefix = config.name_prefix
     protect = not config.disposable
     routes = AlertTopicProps(
         name=f"{prefix}-alerts", emails=config.alert_emails, https_endpoints=tuple(config.alerts.https_endpoints), protect_from_destroy=protect
     )
-    alerts = AlertTopic(stack, "Alerts", replace(routes, budgets_may_publish=True))
+    alerts = AlertTopic(scope, "Alerts", replace(routes, budgets_may_publish=True))
     # Route 53 publishes health-check metrics only in us-east-1: the alarms live there, and so must their topic.
     uptime_provider: AwsProvider | None = None
     uptime_alerts = alerts
     if config.aws_region != METRICS_REGION:
-        uptime_provider = AwsProvider(
-            stack,
-            "aws_us_east_1",
-            alias="us_east_1",
-            region=METRICS_REGION,
-            default_tags=stack._default_tags,  # noqa: SLF001 - the stack's provider settings, shared
-            allowed_account_ids=stack._allowed_account_ids,  # noqa: SLF001
-        )
-        uptime_alerts = AlertTopic(stack, "AlertsUsEast1", replace(routes, provider=uptime_provider))
+        uptime_provider = aws.provider(scope, "aws_us_east_1", alias="us_east_1", region=METRICS_REGION)
+        uptime_alerts = AlertTopic(scope, "AlertsUsEast1", replace(routes, provider=uptime_provider))
     settings = config.uptime
     uptime = UptimeMonitor(
-        stack,
+        scope,
         "Uptime",
         UptimeMonitorProps(
             name_prefix=prefix,
@@ -84,60 +94,62 @@ def add_operations(stack: PlatformStack) -> Operations:
             latency_minutes=settings.latency_minutes,
         ),
     )
-    hostnames = stack.network.edge.hostnames if stack.network is not None else {}
+    hostnames = network.edge.hostnames if network is not None else {}
     for spec in plan.services:
         hostname = f"{spec.hostname_label}.{config.public_domain}"
-        if spec.public and spec.name in stack.services and hostname in hostnames:
+        if spec.public and spec.name in services and hostname in hostnames:
             uptime.add_check(spec.hostname_label, hostname, settings.health_path(spec.name), depends_on=[hostnames[hostname]])
     budget = None
     if config.budget is not None:
         budget = CostBudget(
-            stack,
+            scope,
             "Budget",
             CostBudgetProps(name=f"{prefix}-monthly", monthly_limit_usd=config.budget.monthly_limit_usd, alert_topic=alerts, emails=config.alert_emails),
         )
     account = None
     if plan.has(Component.ACCOUNT_BASELINE) and (config.account.manage_password_policy or config.account.admin_group):
         account = AccountBaseline(
-            stack,
+            scope,
             "Account",
             AccountBaselineProps(name_prefix=prefix, admin_group_name=config.account.admin_group, manage_password_policy=config.account.manage_password_policy),
         )
     model_store_alarm = None
-    if plan.has(Component.MODEL_STORE_ALARMS) and MODEL_BUCKET in stack.buckets:
+    if plan.has(Component.MODEL_STORE_ALARMS) and MODEL_BUCKET in buckets:
         model_store_alarm = BucketErrorAlarm(
-            stack,
+            scope,
             "ModelStoreAlarm",
             BucketErrorAlarmProps(
-                bucket=stack.buckets[MODEL_BUCKET],
+                bucket=buckets[MODEL_BUCKET],
                 alert_topic=alerts,
                 alarm_name=f"{prefix}-{MODEL_BUCKET}-client-errors",
                 description="Requests for ML model artifacts are failing (access denied or missing objects): the AI service may not load its models",
             ),
         )
-    backup_freshness = add_backup_freshness_alarm(stack, alerts)
-    alarms = list(stack.audit_trail.alarms.alarms.values()) if stack.audit_trail is not None else []
+    backup_freshness = add_backup_freshness_alarm(scope, config, plan, buckets, alerts)
+    alarms = list(audit_trail.alarms.alarms.values()) if audit_trail is not None else []
     if model_store_alarm is not None:
         alarms.append(model_store_alarm.resource)
     if backup_freshness is not None:
         alarms.append(backup_freshness)
-    alarms.extend(add_service_alarms(stack, alerts))
+    alarms.extend(add_service_alarms(config, plan, telemetry, alerts))
     dashboard = OperationsDashboard(
-        stack,
+        scope,
         "Dashboard",
         OperationsDashboardProps(
             name=prefix,
             uptime_monitor=uptime,
             alarms=tuple(alarms),
             budget=budget,
-            services=tuple(stack.telemetry.services[s.name] for s in plan.alarmed_services),
+            services=tuple(telemetry.services[s.name] for s in plan.alarmed_services),
             error_rate_min_requests=config.telemetry.error_rate_min_requests,
         ),
     )
     return Operations(alerts, uptime_alerts, uptime, budget, account, model_store_alarm, backup_freshness, dashboard)
 
 
-def add_backup_freshness_alarm(stack: PlatformStack, alerts: AlertTopic) -> CloudwatchMetricAlarm | None:
+def add_backup_freshness_alarm(
+    scope: Construct, config: EnvironmentConfig, plan: PhasePlan, buckets: Mapping[str, SecureS3], alerts: AlertTopic
+) -> CloudwatchMetricAlarm | None:
     """An alarm on the operational topic when no dump reached the ``backups`` bucket in time (None without the job).
 
     Metric: S3 request metrics (``BackupDumps``: an ``aws_s3_bucket_metric`` with FilterId ``Dumps`` on the job's prefix), ``PutRequests``
@@ -147,18 +159,17 @@ def add_backup_freshness_alarm(stack: PlatformStack, alerts: AlertTopic) -> Clou
     (``EnvironmentConfig.backup_freshness_window``) and fires when every period of that window had no upload.
     ``backup.sh`` uploads only a complete, non-empty dump, so a PUT under the prefix means a dump was written.
     """
-    grants = [g for g in stack.plan.bucket_grants if g.service == BACKUP_JOB and g.bucket == BACKUP_BUCKET]
-    bucket = stack.buckets.get(BACKUP_BUCKET)
-    if bucket is None or not grants or BACKUP_JOB not in {spec.name for spec in stack.plan.services}:
+    grants = [g for g in plan.bucket_grants if g.service == BACKUP_JOB and g.bucket == BACKUP_BUCKET]
+    bucket = buckets.get(BACKUP_BUCKET)
+    if bucket is None or not grants or BACKUP_JOB not in {spec.name for spec in plan.services}:
         return None
     (grant,) = grants
-    config = stack.config
     period, periods = config.backup_freshness_window
-    metrics = S3BucketMetric(stack, "BackupDumps", bucket=bucket.bucket_name, name=DUMPS_FILTER_ID, filter={"prefix": grant.prefix})
+    metrics = S3BucketMetric(scope, "BackupDumps", bucket=bucket.bucket_name, name=DUMPS_FILTER_ID, filter={"prefix": grant.prefix})
     topic = [alerts.topic_arn]
     window_hours = period * periods / 3600
     return CloudwatchMetricAlarm(
-        stack,
+        scope,
         "BackupFreshness",
         alarm_name=f"{config.name_prefix}-backup-freshness",
         alarm_description=(

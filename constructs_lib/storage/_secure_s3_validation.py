@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .._reasons import check_reason
-from ..checks import check_account_bucket_stem, check_name_part
 from ..errors import Problems, ValidationError
+from ..value_rules import check_account_bucket_stem, check_name_part
 from ._bucket_baseline import MAX_LIFECYCLE_DAYS, LifecycleDays, validate_lifecycle
 from .secure_s3_props import SecureS3Props
 from .storage_types import DataClassification, ObjectLockMode

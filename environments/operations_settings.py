@@ -7,26 +7,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, Field, field_validator
 
-from constructs_lib.checks import check_email, check_https_url
+from constructs_lib.value_rules import check_email, check_https_url
+from platform_plan.phases import SERVICES
+
+from ._section import _range, _Section
 
 DEFAULT_HEALTH_PATH = "/health"
 """Path of a public service's health check unless ``[uptime] health_paths`` names another."""
 HEALTH_PATH_PATTERN = r"^/[A-Za-z0-9._~/-]{0,254}$"
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-def _range(low: int, high: int, unit: str = "") -> AfterValidator:
-    def check(value: int) -> int:
-        if not low <= value <= high:
-            raise ValueError(f"{low}..{high}{unit}")
-        return value
-
-    return AfterValidator(check)
 
 
 def _distinct(value: list[str]) -> list[str]:
@@ -77,9 +67,6 @@ class UptimeSettings(_Section):
     @field_validator("health_paths")
     @classmethod
     def _public_services(cls, value: dict[str, str]) -> dict[str, str]:
-        # The phase plan is plain data (no cdktf import).
-        from stacks.phases import SERVICES
-
         public = sorted(s.name for s in SERVICES if s.public)
         unknown = sorted(set(value) - set(public))
         if unknown:
@@ -93,8 +80,6 @@ class UptimeSettings(_Section):
     @property
     def all_health_paths(self) -> tuple[str, ...]:
         """Every path a check requests, over every public service of any phase (the edge never challenges them)."""
-        from stacks.phases import SERVICES
-
         return tuple(sorted({self.health_path(s.name) for s in SERVICES if s.public}))
 
 

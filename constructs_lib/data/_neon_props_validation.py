@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..checks import (
+from ..engine.core import Token
+from ..errors import Problems, ValidationError
+from ..value_rules import (
     check_allowed_ip,
     check_neon_compute_range,
     check_neon_compute_units,
@@ -18,10 +20,8 @@ from ..checks import (
     check_neon_region,
     check_neon_suspend_timeout,
 )
-from ..engine.core import Token
-from ..errors import Problems, ValidationError
-from .checks import neon_lock_problems
 from .neon_props import NeonDatabaseProps
+from .settings_rules import neon_lock_problems
 
 SERVICE_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 ROLE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")

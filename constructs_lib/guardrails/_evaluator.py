@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import jsii
 from constructs import IConstruct, IValidation
 
-from ..checks import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ..engine.core import Annotations, App, IAspect, TerraformElement, TerraformResource, TerraformStack
+from ..value_rules import MIN_PRODUCTION_HISTORY_RETENTION_DAYS
 from ._rule import Level, PackOptions, Rule, Violation
-from ._suppress import Suppression, suppressions_in
+from ._suppress import Suppression, suppressions_under
 from ._view import StackView
 
 ERROR_METADATA_TYPE = "@cdktf/error"
@@ -47,23 +49,35 @@ class HipaaRulePack:
         self.options = PackOptions(production=production, min_history_retention_days=min_history_retention_days)
         self.rules: tuple[Rule, ...] = tuple(ALL_RULES if rules is None else rules)
         self._scopes: list[IConstruct] = []
+        self._targets: list[IConstruct] | None = None
 
     def visit(self, node: IConstruct) -> None:
         """Register the evaluation on the first node reached in each stack (the stack itself when added there)."""
         if isinstance(node, App):
             return
+        if self._targets is not None:
+            # Added by apply_guardrails, which knows where: the pack's first visit in each target
+            # is the target itself, and no other node needs a jsii round trip (cdktf visits all of them).
+            if any(node is target for target in self._targets) and not any(node is registered for registered in self._scopes):
+                self._register(node)
+            return
         # By identity, not path: one pack may serve several apps whose stacks share a name.
         if any(scope is registered for scope in node.node.scopes for registered in self._scopes):
             return
+        self._register(node)
+
+    def _register(self, node: IConstruct) -> None:
         self._scopes.append(node)
         node.node.add_validation(_Evaluation(self, node))
 
     def evaluate(self, scope: IConstruct) -> None:
         """Run every applicable rule over the stack of ``scope``, annotating findings within ``scope``."""
         stack = TerraformStack.of(scope)
-        nodes = {n.node.path: n for n in scope.node.find_all()}
+        # Each jsii property read is a round trip to Node, so the tree is walked once (for the
+        # resource classes) and construct paths are resolved only where a finding or a suppression is.
         view = StackView(stack.to_terraform(), taggable_types=_taggable_types(stack.node.find_all()))
-        suppressions = suppressions_in(nodes.values())
+        nodes = _NodesByPath(stack, scope.node.path)
+        suppressions = suppressions_under(scope)
         used: set[Suppression] = set()
         silenced: dict[str, list[dict[str, str]]] = {}
         for rule in self.rules:
@@ -71,7 +85,7 @@ class HipaaRulePack:
                 continue
             for violation in rule.check(view, self.options):
                 path = self._path_of(view, violation, stack)
-                if path not in nodes:
+                if nodes.get(path) is None:
                     continue
                 matching = [s for s in suppressions if s.rule_id == rule.id and s.covers(path)]
                 if matching:
@@ -104,12 +118,55 @@ class HipaaRulePack:
 
 
 def _taggable_types(nodes: Iterable[IConstruct]) -> frozenset[str]:
-    """AWS resource types whose binding takes ``tags`` (generated bindings have ``reset_tags``)."""
-    return frozenset(
-        node.terraform_resource_type
-        for node in nodes
-        if isinstance(node, TerraformResource) and node.terraform_resource_type.startswith("aws_") and hasattr(type(node), "reset_tags")
-    )
+    """AWS resource types whose binding takes ``tags`` (generated bindings have ``reset_tags``).
+
+    Decided per binding class (Python-side ``isinstance``/``hasattr``, the type from the class's
+    ``TF_RESOURCE_TYPE``), so a stack of 300 resources costs a few jsii reads, not 300.
+    """
+    classes = {type(node) for node in nodes if isinstance(node, TerraformResource) and hasattr(type(node), "reset_tags")}
+    return frozenset(t for t in map(_resource_type_of, classes) if t is not None and t.startswith("aws_"))
+
+
+_TYPE_OF_CLASS: dict[type, str | None] = {}
+
+
+def _resource_type_of(cls: type) -> str | None:
+    """The Terraform resource type of a generated binding class (``None`` for a hand-written subclass without one)."""
+    if cls not in _TYPE_OF_CLASS:
+        value = getattr(cls, "TF_RESOURCE_TYPE", None)
+        _TYPE_OF_CLASS[cls] = value if isinstance(value, str) else None
+    return _TYPE_OF_CLASS[cls]
+
+
+class _NodesByPath:
+    """Constructs of one stack by path, limited to ``scope_path``'s subtree, found on demand (child by child)."""
+
+    def __init__(self, stack: TerraformStack, scope_path: str) -> None:
+        self._stack = stack
+        self._stack_path = stack.node.path
+        self._scope_path = scope_path
+        self._found: dict[str, IConstruct | None] = {}
+
+    def get(self, path: str) -> IConstruct | None:
+        if path not in self._found:
+            self._found[path] = self._find(path) if path == self._scope_path or path.startswith(self._scope_path + "/") else None
+        return self._found[path]
+
+    def __getitem__(self, path: str) -> IConstruct:
+        node = self.get(path)
+        if node is None:
+            raise KeyError(path)
+        return node
+
+    def _find(self, path: str) -> IConstruct | None:
+        if path == self._stack_path:
+            return self._stack
+        if not path.startswith(self._stack_path + "/"):
+            return None
+        node: IConstruct | None = self._stack
+        for child_id in path[len(self._stack_path) + 1 :].split("/"):
+            node = node.node.try_find_child(child_id) if node is not None else None
+        return node
 
 
 def _record_suppressions(node: IConstruct, entries: list[dict[str, str]]) -> None:
@@ -140,7 +197,8 @@ def apply_guardrails(scope: IConstruct, *, production: bool = False, rules: Iter
     from ..engine.core import Aspects
 
     pack = HipaaRulePack(production=production, rules=None if rules is None else tuple(rules))
-    targets = [c for c in scope.node.children if isinstance(c, TerraformStack)] if isinstance(scope, App) else [scope]
+    targets: list[IConstruct] = [c for c in scope.node.children if isinstance(c, TerraformStack)] if isinstance(scope, App) else [scope]
+    pack._targets = targets  # the pack evaluates exactly these subtrees; do not add it elsewhere, call apply_guardrails again
     for target in targets:
         Aspects.of(target).add(pack)
     return pack
@@ -154,6 +212,19 @@ def error_findings(scope: IConstruct) -> list[str]:
 def warning_findings(scope: IConstruct) -> list[str]:
     """Every warning annotation under ``scope`` as ``<construct path>: <message>`` lines."""
     return _annotations(scope, WARNING_METADATA_TYPE)
+
+
+def synthesized_findings(outdir: str | Path, metadata_type: str = WARNING_METADATA_TYPE) -> list[str]:
+    """The annotations of ``metadata_type`` that ``app.synth()`` wrote to ``<outdir>/manifest.json``, as ``<construct path>: <message>`` lines.
+
+    The same lines, in the same order, as ``warning_findings(app)`` (cdktf collects every stack's
+    annotations into its manifest while synthesizing), read from one file instead of one jsii
+    round trip per construct.
+    """
+    manifest = json.loads((Path(outdir) / "manifest.json").read_text())
+    return [
+        f"{a['constructPath']}: {a['message']}" for stack in manifest["stacks"].values() for a in stack.get("annotations", ()) if a["level"] == metadata_type
+    ]
 
 
 def _annotations(scope: IConstruct, metadata_type: str) -> list[str]:

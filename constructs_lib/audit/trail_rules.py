@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..checks import check_email, check_log_retention
 from ..errors import Problem
+from ..value_rules import check_email, check_log_retention
 
 MAX_ALARM_WINDOW_SECONDS = 86_400
 """CloudWatch: period x evaluation periods of an alarm may cover at most one day."""

@@ -1,0 +1,41 @@
+"""The base of every environment-file section model: frozen, unknown keys refused, rules between fields reported at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+
+IAM_PRINCIPAL_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
+"""An IAM role ARN (``arn:aws...:iam::<12 digits>:role/<path/name>``)."""
+
+
+def _range(lo: int | float, hi: int | float, unit: str = "") -> AfterValidator:
+    """A field validator refusing values outside ``lo..hi``; the message is the range (with ``unit``, e.g. ``" minutes"``)."""
+
+    def check(value: int | float) -> int | float:
+        if not lo <= value <= hi:
+            raise ValueError(f"{lo}..{hi}{unit}")
+        return value
+
+    return AfterValidator(check)
+
+
+class _Section(BaseModel):
+    """A section of an environment file: frozen, strict, unknown keys refused; ``_problems`` lists the rules between
+    its fields, all reported at once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    def _problems(self) -> Iterator[str]:
+        """Rules between this section's fields, one message per broken rule (all of them, not the first)."""
+        return iter(())
+
+    @model_validator(mode="after")
+    def _check_rules(self) -> Self:
+        problems = list(self._problems())
+        if problems:
+            # One ValueError whose lines the loader reports one by one.
+            raise ValueError("\n".join(problems))
+        return self
