@@ -40,6 +40,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make synth              set up, then synthesize every environment into cdktf.out/stacks/<env>"
 	@echo "make test               set up, then run the whole test suite (what CI runs)"
+	@echo "make check [ENV=dev]    the fast tier for the edit loop: ruff, mypy, unit tests and guardrails, ENV's stack (no checkov, no packaging)"
 	@echo "make setup              only set up .venv, .venv-checkov and node_modules"
 	@echo "make deploy ENV=dev     check credentials, then cdktf deploy <env> (ENV=bootstrap: the Terraform Cloud workspaces)"
 	@echo "make plan ENV=staging      check like deploy, then a speculative plan (Terraform Cloud; dev: local) and its summary"
@@ -70,8 +71,22 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-synth: setup
+synth: $(VENV)/.installed node_modules/.installed  # no checkov: synthesis does not run it
 	$(VENV)/bin/python main.py
+
+# The fast tier (docs/testing.md): lint, types and tests side by side (-O keeps each one's output together); the tests
+# run on two pytest-xdist workers and synthesize only ENV, at its file's phase. make test runs all of it and more.
+check: $(VENV)/.installed node_modules/.installed
+	$(MAKE) --no-print-directory -j 3 -O check-lint check-types check-tests
+
+check-lint:
+	$(VENV)/bin/ruff check --output-format concise . && $(VENV)/bin/ruff format --check .
+
+check-types:
+	$(VENV)/bin/mypy $(if $(filter cdktn,$(ENGINE)),--config-file mypy-cdktn.ini --cache-dir .mypy_cache/cdktn)
+
+check-tests:
+	HEALTHCARE_TEST_ENV=$(ENV) $(VENV)/bin/python -m pytest -q -n 2 -m "not slow" --snapshot-warn-unused tests/unit tests/snapshot
 
 test: setup $(CLI_SETUP)
 	$(VENV)/bin/python -m pytest
