@@ -141,7 +141,8 @@ def main() -> int:
         tiers = {(tier, engine): run(["make", "--no-print-directory", tier, f"ENGINE={engine}"], dict(os.environ)) for tier in TIERS for engine in ENGINES}
         for tier in TIERS:
             f, n = tiers[tier, "cdktf"], tiers[tier, "cdktn"]
-            print(f"make {tier:<17} {f.seconds:>8.2f} {f.seconds / floors['cdktf']:>7.2f} {n.seconds:>8.2f} {n.seconds / floors['cdktn']:>7.2f} {n.seconds / f.seconds:>11.2f}")
+            ratios = f"{f.seconds / floors['cdktf']:>7.2f} {n.seconds:>8.2f} {n.seconds / floors['cdktn']:>7.2f} {n.seconds / f.seconds:>11.2f}"
+            print(f"make {tier:<17} {f.seconds:>8.2f} {ratios}")
     if not args.no_ci:
         ci = run_ci()
         print(f".ci/run (fresh clone, both engines, setup included): {ci.seconds / 60:.1f} min = {ci.seconds / floors['cdktf']:.1f} x the cdktf floor")
