@@ -35,27 +35,42 @@ export CHECKOV_BIN := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup synth test deploy plan plan-comment promote bench dist publish clean
+.PHONY: help setup setup-all synth test deploy plan plan-comment promote bench dist publish clean
 
 help:
 	@echo "make synth              set up, then synthesize every environment into cdktf.out/stacks/<env>"
 	@echo "make test               set up, then run the whole test suite (what CI runs)"
+	@echo "make check [ENV=dev]    the fast tier for the edit loop: ruff, mypy, unit tests and guardrails, ENV's stack (no checkov, no packaging)"
 	@echo "make setup              only set up .venv, .venv-checkov and node_modules"
 	@echo "make deploy ENV=dev     check credentials, then cdktf deploy <env> (ENV=bootstrap: the Terraform Cloud workspaces)"
 	@echo "make plan ENV=staging      check like deploy, then a speculative plan (Terraform Cloud; dev: local) and its summary"
 	@echo "make plan-comment         post plans/*.md to pull request PR_NUMBER (GH_TOKEN; the pull-request workflow)"
 	@echo "make promote ENV=prod TO=2  preview what promoting an environment adds (exit 3 if it removes or replaces)"
-	@echo "make bench              synthesis benchmark: both engines side by side, against the jsii import floor"
+	@echo "make bench              benchmark, both engines side by side against the jsii import floor: synthesis, make check,"
+	@echo "                        make test, .ci/run on a fresh clone (BENCH_ARGS=\"--no-ci --no-tiers --repeat 5\")"
 	@echo "ENGINE=cdktn            with synth, test, deploy, promote: run on CDK Terrain instead of cdktf (docs/engines.md)"
 	@echo "make dist               build the library wheel + sdist into dist/"
 	@echo "make publish            upload dist/ to TWINE_REPOSITORY_URL (TWINE_USERNAME / TWINE_PASSWORD)"
 
 setup: $(VENV)/.installed $(CHECKOV_VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: $(REQUIREMENTS) requirements/base.txt
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --requirement $(REQUIREMENTS)
+# Both engines' venvs have their own rule (whatever ENGINE is), so one `make -j` can build them side by side (setup-all).
+# --no-compile: pip would byte-compile every module of the ~600 MB provider packages (55 s of CPU for .venv-cdktn, of
+# 2 min 18 s); Python compiles the modules a process imports on first import instead (cdktn's providers load lazily).
+.venv/.installed: requirements/app.txt requirements/base.txt
+	test -x .venv/bin/python || $(PYTHON) -m venv .venv
+	.venv/bin/pip install --quiet --no-compile --requirement requirements/app.txt
 	touch $@
+
+.venv-cdktn/.installed: requirements/cdktn.txt requirements/base.txt
+	test -x .venv-cdktn/bin/python || $(PYTHON) -m venv .venv-cdktn
+	.venv-cdktn/bin/pip install --quiet --no-compile --requirement requirements/cdktn.txt
+	touch $@
+
+# Everything both engines need (.ci/run, make bench), built in parallel: pip and npm spend much of their time
+# waiting on the package index and the disk, so two or three at once finish sooner on two cores.
+setup-all:
+	$(MAKE) --no-print-directory -j 3 .venv/.installed .venv-cdktn/.installed $(CHECKOV_VENV)/.installed node_modules/.installed cli/cdktn/node_modules/.installed
 
 cli/cdktn/node_modules/.installed: cli/cdktn/package.json cli/cdktn/package-lock.json node_modules/.installed
 	cd cli/cdktn && npm ci --no-audit --no-fund --loglevel=error
@@ -63,15 +78,29 @@ cli/cdktn/node_modules/.installed: cli/cdktn/package.json cli/cdktn/package-lock
 
 $(CHECKOV_VENV)/.installed: requirements/checkov.txt
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet --requirement requirements/checkov.txt
+	$(CHECKOV_VENV)/bin/pip install --quiet --no-compile --requirement requirements/checkov.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-synth: setup
+synth: $(VENV)/.installed node_modules/.installed  # no checkov: synthesis does not run it
 	$(VENV)/bin/python main.py
+
+# The fast tier (docs/testing.md): lint, types and tests side by side (-O keeps each one's output together); the tests
+# run on two pytest-xdist workers and synthesize only ENV, at its file's phase. make test runs all of it and more.
+check: $(VENV)/.installed node_modules/.installed
+	$(MAKE) --no-print-directory -j 3 -O check-lint check-types check-tests
+
+check-lint:
+	$(VENV)/bin/ruff check --output-format concise . && $(VENV)/bin/ruff format --check .
+
+check-types:
+	$(VENV)/bin/mypy $(if $(filter cdktn,$(ENGINE)),--config-file mypy-cdktn.ini --cache-dir .mypy_cache/cdktn)
+
+check-tests:
+	HEALTHCARE_TEST_ENV=$(ENV) $(VENV)/bin/python -m pytest -q -n 2 -m "not slow" --snapshot-warn-unused tests/unit tests/snapshot
 
 test: setup $(CLI_SETUP)
 	$(VENV)/bin/python -m pytest
@@ -95,9 +124,8 @@ promote: setup
 	@test -n "$${TO:-}" || { echo "error: promote: set TO to the target phase, e.g. make promote ENV=prod TO=2" >&2; exit 2; }
 	$(VENV)/bin/python main.py promote $(ENV) --to $(TO)
 
-bench: setup  # both engines side by side: the other engine's venv is set up by the same rules
-	$(MAKE) --no-print-directory setup ENGINE=$(if $(filter cdktf,$(ENGINE)),cdktn,cdktf)
-	.venv/bin/python benchmarks/synth.py
+bench: setup-all  # both engines side by side
+	.venv/bin/python benchmarks/synth.py $(BENCH_ARGS)
 
 dist: setup
 	rm -rf dist build

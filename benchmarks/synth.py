@@ -14,6 +14,14 @@ median peak memory of the whole process tree (Python + the jsii Node process, sa
              ``make synth`` adds the bootstrap stack, which needs the cdktf-only TFE provider)
 - all-12:    one process synthesizing every environment at every phase (12 stacks)
 
+and, once per engine (they take minutes; ``--no-tiers`` leaves them out), the test tiers:
+
+- check:     ``make check`` (the fast tier: ruff, mypy, unit tests and guardrails, one environment's stack)
+- test:      ``make test`` (the whole suite, warm setup)
+
+and once (``--no-ci`` leaves it out) ``.ci/run`` on a fresh ``git clone`` of HEAD, setup included,
+reported in minutes and against the cdktf floor.
+
 No timing assertions live in the tests; this script reports and docs/performance.md records.
 """
 
@@ -95,7 +103,9 @@ def run(command: list[str], env: dict[str, str]) -> Sample:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per case and engine (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per synthesis case and engine (default 3)")
+    parser.add_argument("--no-tiers", action="store_true", help="leave out make check and make test")
+    parser.add_argument("--no-ci", action="store_true", help="leave out .ci/run on a fresh clone")
     args = parser.parse_args()
     missing = [f"{engine} ({python})" for engine, python in ENGINES.items() if not python.exists()]
     if missing:
@@ -126,7 +136,32 @@ def main() -> int:
         )
     full = medians["synth-3 (full synth)", "cdktn"].seconds / medians["synth-3 (full synth)", "cdktf"].seconds
     print(f"cdktn full synth = {full:.2f} x cdktf (target <= {TARGET}): {'met' if full <= TARGET else 'NOT met'}")
+    floors = {engine: medians["floor", engine].seconds for engine in ENGINES}
+    if not args.no_tiers:
+        tiers = {(tier, engine): run(["make", "--no-print-directory", tier, f"ENGINE={engine}"], dict(os.environ)) for tier in TIERS for engine in ENGINES}
+        for tier in TIERS:
+            f, n = tiers[tier, "cdktf"], tiers[tier, "cdktn"]
+            ratios = f"{f.seconds / floors['cdktf']:>7.2f} {n.seconds:>8.2f} {n.seconds / floors['cdktn']:>7.2f} {n.seconds / f.seconds:>11.2f}"
+            print(f"make {tier:<17} {f.seconds:>8.2f} {ratios}")
+    if not args.no_ci:
+        ci = run_ci()
+        print(f".ci/run (fresh clone, both engines, setup included): {ci.seconds / 60:.1f} min = {ci.seconds / floors['cdktf']:.1f} x the cdktf floor")
     return 0
+
+
+TIERS = ("check", "test")
+
+
+def run_ci() -> Sample:
+    """``.ci/run`` on a fresh clone of HEAD (what CI runs): no venv, no node_modules, setup included."""
+    with tempfile.TemporaryDirectory(prefix="bench-ci-") as tmp:
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), f"{tmp}/repo"], check=True)
+        start = time.perf_counter()
+        result = subprocess.run([f"{tmp}/repo/.ci/run"], cwd=f"{tmp}/repo", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        seconds = time.perf_counter() - start
+        if result.returncode != 0:
+            raise SystemExit(f"benchmark: .ci/run failed ({result.returncode}) on a fresh clone:\n{result.stderr.decode()[-4000:]}")
+    return Sample(seconds, 0.0)
 
 
 def _node_version() -> str:

@@ -20,7 +20,7 @@ import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from constructs_lib.engine import ENGINE  # this session's engine (make test ENGINE=...); selecting imports no engine
-from environments import PHASES, EnvironmentConfig, environment_files, load_all
+from environments import ENVIRONMENTS_DIR, PHASES, EnvironmentConfig, environment_files, load_all, load_environment
 from main import quiet_node_deprecations
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +70,21 @@ ENVIRONMENT_NAMES: tuple[str, ...] = tuple(path.stem for path in environment_fil
 """The repository's environment files (dev, prod, staging): the name of each is its file name."""
 
 Combo = tuple[str, int]
-ALL_COMBOS: tuple[Combo, ...] = tuple((env, phase) for env in ENVIRONMENT_NAMES for phase in PHASES)
+ONLY_ENV = os.environ.get("HEALTHCARE_TEST_ENV") or None
+"""``make check`` (the fast tier) sets it: the session synthesizes only that environment, at its file's phase, and no
+bootstrap stack; every test parametrized over ``ALL_COMBOS`` runs for that one stack. Unset (``make test``): all of them."""
+
+
+def _combos() -> tuple[Combo, ...]:
+    if ONLY_ENV is None:
+        return tuple((env, phase) for env in ENVIRONMENT_NAMES for phase in PHASES)
+    if ONLY_ENV not in ENVIRONMENT_NAMES:
+        raise pytest.UsageError(f"HEALTHCARE_TEST_ENV: environment must be one of {', '.join(ENVIRONMENT_NAMES)}, got {ONLY_ENV!r}")
+    return ((ONLY_ENV, load_environment(ENVIRONMENTS_DIR / f"{ONLY_ENV}.toml").phase),)
+
+
+ALL_COMBOS: tuple[Combo, ...] = _combos()
+"""Every (environment, phase) the session synthesizes: all 12, or ``ONLY_ENV``'s one."""
 
 
 @pytest.fixture(autouse=True)
@@ -105,13 +119,14 @@ def _synthesized(
     root = tmp_path_factory.mktemp("synth")
     # The bootstrap stack (Terraform Cloud workspaces) does not depend on the phase: it is
     # synthesized once, next to the phase-1 stacks, so checkov and the secret scan cover it too.
+    phases = sorted({phase for _, phase in ALL_COMBOS})
     warnings = {
         phase: synthesize(
-            [config_at(configs, env, phase) for env in ENVIRONMENT_NAMES],
+            [config_at(configs, env, phase) for env, combo_phase in ALL_COMBOS if combo_phase == phase],
             root / f"phase{phase}",
-            bootstrap=list(configs.values()) if phase == PHASES[0] and ENGINE == "cdktf" else (),
+            bootstrap=list(configs.values()) if phase == PHASES[0] and ENGINE == "cdktf" and ONLY_ENV is None else (),
         )
-        for phase in PHASES
+        for phase in phases
     }
     if request.config.stash.get(WANTS_CHECKOV, False):
         from tests.security._checkov import CheckovMissing, start_checkov
@@ -149,6 +164,8 @@ def bootstrap_stack(synth_root: Path) -> dict[str, Any]:
     """
     if ENGINE != "cdktf":
         pytest.skip("the bootstrap stack needs the prebuilt TFE provider, which exists for cdktf only (docs/engines.md)")
+    if ONLY_ENV is not None:
+        pytest.skip(f"HEALTHCARE_TEST_ENV={ONLY_ENV}: the fast tier synthesizes one environment and no bootstrap stack")
     return json.loads((synth_root / f"phase{PHASES[0]}" / "stacks" / "bootstrap" / "cdk.tf.json").read_text())
 
 

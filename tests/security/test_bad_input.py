@@ -5,14 +5,15 @@
 errors). This module adds the process-environment and remaining command-line and
 file cases, and construct-level failures (guardrail findings, unjustified suppressions)
 driven through ``main.main``. Config and command-line errors fail before cdktf is
-imported, so each subprocess here costs well under a second.
+imported; they run ``main.main`` in-process (milliseconds each).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,19 +25,16 @@ import stacks.app
 from constructs_lib.engine.aws import S3Bucket
 from constructs_lib.engine.core import App
 from environments import ENVIRONMENTS_DIR, EnvironmentConfig
-from tests.conftest import REPO_ROOT
 from tests.unit.test_environments import _assert_clean_failure, _copy_environments, _set_key
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO_ROOT / "main.py"), *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONDONTWRITEBYTECODE": "1", **(env or {})},
-    )
+    """``main.py ARGS`` with process environment ``env``, in this process (see ``tests/unit/test_environments._run_main``,
+    whose ``test_main_py_as_a_process_exits_2_with_one_line`` proves the real process's exit status and stderr)."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        returncode = main.main(list(args), {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})})
+    return subprocess.CompletedProcess(["main.py", *args], returncode, stdout.getvalue(), stderr.getvalue())
 
 
 @pytest.fixture
