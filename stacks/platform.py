@@ -56,9 +56,8 @@ class PlatformStack(TerraformStack):
         self.aws = aws.provider(self, "aws", region=config.aws_region)
         self.cloudflare = CloudflareProvider(self, "cloudflare")
         # The phase is an output, not a tag: a tag would change on every AWS resource at each
-        # promotion, and a promotion must only add resources. The description names the plan's former path: it is
-        # synthesized text, kept so every stack stays byte-identical.
-        TerraformOutput(self, "platform_phase", value=plan.phase, description="Rollout phase of this environment (stacks/phases.py)")
+        # promotion, and a promotion must only add resources.
+        TerraformOutput(self, "platform_phase", value=plan.phase, description="Rollout phase of this environment (platform_plan/phases.py)")
         self.database: NeonDatabase | None = data_access.add_neon_database(self, config, plan) if plan.has(Component.NEON_DATABASE) else None
         self.network: NetworkBaseline | None = edge.add_network(self, config, plan) if plan.has(Component.EDGE) else None
         self.identities: dict[str, ServiceIdentity] = dict(storage.add_service_identities(self, config, plan))
