@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 from .neon_settings import NeonSettings
 
@@ -45,16 +46,8 @@ class NeonDatabaseProps(NeonSettings):
     """Read-only SQL login roles (analytics, backups). Default: none."""
 
     @classmethod
-    def from_settings(
-        cls,
-        settings: NeonSettings,
-        *,
-        project_name: str,
-        services: Sequence[str] = (),
-        read_replica: bool = False,
-        analytics_replica: bool = False,
-        readers: Sequence[ReaderRole] = (),
-    ) -> NeonDatabaseProps:
-        """Props from ``settings`` (an environment file's ``[neon]`` section is one) and the rest of the construct's input."""
+    def from_settings(cls, settings: NeonSettings, *, project_name: str, **construct_input: Any) -> NeonDatabaseProps:
+        """Props from ``settings`` (an environment file's ``[neon]`` section is one), ``project_name`` and the other
+        fields of this class that are not settings (``services``, ``read_replica``, ``analytics_replica``, ``readers``)."""
         values = {field.name: getattr(settings, field.name) for field in fields(NeonSettings)}
-        return cls(**values, project_name=project_name, services=services, read_replica=read_replica, analytics_replica=analytics_replica, readers=readers)
+        return cls(**values, project_name=project_name, **construct_input)
