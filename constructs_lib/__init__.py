@@ -61,6 +61,10 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         NeonDatabaseProps as NeonDatabaseProps,
         ReaderRole as ReaderRole,
     )
+    from .data.neon_settings import (
+        NeonSettings as NeonSettings,
+        neon_settings_problems as neon_settings_problems,
+    )
     from .detection.access_analysis import (
         AccessAnalysis as AccessAnalysis,
         AccessAnalysisProps as AccessAnalysisProps,
@@ -169,6 +173,8 @@ _LAZY: dict[str, str] = {
     "NeonDatabase": ".data.neon_database",
     "NeonDatabaseProps": ".data.neon_props",
     "ReaderRole": ".data.neon_props",
+    "NeonSettings": ".data.neon_settings",
+    "neon_settings_problems": ".data.neon_settings",
     "SqlLogin": ".data._neon_sql",
     "ServiceConnection": ".data._neon_connections",
     "ReaderConnection": ".data._neon_connections",

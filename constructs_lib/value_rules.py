@@ -206,6 +206,16 @@ MIN_PRODUCTION_HISTORY_RETENTION_DAYS = 7
 default and the environment loader's production rule read this one value."""
 
 
+def production_history_shortfall(seconds: object, min_days: int = MIN_PRODUCTION_HISTORY_RETENTION_DAYS) -> str | None:
+    """What production needs when ``seconds`` (a ``history_retention_seconds``) keeps less than ``min_days`` of
+    history, else ``None``: the one production rule, run by guardrail HC-NEON-001 on the synthesized project and
+    by the environment loader on ``[neon]`` (so a file fails at load for what the guardrail would fail at synth)."""
+    minimum = min_days * 86_400
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds >= minimum:
+        return None
+    return f">= {minimum} ({min_days} days)"
+
+
 _BUCKET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
 _NAME_PART_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Self
+from typing import Any, Self, cast
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler, model_validator
+from pydantic_core import CoreSchema
 
 IAM_PRINCIPAL_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
 """An IAM role ARN (``arn:aws...:iam::<12 digits>:role/<path/name>``)."""
@@ -39,3 +40,29 @@ class _Section(BaseModel):
             # One ValueError whose lines the loader reports one by one.
             raise ValueError("\n".join(problems))
         return self
+
+
+SECTION_CONFIG = ConfigDict(extra="forbid", strict=True)
+"""The config of a section that is a library settings dataclass (``SettingsSection``): unknown keys refused, strict types."""
+
+
+class SettingsSection:
+    """Mixin of a section that *is* a library settings dataclass (a pydantic dataclass subclassing it, with
+    ``SECTION_CONFIG``): a table of the file is accepted for it, and ``_problems`` (the library's rule and the
+    environment's policy) are reported at once, like ``_Section``'s."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # A strict parent would accept only an instance; the fields stay strict (SECTION_CONFIG).
+        schema = dict(handler(source))
+        schema["strict"] = False
+        return cast(CoreSchema, schema)
+
+    def _problems(self) -> Iterator[str]:
+        """Rules of this section, one message per broken rule (all of them, not the first)."""
+        return iter(())
+
+    def __post_init__(self) -> None:
+        problems = list(self._problems())
+        if problems:
+            raise ValueError("\n".join(problems))

@@ -28,6 +28,7 @@ from constructs_lib.value_rules import (
     check_domain,
     cron_max_gap_seconds,
     freshness_window,
+    production_history_shortfall,
 )
 from platform_plan.phases import PHASES
 
@@ -125,8 +126,6 @@ class EnvironmentConfig(_Section):
     """VPC address range, /16../20, private, not overlapping any other environment."""
     az_count: Annotated[int, _range(1, 6)]
     """Availability zones the VPC spans."""
-    retention_days: Annotated[int, _range(1, 30)]
-    """Backup / point-in-time history retention in days."""
     replicas: Annotated[int, _range(1, 50)]
     """Replicas of each serving service in ``railway.region``: a fixed count, set when a service is created
     (Railway has no autoscaling of replica counts; after a change the plan fails until the count is set in
@@ -429,9 +428,11 @@ class EnvironmentConfig(_Section):
             )
 
     def _production_keeps_history(self) -> Iterator[str]:
-        # Fails at load what guardrail HC-NEON-001 would otherwise fail at synth.
-        if self.guardrails.production and self.retention_days < MIN_PRODUCTION_RETENTION_DAYS:
-            yield (f"retention_days must be >= {MIN_PRODUCTION_RETENTION_DAYS} when guardrails.production is true (HC-NEON-001), got {self.retention_days}")
+        # Guardrail HC-NEON-001's rule, at load instead of at synth.
+        seconds = self.neon.history_retention_seconds
+        needed = production_history_shortfall(seconds) if self.guardrails.production else None
+        if needed is not None:
+            yield f"neon.history_retention_seconds must be {needed} when guardrails.production is true (HC-NEON-001), got {seconds!r}"
 
     @property
     def name_prefix(self) -> str:

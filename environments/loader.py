@@ -6,6 +6,7 @@ what is allowed, e.g. ``environments/dev.toml: az_count must be 1..6, got 9``.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import tomllib
@@ -44,7 +45,7 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
         if not field or message.startswith(f"{field}."):  # a rule across fields words its whole message
             return f"{source}: {message}"
         return f"{source}: {field} must be {message}, got {value!r}"
-    if kind == "extra_forbidden":
+    if kind in _UNKNOWN_KEY:
         return f"{source}: {field} is not a known key (allowed: {error['ctx_allowed']}), got {value!r}"
     if kind == "missing":
         return f"{source}: {field} is required"
@@ -52,18 +53,31 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
     return f"{source}: {field} {message}, got {value!r}"
 
 
+_UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
+"""How pydantic reports an unknown key: of a model section, of a section that is a library settings dataclass."""
+
+
+def _section_type(annotation: Any) -> type:
+    return next(
+        a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and (issubclass(a, pydantic.BaseModel) or dataclasses.is_dataclass(a))
+    )
+
+
 def _allowed_keys(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> str:
-    for part in loc[:-1]:
-        annotation = model.model_fields[str(part)].annotation
-        model = next(a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, pydantic.BaseModel))
-    return ", ".join(model.model_fields)
+    section: type = model
+    for part in loc[:-1]:  # only model sections hold sections
+        assert issubclass(section, pydantic.BaseModel)
+        section = _section_type(section.model_fields[str(part)].annotation)
+    if dataclasses.is_dataclass(section):
+        return ", ".join(field.name for field in dataclasses.fields(section))
+    return ", ".join(section.model_fields)  # type: ignore[attr-defined]
 
 
 def _problem_lines(source: str, exc: pydantic.ValidationError) -> list[str]:
     lines = []
     for raw in exc.errors(include_url=False):
         error: dict[str, Any] = dict(raw)
-        if error["type"] == "extra_forbidden":
+        if error["type"] in _UNKNOWN_KEY:
             error["ctx_allowed"] = _allowed_keys(EnvironmentConfig, error["loc"])
         if error["type"] == "value_error" and "\n" in error["msg"]:
             # A section's rules report every broken rule at once, one per line.

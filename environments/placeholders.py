@@ -53,7 +53,7 @@ import enum
 import ipaddress
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -259,8 +259,9 @@ def classify(value: str) -> tuple[Kind, str] | None:
 
 def _strings(value: object, key: str) -> Iterator[tuple[str, str]]:
     """Every string inside ``value`` with its dotted key: model fields in order, list items, table values."""
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+    if isinstance(value, BaseModel) or is_dataclass(value):  # a section is a model or a library settings dataclass
+        names = type(value).model_fields if isinstance(value, BaseModel) else [field.name for field in fields(value)]
+        for name in names:
             yield from _strings(getattr(value, name), f"{key}.{name}" if key else name)
     elif isinstance(value, str):
         yield key, value

@@ -33,27 +33,14 @@ ANALYTICS_READER = "analytics_reader"
 def add_neon_database(scope: Construct, config: EnvironmentConfig, plan: PhasePlan) -> NeonDatabase:
     """The Neon provider and project, a database and least-privilege login role per data-owning service, replicas and
     readers (``database_readers``)."""
-    neon = config.neon
     NeonProvider(scope, "neon")
     return NeonDatabase(
         scope,
         "Database",
-        NeonDatabaseProps(
+        NeonDatabaseProps.from_settings(
+            config.neon,
             project_name=config.name_prefix,
             services=tuple(s.name for s in plan.services if s.owns_database),
-            region_id=neon.region_id,
-            pg_version=neon.pg_version,
-            history_retention_seconds=config.retention_days * 86_400,
-            compute_min_cu=neon.compute_min_cu,
-            compute_max_cu=neon.compute_max_cu,
-            suspend_timeout_seconds=neon.suspend_timeout_seconds,
-            hipaa=neon.hipaa,
-            protect_from_destroy=neon.protect_from_destroy,
-            locked_region_id=neon.locked_region_id,
-            locked_pg_version=neon.locked_pg_version,
-            org_id=neon.org_id,
-            allowed_ips=tuple(neon.allowed_ips),
-            block_public_connections=neon.block_public_connections,
             read_replica=plan.has(Component.NEON_READ_REPLICA),
             analytics_replica=plan.has(Component.NEON_ANALYTICS),
             readers=database_readers(plan),

@@ -43,7 +43,7 @@ DOCS_DIR = REPO_ROOT / "docs"
 CONSTRUCTS_DIR = DOCS_DIR / "constructs"
 
 CONSTRUCT_PAGES: dict[str, tuple[str, ...]] = {
-    "NeonDatabase": ("NeonDatabaseProps", "ReaderRole"),
+    "NeonDatabase": ("NeonDatabaseProps", "NeonSettings", "ReaderRole"),
     "AppSecret": ("AppSecretProps",),
     "FieldEncryptionKey": ("FieldEncryptionKeyProps",),
     "SecureS3": ("SecureS3Props",),

@@ -57,6 +57,11 @@ def synth_summary(documents: DocumentSource) -> str:
     return "\n" + "\n".join([*lines, "```"]) + "\n"
 
 
+def _history(config: EnvironmentConfig) -> str:
+    days = config.neon.history_retention_seconds / 86_400
+    return f"{config.neon.history_retention_seconds} s ({days:g} day{'' if days == 1 else 's'})"
+
+
 def environment_values(_: DocumentSource) -> str:
     """Table of the values that size each environment, read from its file."""
     configs = _configs()
@@ -64,7 +69,7 @@ def environment_values(_: DocumentSource) -> str:
         ("phase (rollout)", lambda c: str(c.phase)),
         ("AWS VPC CIDR", lambda c: c.vpc_cidr),
         ("availability zones", lambda c: str(c.az_count)),
-        ("backup / history retention (`retention_days`)", lambda c: f"{c.retention_days} day{'s' if c.retention_days > 1 else ''}"),
+        ("point-in-time history (`[neon] history_retention_seconds`)", _history),
         ("service replicas (`replicas`: fixed, per Railway region; no autoscaling)", lambda c: str(c.replicas)),
         ("Cloudflare zone (`domain`)", lambda c: f"`{c.domain}`"),
         (

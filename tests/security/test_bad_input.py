@@ -240,20 +240,19 @@ def test_fails_when_a_construct_breaks_the_rules(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize(
     ("env", "key", "raw", "fragment"),
     [
-        ("dev", "neon.# allowed_ips", '["10.0.0.300/32"]', "neon.allowed_ips.0 must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32'"),
+        ("dev", "neon.# allowed_ips", '["10.0.0.300/32"]', "neon.allowed_ips must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32'"),
         (
             "staging",
             "neon.# allowed_ips",
             '["203.0.113.10/24"]',
-            "neon.allowed_ips.0 must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' "
+            "neon.allowed_ips must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' "
             "or '2001:db8::/48' (no host bits set, not /0), got '203.0.113.10/24'",
         ),
         (
             "prod",
             "neon.allowed_ips",
             '["0.0.0.0/0"]',
-            "neon.allowed_ips.0 must be an IPv4 or IPv6 address or CIDR such as "
-            "'203.0.113.10/32' or '2001:db8::/48' (no host bits set, not /0), got '0.0.0.0/0'",
+            "neon.allowed_ips must be an IPv4 or IPv6 address or CIDR such as '203.0.113.10/32' or '2001:db8::/48' (no host bits set, not /0), got '0.0.0.0/0'",
         ),
         ("prod", "neon.allowed_ips", "[]", "neon.allowed_ips must list at least one address or CIDR when neon.hipaa is true"),
         ("prod", "neon.allowed_ips", None, "neon.allowed_ips must list at least one address or CIDR when neon.hipaa is true"),

@@ -56,7 +56,7 @@ def test_project_follows_the_environment_file(stacks: dict[Combo, dict[str, Any]
     config = configs[env]
     (project,) = resources_of(stacks[env, phase], "neon_project").values()
     assert project["name"] == f"healthcare-{env}"
-    assert project["history_retention_seconds"] == config.retention_days * 86400
+    assert project["history_retention_seconds"] == config.neon.history_retention_seconds
     assert project["default_endpoint_settings"] == [
         {
             "autoscaling_limit_min_cu": config.neon.compute_min_cu,

@@ -26,7 +26,7 @@ def test_repository_environments_follow_the_design_table() -> None:
         "prod": "10.2.0.0/16",
     }
     assert {n: c.az_count for n, c in configs.items()} == {"dev": 2, "staging": 2, "prod": 3}
-    assert {n: c.retention_days for n, c in configs.items()} == {"dev": 1, "staging": 3, "prod": 30}
+    assert {n: c.neon.history_retention_seconds for n, c in configs.items()} == {"dev": 86_400, "staging": 259_200, "prod": 2_592_000}
     # A fixed replica count per Railway region: Railway does not autoscale replica counts (docs/constructs/RailwayService.md: Replicas).
     assert {n: c.replicas for n, c in configs.items()} == {"dev": 1, "staging": 1, "prod": 2}
 
@@ -85,7 +85,9 @@ BAD_VALUES = [
     ("dev", "vpc_cidr", '"8.8.0.0/16"', "vpc_cidr", "private address space"),
     ("staging", "vpc_cidr", '"10.0.128.0/17"', "vpc_cidr", "must not overlap dev's 10.0.0.0/16"),
     ("prod", "az_count", "9", "az_count", "1..6, got 9"),
-    ("prod", "retention_days", "-1", "retention_days", "1..30, got -1"),
+    ("prod", "history_retention_seconds", "-1", "neon.history_retention_seconds", "0..2592000 seconds, got -1"),
+    ("dev", "history_retention_seconds", "2592001", "neon.history_retention_seconds", "0..2592000 seconds, got 2592001"),
+    ("dev", "history_retention_seconds", "1.5", "neon.history_retention_seconds", "integer"),
     ("prod", "replicas", "51", "replicas", "1..50, got 51"),
     ("dev", "replicas", "true", "replicas", "integer"),
     ("dev", "pg_version", "13", "neon.pg_version", "16..18, got 13"),
@@ -125,7 +127,13 @@ BAD_VALUES = [
     ("staging", "noncurrent_version_expiration_days", "0", "s3.noncurrent_version_expiration_days", "1..3650, got 0"),
     ("dev", "access_log_expiration_days", "90", "s3.access_log_expiration_days", "91..36500, got 90"),
     ("dev", "s3.protect_from_destroy", '"no"', "s3.protect_from_destroy", "boolean"),
-    ("prod", "retention_days", "3", "retention_days", ">= 7 when guardrails.production is true (HC-NEON-001), got 3"),
+    (
+        "prod",
+        "history_retention_seconds",
+        "259200",
+        "neon.history_retention_seconds",
+        ">= 604800 (7 days) when guardrails.production is true (HC-NEON-001), got 259200",
+    ),
     ("dev", "production", '"yes"', "guardrails.production", "valid boolean"),
     ("prod", "alert_emails", '["oncall@"]', "audit.alert_emails", "an email address such as 'oncall@health.example.org', got 'oncall@'"),
     ("prod", "alert_emails", '["on call@meridian-health.org"]', "audit.alert_emails", "an email address"),

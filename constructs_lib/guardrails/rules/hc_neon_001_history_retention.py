@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...value_rules import production_history_shortfall
 from .._rule import Level, PackOptions, Rule, Violation
 from .._view import StackView, is_reference
 
@@ -12,16 +13,13 @@ PROVIDER_DEFAULT_SECONDS = 86_400
 
 
 def check(view: StackView, options: PackOptions) -> Iterator[Violation]:
-    minimum = options.min_history_retention_days * 86_400
     for project in view.resources("neon_project"):
         value = project.get("history_retention_seconds", PROVIDER_DEFAULT_SECONDS)
         if is_reference(value):
             continue  # decided at apply time; the construct validated its input
-        if not isinstance(value, (int, float)) or value < minimum:
-            yield Violation(
-                address=project.address,
-                detail=f"history_retention_seconds is {value!r}, production needs >= {minimum} ({options.min_history_retention_days} days)",
-            )
+        needed = production_history_shortfall(value, options.min_history_retention_days)
+        if needed is not None:
+            yield Violation(address=project.address, detail=f"history_retention_seconds is {value!r}, production needs {needed}")
 
 
 RULE = Rule(
