@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -60,7 +61,7 @@ def test_an_environment_file_can_name_other_replica_readers(configs: dict[str, E
     from stacks.platform import PlatformStack
 
     config = config_at(configs, "staging", 3)
-    config = config.model_copy(update={"neon": config.neon.model_copy(update={"replica_readers": ["patient", "provider"]})})
+    config = config.model_copy(update={"neon": dataclasses.replace(config.neon, replica_readers=["patient", "provider"])})
     stack = synth_json(PlatformStack(CdktfTesting.app(), config, plan_for(3)))
     readers = {name for name in _by_service(stack) if "DATABASE_READ_URL" in _variables_of(stack, name)}
     assert readers == {"patient", "provider"}

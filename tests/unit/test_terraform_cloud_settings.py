@@ -30,7 +30,7 @@ def test_repository_files_put_prod_on_an_agent_inside_its_allow_list() -> None:
     assert prod is not None and staging is not None
     assert (prod.execution_mode, prod.agent_egress_ips) == ("agent", ["203.0.113.10/32"])
     assert prod.agent_egress_ips[0] in configs["prod"].neon.allowed_ips
-    assert (staging.execution_mode, staging.agent_egress_ips, configs["staging"].neon.allowed_ips) == ("remote", [], [])
+    assert (staging.execution_mode, staging.agent_egress_ips, list(configs["staging"].neon.allowed_ips)) == ("remote", [], [])
 
 
 def test_fails_when_an_allow_listed_environment_runs_remotely(tmp_path: Path) -> None:
