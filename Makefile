@@ -102,8 +102,10 @@ check-types:
 check-tests:
 	HEALTHCARE_TEST_ENV=$(ENV) $(VENV)/bin/python -m pytest -q -n 2 -m "not slow" --snapshot-warn-unused tests/unit tests/snapshot
 
+# Two pytest-xdist workers (tests/conftest.py): one takes every test that reads the synthesized stacks (one
+# synthesis, one checkov run), the other the rest; the controller starts cdktf synth and mypy in the background.
 test: setup $(CLI_SETUP)
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup
 
 deploy: setup $(CLI_SETUP)
 	$(VENV)/bin/python main.py deploy $(ENV) $(DEPLOY_ARGS)

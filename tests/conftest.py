@@ -12,7 +12,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,6 @@ CDKTF = REPO_ROOT / "node_modules" / ".bin" / "cdktf" if ENGINE == "cdktf" else 
 """The engine's CLI: cdktf-cli from package.json, or cdktn-cli from cli/cdktn (make installs it for ENGINE=cdktn)."""
 CLI_MARK = "cdktf_cli"
 """Marks the tests that wait for the session's ``cdktf synth`` run (fixture ``cdktf_cli_output``)."""
-_CLI_RUN = pytest.StashKey[tuple[subprocess.Popen[bytes], Path]]()
 CHECKOV_MARK = "checkov"
 """Marks the tests that read the session's checkov run (fixtures ``checkov_reports``, ``checkov_types``)."""
 WANTS_CHECKOV = pytest.StashKey[bool]()
@@ -48,7 +49,6 @@ CHECKOV_RUN = pytest.StashKey["subprocess.Popen[bytes]"]()
 """The session's single checkov run, started as soon as the stacks exist (see ``_synthesized``)."""
 MYPY_MARK = "mypy"
 """Marks the tests that read the session's background ``mypy`` gate run (fixture ``mypy_gate``)."""
-_MYPY_RUN = pytest.StashKey[tuple["subprocess.Popen[bytes]", Path]]()
 MYPY_CACHE = REPO_ROOT / (".mypy_cache" if ENGINE == "cdktf" else ".mypy_cache/cdktn")
 """The gate's mypy cache: the library and every engine and provider module it imports, checked with ``MYPY_OPTIONS``."""
 MYPY_OPTIONS = ("--always-false", "CDKTN") if ENGINE == "cdktf" else ("--always-true", "CDKTN")
@@ -203,36 +203,83 @@ def synth_json(stack: Any) -> dict[str, Any]:
     return json.loads(CdktfTesting.synth(stack))
 
 
-def _start_cdktf_synth() -> tuple[subprocess.Popen[bytes], Path]:
-    workdir = Path(tempfile.mkdtemp(prefix="cdktf-cli-"))
+JOBS_VARIABLE = "HEALTHCARE_TEST_JOBS"
+"""Folder of the run's background jobs (``cdktf synth``, mypy): set by the session (or the pytest-xdist controller) that
+starts them, inherited by every worker, so whichever process runs the waiting test finds them."""
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A background command whose output and exit status land in files of ``folder``: the session that started it or
+    any pytest-xdist worker can wait for it (``make test`` runs two workers; their controller starts the jobs)."""
+
+    folder: Path
+    process: subprocess.Popen[bytes] | None = None
+    """Set only in the process that started the job."""
+
+    @classmethod
+    def start(cls, name: str, command: Sequence[str], env: dict[str, str] | None = None) -> _Job:
+        folder = _jobs_folder() / name
+        folder.mkdir(parents=True)
+        script = 'log="$1"; rc="$2"; shift 2; "$@" > "$log" 2>&1; echo $? > "$rc.tmp"; mv "$rc.tmp" "$rc"'
+        process = subprocess.Popen(["sh", "-c", script, name, str(folder / "log"), str(folder / "rc"), *command], cwd=REPO_ROOT, env=env)
+        return cls(folder, process)
+
+    @classmethod
+    def find(cls, name: str) -> _Job | None:
+        """The job ``name`` if this run started it (here, or in the pytest-xdist controller)."""
+        folder = _jobs_folder() / name
+        return cls(folder) if folder.is_dir() else None
+
+    def wait(self, timeout: float) -> tuple[int, str]:
+        """(exit status, output), waiting up to ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not (self.folder / "rc").exists():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"background job {self.folder.name} did not finish in {timeout:.0f} s")
+            time.sleep(0.2)
+        return int((self.folder / "rc").read_text()), (self.folder / "log").read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _jobs_folder() -> Path:
+    if JOBS_VARIABLE not in os.environ:
+        os.environ[JOBS_VARIABLE] = tempfile.mkdtemp(prefix="pytest-jobs-")
+    return Path(os.environ[JOBS_VARIABLE])
+
+
+_STARTED: list[_Job] = []
+"""Jobs this process started (stopped and removed at the end of the run)."""
+
+
+def _start_cdktf_synth() -> _Job:
     env = {**os.environ, "PATH": f"{CDKTF.parent}{os.pathsep}{os.environ['PATH']}", "CHECKPOINT_DISABLE": "1", "CI": "1"}
     for name in ENV_VARS_READ:  # the CLI synthesizes the defaults, like make synth
         env.pop(name, None)
-    with (workdir / "cli.log").open("wb") as log:
-        # cdktf.json's "app" is .venv's Python (cdktf); on cdktn the CLI runs this session's interpreter.
-        app = [] if ENGINE == "cdktf" else ["--app", f"{sys.executable} main.py"]
-        process = subprocess.Popen([str(CDKTF), "synth", *app, "--output", str(workdir / "out")], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    return process, workdir
+    # cdktf.json's "app" is .venv's Python (cdktf); on cdktn the CLI runs this session's interpreter.
+    app = [] if ENGINE == "cdktf" else ["--app", f"{sys.executable} main.py"]
+    out = _jobs_folder() / "cdktf-cli-out"
+    job = _Job.start("cdktf-cli", [str(CDKTF), "synth", *app, "--output", str(out)], env)
+    _STARTED.append(job)
+    return job
 
 
-def _start_mypy() -> tuple[subprocess.Popen[bytes], Path]:
+def _start_mypy() -> _Job:
     """The code gate's ``mypy`` (files and strictness from [tool.mypy], or mypy-cdktn.ini on CDK Terrain), in the background."""
     config = [] if ENGINE == "cdktf" else ["--config-file", "mypy-cdktn.ini"]
-    log = Path(tempfile.mkdtemp(prefix="mypy-gate-")) / "mypy.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "mypy"), *config, "--cache-dir", str(MYPY_CACHE)], cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT
-        )
-    return process, log
+    job = _Job.start("mypy", [str(Path(sys.executable).parent / "mypy"), *config, "--cache-dir", str(MYPY_CACHE)])
+    _STARTED.append(job)
+    return job
 
 
 def wait_for_mypy(config: pytest.Config) -> tuple[int, str]:
-    """(exit status, output) of the session's mypy gate run, started now if collection did not start it."""
-    if _MYPY_RUN not in config.stash:
-        config.stash[_MYPY_RUN] = _start_mypy()
-    process, log = config.stash[_MYPY_RUN]
-    returncode = process.wait(timeout=900)
-    return returncode, log.read_text(errors="replace")
+    """(exit status, output) of the run's mypy gate job, started now if nobody started it."""
+    job = _Job.find("mypy") or _start_mypy()
+    return job.wait(timeout=900)
 
 
 @pytest.fixture(scope="session")
@@ -241,8 +288,30 @@ def mypy_gate(request: pytest.FixtureRequest) -> tuple[int, str]:
     return wait_for_mypy(request.config)
 
 
-def pytest_sessionfinish() -> None:
+def pytest_sessionfinish(session: pytest.Session) -> None:
     shutil.rmtree(_SESSION_TMP, ignore_errors=True)
+    for job in _STARTED:
+        job.stop()
+    if _STARTED and not hasattr(session.config, "workerinput"):
+        shutil.rmtree(_jobs_folder(), ignore_errors=True)
+
+
+def _selects(config: pytest.Config, test_file: str) -> bool:
+    """Whether the command line's paths include ``test_file`` (no paths: ``testpaths``, the whole suite)."""
+    target = (REPO_ROOT / test_file).resolve()
+    paths = [Path(arg.split("::")[0]).resolve() for arg in config.args] or [REPO_ROOT / "tests"]
+    return any(path == target or path in target.parents for path in paths)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (``make test``: two workers), the controller starts the background jobs the selected files
+    need, as collection would without it: each worker collects every test, so no worker can tell it is the one."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        _jobs_folder()  # before the workers start: they inherit the variable
+        if _selects(config, "tests/test_gates.py") or _selects(config, "tests/packaging"):
+            _start_mypy()
+        if _selects(config, "tests/stacks/test_cdktf_cli.py") and CDKTF.exists() and shutil.which("node"):
+            _start_cdktf_synth()
 
 
 _MARK_OF_FIXTURE = {"cdktf_cli_output": CLI_MARK, "checkov_reports": CHECKOV_MARK, "checkov_types": CHECKOV_MARK, "mypy_gate": MYPY_MARK}
@@ -268,6 +337,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if unmarked:
         raise pytest.UsageError("\n".join(unmarked))
     items.sort(key=lambda item: _has(item, CLI_MARK) or _has(item, CHECKOV_MARK) or _has(item, MYPY_MARK))
+    # pytest-xdist (--dist loadgroup): every test that reads the synthesized stacks goes to one worker, which
+    # synthesizes them once and starts checkov; the other worker takes the rest (unit tests, packaging, docs, gates).
+    for item in items:
+        if "_synthesized" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("stacks"))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -277,21 +351,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     runs on the second core while this session synthesizes, instead of after it.
     """
     session.config.stash[WANTS_CHECKOV] = any(_has(item, CHECKOV_MARK) for item in session.items)
+    if hasattr(session.config, "workerinput") or getattr(session.config.option, "numprocesses", None):
+        return  # pytest-xdist: the controller started them (pytest_configure)
     if any(_has(item, MYPY_MARK) for item in session.items):
-        session.config.stash[_MYPY_RUN] = _start_mypy()
+        _start_mypy()
     if any(_has(item, CLI_MARK) for item in session.items) and CDKTF.exists() and shutil.which("node"):
-        session.config.stash[_CLI_RUN] = _start_cdktf_synth()
+        _start_cdktf_synth()
 
 
 @pytest.fixture(scope="session")
-def cdktf_cli_output(request: pytest.FixtureRequest) -> Iterator[tuple[int, str, Path]]:
+def cdktf_cli_output(request: pytest.FixtureRequest) -> tuple[int, str, Path]:
     """(exit status, log, output folder) of ``cdktf synth`` through the pinned CLI."""
-    process, workdir = request.config.stash.get(_CLI_RUN, None) or _start_cdktf_synth()
-    try:
-        returncode = process.wait(timeout=600)
-        yield returncode, (workdir / "cli.log").read_text(errors="replace"), workdir / "out"
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
+    job = _Job.find("cdktf-cli") or _start_cdktf_synth()
+    returncode, log = job.wait(timeout=600)
+    return returncode, log, _jobs_folder() / "cdktf-cli-out"
