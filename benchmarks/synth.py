@@ -12,6 +12,7 @@ median peak memory of the whole process tree (Python + the jsii Node process, sa
 - synth-1:   ``main.py --env dev`` (one environment)
 - synth-3:   ``main.py`` for dev, staging and prod (the full synth both engines can do; cdktf's
              ``make synth`` adds the bootstrap stack, which needs the cdktf-only TFE provider)
+- make synth: ``main.py`` as ``make synth`` runs it: every environment file, plus on cdktf the bootstrap stack
 - all-12:    one process synthesizing every environment at every phase (12 stacks)
 
 and, once per engine (they take minutes; ``--no-tiers`` leaves them out), the test tiers:
@@ -119,6 +120,7 @@ def main() -> int:
             cases[("synth-1 (dev)", engine)] = ([str(python), "main.py", "--env", "dev", "--outdir", f"{out}/one"], env)
             three = ["--env", "dev", "--env", "staging", "--env", "prod"]
             cases[("synth-3 (full synth)", engine)] = ([str(python), "main.py", *three, "--outdir", f"{out}/three"], env)
+            cases[("make synth", engine)] = ([str(python), "main.py", "--quiet", "--outdir", f"{out}/all"], env)
             cases[("all-12 (env x phase)", engine)] = ([str(python), "-c", ALL_12_CODE.format(root=str(ROOT), out=f"{out}/twelve")], env)
         results: dict[tuple[str, str], list[Sample]] = {key: [] for key in cases}
         for _ in range(args.repeat):  # interleaved, so drift on a busy machine hits every case alike
