@@ -102,10 +102,10 @@ check-types:
 check-tests:
 	HEALTHCARE_TEST_ENV=$(ENV) $(VENV)/bin/python -m pytest -q -n 2 -m "not slow" --snapshot-warn-unused tests/unit tests/snapshot
 
-# Two pytest-xdist workers (tests/conftest.py): one takes every test that reads the synthesized stacks (one
-# synthesis, one checkov run), the other the rest; the controller starts cdktf synth and mypy in the background.
+# One process: cdktf synth, mypy and checkov run beside it in the background (tests/conftest.py). Two pytest-xdist
+# workers (-n 2 --dist loadgroup) work too but gain nothing here: the run is CPU-bound (docs/performance.md).
 test: setup $(CLI_SETUP)
-	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup
+	$(VENV)/bin/python -m pytest
 
 deploy: setup $(CLI_SETUP)
 	$(VENV)/bin/python main.py deploy $(ENV) $(DEPLOY_ARGS)
