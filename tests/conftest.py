@@ -276,16 +276,16 @@ def _start_mypy() -> _Job:
     return job
 
 
-def wait_for_mypy(config: pytest.Config) -> tuple[int, str]:
+def wait_for_mypy() -> tuple[int, str]:
     """(exit status, output) of the run's mypy gate job, started now if nobody started it."""
     job = _Job.find("mypy") or _start_mypy()
     return job.wait(timeout=900)
 
 
 @pytest.fixture(scope="session")
-def mypy_gate(request: pytest.FixtureRequest) -> tuple[int, str]:
+def mypy_gate() -> tuple[int, str]:
     """(exit status, output) of the code gate's ``mypy`` run, started in the background after collection."""
-    return wait_for_mypy(request.config)
+    return wait_for_mypy()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from constructs import IConstruct
@@ -13,7 +12,7 @@ from ..errors import ValidationError
 METADATA_TYPE = "healthcare/guardrails/suppress"
 """Node metadata entry type under which ``suppress`` records a suppression."""
 
-__all__ = ["METADATA_TYPE", "MIN_REASON_LENGTH", "Suppression", "check_reason", "suppress", "suppressions_in", "suppressions_under"]
+__all__ = ["METADATA_TYPE", "MIN_REASON_LENGTH", "Suppression", "check_reason", "suppress", "suppressions_under"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +72,6 @@ def _tree_id(scope: IConstruct) -> str:
     """
     root = scope.node.root
     return str(root.__jsii_ref__.ref)  # type: ignore[attr-defined]
-
-
-def suppressions_in(nodes: Iterable[IConstruct]) -> list[Suppression]:
-    """Every suppression recorded in the metadata of ``nodes`` (one jsii round trip per node; ``suppressions_under`` is the fast path)."""
-    found = []
-    for node in nodes:
-        for entry in node.node.metadata:
-            if entry.type == METADATA_TYPE:
-                found.append(Suppression(entry.data["rule"], entry.data["reason"], node.node.path))
-    return found
 
 
 def _within(path: str, root_path: str) -> bool:

@@ -257,9 +257,7 @@ def _installed_readme(python: Path, cwd: Path) -> str:
     return _run(python, "-c", code, cwd=cwd).stdout
 
 
-def test_readme_examples_run_from_the_installed_wheel_pass_the_checkov_gate_and_mypy(
-    consumer: Consumer, tmp_path: Path, request: pytest.FixtureRequest
-) -> None:
+def test_readme_examples_run_from_the_installed_wheel_pass_the_checkov_gate_and_mypy(consumer: Consumer, tmp_path: Path) -> None:
     python, root, files = consumer.python, consumer.readme, consumer.readme_files
     synthesized = sorted(p.relative_to(root).as_posix() for p in root.glob("example_*/cdktf.out/stacks/*/cdk.tf.json"))
     assert len(synthesized) == len(files), synthesized
@@ -282,7 +280,7 @@ def test_readme_examples_run_from_the_installed_wheel_pass_the_checkov_gate_and_
     # provider packages (~80 s of mypy's time when cold) are already there; the installed library is not.
     (root / "quickstart.py").write_bytes((REPO_ROOT / "examples" / "quickstart.py").read_bytes())
     cache = tmp_path / "mypy-cache"
-    gate_status, gate_output = wait_for_mypy(request.config)
+    gate_status, gate_output = wait_for_mypy()
     assert gate_status == 0, f"the code gate's mypy failed first:\n{gate_output}"
     shutil.copytree(MYPY_CACHE, cache)
     mypy = [python, "-m", "mypy", "--strict", *MYPY_OPTIONS, "--cache-dir", cache]

@@ -10,8 +10,6 @@ imported; they run ``main.main`` in-process (milliseconds each).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import subprocess
 from collections.abc import Sequence
@@ -25,16 +23,11 @@ import stacks.app
 from constructs_lib.engine.aws import S3Bucket
 from constructs_lib.engine.core import App
 from environments import ENVIRONMENTS_DIR, EnvironmentConfig
-from tests.unit.test_environments import _assert_clean_failure, _copy_environments, _set_key
+from tests.unit.test_environments import _assert_clean_failure, _copy_environments, _set_key, run_main
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``main.py ARGS`` with process environment ``env``, in this process (see ``tests/unit/test_environments._run_main``,
-    whose ``test_main_py_as_a_process_exits_2_with_one_line`` proves the real process's exit status and stderr)."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        returncode = main.main(list(args), {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})})
-    return subprocess.CompletedProcess(["main.py", *args], returncode, stdout.getvalue(), stderr.getvalue())
+    return run_main(args, {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})})
 
 
 @pytest.fixture

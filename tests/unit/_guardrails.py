@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from constructs_lib.engine.aws import (
     AwsProvider,
@@ -35,7 +35,7 @@ from constructs_lib.engine.aws import (
 )
 from constructs_lib.engine.core import App, TerraformResource, TerraformStack
 from constructs_lib.guardrails import WARNING_METADATA_TYPE, apply_guardrails, error_findings, synthesized_findings, warning_findings
-from constructs_lib.guardrails._suppress import suppressions_in, suppressions_under
+from constructs_lib.guardrails._suppress import METADATA_TYPE, Suppression, suppressions_under
 
 FULL_TAGS = {"Environment": "test", "DataClassification": "phi"}
 _FINDING = re.compile(r"^(?P<path>[^:]+): (?P<rule>HC-[A-Z0-9-]+) \((?:error|warning)\): ")
@@ -61,6 +61,11 @@ class Outcome:
     def rule_ids(self) -> set[str]:
         """Rule ids of the errors."""
         return {rule for _, rule in self.rules_at()}
+
+
+def _suppressions_in_metadata(nodes: Iterable[IConstruct]) -> set[Suppression]:
+    """Every suppression in the node metadata of ``nodes``, read construct by construct (what ``suppressions_under`` must equal)."""
+    return {Suppression(e.data["rule"], e.data["reason"], node.node.path) for node in nodes for e in node.node.metadata if e.type == METADATA_TYPE}
 
 
 def _warnings(app: App) -> list[str]:
@@ -93,7 +98,7 @@ def run_pack(
         assert 'Encountered Annotations with level "ERROR"' in str(exc)
         return Outcome(error_findings(app), _warnings(app))
     # The pack's fast paths read what the slow walks read: suppressions recorded by suppress(), warnings from the manifest.
-    assert set(suppressions_under(stack)) == set(suppressions_in(stack.node.find_all()))
+    assert set(suppressions_under(stack)) == _suppressions_in_metadata(stack.node.find_all())
     assert synthesized_findings(outdir) == warning_findings(app)
     return Outcome([], _warnings(app), json.loads((outdir / "stacks" / "test" / "cdk.tf.json").read_text()))
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -195,17 +196,21 @@ BAD_VALUES = [
 ]
 
 
-def _run_main(*args: str) -> subprocess.CompletedProcess[str]:
-    """``main.py ARGS`` in this process (``main.main``: exit status, stdout, stderr), with a bare process environment.
+def run_main(args: Sequence[str], environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``main.py ARGS`` in this process (``main.main``: exit status, stdout, stderr) with process environment ``environ``.
 
-    In-process: each of the ~100 bad-input cases costs milliseconds instead of a Python start
-    and the pydantic import. ``test_main_py_as_a_process_exits_2_with_one_line`` runs the real
-    process once, so the exit status and stderr of ``python main.py`` stay proven.
+    In-process: each of the ~140 bad-input cases (here and in tests/security/test_bad_input.py) costs milliseconds
+    instead of a Python start and the pydantic import. ``test_main_py_as_a_process_exits_2_with_one_line`` runs the
+    real process once, so the exit status and stderr of ``python main.py`` stay proven.
     """
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        returncode = entry.main(list(args), {"PATH": "/usr/bin:/bin"})
+        returncode = entry.main(list(args), environ)
     return subprocess.CompletedProcess(["main.py", *args], returncode, stdout.getvalue(), stderr.getvalue())
+
+
+def _run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    return run_main(args, {"PATH": "/usr/bin:/bin"})
 
 
 def test_main_py_as_a_process_exits_2_with_one_line(tmp_path: Path, outdir: Path) -> None:
