@@ -35,7 +35,7 @@ export CHECKOV_BIN := $(CURDIR)/$(CHECKOV_VENV)/bin/checkov
 export CHECKPOINT_DISABLE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup setup-all synth test deploy plan plan-comment promote bench dist publish clean
+.PHONY: help setup setup-all synth check check-lint check-types check-tests test deploy plan plan-comment promote bench dist publish clean
 
 help:
 	@echo "make synth              set up, then synthesize every environment into cdktf.out/stacks/<env>"
