@@ -19,6 +19,10 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         AuditTrail as AuditTrail,
         AuditTrailProps as AuditTrailProps,
     )
+    from .audit.audit_settings import (
+        AuditSettings as AuditSettings,
+        audit_settings_problems as audit_settings_problems,
+    )
     from .compute.railway_project import (
         RailwayProject as RailwayProject,
         RailwayProjectProps as RailwayProjectProps,
@@ -197,6 +201,8 @@ _LAZY: dict[str, str] = {
     "SubnetPlan": ".network.subnets",
     "AuditTrail": ".audit.audit_trail",
     "AuditTrailProps": ".audit.audit_trail",
+    "AuditSettings": ".audit.audit_settings",
+    "audit_settings_problems": ".audit.audit_settings",
     "ThreatDetection": ".detection.threat_detection",
     "ThreatDetectionProps": ".detection.threat_detection",
     "SecurityPosture": ".detection.security_posture",
