@@ -15,13 +15,13 @@ from .errors import ConstructError, GuardrailViolation, MissingProviderError, Sy
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (__getattr__)
     from . import checkov_gate as checkov_gate
-    from .audit.audit_trail import (
-        AuditTrail as AuditTrail,
-        AuditTrailProps as AuditTrailProps,
-    )
     from .audit.audit_settings import (
         AuditSettings as AuditSettings,
         audit_settings_problems as audit_settings_problems,
+    )
+    from .audit.audit_trail import (
+        AuditTrail as AuditTrail,
+        AuditTrailProps as AuditTrailProps,
     )
     from .compute.railway_project import (
         RailwayProject as RailwayProject,

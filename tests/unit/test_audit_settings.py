@@ -65,7 +65,21 @@ def test_a_trail_built_from_the_section_equals_one_built_by_keywords() -> None:
     from constructs_lib.engine.core import TerraformStack, Testing
     from tests.unit.test_audit_trail import _stack_with_buckets
 
-    settings = load_all()["prod"].audit
+    # Every value away from its default, so a value that from_settings drops would show.
+    settings = dataclasses.replace(
+        load_all()["staging"].audit,
+        alert_https_endpoints=[PAGER],
+        log_retention_days=400,
+        allow_short_log_retention=True,
+        alarm_period_seconds=600,
+        alarm_evaluation_periods=2,
+        unauthorized_api_calls_threshold=2,
+        console_signin_failures_threshold=4,
+        change_alarm_threshold=5,
+        phi_data_events=False,
+        protect_from_destroy=False,
+    )
+    assert [f.name for f in dataclasses.fields(AuditSettings) if getattr(settings, f.name) == f.default] == []
     keywords = {field.name: getattr(settings, field.name) for field in dataclasses.fields(AuditSettings)}
     documents = []
     for build in ("from_settings", "keywords"):
@@ -130,7 +144,10 @@ def test_the_construct_applies_the_same_rule_to_every_field(fresh_stack: Any) ->
         ({"audit__alert_emails": [f"a{i}@meridian-health.org" for i in range(21)]}, "audit.alert_emails must be at most 20 addresses, got 21"),
         ({"audit__alert_https_endpoints": [f"{PAGER}/{i}" for i in range(11)]}, "audit.alert_https_endpoints must be at most 10 URLs, got 11"),
         ({"audit__log_reader_arn": "arn:aws:iam::123456789012:user/auditor"}, "audit.log_reader_arn must match pattern"),
-        ({"audit__no_paging_reason": "the security rota watches the mailbox"}, "audit.no_paging_reason must be unset when audit.alert_https_endpoints are given"),
+        (
+            {"audit__no_paging_reason": "the security rota watches the mailbox"},
+            "audit.no_paging_reason must be unset when audit.alert_https_endpoints are given",
+        ),
         ({"audit__phi_data_events": False}, "audit.phi_data_events must be true when guardrails.production is true"),
     ],
     ids=["no-address", "21-addresses", "11-urls", "reader-a-user", "no-paging-reason-with-urls", "prod-without-phi-data-events"],
@@ -159,7 +176,8 @@ def test_the_placeholder_scan_reads_the_audit_section() -> None:
     """The scan walks ``[audit]`` (a library dataclass, not a pydantic model) and names where each value comes from."""
     lines = placeholder_lines(load_all()["prod"], "environments/prod.toml")
     assert [line for line in lines if ": audit." in line] == [
-        "environments/prod.toml: audit.log_reader_arn: account 123456789012 is an AWS documentation example account id; use your audit account's log reader role",
+        "environments/prod.toml: audit.log_reader_arn: account 123456789012 is an AWS documentation example account id; "
+        "use your audit account's log reader role",
         "environments/prod.toml: audit.alert_https_endpoints.0: 'YOUR-' marks a value to fill in; "
         "use your security on-call PagerDuty service's Amazon CloudWatch integration URL",
     ]

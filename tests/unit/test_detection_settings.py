@@ -77,7 +77,8 @@ def test_fails_when_a_detection_value_is_bad(changes: dict[str, object], message
 def test_production_inspects_phi_and_pages() -> None:
     with pytest.raises(ConfigError, match=r"^prod\.toml: detection\.macie must be true when guardrails\.production is true"):
         _parse("prod", detection__macie=False)
-    with pytest.raises(ConfigError, match=r"^prod\.toml: audit\.alert_https_endpoints is required when guardrails\.production is true .*audit\.no_paging_reason$"):
+    required = r"^prod\.toml: audit\.alert_https_endpoints is required when guardrails\.production is true .*audit\.no_paging_reason$"
+    with pytest.raises(ConfigError, match=required):
         _parse("prod", audit__alert_https_endpoints=[])
     reason = "the security rota watches the security mailbox around the clock"
     assert _parse("prod", audit__alert_https_endpoints=[], audit__no_paging_reason=reason).audit.no_paging_reason == reason
