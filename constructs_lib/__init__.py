@@ -15,6 +15,10 @@ from .errors import ConstructError, GuardrailViolation, MissingProviderError, Sy
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (__getattr__)
     from . import checkov_gate as checkov_gate
+    from .audit.audit_settings import (
+        AuditSettings as AuditSettings,
+        audit_settings_problems as audit_settings_problems,
+    )
     from .audit.audit_trail import (
         AuditTrail as AuditTrail,
         AuditTrailProps as AuditTrailProps,
@@ -197,6 +201,8 @@ _LAZY: dict[str, str] = {
     "SubnetPlan": ".network.subnets",
     "AuditTrail": ".audit.audit_trail",
     "AuditTrailProps": ".audit.audit_trail",
+    "AuditSettings": ".audit.audit_settings",
+    "audit_settings_problems": ".audit.audit_settings",
     "ThreatDetection": ".detection.threat_detection",
     "ThreatDetectionProps": ".detection.threat_detection",
     "SecurityPosture": ".detection.security_posture",

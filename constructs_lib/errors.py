@@ -69,7 +69,7 @@ class ValidationErrors(ValidationError):
 class Problem(NamedTuple):
     """One broken rule, as the pure check modules report it: the field, the value given, what is allowed.
 
-    The check functions (``constructs_lib.value_rules``, ``network.edge_props_rules``, ``audit.trail_rules``, ``data.settings_rules``)
+    The check functions (``constructs_lib.value_rules``, ``network.edge_props_rules``, ``audit.audit_settings``, ``data.settings_rules``)
     return every ``Problem`` they find; a construct turns them into ``ValidationError``s naming its path
     (``Problems.extend``) and the environment loader into lines naming the file's key.
     """

@@ -1,68 +1,48 @@
-"""``[audit]``: the audit trail, its log retention and its security alarms (no cdktf import)."""
+"""``[audit]``: the audit trail, validated as the library's ``AuditSettings`` (no cdktf import).
+
+The section *is* a ``constructs_lib.audit.audit_settings.AuditSettings``: its fields, docstrings and defaults are the
+library's, and its values are judged by the library's one rule (``audit_settings_problems``). This module adds what
+only an environment file has: ``no_paging_reason`` and the environment's policy (1..20 alert addresses, at most 10
+paging URLs, the log reader an IAM role). The production rules that need ``[guardrails]`` are in ``config.py``.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
-from constructs_lib.audit.trail_rules import (
-    DEFAULT_ALARM_EVALUATION_PERIODS,
-    DEFAULT_ALARM_PERIOD_SECONDS,
-    DEFAULT_CHANGE_ALARM_THRESHOLD,
-    DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD,
-    DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD,
-    audit_problems,
-)
-from constructs_lib.value_rules import (
-    MIN_AUDIT_LOG_RETENTION_DAYS,
-    check_https_url,
-)
+from constructs_lib.audit import audit_settings
 
-from ._section import IAM_PRINCIPAL_ARN_PATTERN, _Section
+from ._section import IAM_PRINCIPAL_ARN_PATTERN, SECTION_CONFIG, SettingsSection
+
+MAX_ALERT_EMAILS = 20
+"""Addresses an environment subscribes to its security alert topic."""
+MAX_ALERT_HTTPS_ENDPOINTS = 10
+"""Paging URLs an environment subscribes to its security alert topic."""
 
 
-class AuditSettings(_Section):
-    """``[audit]``: the CloudTrail trail's log group, the alert topic's subscribers and the alarm thresholds."""
+@dataclass(frozen=True, kw_only=True, config=SECTION_CONFIG)
+class AuditSettings(SettingsSection, audit_settings.AuditSettings):
+    """``[audit]``: the environment's audit trail (``AuditSettings`` of the library, plus ``no_paging_reason``)."""
 
-    alert_emails: Annotated[list[str], Field(min_length=1, max_length=20)]
-    """Required: at least one on-call address subscribed to the security alert topic."""
-    log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
-    """Retention of the trail's CloudWatch log group; at least 365 unless ``allow_short_log_retention``."""
-    allow_short_log_retention: bool = False
-    """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
-    alarm_period_seconds: int = DEFAULT_ALARM_PERIOD_SECONDS
-    """Period over which each security alarm sums its events, a multiple of 60."""
-    alarm_evaluation_periods: int = DEFAULT_ALARM_EVALUATION_PERIODS
-    """Periods each alarm evaluates (period x periods <= one day)."""
-    unauthorized_api_calls_threshold: int = DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD
-    """Unauthorized API calls per period that raise the alarm (CIS: any)."""
-    console_signin_failures_threshold: int = DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD
-    """Failed console sign-ins per period that raise the alarm."""
-    change_alarm_threshold: int = DEFAULT_CHANGE_ALARM_THRESHOLD
-    """Events per period for the root-use and configuration-change alarms (CIS: any)."""
-    protect_from_destroy: bool = True
-    """prevent_destroy on the audit KMS key and the trail's log group."""
-    log_reader_arn: Annotated[str, Field(pattern=IAM_PRINCIPAL_ARN_PATTERN)] | None = None
-    """IAM role ARN that reads the audit logs in S3 (bucket policy + ``kms:Decrypt`` through S3, replica
-    included). Required when ``guardrails.production`` is true: logs no one can decrypt are no evidence."""
-    https_endpoints: Annotated[list[Annotated[str, AfterValidator(check_https_url)]], Field(max_length=10)] = []
-    """``https://`` URLs subscribed to the security alert topic (CIS alarms and the routed ``[detection]`` findings):
-    the paging route, such as a PagerDuty integration URL. Each must confirm its SNS subscription, or apply fails.
-    Stored in Terraform state."""
     no_paging_reason: Annotated[str, Field(min_length=20, max_length=500)] | None = None
-    """Why a production environment's security alerts page nobody (no ``https_endpoints``); refused alongside them."""
+    """Why a production environment's security alerts page nobody (no ``alert_https_endpoints``); refused alongside them."""
 
     def _problems(self) -> Iterator[str]:
-        # AuditTrail's own rules (one source): the file is refused for what the construct would refuse.
-        thresholds = ("unauthorized_api_calls_threshold", "console_signin_failures_threshold", "change_alarm_threshold")
-        for problem in audit_problems(
-            log_retention_days=self.log_retention_days,
-            allow_short_log_retention=self.allow_short_log_retention,
-            alert_emails=self.alert_emails,
-            alarm_period_seconds=self.alarm_period_seconds,
-            alarm_evaluation_periods=self.alarm_evaluation_periods,
-            thresholds={field: getattr(self, field) for field in thresholds},
-        ):
+        emails, endpoints, reader = self.alert_emails, self.alert_https_endpoints, self.log_reader_arn
+        if not emails:  # someone receives the security alarms: the file names them
+            yield f"audit.alert_emails is required: at least 1 item (the addresses that receive the security alarms), got {list(emails)!r}"
+        elif len(emails) > MAX_ALERT_EMAILS:
+            yield f"audit.alert_emails must be at most {MAX_ALERT_EMAILS} addresses, got {len(emails)}"
+        if len(endpoints) > MAX_ALERT_HTTPS_ENDPOINTS:
+            yield f"audit.alert_https_endpoints must be at most {MAX_ALERT_HTTPS_ENDPOINTS} URLs, got {len(endpoints)}"
+        if reader is not None and not re.fullmatch(IAM_PRINCIPAL_ARN_PATTERN, reader):
+            yield f"audit.log_reader_arn must match pattern {IAM_PRINCIPAL_ARN_PATTERN!r} (an IAM role ARN), got {reader!r}"
+        for problem in audit_settings.audit_settings_problems(self):
             yield f"audit.{problem.field} must be {problem.allowed}, got {problem.value!r}"
+        if endpoints and self.no_paging_reason is not None:
+            yield "audit.no_paging_reason must be unset when audit.alert_https_endpoints are given (they page someone)"

@@ -156,19 +156,15 @@ class EnvironmentConfig(_Section):
 
     def _detection(self) -> Iterator[str]:
         audit, account = self.audit, self.account
-        if len(set(audit.https_endpoints)) != len(audit.https_endpoints):
-            yield f"audit.https_endpoints must be distinct values, got {audit.https_endpoints!r}"
-        if audit.https_endpoints and audit.no_paging_reason is not None:
-            yield "audit.no_paging_reason must be unset when audit.https_endpoints are given (they page someone)"
         if account.manage_password_policy and not account.owns_account_baseline:
             yield (
                 "account.manage_password_policy must be false when account.owns_account_baseline is false "
                 "(the environment that owns the account baseline owns its password policy), got True"
             )
         if self.guardrails.production:
-            if not audit.https_endpoints and audit.no_paging_reason is None:
+            if not audit.alert_https_endpoints and audit.no_paging_reason is None:
                 yield (
-                    "audit.https_endpoints is required when guardrails.production is true (security alarms and findings page "
+                    "audit.alert_https_endpoints is required when guardrails.production is true (security alarms and findings page "
                     "someone, e.g. a PagerDuty integration URL), or say why not in audit.no_paging_reason"
                 )
             if account.owns_account_baseline and not self.detection.macie:
@@ -243,7 +239,7 @@ class EnvironmentConfig(_Section):
         yield from self._detection()
         yield from self._zones_match()
         yield from self._replica_in_another_region()
-        yield from self._production_has_audit_reader()
+        yield from self._production_audit()
         yield from self._teardown_is_consistent()
         yield from self._production_keeps_history()
         yield from self._edge_is_valid()
@@ -366,13 +362,15 @@ class EnvironmentConfig(_Section):
         if self.s3.replica_region == self.aws_region:
             yield (f"s3.replica_region must differ from aws_region ({self.aws_region}), got {self.s3.replica_region!r}")
 
-    def _production_has_audit_reader(self) -> Iterator[str]:
+    def _production_audit(self) -> Iterator[str]:
         if self.guardrails.production and self.audit.log_reader_arn is None:
             yield (
                 "audit.log_reader_arn is required when guardrails.production is true "
                 "(an IAM role ARN such as arn:aws:iam::123456789012:role/audit-reader in the security or audit account; "
                 "without it nobody outside the account can read the audit logs)"
             )
+        if self.guardrails.production and not self.audit.phi_data_events:
+            yield "audit.phi_data_events must be true when guardrails.production is true (every read and write of a PHI object is recorded), got False"
 
     def _teardown_is_consistent(self) -> Iterator[str]:
         s3 = self.s3

@@ -46,12 +46,19 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
             return f"{source}: {message}"
         return f"{source}: {field} must be {message}, got {value!r}"
     if kind in _UNKNOWN_KEY:
+        if field in RENAMED_KEYS:
+            return f"{source}: {field} was renamed: write {RENAMED_KEYS[field]} (same values), got {value!r}"
         return f"{source}: {field} is not a known key (allowed: {error['ctx_allowed']}), got {value!r}"
     if kind == "missing":
         return f"{source}: {field} is required"
     message = message.replace("Input should be", "must be").replace("String should", "must")
     return f"{source}: {field} {message}, got {value!r}"
 
+
+RENAMED_KEYS: Mapping[str, str] = {
+    "audit.https_endpoints": "audit.alert_https_endpoints",
+}
+"""Keys an earlier release read, and their new name: a file that still uses one is told the new key (CHANGELOG)."""
 
 _UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
 """How pydantic reports an unknown key: of a model section, of a section that is a library settings dataclass."""

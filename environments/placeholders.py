@@ -109,7 +109,7 @@ WHERE_FROM: Mapping[str, str] = {
     "cloudflare.zone_id": "use the zone's id (Cloudflare dashboard, the domain's Overview page, API section)",
     "cloudflare.account_id": "use your Cloudflare account id (Cloudflare dashboard, Copy account ID)",
     "alerts.https_endpoints": "use your PagerDuty service's Amazon CloudWatch integration URL",
-    "audit.https_endpoints": "use your security on-call PagerDuty service's Amazon CloudWatch integration URL",
+    "audit.alert_https_endpoints": "use your security on-call PagerDuty service's Amazon CloudWatch integration URL",
     "terraform_cloud.agent_egress_ips": "use the agent service's static outbound IP (Railway, after the bootstrap apply)",
 }
 """Where the real value of a key comes from (keys without list indexes); docs/deploying.md has the full table."""

@@ -125,23 +125,6 @@ class PlatformStack(TerraformStack):
 
 def add_audit_trail(scope: Construct, config: EnvironmentConfig, log_bucket: SecureS3 | None) -> AuditTrail:
     """The trail into the ``audit-logs`` bucket; PHI buckets of this and later phases are found at synthesis."""
-    audit = config.audit
-    return AuditTrail(
-        scope,
-        "AuditTrail",
-        AuditTrailProps(
-            name_prefix=config.name_prefix,
-            log_bucket=log_bucket,  # type: ignore[arg-type]  # AuditTrail rejects a missing bucket
-            alert_emails=tuple(audit.alert_emails),
-            alert_https_endpoints=tuple(audit.https_endpoints),
-            log_retention_days=audit.log_retention_days,
-            allow_short_log_retention=audit.allow_short_log_retention,
-            alarm_period_seconds=audit.alarm_period_seconds,
-            alarm_evaluation_periods=audit.alarm_evaluation_periods,
-            unauthorized_api_calls_threshold=audit.unauthorized_api_calls_threshold,
-            console_signin_failures_threshold=audit.console_signin_failures_threshold,
-            change_alarm_threshold=audit.change_alarm_threshold,
-            protect_from_destroy=audit.protect_from_destroy,
-            log_reader_arn=audit.log_reader_arn,
-        ),
-    )
+    # The section is the library's AuditSettings: every value passes as it is, under its one name.
+    props = AuditTrailProps.from_settings(config.audit, name_prefix=config.name_prefix, log_bucket=log_bucket)  # type: ignore[arg-type]  # AuditTrail rejects a missing bucket
+    return AuditTrail(scope, "AuditTrail", props)

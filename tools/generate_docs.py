@@ -56,7 +56,7 @@ CONSTRUCT_PAGES: dict[str, tuple[str, ...]] = {
     "NetworkBaseline": ("NetworkBaselineProps",),
     "CloudflareEdge": ("CloudflareEdgeProps",),
     "BaselineVpc": ("BaselineVpcProps",),
-    "AuditTrail": ("AuditTrailProps",),
+    "AuditTrail": ("AuditTrailProps", "AuditSettings"),
     "AlertTopic": ("AlertTopicProps",),
     "UptimeMonitor": ("UptimeMonitorProps",),
     "CostBudget": ("CostBudgetProps",),

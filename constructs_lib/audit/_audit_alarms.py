@@ -21,6 +21,7 @@ from ..engine.aws import (
     CloudwatchLogMetricFilterMetricTransformation,
     CloudwatchMetricAlarm,
 )
+from .audit_settings import AuditSettings
 
 
 def _any_event(*names: str, quoted: bool = False) -> str:
@@ -59,7 +60,7 @@ class SecurityAlarm:
     description: str
     pattern: str
     threshold: str
-    """Which ``AlarmSettings`` threshold applies: ``unauthorized_api_calls``, ``console_signin_failures`` or ``change``."""
+    """Which ``AuditSettings`` threshold applies, one of ``audit_settings.ALARM_THRESHOLDS``."""
 
 
 SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
@@ -68,19 +69,19 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "Unauthorized API calls (CIS 4.1)",
         '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) '
         '&& ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }',
-        "unauthorized_api_calls",
+        "unauthorized_api_calls_threshold",
     ),
     SecurityAlarm(
         "ConsoleSignInFailures",
         "AWS Management Console authentication failures (CIS 4.6)",
         '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
-        "console_signin_failures",
+        "console_signin_failures_threshold",
     ),
     SecurityAlarm(
         "RootAccountUse",
         "Use of the root account (CIS 4.3)",
         '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "IamPolicyChanges",
@@ -106,13 +107,13 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
             "DetachGroupPolicy",
         )
         + " }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "KmsKeyDisabledOrScheduledForDeletion",
         "Disabling or scheduled deletion of customer-managed KMS keys (CIS 4.7)",
         "{ ($.eventSource = kms.amazonaws.com) && ((" + _any_event("DisableKey", "ScheduleKeyDeletion") + ")) }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "S3BucketPolicyChanges",
@@ -130,13 +131,13 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
             "DeleteBucketReplication",
         )
         + ")) }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "CloudTrailChanges",
         "CloudTrail configuration changes (CIS 4.5)",
         "{ " + _any_event("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging", "PutEventSelectors") + " }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "SecurityGroupChanges",
@@ -151,7 +152,7 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
             "DeleteSecurityGroup",
         )
         + " }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "NetworkAclChanges",
@@ -166,14 +167,14 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
             "ReplaceNetworkAclAssociation",
         )
         + " }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "ConsoleSignInWithoutMfa",
         "Management Console sign-in without MFA (CIS 4.2)",
         '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") '
         '&& ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "AwsConfigChanges",
@@ -181,7 +182,7 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
         "{ ($.eventSource = config.amazonaws.com) && (("
         + _any_event("StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel", "PutConfigurationRecorder")
         + ")) }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "NetworkGatewayChanges",
@@ -196,7 +197,7 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
             "DetachInternetGateway",
         )
         + " }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "RouteTableChanges",
@@ -212,7 +213,7 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
             "DisassociateRouteTable",
         )
         + " }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "VpcChanges",
@@ -232,34 +233,23 @@ SECURITY_ALARMS: tuple[SecurityAlarm, ...] = (
             "EnableVpcClassicLink",
         )
         + " }",
-        "change",
+        "change_alarm_threshold",
     ),
     SecurityAlarm(
         "OrganizationsChanges",
         "AWS Organizations changes (CIS 4.15)",
         "{ ($.eventSource = organizations.amazonaws.com) && ((" + _any_event(*ORGANIZATIONS_EVENTS, quoted=True) + ")) }",
-        "change",
+        "change_alarm_threshold",
     ),
 )
 """The alarms every AuditTrail creates, in construct order."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AlarmSettings:
-    """Thresholds (events per period) and timing shared by the security alarms."""
-
-    period_seconds: int
-    evaluation_periods: int
-    unauthorized_api_calls: int
-    console_signin_failures: int
-    change: int
 
 
 class SecurityAlarms(Construct):
     """One ``aws_cloudwatch_log_metric_filter`` and one ``aws_cloudwatch_metric_alarm`` per ``SECURITY_ALARMS`` entry.
 
     Each filter counts matching events (value 1, default 0) in ``namespace``; each alarm fires
-    when the sum over ``period_seconds`` reaches its threshold, and notifies ``topic_arn``.
+    when the sum over ``alarm_period_seconds`` reaches its threshold, and notifies ``topic_arn``.
     """
 
     def __init__(
@@ -271,7 +261,7 @@ class SecurityAlarms(Construct):
         namespace: str,
         name_prefix: str,
         topic_arn: str,
-        settings: AlarmSettings,
+        settings: AuditSettings,
     ) -> None:
         super().__init__(scope, id_)
         self.filters: dict[str, CloudwatchLogMetricFilter] = {}
@@ -293,8 +283,8 @@ class SecurityAlarms(Construct):
                 namespace=namespace,
                 metric_name=alarm.id,
                 statistic="Sum",
-                period=settings.period_seconds,
-                evaluation_periods=settings.evaluation_periods,
+                period=settings.alarm_period_seconds,
+                evaluation_periods=settings.alarm_evaluation_periods,
                 threshold=getattr(settings, alarm.threshold),
                 comparison_operator="GreaterThanOrEqualToThreshold",
                 treat_missing_data="notBreaching",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from constructs import Construct
@@ -50,8 +51,8 @@ class AuditTopics(Construct):
         arns: AuditArns,
         name_prefix: str,
         kms_key_arn: str,
-        alert_emails: tuple[str, ...],
-        alert_https_endpoints: tuple[str, ...] = (),
+        alert_emails: Sequence[str],
+        alert_https_endpoints: Sequence[str] = (),
         protect_from_destroy: bool = True,
     ) -> None:
         super().__init__(scope, id_)

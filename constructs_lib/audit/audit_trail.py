@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import jsii
 from constructs import Construct, IConstruct
@@ -20,71 +21,35 @@ from ..engine.aws import (
 from ..engine.core import Aspects, IAspect, TerraformStack, Token
 from ..errors import Problems, ValidationError
 from ..storage.secure_s3 import SecureS3, phi_buckets
-from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_https_url
-from ._audit_alarms import AlarmSettings, SecurityAlarms
+from ._audit_alarms import SecurityAlarms
 from ._audit_logs import AuditArns, AuditLogs
 from ._audit_topics import AuditTopics
 from ._trail_bucket import CLOUDTRAIL, trail_bucket_statements, trail_key_statements
-from .trail_rules import (
-    DEFAULT_ALARM_EVALUATION_PERIODS,
-    DEFAULT_ALARM_PERIOD_SECONDS,
-    DEFAULT_CHANGE_ALARM_THRESHOLD,
-    DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD,
-    DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD,
-    audit_problems,
-)
+from .audit_settings import AuditSettings, audit_settings_problems
 
 EVENTBRIDGE = "events.amazonaws.com"
 _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class AuditTrailProps:
-    """Settings for AuditTrail; resources are named ``<name_prefix>-...``."""
+class AuditTrailProps(AuditSettings):
+    """Settings for AuditTrail: the trail's values (``AuditSettings``, every keyword of it) and what the construct
+    builds on them (the name prefix and the log bucket); resources are named ``<name_prefix>-...``."""
 
     name_prefix: str
     """Prefix of every name (``<project>-<env>``): trail ``<name_prefix>-audit``, log group ``/aws/cloudtrail/<name_prefix>``."""
     log_bucket: SecureS3
     """The environment's audit-log bucket. The trail writes to it with the bucket's own KMS key (the
     bucket policy admits no other key); its bucket and key policies get CloudTrail's statements."""
-    alert_emails: tuple[str, ...] = ()
-    """Addresses subscribed to the alert topic (each must confirm AWS's email). Default: none (the
-    topic exists; subscribe other endpoints to ``alert_topic_arn``)."""
-    alert_https_endpoints: tuple[str, ...] = ()
-    """``https://`` URLs subscribed to the alert topic: the paging route for security alarms and routed findings (a
-    PagerDuty integration URL). Each must confirm its SNS subscription, or apply fails after 5 minutes; the URL is
-    stored in Terraform state. Default: none."""
-    log_retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
-    """Retention of the trail's CloudWatch log group (the S3 copy is kept by the bucket's Object Lock).
-    Default: 365 days, the minimum unless ``allow_short_log_retention``."""
-    allow_short_log_retention: bool = False
-    """Permit a log group retention under 365 days (fails checkov CKV_AWS_338). Default: not permitted."""
-    alarm_period_seconds: int = DEFAULT_ALARM_PERIOD_SECONDS
-    """Period over which each alarm sums its events; a multiple of 60. Default: 5 minutes."""
-    alarm_evaluation_periods: int = DEFAULT_ALARM_EVALUATION_PERIODS
-    """Periods an alarm evaluates (period x periods <= one day). Default: 1, alert at once."""
-    unauthorized_api_calls_threshold: int = DEFAULT_UNAUTHORIZED_API_CALLS_THRESHOLD
-    """Unauthorized API calls per period that raise the alarm, 1..10000. Default: 1 (CIS: any)."""
-    console_signin_failures_threshold: int = DEFAULT_CONSOLE_SIGNIN_FAILURES_THRESHOLD
-    """Failed console sign-ins per period that raise the alarm, 1..10000. Default: 3 (one typo does not page)."""
-    change_alarm_threshold: int = DEFAULT_CHANGE_ALARM_THRESHOLD
-    """Events per period (1..10000) for the root-use, console-sign-in-without-MFA and change alarms (IAM, KMS,
-    S3 policy, CloudTrail, AWS Config, security group, NACL, network gateway, route table, VPC).
-    Default: 1 (CIS: any)."""
-    phi_data_events: bool = True
-    """Log S3 object reads and writes of every PHI SecureS3 in the stack and of its cross-region replica
-    (found at synthesis, so a bucket added by a later phase is covered without touching this construct;
-    other buckets join with ``AuditTrail.add_data_event_bucket``). Default: on."""
-    log_reader_arn: str | None = None
-    """IAM role (or user) ARN of whoever reads the audit logs in S3 (security team, auditors), typically in another
-    account: it may list and read the log bucket and ``kms:Decrypt`` through S3 with the bucket's key, on the
-    cross-region replica too, by the bucket and key policies alone. Principals of the trail's own account decrypt
-    log files whenever their IAM policies allow it (AWS's documented trail key policy). Default: no named reader —
-    set it wherever the logs are evidence for someone outside the account."""
     allow_unlocked_log_bucket: bool = False
-    """Accept a log bucket without S3 Object Lock (its logs could then be deleted). Default: refused."""
-    protect_from_destroy: bool = True
-    """Terraform ``prevent_destroy`` on the audit KMS key, the log group and the alert and delivery topics. Default: on."""
+    """Accept a ``log_bucket`` without S3 Object Lock (its logs could then be deleted). Default: refused."""
+
+    @classmethod
+    def from_settings(cls, settings: AuditSettings, *, name_prefix: str, log_bucket: SecureS3, **construct_input: Any) -> AuditTrailProps:
+        """Props from ``settings`` (an environment file's ``[audit]`` section is one), ``name_prefix``, ``log_bucket``
+        and the other fields of this class that are not settings (``allow_unlocked_log_bucket``)."""
+        values = {field.name: getattr(settings, field.name) for field in fields(AuditSettings)}
+        return cls(**values, name_prefix=name_prefix, log_bucket=log_bucket, **construct_input)
 
 
 class AuditTrail(Construct):
@@ -174,13 +139,7 @@ class AuditTrail(Construct):
             namespace=f"{props.name_prefix}/audit",
             name_prefix=props.name_prefix,
             topic_arn=self.topics.alerts.arn,
-            settings=AlarmSettings(
-                period_seconds=props.alarm_period_seconds,
-                evaluation_periods=props.alarm_evaluation_periods,
-                unauthorized_api_calls=props.unauthorized_api_calls_threshold,
-                console_signin_failures=props.console_signin_failures_threshold,
-                change=props.change_alarm_threshold,
-            ),
+            settings=props,
         )
         self._added_buckets: list[SecureS3] = []
         self._selectors_at_synthesis = False
@@ -304,32 +263,9 @@ def _validate(path: str, props: AuditTrailProps) -> None:
 
     if not _NAME_PREFIX_RE.match(props.name_prefix):
         fail("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
-    endpoints = props.alert_https_endpoints
-    if not isinstance(endpoints, tuple) or len(set(endpoints)) != len(endpoints):
-        fail("alert_https_endpoints", endpoints, "a tuple of distinct https:// URLs")
-    else:
-        for url in endpoints:
-            try:
-                check_https_url(url)
-            except ValueError as exc:
-                fail("alert_https_endpoints", url, str(exc))
     if not isinstance(props.log_bucket, SecureS3):
         fail("log_bucket", props.log_bucket, "the environment's audit-log SecureS3 bucket")
     elif props.log_bucket.object_lock_retention_days is None and not props.allow_unlocked_log_bucket:
         fail("log_bucket", props.log_bucket.node.path, "a SecureS3 with Object Lock (or set allow_unlocked_log_bucket=True)")
-    thresholds = {
-        field: getattr(props, field)
-        for field in ("unauthorized_api_calls_threshold", "console_signin_failures_threshold", "change_alarm_threshold")
-        if not Token.is_unresolved(getattr(props, field))
-    }
-    problems.extend(
-        audit_problems(
-            log_retention_days=props.log_retention_days,
-            allow_short_log_retention=props.allow_short_log_retention,
-            alert_emails=props.alert_emails,
-            alarm_period_seconds=props.alarm_period_seconds,
-            alarm_evaluation_periods=props.alarm_evaluation_periods,
-            thresholds=thresholds,
-        )
-    )
+    problems.extend(audit_settings_problems(props, is_unresolved=Token.is_unresolved))
     problems.raise_if_any()

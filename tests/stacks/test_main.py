@@ -257,7 +257,7 @@ PROD_PLACEHOLDER_KEYS = [
     "railway.static_egress_ips.0",
     "cloudflare.zone_id",
     "audit.log_reader_arn",
-    "audit.https_endpoints.0",
+    "audit.alert_https_endpoints.0",
     "backups.restore_reader_arn",
     "terraform_cloud.agent_egress_ips.0",
     "alerts.https_endpoints.0",

@@ -58,8 +58,8 @@ def test_audit_settings_reach_the_stack(stacks: dict[Combo, dict[str, Any]], con
         for s in resources_of(stack, "aws_sns_topic_subscription").values()
         if s["topic_arn"].startswith("${aws_sns_topic.AuditTrail_")
     )
-    assert routes == sorted([("email", e) for e in audit.alert_emails] + [("https", u) for u in audit.https_endpoints])
-    assert bool(audit.https_endpoints) is (env == "prod")  # production's security alerts page
+    assert routes == sorted([("email", e) for e in audit.alert_emails] + [("https", u) for u in audit.alert_https_endpoints])
+    assert bool(audit.alert_https_endpoints) is (env == "prod")  # production's security alerts page
     [group] = [g for g in resources_of(stack, "aws_cloudwatch_log_group").values() if g["name"].startswith("/aws/cloudtrail/")]
     assert group["retention_in_days"] == audit.log_retention_days
     alarms = {a["metric_name"]: a for a in resources_of(stack, "aws_cloudwatch_metric_alarm").values() if a.get("namespace", "").endswith("/audit")}

@@ -259,7 +259,7 @@ def test_every_alarm_has_its_metric_namespace_statistic_and_threshold(fresh_stac
     synthesized = synth_json(fresh_stack)
     alarms = {a["metric_name"]: a for a in resources_of(synthesized, "aws_cloudwatch_metric_alarm").values()}
     filters = {f["metric_transformation"]["name"]: f for f in resources_of(synthesized, "aws_cloudwatch_log_metric_filter").values()}
-    thresholds = {"unauthorized_api_calls": 7, "console_signin_failures": 4, "change": 2}
+    thresholds = {"unauthorized_api_calls_threshold": 7, "console_signin_failures_threshold": 4, "change_alarm_threshold": 2}
     assert len(SECURITY_ALARMS) == 15 and set(alarms) == set(filters) == {a.id for a in SECURITY_ALARMS}
     for spec in SECURITY_ALARMS:
         alarm, metric_filter = alarms[spec.id], filters[spec.id]
@@ -267,7 +267,7 @@ def test_every_alarm_has_its_metric_namespace_statistic_and_threshold(fresh_stac
         assert (alarm["threshold"], alarm["comparison_operator"]) == (thresholds[spec.threshold], "GreaterThanOrEqualToThreshold"), spec.id
         assert metric_filter["pattern"] == spec.pattern
         assert metric_filter["metric_transformation"] == {"name": spec.id, "namespace": "acme-dev/audit", "value": "1", "default_value": "0"}
-    assert {a.id: a.threshold for a in SECURITY_ALARMS if a.threshold != "change"} == {
-        "UnauthorizedApiCalls": "unauthorized_api_calls",
-        "ConsoleSignInFailures": "console_signin_failures",
+    assert {a.id: a.threshold for a in SECURITY_ALARMS if a.threshold != "change_alarm_threshold"} == {
+        "UnauthorizedApiCalls": "unauthorized_api_calls_threshold",
+        "ConsoleSignInFailures": "console_signin_failures_threshold",
     }

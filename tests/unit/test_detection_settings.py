@@ -28,7 +28,7 @@ def test_the_checked_in_files() -> None:
     assert configs["prod"].detection.severity is FindingSeverity.HIGH
     assert configs["prod"].detection.standards == (SecurityStandard.FSBP, SecurityStandard.CIS_3_0_0)
     assert [c.control_id for c in configs["prod"].detection.controls] == ["S3.20"]
-    assert configs["prod"].audit.https_endpoints  # production security alerts page someone
+    assert configs["prod"].audit.alert_https_endpoints  # production security alerts page someone
 
 
 def test_defaults_when_the_section_is_absent() -> None:
@@ -77,14 +77,15 @@ def test_fails_when_a_detection_value_is_bad(changes: dict[str, object], message
 def test_production_inspects_phi_and_pages() -> None:
     with pytest.raises(ConfigError, match=r"^prod\.toml: detection\.macie must be true when guardrails\.production is true"):
         _parse("prod", detection__macie=False)
-    with pytest.raises(ConfigError, match=r"^prod\.toml: audit\.https_endpoints is required when guardrails\.production is true .*audit\.no_paging_reason$"):
-        _parse("prod", audit__https_endpoints=[])
+    required = r"^prod\.toml: audit\.alert_https_endpoints is required when guardrails\.production is true .*audit\.no_paging_reason$"
+    with pytest.raises(ConfigError, match=required):
+        _parse("prod", audit__alert_https_endpoints=[])
     reason = "the security rota watches the security mailbox around the clock"
-    assert _parse("prod", audit__https_endpoints=[], audit__no_paging_reason=reason).audit.no_paging_reason == reason
-    with pytest.raises(ConfigError, match=r"^prod\.toml: audit\.no_paging_reason must be unset when audit\.https_endpoints are given"):
+    assert _parse("prod", audit__alert_https_endpoints=[], audit__no_paging_reason=reason).audit.no_paging_reason == reason
+    with pytest.raises(ConfigError, match=r"^prod\.toml: audit\.no_paging_reason must be unset when audit\.alert_https_endpoints are given"):
         _parse("prod", audit__no_paging_reason=reason)
-    with pytest.raises(ConfigError, match=r"^prod\.toml: audit\.https_endpoints\.0 must be an https:// URL"):
-        _parse("prod", audit__https_endpoints=["http://events.pagerduty.com/x"])
+    with pytest.raises(ConfigError, match=r"^prod\.toml: audit\.alert_https_endpoints must be an https:// URL"):
+        _parse("prod", audit__alert_https_endpoints=["http://events.pagerduty.com/x"])
     # A production environment that does not own the baseline has no Macie of its own to require.
     assert not _parse("prod", account__owns_account_baseline=False, account__manage_password_policy=False, detection__macie=False).detection.macie
 

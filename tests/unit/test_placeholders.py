@@ -166,7 +166,7 @@ def test_every_example_of_the_checked_in_files_is_found_and_nothing_else() -> No
             ("railway.static_egress_ips.0", Kind.DOCUMENTATION_ADDRESS),
             ("cloudflare.zone_id", Kind.REPOSITORY_EXAMPLE),
             ("audit.log_reader_arn", Kind.AWS_ACCOUNT),
-            ("audit.https_endpoints.0", Kind.FILL_IN),
+            ("audit.alert_https_endpoints.0", Kind.FILL_IN),
             ("backups.restore_reader_arn", Kind.AWS_ACCOUNT),
             ("terraform_cloud.agent_egress_ips.0", Kind.DOCUMENTATION_ADDRESS),
             ("alerts.https_endpoints.0", Kind.FILL_IN),
