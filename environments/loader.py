@@ -45,6 +45,8 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
         if not field or message.startswith(f"{field}."):  # a rule across fields words its whole message
             return f"{source}: {message}"
         return f"{source}: {field} must be {message}, got {value!r}"
+    if kind in _UNKNOWN_KEY and field in RENAMED_KEYS:
+        return f"{source}: {field} is now {RENAMED_KEYS[field]} (renamed; see CHANGELOG.md), got {value!r}"
     if kind in _UNKNOWN_KEY:
         return f"{source}: {field} is not a known key (allowed: {error['ctx_allowed']}), got {value!r}"
     if kind == "missing":
@@ -52,6 +54,9 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
     message = message.replace("Input should be", "must be").replace("String should", "must")
     return f"{source}: {field} {message}, got {value!r}"
 
+
+RENAMED_KEYS: dict[str, str] = {"account.admin_group": "account.admin_group_name"}
+"""Keys of a file that were renamed -> their new name: a file that still uses the old one is told the new one."""
 
 _UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
 """How pydantic reports an unknown key: of a model section, of a section that is a library settings dataclass."""
