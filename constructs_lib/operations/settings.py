@@ -264,12 +264,13 @@ def service_alarm_thresholds_problems(thresholds: ServiceAlarmThresholds) -> lis
             raise ValueError("a percentage above 0 and at most 100")
 
     rules.check("error_rate_percent", thresholds.error_rate_percent, percent)
-    rules.whole("error_rate_periods", thresholds.error_rate_periods, 1, 12)
+    periods = "1..12 five-minute periods (at most an hour)"
+    rules.whole("error_rate_periods", thresholds.error_rate_periods, 1, 12, periods)
     rules.whole("error_rate_min_requests", thresholds.error_rate_min_requests, 1, 100_000)
     rules.whole("latency_p95_ms", thresholds.latency_p95_ms, 1, 60_000, "1..60000 milliseconds")
-    rules.whole("latency_periods", thresholds.latency_periods, 1, 12)
+    rules.whole("latency_periods", thresholds.latency_periods, 1, 12, periods)
     if thresholds.no_traffic_periods is not None:
-        rules.whole("no_traffic_periods", thresholds.no_traffic_periods, 1, 12)
+        rules.whole("no_traffic_periods", thresholds.no_traffic_periods, 1, 12, periods)
     return rules.problems
 
 
