@@ -219,3 +219,26 @@ def test_the_settings_import_neither_cdktf_nor_pydantic() -> None:
     code = "import sys, constructs_lib.operations.settings; print(sorted(m for m in ('cdktf', 'cdktn', 'pydantic', 'jsii') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO_ROOT, timeout=60)
     assert result.stdout.strip() == "[]"
+
+
+def _string_leaves(value: object, key: str) -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        return [leaf for name, item in value.items() for leaf in _string_leaves(item, f"{key}.{name}")]
+    if isinstance(value, list):
+        return [leaf for index, item in enumerate(value) for leaf in _string_leaves(item, f"{key}.{index}")]
+    return [(key, value)] if isinstance(value, str) else []
+
+
+def test_the_placeholder_scan_sees_every_value_of_these_sections() -> None:
+    from environments.placeholders import _strings
+
+    for path in sorted(ENVIRONMENTS_DIR.glob("*.toml")):
+        data = tomllib.loads(path.read_text())
+        seen = set(_strings(load_all()[path.stem], ""))
+        for section in SECTIONS:
+            leaves = _string_leaves(data.get(section, {}), section)
+            assert set(leaves) <= seen, (path.name, set(leaves) - seen)
+    # A string in each kind of place a section holds one: a list item, a table value, a plain field.
+    prod = load_all()["prod"]
+    keys = {key for key, _ in _strings(prod, "")}
+    assert {"alerts.emails.0", "alerts.https_endpoints.0", "uptime.health_paths.gateway", "account.admin_group_name"} <= keys
