@@ -145,7 +145,7 @@ class EnvironmentConfig(_Section):
     terraform_cloud: TerraformCloudSettings | None = None
     """Required with ``state_backend = "terraform_cloud"``, refused with ``local``."""
     alerts: AlertSettings = AlertSettings()
-    """Routes of the operational alert topic; absent: ``audit.alert_emails`` by email."""
+    """Routes of the operational alert topic; absent: ``audit.alert_emails`` by email (``alert_emails``)."""
     uptime: UptimeSettings = UptimeSettings()
     budget: BudgetSettings | None = None
     """The monthly AWS budget; absent: no budget. Required when ``guardrails.production`` is true."""
@@ -187,13 +187,15 @@ class EnvironmentConfig(_Section):
                 )
             if self.budget is None:
                 yield ("budget is required when guardrails.production is true ([budget] monthly_limit_usd)")
-            if self.account.admin_group is None:
-                yield ("account.admin_group is required when guardrails.production is true (the human admins' group that requires MFA)")
+            if self.account.admin_group_name is None:
+                yield ("account.admin_group_name is required when guardrails.production is true (the human admins' group that requires MFA)")
+            if self.uptime.latency_threshold_ms is None:
+                yield ("uptime.latency_threshold_ms is required when guardrails.production is true (the phase-3 latency alarm, e.g. 1000)")
 
     @property
     def alert_emails(self) -> tuple[str, ...]:
-        """Addresses of the operational alert topic and budget: ``[alerts] emails``, else ``[audit] alert_emails``."""
-        return tuple(self.alerts.emails if self.alerts.emails is not None else self.audit.alert_emails)
+        """Addresses of the operational alert topic and budget: ``[alerts] emails``, else (absent or empty) ``[audit] alert_emails``."""
+        return tuple(self.alerts.emails or self.audit.alert_emails)
 
     def _state_and_accounts(self) -> Iterator[str]:
         if self.disposable and self.guardrails.production:

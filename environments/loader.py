@@ -47,7 +47,7 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
         return f"{source}: {field} must be {message}, got {value!r}"
     if kind in _UNKNOWN_KEY:
         if field in RENAMED_KEYS:
-            return f"{source}: {field} was renamed: write {RENAMED_KEYS[field]} (same values), got {value!r}"
+            return f"{source}: {field} was renamed: write {RENAMED_KEYS[field]} (same values; CHANGELOG.md), got {value!r}"
         return f"{source}: {field} is not a known key (allowed: {error['ctx_allowed']}), got {value!r}"
     if kind == "missing":
         return f"{source}: {field} is required"
@@ -57,6 +57,7 @@ def _format(source: str, error: Mapping[str, Any]) -> str:
 
 RENAMED_KEYS: Mapping[str, str] = {
     "audit.https_endpoints": "audit.alert_https_endpoints",
+    "account.admin_group": "account.admin_group_name",
 }
 """Keys an earlier release read, and their new name: a file that still uses one is told the new key (CHANGELOG)."""
 

@@ -69,9 +69,8 @@ def add_operations(
     audit trail's alarms and a row per alarmed service on the dashboard."""
     prefix = config.name_prefix
     protect = not config.disposable
-    routes = AlertTopicProps(
-        name=f"{prefix}-alerts", emails=config.alert_emails, https_endpoints=tuple(config.alerts.https_endpoints), protect_from_destroy=protect
-    )
+    # [alerts] emails absent or empty: [audit] alert_emails (config.alert_emails).
+    routes = replace(AlertTopicProps.from_settings(config.alerts, name=f"{prefix}-alerts", protect_from_destroy=protect), emails=config.alert_emails)
     alerts = AlertTopic(scope, "Alerts", replace(routes, budgets_may_publish=True))
     # Route 53 publishes health-check metrics only in us-east-1: the alarms live there, and so must their topic.
     uptime_provider: AwsProvider | None = None
@@ -80,20 +79,10 @@ def add_operations(
         uptime_provider = aws.provider(scope, "aws_us_east_1", alias="us_east_1", region=METRICS_REGION)
         uptime_alerts = AlertTopic(scope, "AlertsUsEast1", replace(routes, provider=uptime_provider))
     settings = config.uptime
-    uptime = UptimeMonitor(
-        scope,
-        "Uptime",
-        UptimeMonitorProps(
-            name_prefix=prefix,
-            alert_topic=uptime_alerts,
-            provider=uptime_provider,
-            request_interval_seconds=settings.request_interval_seconds,
-            failure_threshold=settings.failure_threshold,
-            down_minutes=settings.down_minutes,
-            latency_threshold_ms=settings.latency_threshold_ms if plan.has(Component.LATENCY_ALARMS) else None,
-            latency_minutes=settings.latency_minutes,
-        ),
-    )
+    props = UptimeMonitorProps.from_settings(settings, name_prefix=prefix, alert_topic=uptime_alerts, provider=uptime_provider)
+    if not plan.has(Component.LATENCY_ALARMS):
+        props = replace(props, latency_threshold_ms=None)
+    uptime = UptimeMonitor(scope, "Uptime", props)
     hostnames = network.edge.hostnames if network is not None else {}
     for spec in plan.services:
         hostname = f"{spec.hostname_label}.{config.public_domain}"
@@ -104,15 +93,11 @@ def add_operations(
         budget = CostBudget(
             scope,
             "Budget",
-            CostBudgetProps(name=f"{prefix}-monthly", monthly_limit_usd=config.budget.monthly_limit_usd, alert_topic=alerts, emails=config.alert_emails),
+            CostBudgetProps.from_settings(config.budget, name=f"{prefix}-monthly", alert_topic=alerts, emails=config.alert_emails),
         )
     account = None
-    if plan.has(Component.ACCOUNT_BASELINE) and (config.account.manage_password_policy or config.account.admin_group):
-        account = AccountBaseline(
-            scope,
-            "Account",
-            AccountBaselineProps(name_prefix=prefix, admin_group_name=config.account.admin_group, manage_password_policy=config.account.manage_password_policy),
-        )
+    if plan.has(Component.ACCOUNT_BASELINE) and (config.account.manage_password_policy or config.account.admin_group_name):
+        account = AccountBaseline(scope, "Account", AccountBaselineProps.from_settings(config.account, name_prefix=prefix))
     model_store_alarm = None
     if plan.has(Component.MODEL_STORE_ALARMS) and MODEL_BUCKET in buckets:
         model_store_alarm = BucketErrorAlarm(

@@ -10,7 +10,7 @@ returns what it created as ``Telemetry``; ``add_services`` reads ``Telemetry.var
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from constructs import Construct
 
@@ -48,13 +48,12 @@ def add_telemetry(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, 
         services[spec.name] = ServiceTelemetry(
             scope,
             f"Telemetry-{spec.name}",
-            ServiceTelemetryProps(
+            ServiceTelemetryProps.from_settings(
+                settings,
                 project=config.project,
                 environment=config.name,
                 service=spec.name,
                 identity=identities[spec.name],
-                retention_days=settings.log_retention_days,
-                logs_may_contain_phi=settings.logs_may_contain_phi,
                 protect_from_destroy=not config.disposable,
             ),
         )
@@ -75,16 +74,9 @@ def add_service_alarms(config: EnvironmentConfig, plan: PhasePlan, telemetry: Te
     settings = config.telemetry
     alarms: list[CloudwatchMetricAlarm] = []
     for spec in plan.alarmed_services:
-        created = telemetry.services[spec.name].add_alarms(
-            ServiceAlarmSettings(
-                alert_topic=alerts,
-                error_rate_percent=settings.error_rate_percent,
-                error_rate_periods=settings.error_rate_periods,
-                error_rate_min_requests=settings.error_rate_min_requests,
-                latency_p95_ms=settings.latency_p95_ms,
-                latency_periods=settings.latency_periods,
-                no_traffic_periods=None if spec.name in settings.quiet_services else settings.no_traffic_periods,
-            )
-        )
+        alarm_settings = ServiceAlarmSettings.from_settings(settings, alert_topic=alerts)
+        if spec.name in settings.quiet_services:
+            alarm_settings = replace(alarm_settings, no_traffic_periods=None)
+        created = telemetry.services[spec.name].add_alarms(alarm_settings)
         alarms.extend(created.values())
     return alarms

@@ -18,14 +18,9 @@ from ..engine.aws import (
     IamGroupPolicyAttachment,
     IamPolicy,
 )
-from ..errors import ValidationError
+from ..errors import Problems
+from .settings import AccountBaselineSettings, account_baseline_settings_problems, settings_values
 
-CIS_MIN_PASSWORD_LENGTH = 14
-"""CIS AWS Foundations 1.8 (v1.4) / 1.9 (v1.2); Security Hub IAM.15."""
-CIS_PASSWORD_REUSE_PREVENTION = 24
-"""CIS AWS Foundations 1.9 (v1.4) / 1.10 (v1.2); Security Hub IAM.16 fails on any other value."""
-CIS_MAX_PASSWORD_AGE_DAYS = 90
-"""CIS AWS Foundations v1.2 1.11; Security Hub IAM.17; checkov CKV_AWS_9."""
 MFA_SETUP_ACTIONS = (
     "iam:ChangePassword",
     "iam:CreateVirtualMFADevice",
@@ -39,29 +34,22 @@ MFA_SETUP_ACTIONS = (
 """What a human user signed in without MFA may still do: change the first password and set up MFA
 (IAM user guide, "AWS: Allows MFA-authenticated IAM users to manage their own MFA device on the Security
 credentials page", plus ``iam:ChangePassword`` for the first sign-in's forced password change)."""
-_GROUP_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
 _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class AccountBaselineProps:
-    """Settings for AccountBaseline. The account is the one of the stack's default AWS provider; one
-    stack per account may own it (the password policy is a single account-wide setting)."""
+class AccountBaselineProps(AccountBaselineSettings):
+    """Settings for AccountBaseline: the baseline's values (``AccountBaselineSettings``, every keyword of it) and the
+    MFA policy's name prefix. The account is the one of the stack's default AWS provider; one stack per account may
+    own it (the password policy is a single account-wide setting)."""
 
     name_prefix: str
     """Prefix of the MFA policy's name (``<name_prefix>-require-mfa``)."""
-    admin_group_name: str | None = None
-    """IAM group for human administrators, created here with only the require-MFA policy attached; their
-    permissions come from other groups or policies, which the policy's Deny overrides until they sign in
-    with MFA. Default: no group (attach ``require_mfa_policy_arn`` yourself)."""
-    manage_password_policy: bool = True
-    """Own the account's IAM password policy with the CIS values. Default: on."""
-    min_password_length: int = CIS_MIN_PASSWORD_LENGTH
-    """At least 14 (CIS). Default: 14."""
-    password_reuse_prevention: int = CIS_PASSWORD_REUSE_PREVENTION
-    """Previous passwords a user may not reuse, 24 (CIS, the maximum). Default: 24."""
-    max_password_age_days: int = CIS_MAX_PASSWORD_AGE_DAYS
-    """Days until a password expires, 1..90 (CIS v1.2). Default: 90."""
+
+    @classmethod
+    def from_settings(cls, settings: AccountBaselineSettings, *, name_prefix: str) -> AccountBaselineProps:
+        """Props from ``settings`` (an environment file's ``[account]`` section is one) and the name prefix."""
+        return cls(**settings_values(settings, AccountBaselineSettings), name_prefix=name_prefix)
 
 
 class AccountBaseline(Construct):
@@ -163,18 +151,8 @@ class AccountBaseline(Construct):
 
 
 def _validate(path: str, props: AccountBaselineProps) -> None:
-    def fail(field: str, value: object, allowed: str) -> None:
-        raise ValidationError(path, field, value, allowed)
-
+    problems = Problems(path)
     if not isinstance(props.name_prefix, str) or not _NAME_PREFIX_RE.match(props.name_prefix):
-        fail("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
-    if props.admin_group_name is not None and (not isinstance(props.admin_group_name, str) or not _GROUP_RE.match(props.admin_group_name)):
-        fail("admin_group_name", props.admin_group_name, "an IAM group name: 1..128 letters, digits and +=,.@_-")
-    for field, low, high in (
-        ("min_password_length", CIS_MIN_PASSWORD_LENGTH, 128),
-        ("password_reuse_prevention", CIS_PASSWORD_REUSE_PREVENTION, 24),
-        ("max_password_age_days", 1, CIS_MAX_PASSWORD_AGE_DAYS),
-    ):
-        value = getattr(props, field)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            fail(field, value, f"{low}..{high} (CIS AWS Foundations)")
+        problems.add("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
+    problems.extend(account_baseline_settings_problems(props))
+    problems.raise_if_any()

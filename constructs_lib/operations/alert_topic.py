@@ -15,8 +15,8 @@ from .._provider_requirements import AWS, require_provider
 from ..audit._audit_topics import topic_policy
 from ..engine.aws import DataAwsRegion, KmsAlias, KmsKey, SnsTopic, SnsTopicPolicy
 from ..engine.core import TerraformProvider, TerraformResourceLifecycle
-from ..errors import ValidationError
-from ..value_rules import check_email, check_https_url
+from ..errors import Problems
+from .settings import AlertRoutes, alert_routes_problems, settings_values
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,200}[a-z0-9]$")
 CLOUDWATCH = "cloudwatch.amazonaws.com"
@@ -24,18 +24,11 @@ BUDGETS = "budgets.amazonaws.com"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class AlertTopicProps:
-    """Settings for AlertTopic."""
+class AlertTopicProps(AlertRoutes):
+    """Settings for AlertTopic: its routes (``AlertRoutes``, every keyword of it) and the topic itself."""
 
     name: str
     """Topic name (``<project>-<env>-alerts``); also the key alias ``alias/<name>``."""
-    emails: tuple[str, ...] = ()
-    """Addresses subscribed by email; AWS mails each a confirmation link. Default: none."""
-    https_endpoints: tuple[str, ...] = ()
-    """``https://`` URLs subscribed to the topic (a PagerDuty CloudWatch integration URL, a relay into
-    chat). Each must confirm the SNS subscription itself: apply waits for it and fails after
-    ``_aws.topic_subscriptions.HTTPS_CONFIRMATION_TIMEOUT_MINUTES`` if it does not (a bare Slack incoming webhook never does).
-    The URL is stored in Terraform state and shown in plans. Default: none."""
     budgets_may_publish: bool = False
     """Let AWS Budgets of this account publish (budget notifications) besides CloudWatch alarms.
     Default: CloudWatch alarms of this account in the topic's region only."""
@@ -43,6 +36,20 @@ class AlertTopicProps:
     """AWS provider (and so region) of the topic and its key. Default: the stack's default provider."""
     protect_from_destroy: bool = True
     """Terraform ``prevent_destroy`` on the key and the topic. Default: on."""
+
+    @classmethod
+    def from_settings(
+        cls,
+        routes: AlertRoutes,
+        *,
+        name: str,
+        budgets_may_publish: bool = False,
+        provider: TerraformProvider | None = None,
+        protect_from_destroy: bool = True,
+    ) -> AlertTopicProps:
+        """Props from ``routes`` (an environment file's ``[alerts]`` section is one) and the topic's own input."""
+        values = settings_values(routes, AlertRoutes)
+        return cls(**values, name=name, budgets_may_publish=budgets_may_publish, provider=provider, protect_from_destroy=protect_from_destroy)
 
 
 class AlertTopic(Construct):
@@ -132,15 +139,8 @@ class AlertTopic(Construct):
 
 
 def _validate(path: str, props: AlertTopicProps) -> None:
+    problems = Problems(path)
     if not isinstance(props.name, str) or not _NAME_RE.match(props.name) or len(props.name) > 256:
-        raise ValidationError(path, "name", props.name, "an SNS topic name of lowercase letters, digits and hyphens (3..256 characters)")
-    for field, values, check in (("emails", props.emails, check_email), ("https_endpoints", props.https_endpoints, check_https_url)):
-        if not isinstance(values, tuple):
-            raise ValidationError(path, field, values, "a tuple")
-        for value in values:
-            try:
-                check(value)
-            except ValueError as exc:
-                raise ValidationError(path, field, value, str(exc)) from None
-        if len(set(values)) != len(values):
-            raise ValidationError(path, field, values, "distinct values")
+        problems.add("name", props.name, "an SNS topic name of lowercase letters, digits and hyphens (3..256 characters)")
+    problems.extend(alert_routes_problems(props))
+    problems.raise_if_any()

@@ -13,30 +13,29 @@ from ..engine.core import Token
 from ..errors import ValidationError
 from ..value_rules import check_email
 from .alert_topic import AlertTopic
+from .settings import BudgetSettings, budget_settings_problems, settings_values
 
 MAX_EMAIL_SUBSCRIBERS = 10
 """AWS Budgets: a notification has at most one SNS subscriber and ten email subscribers."""
-MAX_MONTHLY_LIMIT_USD = 1_000_000
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class CostBudgetProps:
-    """Settings for CostBudget."""
+class CostBudgetProps(BudgetSettings):
+    """Settings for CostBudget: the budget's values (``BudgetSettings``, every keyword of it) and whom it notifies."""
 
     name: str
     """Budget name, unique in the account (``<project>-<env>-monthly``)."""
-    monthly_limit_usd: int
-    """The month's budget in whole US dollars (1..1000000)."""
     alert_topic: AlertTopic | None
     """SNS subscriber of both notifications (its ``budgets_may_publish`` must be on), or None for emails only.
     Required: a budget nobody hears about is no control, so the route is an explicit choice."""
     emails: tuple[str, ...] = ()
     """Email subscribers of both notifications (at most 10). Default: none (then ``alert_topic`` is required)."""
-    forecast_threshold_percent: int = 80
-    """Notify when the month's forecast exceeds this share of the limit. Default: 80 %."""
-    actual_threshold_percent: int = 100
-    """Notify when the month's actual cost exceeds this share of the limit. Default: 100 %."""
+
+    @classmethod
+    def from_settings(cls, settings: BudgetSettings, *, name: str, alert_topic: AlertTopic | None, emails: tuple[str, ...] = ()) -> CostBudgetProps:
+        """Props from ``settings`` (an environment file's ``[budget]`` section is one) and the budget's name and subscribers."""
+        return cls(**settings_values(settings, BudgetSettings), name=name, alert_topic=alert_topic, emails=emails)
 
 
 class CostBudget(Construct):
@@ -103,13 +102,8 @@ def _validate(path: str, props: CostBudgetProps) -> None:
 
     if not isinstance(props.name, str) or not _NAME_RE.match(props.name):
         fail("name", props.name, "1..100 letters, digits, spaces, '_', '.' or '-'")
-    limit = props.monthly_limit_usd
-    if not Token.is_unresolved(limit) and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_MONTHLY_LIMIT_USD):
-        fail("monthly_limit_usd", limit, f"whole US dollars 1..{MAX_MONTHLY_LIMIT_USD}")
-    for field in ("forecast_threshold_percent", "actual_threshold_percent"):
-        value = getattr(props, field)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
-            fail(field, value, "1..1000 percent of the limit")
+    for problem in budget_settings_problems(props, is_unresolved=Token.is_unresolved):
+        fail(*problem)
     if props.alert_topic is not None:
         if not isinstance(props.alert_topic, AlertTopic):
             fail("alert_topic", props.alert_topic, "an AlertTopic")

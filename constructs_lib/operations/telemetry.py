@@ -23,8 +23,15 @@ from ..engine.aws import (
 from ..engine.core import TerraformResource, TerraformResourceLifecycle
 from ..errors import Problems
 from ..storage.service_identity import ServiceIdentity
-from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_log_retention, check_name_part
+from ..value_rules import check_name_part
 from .alert_topic import AlertTopic
+from .settings import (
+    ServiceAlarmThresholds,
+    ServiceLogSettings,
+    service_alarm_thresholds_problems,
+    service_log_settings_problems,
+    settings_values,
+)
 
 LOG_GROUP_PREFIX = "/aws/railway"
 """Log groups are ``/aws/railway/<project>-<env>/<service>``: inside the environment's ``/aws/*/<project>-<env>/*``
@@ -58,8 +65,9 @@ def error_rate_expression(min_requests: int) -> str:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ServiceTelemetryProps:
-    """Settings for ServiceTelemetry; names derive from ``<project>-<environment>`` and ``service``."""
+class ServiceTelemetryProps(ServiceLogSettings):
+    """Settings for ServiceTelemetry: the log group's values (``ServiceLogSettings``, every keyword of it) and what it
+    is built for; names derive from ``<project>-<environment>`` and ``service``."""
 
     project: str
     environment: str
@@ -67,32 +75,30 @@ class ServiceTelemetryProps:
     """The service whose logs and metrics these are (``gateway``)."""
     identity: ServiceIdentity
     """The service's own identity (its ``service`` must be ``service``): the only principal granted to write the group."""
-    retention_days: int = MIN_AUDIT_LOG_RETENTION_DAYS
-    """Days CloudWatch keeps the log events (a CloudWatch retention value). Default: 365, the audit minimum."""
-    logs_may_contain_phi: bool = True
-    """The logs may carry PHI: retention must be at least the audit minimum (365 days). Default: on."""
     protect_from_destroy: bool = True
     """``prevent_destroy`` on the key and the log group (the logs are evidence). Default: on."""
 
+    @classmethod
+    def from_settings(
+        cls, settings: ServiceLogSettings, *, project: str, environment: str, service: str, identity: ServiceIdentity, protect_from_destroy: bool = True
+    ) -> ServiceTelemetryProps:
+        """Props from ``settings`` (an environment file's ``[telemetry]`` section is one) and the service's names and identity."""
+        values = settings_values(settings, ServiceLogSettings)
+        return cls(**values, project=project, environment=environment, service=service, identity=identity, protect_from_destroy=protect_from_destroy)
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ServiceAlarmSettings:
-    """Thresholds of ``ServiceTelemetry.add_alarms`` (``[telemetry]`` of the environment file)."""
+class ServiceAlarmSettings(ServiceAlarmThresholds):
+    """Input of ``ServiceTelemetry.add_alarms``: the thresholds (``ServiceAlarmThresholds``, every keyword of it) and
+    the topic the alarms notify."""
 
     alert_topic: AlertTopic
     """Topic the alarms notify, on ALARM and OK (in the stack's region)."""
-    error_rate_percent: float = 5.0
-    """5xx responses as a percentage of requests (above 0, at most 100) at or above which a period breaches."""
-    error_rate_periods: int = 2
-    """Breaching 5-minute periods in a row before the error-rate alarm fires."""
-    error_rate_min_requests: int = 20
-    """Requests a period needs for its error rate to count; quieter periods count as 0 %."""
-    latency_p95_ms: int = 2000
-    """p95 latency (ms) above which a period breaches."""
-    latency_periods: int = 3
-    """Breaching 5-minute periods in a row before the latency alarm fires."""
-    no_traffic_periods: int | None = 3
-    """5-minute periods without any request before the no-traffic alarm fires; None: no such alarm (a quiet service)."""
+
+    @classmethod
+    def from_settings(cls, settings: ServiceAlarmThresholds, *, alert_topic: AlertTopic) -> ServiceAlarmSettings:
+        """Alarm input from ``settings`` (an environment file's ``[telemetry]`` section is one) and the topic."""
+        return cls(**settings_values(settings, ServiceAlarmThresholds), alert_topic=alert_topic)
 
 
 class ServiceTelemetry(Construct):
@@ -101,7 +107,7 @@ class ServiceTelemetry(Construct):
     Creates ``Key`` (a customer-managed KMS key, rotation on, whose policy lets the account administer it through IAM,
     never use it, and CloudWatch Logs use it only with the encryption context of this log group), ``KeyAlias``
     (``alias/<project>-<env>-<service>-logs``), ``Resource`` (the ``aws_cloudwatch_log_group``
-    ``/aws/railway/<project>-<env>/<service>``, encrypted with the key, ``retention_days``) and ``WritePolicy``
+    ``/aws/railway/<project>-<env>/<service>``, encrypted with the key, ``log_retention_days``) and ``WritePolicy``
     (``<project>-<env>-<service>-logs-write``: ``logs:CreateLogStream`` and ``logs:PutLogEvents`` on this group and
     its streams only), attached to the service identity's group.
 
@@ -122,10 +128,7 @@ class ServiceTelemetry(Construct):
         if not isinstance(props.identity, ServiceIdentity) or props.identity.service != props.service:
             identity = getattr(props.identity, "service", props.identity)
             problems.add("identity", identity, f"the ServiceIdentity of {props.service!r} (a service writes only its own logs)")
-        try:
-            check_log_retention(props.retention_days, allow_short=not props.logs_may_contain_phi, flag="logs_may_contain_phi = False")
-        except ValueError as error:
-            problems.add("retention_days", props.retention_days, str(error))
+        problems.extend(service_log_settings_problems(props))
         problems.raise_if_any()
 
         self._props = props
@@ -179,7 +182,7 @@ class ServiceTelemetry(Construct):
             self,
             "Resource",
             name=self._log_group_name,
-            retention_in_days=props.retention_days,
+            retention_in_days=props.log_retention_days,
             kms_key_id=self.key.arn,
             tags=tags,
             lifecycle=lifecycle,
@@ -255,16 +258,7 @@ class ServiceTelemetry(Construct):
         problems = Problems(self.node.path)
         if not isinstance(settings.alert_topic, AlertTopic):
             problems.add("alert_topic", settings.alert_topic, "an AlertTopic")
-        if isinstance(settings.error_rate_percent, bool) or not 0 < settings.error_rate_percent <= 100:
-            problems.add("error_rate_percent", settings.error_rate_percent, "above 0 and at most 100")
-        if not 1 <= settings.latency_p95_ms <= 60_000:
-            problems.add("latency_p95_ms", settings.latency_p95_ms, "1..60000 milliseconds")
-        if not 1 <= settings.error_rate_min_requests <= 100_000:
-            problems.add("error_rate_min_requests", settings.error_rate_min_requests, "1..100000")
-        for field in ("error_rate_periods", "latency_periods", "no_traffic_periods"):
-            value = getattr(settings, field)
-            if value is not None and not 1 <= value <= 12:
-                problems.add(field, value, "1..12 five-minute periods (at most an hour)")
+        problems.extend(service_alarm_thresholds_problems(settings))
         if self._alarms:
             problems.add("add_alarms", self.node.path, "called once per service")
         problems.raise_if_any()

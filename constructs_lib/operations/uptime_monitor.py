@@ -12,10 +12,11 @@ from .._aws.iam import configured_region
 from .._provider_requirements import AWS, require_provider
 from ..engine.aws import CloudwatchMetricAlarm, Route53HealthCheck
 from ..engine.core import ITerraformDependable, TerraformProvider, Token
-from ..errors import ValidationError
+from ..errors import Problems, ValidationError
 from ..network.edge_policy import check_hostname_label, check_url_path
 from ..value_rules import check_domain
 from .alert_topic import AlertTopic
+from .settings import UptimeSettings, settings_values, uptime_settings_problems
 
 METRICS_REGION = "us-east-1"
 """Route 53 publishes health-check metrics only in US East (N. Virginia), and an alarm's topic must be there too
@@ -30,8 +31,9 @@ _NAME_PREFIX_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class UptimeMonitorProps:
-    """Settings for UptimeMonitor."""
+class UptimeMonitorProps(UptimeSettings):
+    """Settings for UptimeMonitor: the checks' values (``UptimeSettings``, every keyword of it) and what the monitor
+    builds on (the alarms' name prefix, their topic, the us-east-1 provider)."""
 
     name_prefix: str
     """Prefix of the alarm names (``<name_prefix>-<label>-down``)."""
@@ -40,20 +42,13 @@ class UptimeMonitorProps:
     provider: TerraformProvider | None = None
     """The AWS provider for us-east-1 that creates the health checks and alarms. Default: the stack's
     default provider, which must then be configured for us-east-1."""
-    request_interval_seconds: int = 30
-    """Seconds between requests of each Route 53 checker: 30, or 10 (charged extra). Fixed at creation. Default: 30."""
-    failure_threshold: int = 3
-    """Consecutive failures before a checker calls the endpoint unhealthy (1..10). Default: 3."""
-    down_minutes: int = 2
-    """Minutes the check must be unhealthy before the alarm fires (1..60). Default: 2."""
-    measure_latency: bool = True
-    """Have Route 53 measure latency (charged extra). Fixed at creation, so it is on from the start:
-    a latency alarm added later then needs no replacement of the check. Default: on."""
-    latency_threshold_ms: int | None = None
-    """Average time to first byte (ms, across checker regions) above which the latency alarm fires after
-    ``latency_minutes``; needs ``measure_latency``. Default: no latency alarm."""
-    latency_minutes: int = 15
-    """Minutes of slow responses (three 5-minute periods by default) before the latency alarm fires. Default: 15."""
+
+    @classmethod
+    def from_settings(
+        cls, settings: UptimeSettings, *, name_prefix: str, alert_topic: AlertTopic, provider: TerraformProvider | None = None
+    ) -> UptimeMonitorProps:
+        """Props from ``settings`` (an environment file's ``[uptime]`` section is one) and the monitor's references."""
+        return cls(**settings_values(settings, UptimeSettings), name_prefix=name_prefix, alert_topic=alert_topic, provider=provider)
 
 
 class UptimeMonitor(Construct):
@@ -156,30 +151,17 @@ class UptimeMonitor(Construct):
 
 
 def _validate(monitor: UptimeMonitor, props: UptimeMonitorProps) -> None:
-    path = monitor.node.path
-
-    def fail(field: str, value: object, allowed: str) -> None:
-        raise ValidationError(path, field, value, allowed)
-
+    problems = Problems(monitor.node.path)
     if not isinstance(props.name_prefix, str) or not _NAME_PREFIX_RE.match(props.name_prefix):
-        fail("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
+        problems.add("name_prefix", props.name_prefix, "lowercase letters, digits and hyphens (3..42 characters)")
     if not isinstance(props.alert_topic, AlertTopic):
-        fail("alert_topic", props.alert_topic, "an AlertTopic")
+        problems.add("alert_topic", props.alert_topic, "an AlertTopic")
+    else:
+        topic_region = props.alert_topic.region_name
+        if topic_region != METRICS_REGION:
+            problems.add("alert_topic", topic_region, f"an AlertTopic in {METRICS_REGION}, the alarms' region (an alarm notifies a topic in its own region)")
     region = configured_region(monitor, props.provider)
     if region != METRICS_REGION:
-        fail("provider", region, f"an AWS provider configured for {METRICS_REGION} (Route 53 health-check metrics exist only there)")
-    topic_region = props.alert_topic.region_name
-    if topic_region != METRICS_REGION:
-        fail("alert_topic", topic_region, f"an AlertTopic in {METRICS_REGION}, the alarms' region (an alarm notifies a topic in its own region)")
-    if props.request_interval_seconds not in (10, 30):
-        fail("request_interval_seconds", props.request_interval_seconds, "10 or 30")
-    for field, low, high in (("failure_threshold", 1, 10), ("down_minutes", 1, 60), ("latency_minutes", 5, 1440)):
-        value = getattr(props, field)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            fail(field, value, f"{low}..{high}")
-    latency = props.latency_threshold_ms
-    if latency is not None and not Token.is_unresolved(latency):
-        if isinstance(latency, bool) or not isinstance(latency, int) or not 1 <= latency <= 60_000:
-            fail("latency_threshold_ms", latency, "1..60000 milliseconds, or None for no latency alarm")
-        if not props.measure_latency:
-            fail("latency_threshold_ms", latency, "None unless measure_latency is on (Route 53 publishes latency only then)")
+        problems.add("provider", region, f"an AWS provider configured for {METRICS_REGION} (Route 53 health-check metrics exist only there)")
+    problems.extend(uptime_settings_problems(props, is_unresolved=Token.is_unresolved))
+    problems.raise_if_any()

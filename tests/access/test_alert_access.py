@@ -143,7 +143,7 @@ def test_security_topic_admits_cloudwatch_alarms_but_not_budgets(worlds: dict[Co
 # Humans without MFA ------------------------------------------------------------------------------
 
 
-MFA_COMBOS = [c for c in ALL_COMBOS if load_all()[c[0]].account.admin_group is not None]
+MFA_COMBOS = [c for c in ALL_COMBOS if load_all()[c[0]].account.admin_group_name is not None]
 
 
 def _for_user(policy: dict[str, Any], user: str) -> dict[str, Any]:

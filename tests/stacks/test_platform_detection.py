@@ -3,6 +3,7 @@ file, per environment x phase; and nothing for an environment that leaves the ba
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -94,7 +95,7 @@ def second_in_the_account(configs: dict[str, EnvironmentConfig]) -> dict[str, An
     from stacks.platform import PlatformStack
 
     config = config_at(configs, "staging", 1)
-    account = config.account.model_copy(update={"owns_account_baseline": False, "manage_password_policy": False})
+    account = dataclasses.replace(config.account, owns_account_baseline=False, manage_password_policy=False)
     return json.loads(CdktfTesting.synth(PlatformStack(CdktfTesting.app(), config.model_copy(update={"account": account}), plan_for(1))))
 
 

@@ -3,6 +3,7 @@ baseline, dashboard, per environment x phase; and the us-east-1 wiring when a st
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -102,7 +103,7 @@ def test_account_baseline_and_dashboard_follow_the_environment_file(
     stack, account = stacks[combo], configs[env].account
     assert len(resources_of(stack, "aws_iam_account_password_policy")) == int(account.manage_password_policy)
     groups = [g["name"] for g in resources_of(stack, "aws_iam_group").values() if g.get("path") == "/humans/"]
-    assert groups == ([account.admin_group] if account.admin_group else [])
+    assert groups == ([account.admin_group_name] if account.admin_group_name else [])
     (dashboard,) = resources_of(stack, "aws_cloudwatch_dashboard").values()
     body = json.loads(dashboard["dashboard_body"])
     alarm_arns = {arn for w in body["widgets"] if w["type"] == "alarm" for arn in w["properties"]["alarms"]}
@@ -112,7 +113,7 @@ def test_account_baseline_and_dashboard_follow_the_environment_file(
 def test_production_pages_someone(configs: dict[str, EnvironmentConfig]) -> None:
     prod = [c for c in configs.values() if c.guardrails.production]
     assert prod and all(c.alerts.https_endpoints or c.alerts.no_paging_reason for c in prod)
-    assert all(c.budget is not None and c.account.admin_group for c in prod)
+    assert all(c.budget is not None and c.account.admin_group_name for c in prod)
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +146,60 @@ def test_outside_us_east_1_uptime_gets_an_explicit_provider_and_its_own_topic(eu
     assert routes == ["email", "https"]  # the same routes as the environment's topic
     (budget,) = resources_of(eu_stack, "aws_budgets_budget").values()
     assert all(_region(eu_stack, topics[arn]) == "eu-west-1" for n in budget["notification"] for arn in n["subscriber_sns_topic_arns"])
+
+
+@pytest.fixture(scope="module")
+def changed_stack(configs: dict[str, EnvironmentConfig]) -> tuple[EnvironmentConfig, dict[str, Any]]:
+    """prod at phase 4 with every setting of [uptime], [budget], [account] and [telemetry] changed from its file."""
+    from constructs_lib.engine.core import Testing as CdktfTesting
+    from constructs_lib.operations import settings as lib
+    from stacks.platform import PlatformStack
+    from tests.unit.test_operations_settings import NON_DEFAULT
+
+    config = config_at(configs, "prod", 4)
+    assert config.budget is not None
+    update = {
+        "uptime": dataclasses.replace(config.uptime, **NON_DEFAULT[lib.UptimeSettings]),
+        "budget": dataclasses.replace(config.budget, **NON_DEFAULT[lib.BudgetSettings]),
+        "account": dataclasses.replace(config.account, **{**NON_DEFAULT[lib.AccountBaselineSettings], "manage_password_policy": True}),
+        "telemetry": dataclasses.replace(
+            config.telemetry, **{**NON_DEFAULT[lib.ServiceAlarmThresholds], "latency_p95_ms": 1500}, log_retention_days=2557, logs_may_contain_phi=True
+        ),
+    }
+    changed = config.model_copy(update=update)
+    return changed, json.loads(CdktfTesting.synth(PlatformStack(CdktfTesting.app(), changed, plan_for(4))))
+
+
+def test_the_stack_builds_each_construct_from_its_section(changed_stack: tuple[EnvironmentConfig, dict[str, Any]]) -> None:
+    """A stack that rebuilt props field by field and forgot one (or kept a copy of a default) would show the file's
+    value, or the library default, here instead of the changed one."""
+    config, stack = changed_stack
+    uptime, budget, account, telemetry = config.uptime, config.budget, config.account, config.telemetry
+    assert budget is not None
+    for check in resources_of(stack, "aws_route53_health_check").values():
+        assert (check["request_interval"], check["failure_threshold"], check["measure_latency"]) == (10, 7, True)
+    alarms = resources_of(stack, "aws_cloudwatch_metric_alarm").values()
+    down = [a for a in alarms if a.get("metric_name") == "HealthCheckStatus"]
+    slow = [a for a in alarms if a.get("metric_name") == "TimeToFirstByte"]
+    assert down and {a["evaluation_periods"] for a in down} == {uptime.down_minutes}
+    assert slow and {(a["evaluation_periods"], a["threshold"]) for a in slow} == {(uptime.latency_minutes // 5, uptime.latency_threshold_ms)}
+    (cost,) = resources_of(stack, "aws_budgets_budget").values()
+    assert cost["limit_amount"] == str(budget.monthly_limit_usd)
+    assert {(n["notification_type"], n["threshold"]) for n in cost["notification"]} == {
+        ("FORECASTED", budget.forecast_threshold_percent),
+        ("ACTUAL", budget.actual_threshold_percent),
+    }
+    (policy,) = resources_of(stack, "aws_iam_account_password_policy").values()
+    assert (policy["minimum_password_length"], policy["password_reuse_prevention"], policy["max_password_age"]) == (16, 24, 60)
+    assert [g["name"] for g in resources_of(stack, "aws_iam_group").values() if g.get("path") == "/humans/"] == [account.admin_group_name]
+    groups = [g for g in resources_of(stack, "aws_cloudwatch_log_group").values() if g["name"].startswith("/aws/railway/")]
+    assert groups and {g["retention_in_days"] for g in groups} == {telemetry.log_retention_days}
+    by_suffix: dict[str, set[tuple[Any, ...]]] = {}
+    for alarm in alarms:
+        suffix = alarm["alarm_name"].rsplit("-", 2)[-2:]
+        by_suffix.setdefault("-".join(suffix), set()).add((alarm.get("evaluation_periods"), alarm.get("threshold")))
+    assert by_suffix["error-rate"] == {(telemetry.error_rate_periods, telemetry.error_rate_percent)}
+    assert by_suffix["latency-p95"] == {(telemetry.latency_periods, telemetry.latency_p95_ms)}
+    assert by_suffix["no-traffic"] == {(telemetry.no_traffic_periods, 1)}
+    rate = [a for a in alarms if a["alarm_name"].endswith("-error-rate")]
+    assert all(f"requests >= {telemetry.error_rate_min_requests}" in q["expression"] for a in rate for q in a["metric_query"] if q.get("expression"))

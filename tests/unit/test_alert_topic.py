@@ -103,15 +103,15 @@ def test_protection_can_be_turned_off(fresh_stack: Any) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"https_endpoints": ("http://hooks.example.org/x",)}, "https_endpoints must be an https:// URL such as"),
-        ({"https_endpoints": ("https://user:secret@hooks.example.org/x",)}, "https_endpoints must be an https:// URL"),
-        ({"https_endpoints": ("https://hooks.example.org/x#frag",)}, "https_endpoints must be an https:// URL"),
+        ({"https_endpoints": ("http://hooks.example.org/x",)}, "https_endpoints.0 must be an https:// URL such as"),
+        ({"https_endpoints": ("https://user:secret@hooks.example.org/x",)}, "https_endpoints.0 must be an https:// URL"),
+        ({"https_endpoints": ("https://hooks.example.org/x#frag",)}, "https_endpoints.0 must be an https:// URL"),
         ({"https_endpoints": (PAGER, PAGER)}, "https_endpoints must be distinct values"),
-        ({"emails": ("oncall.example.org",)}, "emails must be an email address such as 'oncall@health.example.org', got 'oncall.example.org'"),
-        ({"emails": ["a@example.org"]}, "emails must be a tuple"),
+        ({"emails": ("oncall.example.org",)}, "emails.0 must be an email address such as 'oncall@health.example.org', got 'oncall.example.org'"),
+        ({"emails": "a@example.org"}, "emails must be a sequence of values, not one string"),
         ({"name": "Acme_Alerts"}, "name must be an SNS topic name of lowercase letters, digits and hyphens (3..256 characters), got 'Acme_Alerts'"),
     ],
-    ids=["http", "userinfo", "fragment", "duplicate-url", "email-without-at", "emails-list", "name"],
+    ids=["http", "userinfo", "fragment", "duplicate-url", "email-without-at", "emails-string", "name"],
 )
 def test_fails_when_props_are_bad(fresh_stack: Any, overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match="^test/Alerts: " + re.escape(message)):

@@ -168,7 +168,9 @@ def test_a_file_with_the_old_key_is_told_the_new_one(tmp_path: Path) -> None:
     out.mkdir()
     (out / "previous.txt").write_text("previous output")
     result = run_main(["--config-dir", str(directory), "--outdir", str(out)], {"PATH": "/usr/bin:/bin"})
-    line = _assert_clean_failure(result, out, "prod.toml: audit.https_endpoints was renamed: write audit.alert_https_endpoints (same values), got [")
+    line = _assert_clean_failure(
+        result, out, "prod.toml: audit.https_endpoints was renamed: write audit.alert_https_endpoints (same values; CHANGELOG.md), got ["
+    )
     assert "not a known key" not in line
 
 

@@ -53,9 +53,9 @@ def test_thresholds_and_email_only_budget(fresh_stack: Any) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"monthly_limit_usd": 0}, "monthly_limit_usd must be whole US dollars 1..1000000, got 0"),
-        ({"monthly_limit_usd": -5}, "monthly_limit_usd must be whole US dollars 1..1000000, got -5"),
-        ({"monthly_limit_usd": 12.5}, "monthly_limit_usd must be whole US dollars 1..1000000, got 12.5"),
+        ({"monthly_limit_usd": 0}, "monthly_limit_usd must be 1..1000000 whole US dollars, got 0"),
+        ({"monthly_limit_usd": -5}, "monthly_limit_usd must be 1..1000000 whole US dollars, got -5"),
+        ({"monthly_limit_usd": 12.5}, "monthly_limit_usd must be 1..1000000 whole US dollars, got 12.5"),
         ({"forecast_threshold_percent": 0}, "forecast_threshold_percent must be 1..1000 percent of the limit, got 0"),
         ({"emails": tuple(f"a{i}@example.org" for i in range(11))}, "emails must be a tuple of at most 10 addresses (an AWS Budgets limit)"),
         ({"emails": ("finance",)}, "emails must be an email address such as 'oncall@health.example.org', got 'finance'"),

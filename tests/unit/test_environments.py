@@ -184,12 +184,19 @@ BAD_VALUES = [
         "alerts.emails",
         '["a0@x.org", "a1@x.org", "a2@x.org", "a3@x.org", "a4@x.org", "a5@x.org", "a6@x.org", "a7@x.org", "a8@x.org", "a9@x.org", "a10@x.org"]',
         "alerts.emails",
-        "at most 10 items",
+        "at most 10 addresses when there is a [budget]",
     ),
     ("prod", "budget.monthly_limit_usd", None, "budget.monthly_limit_usd", "is required"),
     ("prod", "budget.monthly_limit_usd", "12.5", "budget.monthly_limit_usd", "integer"),
-    ("prod", "account.admin_group", None, "account.admin_group", "required when guardrails.production is true"),
-    ("prod", "account.admin_group", '"prod admins"', "account.admin_group", "must match pattern"),
+    ("prod", "account.admin_group_name", None, "account.admin_group_name", "required when guardrails.production is true"),
+    (
+        "prod",
+        "account.admin_group_name",
+        '"prod admins"',
+        "account.admin_group_name",
+        "must be an IAM group name: 1..128 letters, digits and +=,.@_-, got 'prod admins'",
+    ),
+    ("prod", "uptime.latency_threshold_ms", None, "uptime.latency_threshold_ms", "required when guardrails.production is true"),
     ("prod", "uptime.health_paths", '{ gateway = "health" }', "uptime.health_paths.gateway", "must match pattern"),
     ("staging", "uptime.request_interval_seconds", "20", "uptime.request_interval_seconds", "10 or 30, got 20"),
     ("prod", "uptime.latency_threshold_ms", "0", "uptime.latency_threshold_ms", "1..60000 milliseconds, got 0"),
@@ -263,6 +270,14 @@ def test_fails_when_environment_has_unknown_key(tmp_path: Path, outdir: Path) ->
     (directory / "dev.toml").write_text((ENVIRONMENTS_DIR / "dev.toml").read_text().replace("az_count", "az_count_typo = 2\naz_count", 1))
     result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
     _assert_clean_failure(result, outdir, "dev.toml: az_count_typo is not a known key (allowed: name, phase,")
+
+
+def test_a_renamed_key_names_its_new_name(tmp_path: Path, outdir: Path) -> None:
+    directory = _copy_environments(tmp_path)
+    (directory / "prod.toml").write_text((ENVIRONMENTS_DIR / "prod.toml").read_text().replace("admin_group_name = ", "admin_group = ", 1))
+    result = _run_main("--config-dir", str(directory), "--outdir", str(outdir))
+    renamed = "account.admin_group was renamed: write account.admin_group_name (same values; CHANGELOG.md)"
+    _assert_clean_failure(result, outdir, f"prod.toml: {renamed}, got 'healthcare-prod-admins'")
 
 
 def test_fails_when_section_has_unknown_key(tmp_path: Path, outdir: Path) -> None:

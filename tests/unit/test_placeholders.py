@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import tomllib
 
@@ -207,7 +208,7 @@ def test_a_key_added_later_is_checked_without_an_edit() -> None:
     with_agents = pydantic.create_model("WithAgents", __base__=TerraformCloudSettings, agent_egress_ips=(list[str], []))
     dev = load_all()["dev"]
     section = with_agents(organization="acme-health", agent_egress_ips=["34.86.10.20", "192.0.2.44"])
-    config = dev.model_copy(update={"terraform_cloud": section, "uptime": dev.uptime.model_copy(update={"health_paths": {"gateway": "/<path>"}})})
+    config = dev.model_copy(update={"terraform_cloud": section, "uptime": dataclasses.replace(dev.uptime, health_paths={"gateway": "/your-path"})})
     assert [(p.key, p.kind) for p in find_placeholders(config)] == [
         ("aws_account_ids.0", Kind.AWS_ACCOUNT),
         ("terraform_cloud.agent_egress_ips.1", Kind.DOCUMENTATION_ADDRESS),

@@ -79,7 +79,7 @@ def test_secure_defaults(fresh_stack: Any) -> None:
 
 
 def test_overrides(fresh_stack: Any) -> None:
-    telemetry = _telemetry(fresh_stack, retention_days=90, logs_may_contain_phi=False, protect_from_destroy=False)
+    telemetry = _telemetry(fresh_stack, log_retention_days=90, logs_may_contain_phi=False, protect_from_destroy=False)
     group = block(synth_json(fresh_stack), telemetry.resource)
     assert (group["retention_in_days"], group["tags"]["DataClassification"]) == (90, "internal")
     assert "lifecycle" not in group
@@ -174,8 +174,8 @@ def test_the_key_serves_cloudwatch_logs_for_its_own_group_only(fresh_stack: Any)
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"retention_days": 90}, r"retention_days must be >= 365 \(or turn on logs_may_contain_phi = False\), got 90"),
-        ({"retention_days": 100, "logs_may_contain_phi": False}, r"retention_days must be one of \(1, 3, .*\), got 100"),
+        ({"log_retention_days": 90}, r"log_retention_days must be >= 365 \(or turn on logs_may_contain_phi = False\), got 90"),
+        ({"log_retention_days": 100, "logs_may_contain_phi": False}, r"log_retention_days must be one of \(1, 3, .*\), got 100"),
         ({"service": "Gateway"}, r"service must be lowercase letters .*, got 'Gateway'"),
     ],
     ids=["phi-retention-short", "retention-not-a-cloudwatch-value", "service-name"],
@@ -200,7 +200,7 @@ def test_fails_when_alarm_thresholds_are_impossible(fresh_stack: Any) -> None:
     with pytest.raises(ValidationErrors) as raised:
         telemetry.add_alarms(ServiceAlarmSettings(alert_topic=_topic(fresh_stack), error_rate_percent=0, latency_p95_ms=0, no_traffic_periods=13))
     assert [str(e) for e in raised.value.errors] == [
-        "test/Telemetry-gateway: error_rate_percent must be above 0 and at most 100, got 0",
+        "test/Telemetry-gateway: error_rate_percent must be a percentage above 0 and at most 100, got 0",
         "test/Telemetry-gateway: latency_p95_ms must be 1..60000 milliseconds, got 0",
         "test/Telemetry-gateway: no_traffic_periods must be 1..12 five-minute periods (at most an hour), got 13",
     ]

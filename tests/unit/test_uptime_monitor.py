@@ -114,7 +114,7 @@ def test_fails_when_the_topic_is_not_in_the_alarms_region(fresh_stack: Any) -> N
         ({"request_interval_seconds": 20}, "request_interval_seconds must be 10 or 30, got 20"),
         ({"failure_threshold": 0}, "failure_threshold must be 1..10, got 0"),
         ({"down_minutes": 0}, "down_minutes must be 1..60, got 0"),
-        ({"latency_threshold_ms": 0}, "latency_threshold_ms must be 1..60000 milliseconds, or None for no latency alarm, got 0"),
+        ({"latency_threshold_ms": 0}, "latency_threshold_ms must be 1..60000 milliseconds, got 0"),
         (
             {"latency_threshold_ms": 900, "measure_latency": False},
             "latency_threshold_ms must be None unless measure_latency is on (Route 53 publishes latency only then), got 900",
