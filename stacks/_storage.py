@@ -16,8 +16,8 @@ from constructs import Construct
 from constructs_lib.storage.access_log_bucket import AccessLogBucket, AccessLogBucketProps
 from constructs_lib.storage.secure_s3 import SecureS3
 from constructs_lib.storage.secure_s3_props import SecureS3Props
+from constructs_lib.storage.secure_s3_settings import SecureS3Settings
 from constructs_lib.storage.service_identity import ServiceIdentity, ServiceIdentityProps
-from constructs_lib.storage.storage_types import ObjectLockMode
 from environments import EnvironmentConfig
 from platform_plan.phases import Component, PhasePlan, ServiceSpec
 
@@ -77,29 +77,14 @@ def add_storage(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, aw
     s3 = config.s3
     project, env = config.project, config.name
     replica_provider = aws.provider(scope, "aws_replica", alias="replica", region=s3.replica_region) if s3.replica_region else None
-    access_log_bucket = AccessLogBucket(
-        scope,
-        "AccessLogs",
-        AccessLogBucketProps(
-            project=project,
-            environment=env,
-            expiration_days=s3.access_log_expiration_days,
-            protect_from_destroy=s3.protect_from_destroy,
-            force_destroy=s3.force_destroy,
-        ),
-    )
+    access_logs = s3.access_log_bucket()
+    access_log_bucket = AccessLogBucket(scope, "AccessLogs", AccessLogBucketProps.from_settings(access_logs, project=project, environment=env))
     replica_access_log_bucket = (
         AccessLogBucket(
             scope,
             "AccessLogsReplica",
-            AccessLogBucketProps(
-                project=project,
-                environment=env,
-                purpose=f"access-logs-{s3.replica_region}",
-                expiration_days=s3.access_log_expiration_days,
-                protect_from_destroy=s3.protect_from_destroy,
-                force_destroy=s3.force_destroy,
-                provider=replica_provider,
+            AccessLogBucketProps.from_settings(
+                access_logs, project=project, environment=env, purpose=f"access-logs-{s3.replica_region}", provider=replica_provider
             ),
         )
         if replica_provider
@@ -108,39 +93,31 @@ def add_storage(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, aw
     backups = config.backups
     buckets: dict[str, SecureS3] = {}
     for spec in plan.buckets:
-        lock = spec.object_lock
-        # The audit logs keep HIPAA's six years; every dump is locked for as long as it is kept.
-        lock_days = s3.audit_log_retention_days if lock else backups.retention_days if spec.backup_retention else None
-        lock_mode = s3.audit_log_lock_mode if lock else config.backup_lock_mode if spec.backup_retention else "COMPLIANCE"
-        buckets[spec.purpose] = SecureS3(
-            scope,
-            f"Bucket-{spec.purpose}",
-            SecureS3Props(
-                project=project,
-                environment=env,
-                purpose=spec.purpose,
-                access_log_bucket=access_log_bucket,
+        # The plan's values of the bucket, then the environment's: [s3] for every bucket (the audit logs' lock),
+        # [backups] for the dumps (every dump is locked for as long as it is kept).
+        settings = s3.bucket(
+            SecureS3Settings(
                 classification=spec.classification,
                 transition_ia_days=spec.transition_ia_days,
                 transition_glacier_days=spec.transition_glacier_days,
                 glacier_storage_class=spec.glacier_storage_class,
-                noncurrent_version_expiration_days=(
-                    max(s3.noncurrent_version_expiration_days, s3.audit_log_retention_days)
-                    if lock
-                    else backups.noncurrent_version_expiration_days
-                    if spec.backup_retention
-                    else s3.noncurrent_version_expiration_days
-                ),
-                expiration_days=backups.retention_days if spec.backup_retention else None,
-                object_lock_retention_days=lock_days,
-                object_lock_mode=ObjectLockMode(lock_mode),
+                replication_opt_out_reason=None if replica_provider else NO_REPLICA_REASON,
+            ),
+            audit_log=spec.object_lock,
+        )
+        if spec.backup_retention:
+            settings = backups.bucket(settings, lock_mode=config.backup_lock_mode)
+        buckets[spec.purpose] = SecureS3(
+            scope,
+            f"Bucket-{spec.purpose}",
+            SecureS3Props.from_settings(
+                settings,
+                project=project,
+                environment=env,
+                purpose=spec.purpose,
+                access_log_bucket=access_log_bucket,
                 replica_provider=replica_provider,
                 replica_access_log_bucket=replica_access_log_bucket,
-                replication_opt_out_reason=None if replica_provider else NO_REPLICA_REASON,
-                protect_from_destroy=s3.protect_from_destroy,
-                force_destroy=s3.force_destroy,
-                # force_destroy passed the loader's check: a disposable environment with synthetic data.
-                allow_force_destroy_phi=s3.force_destroy,
             ),
         )
     restorer = backups.restore_reader_arn
