@@ -19,7 +19,7 @@ from constructs_lib.storage.secure_s3_props import SecureS3Props
 from constructs_lib.storage.secure_s3_settings import SecureS3Settings
 from constructs_lib.storage.service_identity import ServiceIdentity, ServiceIdentityProps
 from environments import EnvironmentConfig
-from platform_plan.phases import Component, PhasePlan, ServiceSpec
+from platform_plan.phases import BucketSpec, Component, PhasePlan, ServiceSpec
 
 from ._aws_settings import AwsProviderSettings
 
@@ -71,6 +71,22 @@ def add_service_identities(scope: Construct, config: EnvironmentConfig, plan: Ph
     }
 
 
+def bucket_settings(config: EnvironmentConfig, spec: BucketSpec, *, replicated: bool) -> SecureS3Settings:
+    """The values of the plan's bucket ``spec`` in ``config``'s environment: the plan's (classification, transitions),
+    then ``[s3]``'s (protection, noncurrent expiry, the audit logs' lock), then ``[backups]``' for the dumps."""
+    settings = config.s3.bucket(
+        SecureS3Settings(
+            classification=spec.classification,
+            transition_ia_days=spec.transition_ia_days,
+            transition_glacier_days=spec.transition_glacier_days,
+            glacier_storage_class=spec.glacier_storage_class,
+            replication_opt_out_reason=None if replicated else NO_REPLICA_REASON,
+        ),
+        audit_log=spec.object_lock,
+    )
+    return config.backups.bucket(settings, lock_mode=config.backup_lock_mode) if spec.backup_retention else settings
+
+
 def add_storage(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, aws: AwsProviderSettings, identities: Mapping[str, ServiceIdentity]) -> Storage:
     """The access-logs bucket(s), the phase's SecureS3 buckets, each plan grant to the service's identity (a Railway
     service's pinned to ``[railway] static_egress_ips`` by its identity), and the backup restorer's read grant."""
@@ -90,28 +106,13 @@ def add_storage(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, aw
         if replica_provider
         else None
     )
-    backups = config.backups
     buckets: dict[str, SecureS3] = {}
     for spec in plan.buckets:
-        # The plan's values of the bucket, then the environment's: [s3] for every bucket (the audit logs' lock),
-        # [backups] for the dumps (every dump is locked for as long as it is kept).
-        settings = s3.bucket(
-            SecureS3Settings(
-                classification=spec.classification,
-                transition_ia_days=spec.transition_ia_days,
-                transition_glacier_days=spec.transition_glacier_days,
-                glacier_storage_class=spec.glacier_storage_class,
-                replication_opt_out_reason=None if replica_provider else NO_REPLICA_REASON,
-            ),
-            audit_log=spec.object_lock,
-        )
-        if spec.backup_retention:
-            settings = backups.bucket(settings, lock_mode=config.backup_lock_mode)
         buckets[spec.purpose] = SecureS3(
             scope,
             f"Bucket-{spec.purpose}",
             SecureS3Props.from_settings(
-                settings,
+                bucket_settings(config, spec, replicated=replica_provider is not None),
                 project=project,
                 environment=env,
                 purpose=spec.purpose,
@@ -120,7 +121,7 @@ def add_storage(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, aw
                 replica_access_log_bucket=replica_access_log_bucket,
             ),
         )
-    restorer = backups.restore_reader_arn
+    restorer = config.backups.restore_reader_arn
     for spec in plan.buckets:
         if spec.backup_retention and restorer is not None:
             buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")
