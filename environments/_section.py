@@ -74,7 +74,7 @@ class SettingsSection:
         if not kinds or not isinstance(value, str):
             return value
         for kind in kinds:
-            if value in kind._value2member_map_:
+            if value in {member.value for member in kind}:
                 return kind(value)
         raise ValueError(" or ".join(repr(member.value) for kind in kinds for member in kind))
 
