@@ -48,10 +48,16 @@ SECTION_CONFIG = ConfigDict(extra="forbid", strict=True)
 """The config of a section that is a library settings dataclass (``SettingsSection``): unknown keys refused, strict types."""
 
 
+_ENUM_TYPES: dict[tuple[type, str | None], tuple[type[enum.Enum], ...]] = {}
+
+
 def _enum_types(section: type, field: str | None) -> tuple[type[enum.Enum], ...]:
-    """The enum types of ``field`` of a settings ``section`` (``ObjectLockMode | None``: ObjectLockMode)."""
-    hint = typing.get_type_hints(section).get(field or "")
-    return tuple(kind for kind in typing.get_args(hint) or (hint,) if isinstance(kind, type) and issubclass(kind, enum.Enum))
+    """The enum types of ``field`` of a settings ``section`` (``ObjectLockMode | None``: ObjectLockMode), computed once."""
+    key = (section, field)
+    if key not in _ENUM_TYPES:
+        hint = typing.get_type_hints(section).get(field or "")
+        _ENUM_TYPES[key] = tuple(kind for kind in typing.get_args(hint) or (hint,) if isinstance(kind, type) and issubclass(kind, enum.Enum))
+    return _ENUM_TYPES[key]
 
 
 class SettingsSection:
