@@ -147,12 +147,21 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         AccessLogBucket as AccessLogBucket,
         AccessLogBucketProps as AccessLogBucketProps,
     )
+    from .storage.access_log_settings import (
+        AccessLogBucketSettings as AccessLogBucketSettings,
+        access_log_bucket_settings_problems as access_log_bucket_settings_problems,
+    )
     from .storage.secure_s3 import (
         SecureS3 as SecureS3,
         phi_buckets as phi_buckets,
     )
     from .storage.secure_s3_props import (
         SecureS3Props as SecureS3Props,
+    )
+    from .storage.secure_s3_settings import (
+        BucketProtection as BucketProtection,
+        SecureS3Settings as SecureS3Settings,
+        secure_s3_settings_problems as secure_s3_settings_problems,
     )
     from .storage.service_identity import (
         AwsCredentials as AwsCredentials,
@@ -162,6 +171,12 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
     from .storage.service_secret import (
         ServiceSecret as ServiceSecret,
         ServiceSecretProps as ServiceSecretProps,
+    )
+    from .storage.storage_settings import (
+        BackupBucketSettings as BackupBucketSettings,
+        StorageSettings as StorageSettings,
+        backup_bucket_settings_problems as backup_bucket_settings_problems,
+        storage_settings_problems as storage_settings_problems,
     )
     from .storage.storage_types import (
         HIPAA_RETENTION_DAYS as HIPAA_RETENTION_DAYS,
@@ -260,6 +275,15 @@ _LAZY: dict[str, str] = {
     "VolumeMount": ".compute.railway_source",
     "AccessLogBucket": ".storage.access_log_bucket",
     "AccessLogBucketProps": ".storage.access_log_bucket",
+    "AccessLogBucketSettings": ".storage.access_log_settings",
+    "access_log_bucket_settings_problems": ".storage.access_log_settings",
+    "BackupBucketSettings": ".storage.storage_settings",
+    "StorageSettings": ".storage.storage_settings",
+    "backup_bucket_settings_problems": ".storage.storage_settings",
+    "storage_settings_problems": ".storage.storage_settings",
+    "BucketProtection": ".storage.secure_s3_settings",
+    "SecureS3Settings": ".storage.secure_s3_settings",
+    "secure_s3_settings_problems": ".storage.secure_s3_settings",
     "AwsCredentials": ".storage.service_identity",
     "BucketAccess": ".storage.storage_types",
     "BucketGrant": ".storage._grants",

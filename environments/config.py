@@ -21,6 +21,7 @@ from constructs_lib.data.settings_rules import MAX_KEY_DELETION_WINDOW_DAYS
 from constructs_lib.network.cloudflare_edge_props import CloudflareEdgeProps
 from constructs_lib.network.edge_policy import CloudflarePlan
 from constructs_lib.network.edge_props_rules import cloudflare_edge_problems
+from constructs_lib.storage.storage_types import ObjectLockMode
 from constructs_lib.value_rules import (
     MIN_PRODUCTION_HISTORY_RETENTION_DAYS,
     check_aws_region,
@@ -376,7 +377,7 @@ class EnvironmentConfig(_Section):
 
     def _teardown_is_consistent(self) -> Iterator[str]:
         s3 = self.s3
-        compliance = s3.audit_log_lock_mode == "COMPLIANCE" or self.backup_lock_mode == "COMPLIANCE"
+        compliance = ObjectLockMode.COMPLIANCE in (s3.audit_log_lock_mode, self.backup_lock_mode)
         if s3.force_destroy and (not self.disposable or s3.protect_from_destroy or compliance):
             yield (
                 "s3.force_destroy must be false unless disposable is true, s3.protect_from_destroy is false and "
@@ -398,11 +399,11 @@ class EnvironmentConfig(_Section):
                 yield f"{section}.protect_from_destroy must be true when guardrails.production is true (keys of production PHI), got False"
 
     @property
-    def backup_lock_mode(self) -> Literal["COMPLIANCE", "GOVERNANCE"]:
+    def backup_lock_mode(self) -> ObjectLockMode:
         """``[backups] lock_mode``, or its default: COMPLIANCE in production, GOVERNANCE elsewhere."""
         if self.backups.lock_mode is not None:
             return self.backups.lock_mode
-        return "COMPLIANCE" if self.guardrails.production else "GOVERNANCE"
+        return ObjectLockMode.COMPLIANCE if self.guardrails.production else ObjectLockMode.GOVERNANCE
 
     @property
     def backup_freshness_window(self) -> tuple[int, int]:
@@ -413,8 +414,8 @@ class EnvironmentConfig(_Section):
 
     def _backups_are_locked_and_watched(self) -> Iterator[str]:
         backups, mode = self.backups, self.backup_lock_mode
-        if self.guardrails.production and mode != "COMPLIANCE":
-            yield (f"backups.lock_mode must be COMPLIANCE when guardrails.production is true (a governance lock can be bypassed), got {mode!r}")
+        if self.guardrails.production and mode is not ObjectLockMode.COMPLIANCE:
+            yield (f"backups.lock_mode must be COMPLIANCE when guardrails.production is true (a governance lock can be bypassed), got {mode.value!r}")
         gap = cron_max_gap_seconds(backups.schedule)
         if gap is None:
             yield (f"backups.schedule must run at least twice a year for the freshness alarm to watch it, got {backups.schedule!r}")

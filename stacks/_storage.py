@@ -16,10 +16,10 @@ from constructs import Construct
 from constructs_lib.storage.access_log_bucket import AccessLogBucket, AccessLogBucketProps
 from constructs_lib.storage.secure_s3 import SecureS3
 from constructs_lib.storage.secure_s3_props import SecureS3Props
+from constructs_lib.storage.secure_s3_settings import SecureS3Settings
 from constructs_lib.storage.service_identity import ServiceIdentity, ServiceIdentityProps
-from constructs_lib.storage.storage_types import ObjectLockMode
 from environments import EnvironmentConfig
-from platform_plan.phases import Component, PhasePlan, ServiceSpec
+from platform_plan.phases import BucketSpec, Component, PhasePlan, ServiceSpec
 
 from ._aws_settings import AwsProviderSettings
 
@@ -71,79 +71,57 @@ def add_service_identities(scope: Construct, config: EnvironmentConfig, plan: Ph
     }
 
 
+def bucket_settings(config: EnvironmentConfig, spec: BucketSpec, *, replicated: bool) -> SecureS3Settings:
+    """The values of the plan's bucket ``spec`` in ``config``'s environment: the plan's (classification, transitions),
+    then ``[s3]``'s (protection, noncurrent expiry, the audit logs' lock), then ``[backups]``' for the dumps."""
+    settings = config.s3.bucket(
+        SecureS3Settings(
+            classification=spec.classification,
+            transition_ia_days=spec.transition_ia_days,
+            transition_glacier_days=spec.transition_glacier_days,
+            glacier_storage_class=spec.glacier_storage_class,
+            replication_opt_out_reason=None if replicated else NO_REPLICA_REASON,
+        ),
+        audit_log=spec.object_lock,
+    )
+    return config.backups.bucket(settings, lock_mode=config.backup_lock_mode) if spec.backup_retention else settings
+
+
 def add_storage(scope: Construct, config: EnvironmentConfig, plan: PhasePlan, aws: AwsProviderSettings, identities: Mapping[str, ServiceIdentity]) -> Storage:
     """The access-logs bucket(s), the phase's SecureS3 buckets, each plan grant to the service's identity (a Railway
     service's pinned to ``[railway] static_egress_ips`` by its identity), and the backup restorer's read grant."""
     s3 = config.s3
     project, env = config.project, config.name
     replica_provider = aws.provider(scope, "aws_replica", alias="replica", region=s3.replica_region) if s3.replica_region else None
-    access_log_bucket = AccessLogBucket(
-        scope,
-        "AccessLogs",
-        AccessLogBucketProps(
-            project=project,
-            environment=env,
-            expiration_days=s3.access_log_expiration_days,
-            protect_from_destroy=s3.protect_from_destroy,
-            force_destroy=s3.force_destroy,
-        ),
-    )
+    access_logs = s3.access_log_bucket()
+    access_log_bucket = AccessLogBucket(scope, "AccessLogs", AccessLogBucketProps.from_settings(access_logs, project=project, environment=env))
     replica_access_log_bucket = (
         AccessLogBucket(
             scope,
             "AccessLogsReplica",
-            AccessLogBucketProps(
-                project=project,
-                environment=env,
-                purpose=f"access-logs-{s3.replica_region}",
-                expiration_days=s3.access_log_expiration_days,
-                protect_from_destroy=s3.protect_from_destroy,
-                force_destroy=s3.force_destroy,
-                provider=replica_provider,
+            AccessLogBucketProps.from_settings(
+                access_logs, project=project, environment=env, purpose=f"access-logs-{s3.replica_region}", provider=replica_provider
             ),
         )
         if replica_provider
         else None
     )
-    backups = config.backups
     buckets: dict[str, SecureS3] = {}
     for spec in plan.buckets:
-        lock = spec.object_lock
-        # The audit logs keep HIPAA's six years; every dump is locked for as long as it is kept.
-        lock_days = s3.audit_log_retention_days if lock else backups.retention_days if spec.backup_retention else None
-        lock_mode = s3.audit_log_lock_mode if lock else config.backup_lock_mode if spec.backup_retention else "COMPLIANCE"
         buckets[spec.purpose] = SecureS3(
             scope,
             f"Bucket-{spec.purpose}",
-            SecureS3Props(
+            SecureS3Props.from_settings(
+                bucket_settings(config, spec, replicated=replica_provider is not None),
                 project=project,
                 environment=env,
                 purpose=spec.purpose,
                 access_log_bucket=access_log_bucket,
-                classification=spec.classification,
-                transition_ia_days=spec.transition_ia_days,
-                transition_glacier_days=spec.transition_glacier_days,
-                glacier_storage_class=spec.glacier_storage_class,
-                noncurrent_version_expiration_days=(
-                    max(s3.noncurrent_version_expiration_days, s3.audit_log_retention_days)
-                    if lock
-                    else backups.noncurrent_version_expiration_days
-                    if spec.backup_retention
-                    else s3.noncurrent_version_expiration_days
-                ),
-                expiration_days=backups.retention_days if spec.backup_retention else None,
-                object_lock_retention_days=lock_days,
-                object_lock_mode=ObjectLockMode(lock_mode),
                 replica_provider=replica_provider,
                 replica_access_log_bucket=replica_access_log_bucket,
-                replication_opt_out_reason=None if replica_provider else NO_REPLICA_REASON,
-                protect_from_destroy=s3.protect_from_destroy,
-                force_destroy=s3.force_destroy,
-                # force_destroy passed the loader's check: a disposable environment with synthetic data.
-                allow_force_destroy_phi=s3.force_destroy,
             ),
         )
-    restorer = backups.restore_reader_arn
+    restorer = config.backups.restore_reader_arn
     for spec in plan.buckets:
         if spec.backup_retention and restorer is not None:
             buckets[spec.purpose].grant_read_to_principal(restorer, label="BackupRestore")

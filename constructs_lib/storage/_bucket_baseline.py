@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from constructs import Construct
 
@@ -30,28 +29,11 @@ from ..engine.aws import (
     S3BucketVersioningVersioningConfiguration,
 )
 from ..engine.core import TerraformProvider
-from ..errors import ValidationError
+from .secure_s3_settings import LifecycleSettings
 from .storage_types import GlacierStorageClass
 
 MIN_TLS_VERSION = "1.2"
 """Requests over older TLS versions are denied by every bucket policy."""
-
-
-class LifecycleSettings(Protocol):
-    """The lifecycle numbers a bucket's props carry (``SecureS3Props``); read, never the construct."""
-
-    @property
-    def transition_ia_days(self) -> int | None: ...
-    @property
-    def transition_glacier_days(self) -> int | None: ...
-    @property
-    def glacier_storage_class(self) -> GlacierStorageClass: ...
-    @property
-    def noncurrent_version_expiration_days(self) -> int: ...
-    @property
-    def abort_incomplete_multipart_upload_days(self) -> int: ...
-    @property
-    def expiration_days(self) -> int | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,32 +282,3 @@ def add_lifecycle(
         expiration=([S3BucketLifecycleConfigurationRuleExpiration(days=days.expiration_days)] if days.expiration_days else None),
     )
     return S3BucketLifecycleConfiguration(scope, "Lifecycle", bucket=bucket.id, rule=[rule], depends_on=[versioning], provider=provider)
-
-
-MIN_STANDARD_IA_DAYS = 30
-"""S3 does not transition objects to STANDARD_IA before they are 30 days old."""
-MAX_LIFECYCLE_DAYS = 36500
-MAX_ABORT_MULTIPART_DAYS = 30
-
-
-def validate_lifecycle(path: str, days: LifecycleDays) -> None:
-    """Raise ``ValidationError`` naming ``path`` when the lifecycle numbers are impossible or contradictory."""
-    ia, glacier = days.transition_ia_days, days.transition_glacier_days
-    if ia is not None and not MIN_STANDARD_IA_DAYS <= ia <= MAX_LIFECYCLE_DAYS:
-        raise ValidationError(
-            path, "transition_ia_days", ia, f"{MIN_STANDARD_IA_DAYS}..{MAX_LIFECYCLE_DAYS} (S3's minimum age for STANDARD_IA is 30 days) or None"
-        )
-    if glacier is not None and not 1 <= glacier <= MAX_LIFECYCLE_DAYS:
-        raise ValidationError(path, "transition_glacier_days", glacier, f"1..{MAX_LIFECYCLE_DAYS} or None")
-    if ia is not None and glacier is not None and glacier <= ia:
-        raise ValidationError(path, "transition_glacier_days", glacier, f"greater than transition_ia_days ({ia})")
-    if not 1 <= days.noncurrent_version_expiration_days <= MAX_LIFECYCLE_DAYS:
-        raise ValidationError(path, "noncurrent_version_expiration_days", days.noncurrent_version_expiration_days, f"1..{MAX_LIFECYCLE_DAYS}")
-    if not 1 <= days.abort_incomplete_multipart_upload_days <= MAX_ABORT_MULTIPART_DAYS:
-        raise ValidationError(path, "abort_incomplete_multipart_upload_days", days.abort_incomplete_multipart_upload_days, f"1..{MAX_ABORT_MULTIPART_DAYS}")
-    if days.expiration_days is not None:
-        latest = max((d for d in (ia, glacier) if d is not None), default=0)
-        if not latest < days.expiration_days <= MAX_LIFECYCLE_DAYS:
-            raise ValidationError(
-                path, "expiration_days", days.expiration_days, f"greater than the last transition ({latest}) and at most {MAX_LIFECYCLE_DAYS}"
-            )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 from constructs import Construct
 
@@ -15,8 +16,8 @@ from ..engine.core import TerraformResourceLifecycle
 from ..errors import Problems
 from ..guardrails.rules._s3 import ACCESS_LOG_TARGET_KEY
 from ..value_rules import bucket_name, check_name_part
-from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements, validate_lifecycle
-from .storage_types import HIPAA_RETENTION_DAYS, GlacierStorageClass
+from ._bucket_baseline import LifecycleDays, add_baseline, add_lifecycle, tls_statements
+from .access_log_settings import AccessLogBucketSettings, access_log_bucket_settings_problems
 
 LOG_DELIVERY_SID = "AllowServerAccessLogDelivery"
 SSE_S3_REASON = "S3 server access logging cannot deliver to a target bucket encrypted with SSE-KMS, so the access-log bucket uses SSE-S3"
@@ -28,33 +29,25 @@ NOT_REPLICATED_REASON = (
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class AccessLogBucketProps:
-    """Settings for AccessLogBucket; the bucket is named ``<project>-<environment>-<purpose>-<account id>``
-    (bucket names are global: the account id makes it unique by construction)."""
+class AccessLogBucketProps(AccessLogBucketSettings):
+    """Settings for AccessLogBucket: its values (``AccessLogBucketSettings``, every keyword of it), the name
+    ``<project>-<environment>-<purpose>-<account id>`` (bucket names are global: the account id makes it unique by
+    construction) and its provider."""
 
     project: str
     environment: str
     purpose: str = "access-logs"
     """Last part of the bucket name. Default: ``access-logs``."""
-    expiration_days: int = HIPAA_RETENTION_DAYS
-    """Delete log objects this many days after delivery. Default: 2190 (six years, HIPAA)."""
-    transition_ia_days: int | None = 30
-    """Move logs to STANDARD_IA at this age (>= 30); None keeps them in STANDARD. Default: 30."""
-    transition_glacier_days: int | None = 90
-    """Move logs to ``glacier_storage_class`` at this age (> transition_ia_days); None never archives. Default: 90."""
-    glacier_storage_class: GlacierStorageClass = GlacierStorageClass.INSTANT_RETRIEVAL
-    """The Glacier class of ``transition_glacier_days``; FLEXIBLE_RETRIEVAL or DEEP_ARCHIVE make an investigator
-    restore each log object (hours) before reading it. Default: INSTANT_RETRIEVAL (GLACIER_IR, read in milliseconds)."""
-    noncurrent_version_expiration_days: int = 30
-    """Delete overwritten or deleted log versions after this many days. Default: 30."""
-    protect_from_destroy: bool = True
-    """Terraform ``prevent_destroy`` on the bucket. Default: on."""
-    force_destroy: bool = False
-    """Let ``terraform destroy`` delete the bucket with its logs (disposable environments). Refused with
-    ``protect_from_destroy``. Default: off."""
     provider: AwsProvider | None = None
     """Provider (region) of the bucket; S3 only delivers access logs within a region, so replicas in
     another region need a log bucket there. Default: the stack's default AWS provider."""
+
+    @classmethod
+    def from_settings(cls, settings: AccessLogBucketSettings, **construct_input: Any) -> AccessLogBucketProps:
+        """Props from ``settings`` (``StorageSettings.access_log_bucket`` makes an environment's) and the fields of
+        this class that are not settings (``project``, ``environment``, ``purpose``, ``provider``)."""
+        values = {field.name: getattr(settings, field.name) for field in fields(AccessLogBucketSettings)}
+        return cls(**values, **construct_input)
 
 
 class AccessLogBucket(Construct):
@@ -84,18 +77,9 @@ class AccessLogBucket(Construct):
                 name = bucket_name(props.project, props.environment, props.purpose)
             except ValueError as error:
                 problems.add("bucket name", name, str(error))
-        days = LifecycleDays(
-            transition_ia_days=props.transition_ia_days,
-            transition_glacier_days=props.transition_glacier_days,
-            glacier_storage_class=props.glacier_storage_class,
-            noncurrent_version_expiration_days=props.noncurrent_version_expiration_days,
-            abort_incomplete_multipart_upload_days=7,
-            expiration_days=props.expiration_days,
-        )
-        problems.attempt(lambda: validate_lifecycle(path, days))
-        if props.force_destroy and props.protect_from_destroy:
-            problems.add("force_destroy", True, "False while protect_from_destroy is True")
+        problems.extend(access_log_bucket_settings_problems(props))
         problems.raise_if_any()
+        days = LifecycleDays.of(props)
         self._account = AwsAccount.of(self)
 
         self._props = props

@@ -20,8 +20,8 @@ class DataClassification(enum.Enum):
     """Data that may be published; the bucket itself stays private (public access is blocked)."""
 
 
-class ObjectLockMode(enum.Enum):
-    """S3 Object Lock retention mode."""
+class ObjectLockMode(enum.StrEnum):
+    """S3 Object Lock retention mode (a ``str``: its value, as S3 and environment files spell it)."""
 
     COMPLIANCE = "COMPLIANCE"
     """Nobody, not even the account root, can delete or shorten retention until it expires."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -194,10 +195,10 @@ def test_the_backup_job_is_built_from_the_services_repository_without_a_job_repo
     from tests.conftest import config_at, synth_json
 
     config = config_at(configs, "staging", 1)
-    fallback = config.model_copy(update={"backups": config.backups.model_copy(update={"job_repo": None})})
+    fallback = config.model_copy(update={"backups": dataclasses.replace(config.backups, job_repo=None)})
     job = _by_service(synth_json(PlatformStack(CdktfTesting.app(), fallback, plan_for(1))))["db-backup"]
     assert (job["source_repo"], job["source_repo_branch"], job["root_directory"]) == ("meridian-health/healthcare-platform", "staging", "/services/db-backup")
-    pinned = config.model_copy(update={"backups": config.backups.model_copy(update={"job_branch": "release"})})
+    pinned = config.model_copy(update={"backups": dataclasses.replace(config.backups, job_branch="release")})
     job = _by_service(synth_json(PlatformStack(CdktfTesting.app(), pinned, plan_for(1))))["db-backup"]
     assert (job["source_repo"], job["source_repo_branch"]) == ("meridian-health/healthcare-platform-infra", "release")
     assert job["config_path"] == "/services/db-backup/railway.toml"

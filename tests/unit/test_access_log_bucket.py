@@ -83,7 +83,7 @@ def test_overrides(fresh_stack: Any) -> None:
     ("overrides", "match"),
     [
         ({"purpose": "Logs!"}, r"purpose must be lowercase letters .*got 'Logs!'$"),
-        ({"expiration_days": 90}, r"expiration_days must be greater than the last transition \(90\) and at most 36500, got 90$"),
+        ({"expiration_days": 90}, r"expiration_days must be after the last transition \(90 days\): 91\.\.36500, got 90$"),
         ({"transition_ia_days": 29}, r"transition_ia_days must be 30\.\.36500 .*got 29$"),
         ({"noncurrent_version_expiration_days": 0}, r"noncurrent_version_expiration_days must be 1\.\.36500, got 0$"),
     ],

@@ -125,7 +125,7 @@ BAD_VALUES = [
     ("prod", "replica_region", '"mars-north-1"', "s3.replica_region", "AWS region code"),
     ("dev", "audit_log_retention_days", "0", "s3.audit_log_retention_days", "1..36500, got 0"),
     ("dev", "audit_log_lock_mode", '"LEGAL_HOLD"', "s3.audit_log_lock_mode", "'COMPLIANCE' or 'GOVERNANCE'"),
-    ("staging", "noncurrent_version_expiration_days", "0", "s3.noncurrent_version_expiration_days", "1..3650, got 0"),
+    ("staging", "noncurrent_version_expiration_days", "0", "s3.noncurrent_version_expiration_days", "1..36500, got 0"),
     ("dev", "access_log_expiration_days", "90", "s3.access_log_expiration_days", "91..36500, got 90"),
     ("dev", "s3.protect_from_destroy", '"no"', "s3.protect_from_destroy", "boolean"),
     (

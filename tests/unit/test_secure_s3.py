@@ -447,10 +447,10 @@ def test_fails_when_name_breaks_s3_rules(fresh_stack: Any, overrides: dict[str, 
         ({"noncurrent_version_expiration_days": 0}, r"noncurrent_version_expiration_days must be 1\.\.36500, got 0"),
         ({"abort_incomplete_multipart_upload_days": 0}, r"abort_incomplete_multipart_upload_days must be 1\.\.30, got 0"),
         ({"abort_incomplete_multipart_upload_days": 31}, r"abort_incomplete_multipart_upload_days must be 1\.\.30, got 31"),
-        ({"expiration_days": 60}, r"expiration_days must be greater than the last transition \(90\) and at most 36500, got 60"),
+        ({"expiration_days": 60}, r"expiration_days must be after the last transition \(90 days\): 91\.\.36500, got 60"),
         (
             {"expiration_days": 0, "transition_ia_days": None, "transition_glacier_days": None},
-            r"expiration_days must be greater than the last transition \(0\) .*got 0",
+            r"expiration_days must be 1\.\.36500, got 0",
         ),
     ],
     ids=["ia-below-30", "glacier-not-after-ia", "glacier-zero", "noncurrent-zero", "abort-zero", "abort-31", "expiry-before-archive", "expiry-zero"],
@@ -464,8 +464,8 @@ def test_fails_when_lifecycle_numbers_are_wrong(fresh_stack: Any, overrides: dic
 @pytest.mark.parametrize(
     ("overrides", "match"),
     [
-        ({"object_lock_retention_days": 0, "noncurrent_version_expiration_days": 10}, r"object_lock_retention_days must be 1\.\.36500 or None, got 0"),
-        ({"object_lock_retention_days": 40000}, r"object_lock_retention_days must be 1\.\.36500 or None, got 40000"),
+        ({"object_lock_retention_days": 0, "noncurrent_version_expiration_days": 10}, r"object_lock_retention_days must be 1\.\.36500, got 0"),
+        ({"object_lock_retention_days": 40000}, r"object_lock_retention_days must be 1\.\.36500, got 40000"),
         ({"object_lock_retention_days": 2190}, r"noncurrent_version_expiration_days must be at least object_lock_retention_days \(2190\).*got 90"),
         (
             {
