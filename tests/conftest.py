@@ -48,6 +48,9 @@ WANTS_CHECKOV = pytest.StashKey[bool]()
 CHECKOV_RUN = pytest.StashKey["subprocess.Popen[bytes]"]()
 """The session's single checkov run, started as soon as the stacks exist (see ``_synthesized``)."""
 MYPY_MARK = "mypy"
+PACKAGING_MARK = "packaging"
+"""Marks the tests that read the session's background consumer pipeline (fixture ``consumer_pipeline``: build, live index,
+clean install, consumer programs; ``tests/packaging/consumer_pipeline.py``)."""
 """Marks the tests that read the session's background ``mypy`` gate run (fixture ``mypy_gate``)."""
 MYPY_CACHE = REPO_ROOT / (".mypy_cache" if ENGINE == "cdktf" else ".mypy_cache/cdktn")
 """The gate's mypy cache: the library and every engine and provider module it imports, checked with ``MYPY_OPTIONS``."""
@@ -289,6 +292,8 @@ def mypy_gate() -> tuple[int, str]:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    if "tests.packaging.consumer_pipeline" in sys.modules:  # its index server stops before the temp dirs go
+        sys.modules["tests.packaging.consumer_pipeline"].ConsumerPipeline.stop_running()
     shutil.rmtree(_SESSION_TMP, ignore_errors=True)
     for job in _STARTED:
         job.stop()
@@ -314,7 +319,13 @@ def pytest_configure(config: pytest.Config) -> None:
             _start_cdktf_synth()
 
 
-_MARK_OF_FIXTURE = {"cdktf_cli_output": CLI_MARK, "checkov_reports": CHECKOV_MARK, "checkov_types": CHECKOV_MARK, "mypy_gate": MYPY_MARK}
+_MARK_OF_FIXTURE = {
+    "cdktf_cli_output": CLI_MARK,
+    "checkov_reports": CHECKOV_MARK,
+    "checkov_types": CHECKOV_MARK,
+    "mypy_gate": MYPY_MARK,
+    "consumer_pipeline": PACKAGING_MARK,
+}
 """A test using one of these fixtures must carry the marker, or it would wait for the process first."""
 
 
@@ -323,7 +334,7 @@ def _has(item: pytest.Item, mark: str) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that wait for background processes (markers ``cdktf_cli``, ``checkov``, ``mypy``) last.
+    """Run the tests that wait for background processes (markers ``cdktf_cli``, ``checkov``, ``mypy``, ``packaging``) last.
 
     Their processes start early (after collection, after the session's synthesis) and use
     the second core while everything else runs; waiting for them first would serialize it all.
@@ -336,7 +347,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     )
     if unmarked:
         raise pytest.UsageError("\n".join(unmarked))
-    items.sort(key=lambda item: _has(item, CLI_MARK) or _has(item, CHECKOV_MARK) or _has(item, MYPY_MARK))
+    items.sort(key=lambda item: any(_has(item, mark) for mark in (CLI_MARK, CHECKOV_MARK, MYPY_MARK, PACKAGING_MARK)))
     # pytest-xdist (--dist loadgroup): every test that reads the synthesized stacks goes to one worker, which
     # synthesizes them once and starts checkov; the other worker takes the rest (unit tests, packaging, docs, gates).
     for item in items:
@@ -357,6 +368,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         _start_mypy()
     if any(_has(item, CLI_MARK) for item in session.items) and CDKTF.exists() and shutil.which("node"):
         _start_cdktf_synth()
+    if any(_has(item, PACKAGING_MARK) for item in session.items):
+        from tests.packaging.consumer_pipeline import ConsumerPipeline
+
+        ConsumerPipeline.running()  # a thread: build, index, install, consumer programs (each a subprocess)
 
 
 @pytest.fixture(scope="session")
