@@ -78,6 +78,20 @@ ONLY_ENV = os.environ.get("HEALTHCARE_TEST_ENV") or None
 bootstrap stack; every test parametrized over ``ALL_COMBOS`` runs for that one stack. Unset (``make test``): all of them."""
 
 
+BACKGROUND_NICENESS = 10
+"""Niceness of the session's background work (mypy, ``cdktf synth``, checkov, the consumer pipeline): they have slack
+until the tests that read them run last, while the session's own tests are the run's critical path; on two cores
+the scheduler then gives the tests the CPU first and the background work the rest (docs/performance.md)."""
+
+
+def lower_priority(pid: int = 0) -> None:
+    """Give process (or, on Linux, thread) ``pid`` (0: the caller) ``BACKGROUND_NICENESS``; what it starts afterwards inherits it."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, BACKGROUND_NICENESS)
+    except OSError:  # already exited, or not permitted: it runs at normal priority
+        pass
+
+
 def _combos() -> tuple[Combo, ...]:
     if ONLY_ENV is None:
         return tuple((env, phase) for env in ENVIRONMENT_NAMES for phase in PHASES)
@@ -135,7 +149,8 @@ def _synthesized(
         from tests.security._checkov import CheckovMissing, start_checkov
 
         try:
-            request.config.stash[CHECKOV_RUN] = start_checkov(root, "terraform_json", "secrets")
+            request.config.stash[CHECKOV_RUN] = checkov = start_checkov(root, "terraform_json", "secrets")
+            lower_priority(checkov.pid)  # before its Python starts the parallel runners, which inherit it
         except CheckovMissing:
             pass  # checkov_reports runs it again and fails with the message
     return root, warnings
@@ -224,7 +239,11 @@ class _Job:
     def start(cls, name: str, command: Sequence[str], env: dict[str, str] | None = None) -> _Job:
         folder = _jobs_folder() / name
         folder.mkdir(parents=True)
-        script = 'log="$1"; rc="$2"; shift 2; "$@" > "$log" 2>&1; echo $? > "$rc.tmp"; mv "$rc.tmp" "$rc"'
+        # The shell lowers its own priority before it starts the command (which inherits it): lower_priority after
+        # Popen could come too late for the command.
+        script = (
+            f'renice -n {BACKGROUND_NICENESS} -p $$ >/dev/null 2>&1; log="$1"; rc="$2"; shift 2; "$@" > "$log" 2>&1; echo $? > "$rc.tmp"; mv "$rc.tmp" "$rc"'
+        )
         process = subprocess.Popen(["sh", "-c", script, name, str(folder / "log"), str(folder / "rc"), *command], cwd=REPO_ROOT, env=env)
         return cls(folder, process)
 

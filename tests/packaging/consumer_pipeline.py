@@ -216,6 +216,10 @@ class ConsumerPipeline:
         run("rm", "-rf", pipeline.root, check=False)
 
     def _prepare(self) -> None:
+        if sys.platform == "linux":  # niceness is per thread there: this thread's subprocesses inherit it, the tests keep theirs
+            from tests.conftest import lower_priority
+
+            lower_priority(threading.get_native_id())
         try:
             dist = self._finish("dist", build_dist(self.root))
             url, self._server = start_index(self.root)
