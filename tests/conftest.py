@@ -381,6 +381,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     runs on the second core while this session synthesizes, instead of after it.
     """
     session.config.stash[WANTS_CHECKOV] = any(_has(item, CHECKOV_MARK) for item in session.items)
+    if session.config.option.collectonly:
+        return
     if hasattr(session.config, "workerinput") or getattr(session.config.option, "numprocesses", None):
         return  # pytest-xdist: the controller started them (pytest_configure)
     if any(_has(item, MYPY_MARK) for item in session.items):

@@ -20,6 +20,7 @@ holds nothing else).
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -193,6 +194,8 @@ class ConsumerPipeline:
         self._made: dict[str, Any] = {}
         self._error: BaseException | None = None
         self._server: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._stopped = False
         self._thread = threading.Thread(target=self._prepare, name="consumer-pipeline", daemon=True)
 
     @classmethod
@@ -205,15 +208,20 @@ class ConsumerPipeline:
 
     @classmethod
     def stop_running(cls) -> None:
-        """Stop the session's index server and remove what the pipeline made (end of the session)."""
+        """End of the session: stop the index server (or keep it from starting) and remove what the pipeline made.
+
+        Does not wait for an unfinished stage (an interrupted or ``--collect-only`` run ends at once); the daemon
+        thread's current subprocess finishes on its own.
+        """
         pipeline, cls._running = cls._running, None
         if pipeline is None:
             return
-        pipeline._thread.join(timeout=600)
-        if pipeline._server is not None:
-            pipeline._server.terminate()
-            pipeline._server.wait(timeout=10)
-        run("rm", "-rf", pipeline.root, check=False)
+        with pipeline._lock:
+            pipeline._stopped = True
+            if pipeline._server is not None:
+                pipeline._server.terminate()
+                pipeline._server.wait(timeout=10)
+        shutil.rmtree(pipeline.root, ignore_errors=True)
 
     def _prepare(self) -> None:
         if sys.platform == "linux":  # niceness is per thread there: this thread's subprocesses inherit it, the tests keep theirs
@@ -222,7 +230,12 @@ class ConsumerPipeline:
             lower_priority(threading.get_native_id())
         try:
             dist = self._finish("dist", build_dist(self.root))
-            url, self._server = start_index(self.root)
+            url, server = start_index(self.root)
+            with self._lock:
+                self._server = server
+                if self._stopped:  # the session ended meanwhile
+                    server.terminate()
+                    return
             self._finish("index", url)
             installed = self._finish("installed", install(self.root, dist, url))
             self._finish("consumer", run_consumer_programs(self.root, installed))
