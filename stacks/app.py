@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from constructs_lib.engine import memoize_binding_type_hints
 from constructs_lib.engine.core import App
 from constructs_lib.errors import GuardrailViolation, SynthesisError
 from constructs_lib.guardrails import error_findings, synthesized_findings
@@ -24,6 +25,7 @@ def build_app(configs: Sequence[EnvironmentConfig], outdir: Path, *, bootstrap: 
     ``bootstrap`` (every environment file) adds the ``bootstrap`` stack: the Terraform Cloud
     workspaces of those environments (``stacks/bootstrap.py``).
     """
+    memoize_binding_type_hints()  # the bindings' argument checks read their annotations once (docs/performance.md)
     app = App(outdir=str(outdir))
     for config in configs:
         PlatformStack(app, config, plan_for(config.phase))

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from constructs_lib.engine import ENGINE  # this session's engine (make test ENGINE=...); selecting imports no engine
+from constructs_lib.engine import ENGINE, memoize_binding_type_hints  # this session's engine (make test ENGINE=...); selecting imports no engine
 from environments import ENVIRONMENTS_DIR, PHASES, EnvironmentConfig, environment_files, load_all, load_environment
 from main import quiet_node_deprecations
 
@@ -32,6 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # whole session, including the jsii Node process and every subprocess the tests start.
 os.environ["PATH"] = os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep) if not (Path(entry) / "terraform").exists())
 quiet_node_deprecations(os.environ)  # as main.py does before jsii starts Node
+memoize_binding_type_hints()  # as stacks.app.build_app does: construct unit tests build bindings without it
 # cdktf's Testing.app() makes a `cdktf.outdir.*` directory in Node's temp dir per call and never
 # removes it (20,000 had piled up in /tmp, slowing every later import from /tmp). Node and every
 # subprocess get a session temp dir instead, removed at the end; Python's own tempfile (and so

@@ -115,3 +115,27 @@ def test_snapshot_mapping_hides_only_the_known_engine_differences() -> None:
     assert as_cdktf(document("0.24.0", ("hashicorp/aws", "6.70.0"), "x"), engine="cdktn") != cdktf
     assert as_cdktf(document("0.24.0", ("hashicorp/aws", "6.69.1"), "y"), engine="cdktn") != cdktf
     assert as_cdktf(document("0.25.0", ("hashicorp/aws", "6.69.1"), "x"), engine="cdktn") != cdktf
+
+
+def test_memoized_binding_type_hints_still_refuse_a_wrong_argument_type() -> None:
+    import typing
+
+    from constructs_lib.engine.aws import S3Bucket
+    from constructs_lib.engine.core import TerraformStack, Testing
+
+    engine.memoize_binding_type_hints()  # the session did already (tests/conftest.py); again is a no-op
+    engine.memoize_binding_type_hints()
+    memoized = typing.get_type_hints
+    original = memoized.__wrapped__  # type: ignore[attr-defined]
+    assert not hasattr(original, "__wrapped__")  # not wrapped twice
+    stack = TerraformStack(Testing.app(), "test")
+    with pytest.raises(TypeError, match="bucket"):
+        S3Bucket(stack, "Wrong", bucket=1)  # type: ignore[arg-type]
+    stubs = [v for k, v in S3Bucket.__init__.__globals__.items() if k.startswith("_typecheckingstub__")]
+    assert stubs
+    for stub in stubs:
+        assert memoized(stub) == original(stub)
+        assert memoized(stub) is not memoized(stub)  # each caller its own copy
+    assert memoized(test_memoized_binding_type_hints_still_refuse_a_wrong_argument_type) == original(
+        test_memoized_binding_type_hints_still_refuse_a_wrong_argument_type
+    )
