@@ -7,6 +7,8 @@ matching provider construct", without naming one. Constructs that create their o
 
 from __future__ import annotations
 
+import weakref
+
 from constructs import Construct
 
 from .engine.core import TerraformProvider, TerraformStack
@@ -44,13 +46,19 @@ def _provider_class(kind: str) -> type[TerraformProvider]:
     return RailwayProvider
 
 
+_FOUND: weakref.WeakKeyDictionary[TerraformStack, set[str]] = weakref.WeakKeyDictionary()
+"""Kinds of provider already found in a stack: a provider is never removed, and each look costs jsii round trips."""
+
+
 def require_provider(construct: Construct, kind: str) -> None:
     """Raise ``MissingProviderError`` unless ``construct``'s stack holds a provider of ``kind`` (any alias)."""
-    cls = _provider_class(kind)
     stack = TerraformStack.of(construct)
-    if any(isinstance(child, cls) for child in stack.node.children):
+    found = _FOUND.setdefault(stack, set())
+    if kind in found:
         return
-    if any(isinstance(node, cls) for node in stack.node.find_all()):
+    cls = _provider_class(kind)
+    if any(isinstance(child, cls) for child in stack.node.children) or any(isinstance(node, cls) for node in stack.node.find_all()):
+        found.add(kind)
         return
     name, hint = _HINTS[kind]
     raise MissingProviderError(construct.node.path, type(construct).__name__, name, stack.node.id, hint)

@@ -7,6 +7,8 @@ references such as ``${aws_kms_key.x.arn}`` resolve in Terraform.
 
 from __future__ import annotations
 
+import functools
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -109,10 +111,13 @@ class PolicyDocument(Construct):
 class AwsAccount(Construct):
     """Account, partition and region of the stack's default AWS provider: one per stack, shared.
 
-    Created on first use as the stack child ``AwsAccount`` (``AwsAccount.of(scope)``).
+    Created on first use as the stack child ``AwsAccount`` (``AwsAccount.of(scope)``). Its references are read
+    from the data sources once (each read is a round trip to the jsii runtime, and a stack reads them hundreds
+    of times); the stack's instance is remembered per stack for the same reason.
     """
 
     ID = "AwsAccount"
+    _of_stack: weakref.WeakKeyDictionary[TerraformStack, AwsAccount] = weakref.WeakKeyDictionary()
 
     def __init__(self, scope: Construct, id_: str) -> None:
         super().__init__(scope, id_)
@@ -124,20 +129,23 @@ class AwsAccount(Construct):
     def of(cls, scope: Construct) -> AwsAccount:
         """The stack's ``AwsAccount``, created if it does not exist yet."""
         stack = TerraformStack.of(scope)
+        known = cls._of_stack.get(stack)
+        if known is not None:
+            return known
         existing = stack.node.try_find_child(cls.ID)
-        if isinstance(existing, AwsAccount):
-            return existing
-        return cls(stack, cls.ID)
+        account = existing if isinstance(existing, AwsAccount) else cls(stack, cls.ID)
+        cls._of_stack[stack] = account
+        return account
 
-    @property
+    @functools.cached_property
     def account_id(self) -> str:
         return self._identity.account_id
 
-    @property
+    @functools.cached_property
     def partition(self) -> str:
         return self._partition.partition
 
-    @property
+    @functools.cached_property
     def region(self) -> str:
         return self._region.region
 

@@ -62,16 +62,10 @@ class SqlLogin:
 
     role: SqlRole
     password: Password
-
-    @property
-    def name(self) -> str:
-        """The role name (a reference, so users of it depend on its creation)."""
-        return self.role.name
-
-    @property
-    def password_value(self) -> str:
-        """The password: a reference to a sensitive value."""
-        return self.password.result
+    name: str
+    """The role name (a reference, so users of it depend on its creation), read from ``role`` once."""
+    password_value: str
+    """The password: a reference to a sensitive value, read from ``password`` once."""
 
 
 def admin_provider(scope: Construct, id_: str, *, alias: str, host: str, database: str, username: str, password: str, pg_version: int) -> PostgresqlProvider:
@@ -124,7 +118,7 @@ def login_role(
         provider=provider,
         lifecycle=lifecycle,
     )
-    return SqlLogin(role, password)
+    return SqlLogin(role, password, name=role.name, password_value=password.result)
 
 
 def admin_membership(scope: Construct, id_: str, *, admin: str, role: str, provider: TerraformProvider) -> GrantRole:
