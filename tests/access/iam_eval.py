@@ -867,8 +867,21 @@ def explain_same_account(
         resource_match=resource_match,
         identity=_identity_matches(request, identity_policies),
         resource_account=resource_account,
-        identity_alone_suffices=True,
+        identity_alone_suffices=not is_role_trust_request(request),
     )
+
+
+ROLE_TRUST_ACTIONS = frozenset(
+    a.lower()
+    for a in ("sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext")
+)
+"""Actions a role's trust policy decides ["IAM roles: how roles differ from resource-based policies"]."""
+
+
+def is_role_trust_request(request: Request) -> bool:
+    """Whether ``request`` asks to assume (or tag the session of) an IAM role: the role's trust policy must allow it even
+    within the role's own account, where an identity policy alone allows other requests."""
+    return request.action.lower() in ROLE_TRUST_ACTIONS and ":role/" in request.resource
 
 
 def decide_same_account(
@@ -887,6 +900,9 @@ def decide_same_account(
     * Else, for an IAM role/user of ``resource_account``, ALLOW when one of its identity
       policies allows. An Allow to the account root in the resource policy only delegates to
       the account; it never allows an IAM principal by itself.
+    * Except for assuming a role (``is_role_trust_request``): the resource policy is the role's
+      trust policy, and an identity policy allows only when the trust policy names the account
+      (delegates); without a trust statement no identity policy of the account is enough.
     * Service and anonymous principals have no identity policies (passing some raises
       ValueError): only the resource policy can allow them.
     * An IAM principal of another account needs both: a resource-policy Allow naming it or its

@@ -590,6 +590,29 @@ def test_bucket_root_delegation_alone_does_not_allow_a_role() -> None:
     assert decide_same_account(req, resource_policy=bucket_policy, identity_policies=[role_policy], resource_account=ACCOUNT) is Decision.ALLOW
 
 
+def test_assuming_a_role_of_the_same_account_needs_its_trust_policy() -> None:
+    # ["IAM roles: how roles differ from resource-based policies"]: within one account an identity policy alone
+    # allows a request on a resource, but not sts:AssumeRole: the role's trust policy must name the caller, or name
+    # the account (then the caller's identity policy must allow as well).
+    target = f"arn:aws:iam::{ACCOUNT}:role/deployer"
+    assume = request(action="sts:AssumeRole", resource=target)
+    may_assume = policy({"Sid": "Assume", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": target})
+    names_caller = policy({"Sid": "Caller", "Effect": "Allow", "Principal": {"AWS": ROLE.id}, "Action": "sts:AssumeRole"})
+    names_account = policy({"Sid": "Account", "Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "sts:AssumeRole"})
+    names_other = policy({"Sid": "Other", "Effect": "Allow", "Principal": {"AWS": OTHER_ROLE.id}, "Action": "sts:AssumeRole"})
+
+    def decide(trust: dict[str, Any] | None, identities: list[dict[str, Any]]) -> Decision:
+        return decide_same_account(assume, resource_policy=trust, identity_policies=identities, resource_account=ACCOUNT)
+
+    assert decide(names_other, [may_assume]) is Decision.IMPLICIT_DENY
+    assert decide(None, [may_assume]) is Decision.IMPLICIT_DENY
+    assert decide(names_caller, []) is Decision.ALLOW
+    assert decide(names_account, []) is Decision.IMPLICIT_DENY
+    assert decide(names_account, [may_assume]) is Decision.ALLOW
+    # Any other request in the account is still allowed by the identity policy alone.
+    assert decide_same_account(request(), resource_policy=None, identity_policies=[policy(allow())], resource_account=ACCOUNT) is Decision.ALLOW
+
+
 def test_same_account_identity_allow_suffices_without_bucket_policy() -> None:
     role_policy = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"{BUCKET}/*"})
     assert decide_same_account(request(), resource_policy=None, identity_policies=[role_policy], resource_account=ACCOUNT) is Decision.ALLOW
