@@ -49,10 +49,10 @@ WANTS_CHECKOV = pytest.StashKey[bool]()
 CHECKOV_RUN = pytest.StashKey["subprocess.Popen[bytes]"]()
 """The session's single checkov run, started as soon as the stacks exist (see ``_synthesized``)."""
 MYPY_MARK = "mypy"
+"""Marks the tests that read the session's background ``mypy`` gate run (fixture ``mypy_gate``)."""
 PACKAGING_MARK = "packaging"
 """Marks the tests that read the session's background consumer pipeline (fixture ``consumer_pipeline``: build, live index,
 clean install, consumer programs; ``tests/packaging/consumer_pipeline.py``)."""
-"""Marks the tests that read the session's background ``mypy`` gate run (fixture ``mypy_gate``)."""
 MYPY_CACHE = REPO_ROOT / (".mypy_cache" if ENGINE == "cdktf" else ".mypy_cache/cdktn")
 """The gate's mypy cache: the library and every engine and provider module it imports, checked with ``MYPY_OPTIONS``."""
 MYPY_OPTIONS = ("--always-false", "CDKTN") if ENGINE == "cdktf" else ("--always-true", "CDKTN")
