@@ -7,7 +7,7 @@ bad value and what is allowed, on one line, in lowercase with no final period:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 
@@ -77,6 +77,56 @@ class Problem(NamedTuple):
     field: str
     value: Any
     allowed: str
+
+
+def nothing_unresolved(_value: object) -> bool:
+    """The ``is_unresolved`` of values read from a file: none of them is a construct's token."""
+    return False
+
+
+class ProblemCollector:
+    """Collects every ``Problem`` of one settings object, all at once: the rule functions of the settings classes
+    (``data.neon_settings``, ``audit.audit_settings``, ``operations.settings``) use it. Values for which
+    ``is_unresolved`` is true (a construct's tokens) are skipped."""
+
+    def __init__(self, is_unresolved: Callable[[object], bool] = nothing_unresolved) -> None:
+        self.problems: list[Problem] = []
+        self.is_unresolved = is_unresolved
+
+    def check(self, field: str, value: Any, rule: Callable[[Any], object]) -> None:
+        """``rule`` raises ``ValueError(allowed)`` for a value outside what is allowed."""
+        if self.is_unresolved(value):
+            return
+        try:
+            rule(value)
+        except ValueError as exc:
+            self.problems.append(Problem(field, value, str(exc)))
+
+    def whole(self, field: str, value: Any, low: int, high: int, allowed: str = "") -> None:
+        """A whole number ``low..high``; the message is ``allowed`` or the range."""
+
+        def rule(number: Any) -> None:
+            if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+                raise ValueError(allowed or f"{low}..{high}")
+
+        self.check(field, value, rule)
+
+    def each(
+        self, field: str, values: Sequence[str], rule: Callable[[Any], object], *, what: str = "values", duplicates: str = "", indexed: bool = True
+    ) -> None:
+        """A sequence (not one string) of distinct ``what``, each passing ``rule``.
+
+        An entry's problem is reported as ``<field>.<index>`` (``indexed``) or ``<field>``; repeated resolved entries
+        as ``duplicates`` (default ``distinct <what>``).
+        """
+        if isinstance(values, str) or not isinstance(values, Sequence):
+            self.problems.append(Problem(field, values, f"a sequence of {what}, not one string"))
+            return
+        for index, value in enumerate(values):
+            self.check(f"{field}.{index}" if indexed else field, value, rule)
+        literal = [value for value in values if not self.is_unresolved(value)]
+        if len(set(literal)) != len(literal):
+            self.problems.append(Problem(field, list(values), duplicates or f"distinct {what}"))
 
 
 class Problems:

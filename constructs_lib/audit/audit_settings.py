@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, ProblemCollector, nothing_unresolved
 from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_email, check_https_url, check_log_retention
 
 MAX_ALARM_WINDOW_SECONDS = 86_400
@@ -65,35 +64,14 @@ class AuditSettings:
     stored in Terraform state. Default: none."""
 
 
-def _resolved(_value: object) -> bool:
-    return False
-
-
-def audit_settings_problems(settings: AuditSettings, *, is_unresolved: Callable[[object], bool] = _resolved) -> list[Problem]:
+def audit_settings_problems(settings: AuditSettings, *, is_unresolved: Callable[[object], bool] = nothing_unresolved) -> list[Problem]:
     """Every value of ``settings`` outside what ``AuditTrail`` accepts (empty: valid), all at once.
 
     ``is_unresolved``: values for which it is true (a construct's tokens) are skipped. The log reader's ARN is
     judged where it is granted (``SecureS3.grant_read_to_principal``); booleans need no rule.
     """
-    problems: list[Problem] = []
-
-    def check(field: str, value: Any, rule: Callable[[Any], object]) -> None:
-        if is_unresolved(value):
-            return
-        try:
-            rule(value)
-        except ValueError as exc:
-            problems.append(Problem(field, value, str(exc)))
-
-    def distinct_entries(field: str, values: Sequence[str], rule: Callable[[str], object], what: str) -> None:
-        if isinstance(values, str):
-            problems.append(Problem(field, values, f"a sequence of {what}, not one string"))
-            return
-        for value in values:
-            check(field, value, rule)
-        literal = [v for v in values if not is_unresolved(v)]
-        if len(set(literal)) != len(literal):
-            problems.append(Problem(field, list(values), f"distinct {what}"))
+    rules = ProblemCollector(is_unresolved)
+    check, problems = rules.check, rules.problems
 
     def log_retention(days: int) -> None:
         check_log_retention(days, allow_short=settings.allow_short_log_retention, flag="allow_short_log_retention")
@@ -112,7 +90,7 @@ def audit_settings_problems(settings: AuditSettings, *, is_unresolved: Callable[
         if isinstance(value, bool) or not low <= value <= high:
             raise ValueError(f"{low}..{high} events per period")
 
-    distinct_entries("alert_emails", settings.alert_emails, check_email, "addresses")
+    rules.each("alert_emails", settings.alert_emails, check_email, what="addresses", indexed=False)
     check("log_retention_days", settings.log_retention_days, log_retention)
     before = len(problems)
     check("alarm_period_seconds", settings.alarm_period_seconds, alarm_period)
@@ -120,5 +98,5 @@ def audit_settings_problems(settings: AuditSettings, *, is_unresolved: Callable[
         check("alarm_evaluation_periods", settings.alarm_evaluation_periods, evaluation_periods)
     for field in ALARM_THRESHOLDS:
         check(field, getattr(settings, field), threshold)
-    distinct_entries("alert_https_endpoints", settings.alert_https_endpoints, check_https_url, "https:// URLs")
+    rules.each("alert_https_endpoints", settings.alert_https_endpoints, check_https_url, what="https:// URLs", indexed=False)
     return problems

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, ProblemCollector, nothing_unresolved
 from ..value_rules import (
     check_allowed_ip,
     check_neon_compute_range,
@@ -72,25 +71,16 @@ class NeonSettings:
     older); they need their own CA store or a CA file path. Default: on."""
 
 
-def _resolved(_value: object) -> bool:
-    return False
-
-
-def neon_settings_problems(settings: NeonSettings, *, is_unresolved: Callable[[object], bool] = _resolved, require_lock: bool = False) -> list[Problem]:
+def neon_settings_problems(
+    settings: NeonSettings, *, is_unresolved: Callable[[object], bool] = nothing_unresolved, require_lock: bool = False
+) -> list[Problem]:
     """Every value of ``settings`` outside what Neon accepts (empty: valid), all at once.
 
     ``is_unresolved``: values for which it is true (a construct's tokens) are skipped. ``require_lock``: a
     protected project must state both second-edit locks (environment files always do).
     """
-    problems: list[Problem] = []
-
-    def check(field: str, value: Any, rule: Callable[[Any], object]) -> None:
-        if is_unresolved(value):
-            return
-        try:
-            rule(value)
-        except ValueError as exc:
-            problems.append(Problem(field, value, str(exc)))
+    rules = ProblemCollector(is_unresolved)
+    check, problems = rules.check, rules.problems
 
     def pg_version(value: int) -> None:
         if isinstance(value, bool) or value not in PG_VERSIONS:
@@ -110,15 +100,7 @@ def neon_settings_problems(settings: NeonSettings, *, is_unresolved: Callable[[o
     if len(problems) == before and not is_unresolved(settings.compute_min_cu):  # the span of two valid limits
         check("compute_max_cu", settings.compute_max_cu, lambda v: check_neon_compute_range(settings.compute_min_cu, v))
     check("suspend_timeout_seconds", settings.suspend_timeout_seconds, check_neon_suspend_timeout)
-    ips = settings.allowed_ips
-    if isinstance(ips, str):
-        problems.append(Problem("allowed_ips", ips, "a sequence of addresses or CIDRs, not one string"))
-    else:
-        for entry in ips:
-            check("allowed_ips", entry, check_allowed_ip)
-        literal = [e for e in ips if not is_unresolved(e)]
-        if len(set(literal)) != len(literal):
-            problems.append(Problem("allowed_ips", list(ips), "distinct entries"))
+    rules.each("allowed_ips", settings.allowed_ips, check_allowed_ip, what="addresses or CIDRs", duplicates="distinct entries", indexed=False)
     problems.extend(
         neon_lock_problems(
             protect_from_destroy=settings.protect_from_destroy,

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, ProblemCollector, nothing_unresolved
 from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_email, check_https_url, check_log_retention
 
 MAX_MONTHLY_LIMIT_USD = 1_000_000
@@ -31,49 +31,9 @@ CIS_MAX_PASSWORD_AGE_DAYS = 90
 _GROUP_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
 
 
-def _resolved(_value: object) -> bool:
-    return False
-
-
 def settings_values(settings: object, of: type) -> dict[str, Any]:
     """The values of ``settings`` for every field of the settings class ``of`` (a props class's ``from_settings``)."""
     return {field.name: getattr(settings, field.name) for field in fields(of)}
-
-
-class _Rules:
-    """Collects the ``Problem``s of one settings object; values ``is_unresolved`` calls unresolved (tokens) are skipped."""
-
-    def __init__(self, is_unresolved: Callable[[object], bool]) -> None:
-        self.problems: list[Problem] = []
-        self._unresolved = is_unresolved
-
-    def check(self, field: str, value: Any, rule: Callable[[Any], object]) -> None:
-        """``rule`` raises ``ValueError(allowed)`` for a value outside what is allowed."""
-        if self._unresolved(value):
-            return
-        try:
-            rule(value)
-        except ValueError as exc:
-            self.problems.append(Problem(field, value, str(exc)))
-
-    def whole(self, field: str, value: Any, low: int, high: int, allowed: str = "") -> None:
-        """A whole number ``low..high``; the message is ``allowed`` or the range."""
-
-        def rule(number: Any) -> None:
-            if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
-                raise ValueError(allowed or f"{low}..{high}")
-
-        self.check(field, value, rule)
-
-    def each(self, field: str, values: Sequence[str], rule: Callable[[Any], object]) -> None:
-        """A sequence (not one string) of distinct values, each passing ``rule`` (reported as ``<field>.<index>``)."""
-        if isinstance(values, str) or not isinstance(values, Sequence):
-            self.problems.append(Problem(field, values, "a sequence of values, not one string"))
-            return
-        for index, value in enumerate(values):
-            self.check(f"{field}.{index}", value, rule)
-        if len(set(values)) != len(values):
-            self.problems.append(Problem(field, list(values), "distinct values"))
 
 
 # AlertTopic ---------------------------------------------------------------------------------
@@ -94,7 +54,7 @@ class AlertRoutes:
 
 def alert_routes_problems(routes: AlertRoutes) -> list[Problem]:
     """Every route of ``routes`` that is not a distinct email address / ``https://`` URL (empty: valid)."""
-    rules = _Rules(_resolved)
+    rules = ProblemCollector()
     rules.each("emails", routes.emails, check_email)
     rules.each("https_endpoints", routes.https_endpoints, check_https_url)
     return rules.problems
@@ -123,9 +83,9 @@ class UptimeSettings:
     """Minutes of slow responses (three 5-minute periods by default) before the latency alarm fires (5..1440). Default: 15."""
 
 
-def uptime_settings_problems(settings: UptimeSettings, *, is_unresolved: Callable[[object], bool] = _resolved) -> list[Problem]:
+def uptime_settings_problems(settings: UptimeSettings, *, is_unresolved: Callable[[object], bool] = nothing_unresolved) -> list[Problem]:
     """Every value of ``settings`` outside what Route 53 and CloudWatch accept (empty: valid), all at once."""
-    rules = _Rules(is_unresolved)
+    rules = ProblemCollector(is_unresolved)
 
     def interval(value: Any) -> None:
         if isinstance(value, bool) or value not in (10, 30):
@@ -158,9 +118,9 @@ class BudgetSettings:
     """Notify when the month's actual cost exceeds this share of the limit (1..1000). Default: 100 %."""
 
 
-def budget_settings_problems(settings: BudgetSettings, *, is_unresolved: Callable[[object], bool] = _resolved) -> list[Problem]:
+def budget_settings_problems(settings: BudgetSettings, *, is_unresolved: Callable[[object], bool] = nothing_unresolved) -> list[Problem]:
     """Every value of ``settings`` outside what the budget accepts (empty: valid), all at once."""
-    rules = _Rules(is_unresolved)
+    rules = ProblemCollector(is_unresolved)
     rules.whole("monthly_limit_usd", settings.monthly_limit_usd, 1, MAX_MONTHLY_LIMIT_USD, f"1..{MAX_MONTHLY_LIMIT_USD} whole US dollars")
     for field in ("forecast_threshold_percent", "actual_threshold_percent"):
         rules.whole(field, getattr(settings, field), 1, 1000, "1..1000 percent of the limit")
@@ -191,7 +151,7 @@ class AccountBaselineSettings:
 
 def account_baseline_settings_problems(settings: AccountBaselineSettings) -> list[Problem]:
     """Every value of ``settings`` outside what IAM and the CIS benchmark accept (empty: valid), all at once."""
-    rules = _Rules(_resolved)
+    rules = ProblemCollector()
 
     def group(value: Any) -> None:
         if value is not None and (not isinstance(value, str) or not _GROUP_RE.match(value)):
@@ -226,7 +186,7 @@ class ServiceLogSettings:
 def service_log_settings_problems(settings: ServiceLogSettings, *, flag: str = "logs_may_contain_phi = False") -> list[Problem]:
     """``log_retention_days`` if it is no CloudWatch retention value, or short for logs that may carry PHI (``flag``
     names the switch in the caller's words)."""
-    rules = _Rules(_resolved)
+    rules = ProblemCollector()
     rules.check(
         "log_retention_days", settings.log_retention_days, lambda days: check_log_retention(days, allow_short=not settings.logs_may_contain_phi, flag=flag)
     )
@@ -257,7 +217,7 @@ class ServiceAlarmThresholds:
 
 def service_alarm_thresholds_problems(thresholds: ServiceAlarmThresholds) -> list[Problem]:
     """Every threshold outside what the alarms accept (empty: valid), all at once."""
-    rules = _Rules(_resolved)
+    rules = ProblemCollector()
 
     def percent(value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 100:
