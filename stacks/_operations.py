@@ -151,7 +151,7 @@ def add_backup_freshness_alarm(
     (grant,) = grants
     period, periods = config.backup_freshness_window
     metrics = S3BucketMetric(scope, "BackupDumps", bucket=bucket.bucket_name, name=DUMPS_FILTER_ID, filter={"prefix": grant.prefix})
-    topic = [alerts.topic_arn]
+    notify = alerts.alarm_notifications()
     window_hours = period * periods / 3600
     return CloudwatchMetricAlarm(
         scope,
@@ -172,8 +172,6 @@ def add_backup_freshness_alarm(
         threshold=1,
         comparison_operator="LessThanThreshold",
         treat_missing_data="breaching",
-        actions_enabled=True,
-        alarm_actions=topic,
-        ok_actions=topic,
+        **notify,
         depends_on=[metrics],
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from constructs import Construct
 
@@ -50,6 +52,14 @@ class AlertTopicProps(AlertRoutes):
         """Props from ``routes`` (an environment file's ``[alerts]`` section is one) and the topic's own input."""
         values = settings_values(routes, AlertRoutes)
         return cls(**values, name=name, budgets_may_publish=budgets_may_publish, provider=provider, protect_from_destroy=protect_from_destroy)
+
+
+class AlarmNotifications(TypedDict):
+    """Keywords of a CloudWatch alarm that notifies one topic on ALARM and on OK (``AlertTopic.alarm_notifications``)."""
+
+    actions_enabled: bool
+    alarm_actions: Sequence[str]
+    ok_actions: Sequence[str]
 
 
 class AlertTopic(Construct):
@@ -132,6 +142,12 @@ class AlertTopic(Construct):
     @property
     def topic_arn(self) -> str:
         return self.resource.arn
+
+    def alarm_notifications(self) -> AlarmNotifications:
+        """The keywords of a CloudWatch alarm that notifies this topic when it fires and when it clears:
+        ``CloudwatchMetricAlarm(..., **alert_topic.alarm_notifications())``."""
+        arns = [self.topic_arn]
+        return AlarmNotifications(actions_enabled=True, alarm_actions=arns, ok_actions=arns)
 
     @property
     def key_arn(self) -> str:

@@ -48,7 +48,7 @@ class BucketErrorAlarm(Construct):
         _validate(self, props)
         self._props = props
         self.metrics = S3BucketMetric(self, "Metrics", bucket=props.bucket.bucket_name, name=FILTER_ID)
-        topic = [props.alert_topic.topic_arn]
+        notify = props.alert_topic.alarm_notifications()
         self.resource = CloudwatchMetricAlarm(
             self,
             "Resource",
@@ -63,9 +63,7 @@ class BucketErrorAlarm(Construct):
             threshold=props.threshold,
             comparison_operator="GreaterThanOrEqualToThreshold",
             treat_missing_data="notBreaching",
-            actions_enabled=True,
-            alarm_actions=topic,
-            ok_actions=topic,
+            **notify,
             depends_on=[self.metrics],
         )
 

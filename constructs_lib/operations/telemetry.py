@@ -263,7 +263,7 @@ class ServiceTelemetry(Construct):
             problems.add("add_alarms", self.node.path, "called once per service")
         problems.raise_if_any()
 
-        topic = [settings.alert_topic.topic_arn]
+        notify = settings.alert_topic.alarm_notifications()
         service, namespace, dimensions = self._props.service, self._namespace, self.dimensions
 
         def metric(id_: str, name: str) -> CloudwatchMetricAlarmMetricQuery:
@@ -294,9 +294,7 @@ class ServiceTelemetry(Construct):
             threshold=settings.error_rate_percent,
             comparison_operator="GreaterThanOrEqualToThreshold",
             treat_missing_data="notBreaching",
-            actions_enabled=True,
-            alarm_actions=topic,
-            ok_actions=topic,
+            **notify,
         )
         name = f"{self._name_prefix}-latency-p95"
         self._alarms[name] = CloudwatchMetricAlarm(
@@ -314,9 +312,7 @@ class ServiceTelemetry(Construct):
             threshold=settings.latency_p95_ms,
             comparison_operator="GreaterThanThreshold",
             treat_missing_data="notBreaching",
-            actions_enabled=True,
-            alarm_actions=topic,
-            ok_actions=topic,
+            **notify,
         )
         if settings.no_traffic_periods is not None:
             name = f"{self._name_prefix}-no-traffic"
@@ -338,8 +334,6 @@ class ServiceTelemetry(Construct):
                 threshold=1,
                 comparison_operator="LessThanThreshold",
                 treat_missing_data="breaching",
-                actions_enabled=True,
-                alarm_actions=topic,
-                ok_actions=topic,
+                **notify,
             )
         return self.alarms

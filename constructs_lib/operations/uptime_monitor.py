@@ -88,7 +88,8 @@ class UptimeMonitor(Construct):
             raise ValidationError(where, "path", path, "at most 255 characters (Route 53 resource_path)")
         if hostname in self.checks or self.node.try_find_child(f"Check-{label}") is not None:
             raise ValidationError(where, "label", label, "unique within the monitor (hostname and label already checked)")
-        props, topic = self._props, [self._props.alert_topic.topic_arn]
+        props = self._props
+        notify = props.alert_topic.alarm_notifications()
         check = Route53HealthCheck(
             self,
             f"Check-{label}",
@@ -120,9 +121,7 @@ class UptimeMonitor(Construct):
             threshold=1,
             comparison_operator="LessThanThreshold",
             treat_missing_data="breaching",
-            actions_enabled=True,
-            alarm_actions=topic,
-            ok_actions=topic,
+            **notify,
             provider=props.provider,
         )
         if props.latency_threshold_ms is not None:
@@ -142,9 +141,7 @@ class UptimeMonitor(Construct):
                 comparison_operator="GreaterThanThreshold",
                 # A check that is down has no latency; the down alarm covers it.
                 treat_missing_data="notBreaching",
-                actions_enabled=True,
-                alarm_actions=topic,
-                ok_actions=topic,
+                **notify,
                 provider=props.provider,
             )
         return check
