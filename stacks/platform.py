@@ -16,7 +16,7 @@ from constructs_lib.data.field_encryption_key import FieldEncryptionKey
 from constructs_lib.data.neon_database import NeonDatabase
 from constructs_lib.engine.cloudflare import CloudflareProvider
 from constructs_lib.engine.core import LocalBackend, TerraformOutput, TerraformStack
-from constructs_lib.guardrails import apply_guardrails
+from constructs_lib.guardrails import HipaaRulePack, apply_guardrails
 from constructs_lib.network.network_baseline import NetworkBaseline
 from constructs_lib.storage.access_log_bucket import AccessLogBucket
 from constructs_lib.storage.secure_s3 import SecureS3
@@ -112,8 +112,8 @@ class PlatformStack(TerraformStack):
             else None
         )
         """Alert topic, uptime checks, budget, account baseline and dashboard (stacks/_operations.py)."""
-        # Evaluated at synth over the finished stack, so components added later are covered too.
-        apply_guardrails(self, production=config.guardrails.production)
+        self.guardrails: HipaaRulePack = apply_guardrails(self, production=config.guardrails.production)
+        """The compliance pack, evaluated at synthesis over the finished stack (components added later are covered too)."""
 
     def _configure_backend(self) -> None:
         tfc = self.config.terraform_cloud

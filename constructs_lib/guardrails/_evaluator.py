@@ -49,17 +49,10 @@ class HipaaRulePack:
         self.options = PackOptions(production=production, min_history_retention_days=min_history_retention_days)
         self.rules: tuple[Rule, ...] = tuple(ALL_RULES if rules is None else rules)
         self._scopes: list[IConstruct] = []
-        self._targets: list[IConstruct] | None = None
 
     def visit(self, node: IConstruct) -> None:
         """Register the evaluation on the first node reached in each stack (the stack itself when added there)."""
         if isinstance(node, App):
-            return
-        if self._targets is not None:
-            # Added by apply_guardrails, which knows where: the pack's first visit in each target
-            # is the target itself, and no other node needs a jsii round trip (cdktf visits all of them).
-            if any(node is target for target in self._targets) and not any(node is registered for registered in self._scopes):
-                self._register(node)
             return
         # By identity, not path: one pack may serve several apps whose stacks share a name.
         if any(scope is registered for scope in node.node.scopes for registered in self._scopes):
@@ -189,18 +182,18 @@ class _Evaluation:
 
 
 def apply_guardrails(scope: IConstruct, *, production: bool = False, rules: Iterable[Rule] | None = None) -> HipaaRulePack:
-    """Add a ``HipaaRulePack`` to ``scope`` (a stack or a construct in one) and return it.
+    """Register a ``HipaaRulePack``'s evaluation on ``scope`` (a stack or a construct in one) and return the pack.
 
-    Given an ``App``, the pack goes on every stack the app has *now*: cdktf 0.21 invokes
-    aspects per stack, from the stack down, so an aspect added to the App itself never runs.
+    The same evaluation as ``Aspects.of(scope).add(pack)``, registered directly as a construct
+    validation: cdktf calls an aspect's ``visit`` on every construct of the stack, each call a jsii
+    round trip into Python (~0.15 s per 600-construct stack), and the pack only needs the first.
+    Given an ``App``, the evaluation goes on every stack the app has *now* (cdktf 0.21 never invokes
+    App-level aspects, and a stack added later is not covered: apply the pack to it as well).
     """
-    from ..engine.core import Aspects
-
     pack = HipaaRulePack(production=production, rules=None if rules is None else tuple(rules))
     targets: list[IConstruct] = [c for c in scope.node.children if isinstance(c, TerraformStack)] if isinstance(scope, App) else [scope]
-    pack._targets = targets  # the pack evaluates exactly these subtrees; do not add it elsewhere, call apply_guardrails again
     for target in targets:
-        Aspects.of(target).add(pack)
+        pack._register(target)
     return pack
 
 

@@ -16,7 +16,7 @@ import stacks.app
 from constructs_lib.engine.aws import AwsProvider, AwsProviderDefaultTags, S3Bucket
 from constructs_lib.engine.core import App, Aspects, TerraformProviderGeneratorMetadata, TerraformStack
 from constructs_lib.errors import GuardrailViolation, ValidationError
-from constructs_lib.guardrails import ALL_RULES, ERROR_METADATA_TYPE, SUPPRESSED_KEY, HipaaRulePack, Level, suppress
+from constructs_lib.guardrails import ALL_RULES, ERROR_METADATA_TYPE, SUPPRESSED_KEY, HipaaRulePack, Level, apply_guardrails, suppress
 from environments import EnvironmentConfig
 from tests.conftest import ALL_COMBOS, REPO_ROOT
 from tests.unit._guardrails import FULL_TAGS, BucketParts, RawResource, compliant_bucket, logged_bucket_pair, run_pack
@@ -129,6 +129,21 @@ def test_a_pack_on_a_subtree_reports_only_that_subtree(tmp_path: Path) -> None:
         app.synth()
     unchecked = stack.node.find_child("Unchecked")
     assert [e.type for e in unchecked.node.metadata if e.type == ERROR_METADATA_TYPE] == []
+
+
+def test_apply_guardrails_on_a_subtree_reports_only_that_subtree_without_an_aspect(tmp_path: Path) -> None:
+    app = App(outdir=str(tmp_path / "out"))
+    stack = TerraformStack(app, "test")
+    AwsProvider(stack, "aws", region="us-east-1", default_tags=[AwsProviderDefaultTags(tags=FULL_TAGS)])
+    checked = Construct(stack, "Checked")
+    S3Bucket(checked, "Bare")
+    S3Bucket(stack, "Unchecked")
+    apply_guardrails(checked)
+    # No aspect: cdktf would call its visit on every construct of the stack, a jsii round trip each.
+    assert [list(Aspects.of(scope).all) for scope in (stack, checked)] == [[], []]
+    with pytest.raises(RuntimeError, match=r"\[test/Checked/Bare\] HC-S3-001") as caught:
+        app.synth()
+    assert "test/Unchecked" not in str(caught.value)
 
 
 def test_one_pack_serves_stacks_of_the_same_name_in_two_apps(tmp_path: Path) -> None:
@@ -249,11 +264,7 @@ def test_platform_stack_applies_production_rules_only_to_production(configs: dic
     from stacks.platform import PlatformStack
 
     app = App()
-    packs = {}
-    for name, config in configs.items():
-        stack = PlatformStack(app, config, plan_for(config.phase))
-        (pack,) = [a for a in Aspects.of(stack).all if isinstance(a, HipaaRulePack)]
-        packs[name] = pack.options.production
+    packs = {name: PlatformStack(app, config, plan_for(config.phase)).guardrails.options.production for name, config in configs.items()}
     assert packs == {"dev": False, "staging": False, "prod": True}
 
 
