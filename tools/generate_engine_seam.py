@@ -38,15 +38,16 @@ def render(part: str, modules: dict[str, list[str]]) -> str:
     out += "from __future__ import annotations\n\n"
     if part in NO_CDKTN_BUILD:
         out += "from typing import Any\n\n"
-    out += "from . import CDKTN, EngineNotInstalledError\n" if part in NO_CDKTN_BUILD else "from . import CDKTN\n"
-    out += "\nif CDKTN:\n"
+    out += "from . import CDKTN, EngineNotInstalledError, _collector_paused\n" if part in NO_CDKTN_BUILD else "from . import CDKTN, _collector_paused\n"
+    out += "\nwith _collector_paused():  # the import creates ~1.4 million long-lived objects (constructs_lib.engine)\n"
+    out += "    if CDKTN:\n"
     if part in NO_CDKTN_BUILD:
-        out += "".join(f"    {name}: Any\n" for name in names)
-        out += f'    raise EngineNotInstalledError(\n        "constructs_lib.engine.{part}: {NO_CDKTN_BUILD[part]}"\n    )\n'
+        out += "".join(f"        {name}: Any\n" for name in names)
+        out += f'        raise EngineNotInstalledError(\n            "constructs_lib.engine.{part}: {NO_CDKTN_BUILD[part]}"\n        )\n'
     else:
-        out += _imports("cdktn" if part == "core" else f"cdktn_provider_{part}", modules, "    ")
-    out += "else:\n"
-    out += _imports("cdktf" if part == "core" else f"cdktf_cdktf_provider_{part}", modules, "    ")
+        out += _imports("cdktn" if part == "core" else f"cdktn_provider_{part}", modules, "        ")
+    out += "    else:\n"
+    out += _imports("cdktf" if part == "core" else f"cdktf_cdktf_provider_{part}", modules, "        ")
     out += "\n__all__ = [\n" + "".join(f'    "{name}",\n' for name in names) + "]\n"
     return out
 

@@ -20,11 +20,13 @@ or ``mypy --config-file mypy-cdktn.ini`` (``always_true = CDKTN``: cdktn).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib.util
 import os
 import threading
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final, Literal
 
 ENGINES: Final = ("cdktf", "cdktn")
@@ -56,6 +58,26 @@ ENGINE: Final = _select()
 """The engine this process runs on: ``"cdktf"`` or ``"cdktn"``."""
 CDKTN: Final = ENGINE == "cdktn"
 """True on CDK Terrain. The generated seam modules branch on this name (mypy's ``--always-true/--always-false CDKTN``)."""
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a seam module imports the engine or a provider.
+
+    Importing the engine with its AWS and Cloudflare providers creates ~1.4 million objects that live as long as the
+    process, and allocating them triggers full collections that walk all of them again and again: 3.4 s of an
+    11.5 s import on this project's 2-core machine (docs/performance.md). The import makes next to no garbage, so
+    nothing is lost by collecting after it. The collector's state is restored (a caller who had disabled it keeps it
+    disabled); nested pauses leave it to the outermost one.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
 
 _STUB_PREFIX: Final = "_typecheckingstub__"
 """jsii-pacmak's name for the module-level function whose annotations are a binding method's parameter types."""

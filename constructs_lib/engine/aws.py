@@ -3,522 +3,523 @@
 
 from __future__ import annotations
 
-from . import CDKTN
+from . import CDKTN, _collector_paused
 
-if CDKTN:
-    from cdktn_provider_aws.accessanalyzer_analyzer import (
-        AccessanalyzerAnalyzer as AccessanalyzerAnalyzer,
-        AccessanalyzerAnalyzerConfiguration as AccessanalyzerAnalyzerConfiguration,
-        AccessanalyzerAnalyzerConfigurationUnusedAccess as AccessanalyzerAnalyzerConfigurationUnusedAccess,
-    )
-    from cdktn_provider_aws.budgets_budget import (
-        BudgetsBudget as BudgetsBudget,
-        BudgetsBudgetNotification as BudgetsBudgetNotification,
-    )
-    from cdktn_provider_aws.cloudtrail import (
-        Cloudtrail as Cloudtrail,
-        CloudtrailAdvancedEventSelector as CloudtrailAdvancedEventSelector,
-        CloudtrailAdvancedEventSelectorFieldSelector as CloudtrailAdvancedEventSelectorFieldSelector,
-    )
-    from cdktn_provider_aws.cloudwatch_dashboard import (
-        CloudwatchDashboard as CloudwatchDashboard,
-    )
-    from cdktn_provider_aws.cloudwatch_event_rule import (
-        CloudwatchEventRule as CloudwatchEventRule,
-    )
-    from cdktn_provider_aws.cloudwatch_event_target import (
-        CloudwatchEventTarget as CloudwatchEventTarget,
-    )
-    from cdktn_provider_aws.cloudwatch_log_group import (
-        CloudwatchLogGroup as CloudwatchLogGroup,
-    )
-    from cdktn_provider_aws.cloudwatch_log_metric_filter import (
-        CloudwatchLogMetricFilter as CloudwatchLogMetricFilter,
-        CloudwatchLogMetricFilterMetricTransformation as CloudwatchLogMetricFilterMetricTransformation,
-    )
-    from cdktn_provider_aws.cloudwatch_metric_alarm import (
-        CloudwatchMetricAlarm as CloudwatchMetricAlarm,
-        CloudwatchMetricAlarmMetricQuery as CloudwatchMetricAlarmMetricQuery,
-        CloudwatchMetricAlarmMetricQueryMetric as CloudwatchMetricAlarmMetricQueryMetric,
-    )
-    from cdktn_provider_aws.config_configuration_recorder import (
-        ConfigConfigurationRecorder as ConfigConfigurationRecorder,
-        ConfigConfigurationRecorderRecordingGroup as ConfigConfigurationRecorderRecordingGroup,
-        ConfigConfigurationRecorderRecordingGroupRecordingStrategy as ConfigConfigurationRecorderRecordingGroupRecordingStrategy,
-    )
-    from cdktn_provider_aws.config_configuration_recorder_status import (
-        ConfigConfigurationRecorderStatus as ConfigConfigurationRecorderStatus,
-    )
-    from cdktn_provider_aws.config_conformance_pack import (
-        ConfigConformancePack as ConfigConformancePack,
-    )
-    from cdktn_provider_aws.config_delivery_channel import (
-        ConfigDeliveryChannel as ConfigDeliveryChannel,
-        ConfigDeliveryChannelSnapshotDeliveryProperties as ConfigDeliveryChannelSnapshotDeliveryProperties,
-    )
-    from cdktn_provider_aws.data_aws_caller_identity import (
-        DataAwsCallerIdentity as DataAwsCallerIdentity,
-    )
-    from cdktn_provider_aws.data_aws_iam_policy_document import (
-        DataAwsIamPolicyDocument as DataAwsIamPolicyDocument,
-        DataAwsIamPolicyDocumentStatement as DataAwsIamPolicyDocumentStatement,
-        DataAwsIamPolicyDocumentStatementCondition as DataAwsIamPolicyDocumentStatementCondition,
-        DataAwsIamPolicyDocumentStatementPrincipals as DataAwsIamPolicyDocumentStatementPrincipals,
-    )
-    from cdktn_provider_aws.data_aws_iam_session_context import (
-        DataAwsIamSessionContext as DataAwsIamSessionContext,
-    )
-    from cdktn_provider_aws.data_aws_partition import (
-        DataAwsPartition as DataAwsPartition,
-    )
-    from cdktn_provider_aws.data_aws_region import (
-        DataAwsRegion as DataAwsRegion,
-    )
-    from cdktn_provider_aws.default_network_acl import (
-        DefaultNetworkAcl as DefaultNetworkAcl,
-        DefaultNetworkAclEgress as DefaultNetworkAclEgress,
-        DefaultNetworkAclIngress as DefaultNetworkAclIngress,
-    )
-    from cdktn_provider_aws.default_security_group import (
-        DefaultSecurityGroup as DefaultSecurityGroup,
-    )
-    from cdktn_provider_aws.eip import (
-        Eip as Eip,
-    )
-    from cdktn_provider_aws.flow_log import (
-        FlowLog as FlowLog,
-    )
-    from cdktn_provider_aws.guardduty_detector import (
-        GuarddutyDetector as GuarddutyDetector,
-    )
-    from cdktn_provider_aws.guardduty_detector_feature import (
-        GuarddutyDetectorFeature as GuarddutyDetectorFeature,
-    )
-    from cdktn_provider_aws.iam_access_key import (
-        IamAccessKey as IamAccessKey,
-    )
-    from cdktn_provider_aws.iam_account_password_policy import (
-        IamAccountPasswordPolicy as IamAccountPasswordPolicy,
-    )
-    from cdktn_provider_aws.iam_group import (
-        IamGroup as IamGroup,
-    )
-    from cdktn_provider_aws.iam_group_policy_attachment import (
-        IamGroupPolicyAttachment as IamGroupPolicyAttachment,
-    )
-    from cdktn_provider_aws.iam_openid_connect_provider import (
-        IamOpenidConnectProvider as IamOpenidConnectProvider,
-    )
-    from cdktn_provider_aws.iam_policy import (
-        IamPolicy as IamPolicy,
-    )
-    from cdktn_provider_aws.iam_role import (
-        IamRole as IamRole,
-        IamRoleInlinePolicy as IamRoleInlinePolicy,
-    )
-    from cdktn_provider_aws.iam_role_policy import (
-        IamRolePolicy as IamRolePolicy,
-    )
-    from cdktn_provider_aws.iam_role_policy_attachment import (
-        IamRolePolicyAttachment as IamRolePolicyAttachment,
-    )
-    from cdktn_provider_aws.iam_service_linked_role import (
-        IamServiceLinkedRole as IamServiceLinkedRole,
-    )
-    from cdktn_provider_aws.iam_user import (
-        IamUser as IamUser,
-    )
-    from cdktn_provider_aws.iam_user_group_membership import (
-        IamUserGroupMembership as IamUserGroupMembership,
-    )
-    from cdktn_provider_aws.internet_gateway import (
-        InternetGateway as InternetGateway,
-    )
-    from cdktn_provider_aws.kms_alias import (
-        KmsAlias as KmsAlias,
-    )
-    from cdktn_provider_aws.kms_key import (
-        KmsKey as KmsKey,
-    )
-    from cdktn_provider_aws.kms_key_policy import (
-        KmsKeyPolicy as KmsKeyPolicy,
-    )
-    from cdktn_provider_aws.macie2_account import (
-        Macie2Account as Macie2Account,
-    )
-    from cdktn_provider_aws.macie2_classification_job import (
-        Macie2ClassificationJob as Macie2ClassificationJob,
-        Macie2ClassificationJobS3JobDefinition as Macie2ClassificationJobS3JobDefinition,
-        Macie2ClassificationJobS3JobDefinitionBucketDefinitions as Macie2ClassificationJobS3JobDefinitionBucketDefinitions,
-        Macie2ClassificationJobScheduleFrequency as Macie2ClassificationJobScheduleFrequency,
-    )
-    from cdktn_provider_aws.nat_gateway import (
-        NatGateway as NatGateway,
-    )
-    from cdktn_provider_aws.provider import (
-        AwsProvider as AwsProvider,
-        AwsProviderDefaultTags as AwsProviderDefaultTags,
-    )
-    from cdktn_provider_aws.route import (
-        Route as Route,
-    )
-    from cdktn_provider_aws.route53_health_check import (
-        Route53HealthCheck as Route53HealthCheck,
-    )
-    from cdktn_provider_aws.route_table import (
-        RouteTable as RouteTable,
-    )
-    from cdktn_provider_aws.route_table_association import (
-        RouteTableAssociation as RouteTableAssociation,
-    )
-    from cdktn_provider_aws.s3_bucket import (
-        S3Bucket as S3Bucket,
-    )
-    from cdktn_provider_aws.s3_bucket_lifecycle_configuration import (
-        S3BucketLifecycleConfiguration as S3BucketLifecycleConfiguration,
-        S3BucketLifecycleConfigurationRule as S3BucketLifecycleConfigurationRule,
-        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload as S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
-        S3BucketLifecycleConfigurationRuleExpiration as S3BucketLifecycleConfigurationRuleExpiration,
-        S3BucketLifecycleConfigurationRuleFilter as S3BucketLifecycleConfigurationRuleFilter,
-        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration as S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
-        S3BucketLifecycleConfigurationRuleTransition as S3BucketLifecycleConfigurationRuleTransition,
-    )
-    from cdktn_provider_aws.s3_bucket_logging import (
-        S3BucketLoggingA as S3BucketLoggingA,
-    )
-    from cdktn_provider_aws.s3_bucket_metric import (
-        S3BucketMetric as S3BucketMetric,
-    )
-    from cdktn_provider_aws.s3_bucket_notification import (
-        S3BucketNotification as S3BucketNotification,
-    )
-    from cdktn_provider_aws.s3_bucket_object_lock_configuration import (
-        S3BucketObjectLockConfigurationA as S3BucketObjectLockConfigurationA,
-        S3BucketObjectLockConfigurationRuleA as S3BucketObjectLockConfigurationRuleA,
-        S3BucketObjectLockConfigurationRuleDefaultRetentionA as S3BucketObjectLockConfigurationRuleDefaultRetentionA,
-    )
-    from cdktn_provider_aws.s3_bucket_ownership_controls import (
-        S3BucketOwnershipControls as S3BucketOwnershipControls,
-        S3BucketOwnershipControlsRule as S3BucketOwnershipControlsRule,
-    )
-    from cdktn_provider_aws.s3_bucket_policy import (
-        S3BucketPolicy as S3BucketPolicy,
-    )
-    from cdktn_provider_aws.s3_bucket_public_access_block import (
-        S3BucketPublicAccessBlock as S3BucketPublicAccessBlock,
-    )
-    from cdktn_provider_aws.s3_bucket_replication_configuration import (
-        S3BucketReplicationConfigurationA as S3BucketReplicationConfigurationA,
-        S3BucketReplicationConfigurationRule as S3BucketReplicationConfigurationRule,
-        S3BucketReplicationConfigurationRuleDeleteMarkerReplication as S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
-        S3BucketReplicationConfigurationRuleDestination as S3BucketReplicationConfigurationRuleDestination,
-        S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration as S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration,
-        S3BucketReplicationConfigurationRuleFilter as S3BucketReplicationConfigurationRuleFilter,
-        S3BucketReplicationConfigurationRuleSourceSelectionCriteria as S3BucketReplicationConfigurationRuleSourceSelectionCriteria,
-        S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects as S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
-    )
-    from cdktn_provider_aws.s3_bucket_server_side_encryption_configuration import (
-        S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfigurationA,
-        S3BucketServerSideEncryptionConfigurationRuleA as S3BucketServerSideEncryptionConfigurationRuleA,
-        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA as S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-    )
-    from cdktn_provider_aws.s3_bucket_versioning import (
-        S3BucketVersioningA as S3BucketVersioningA,
-        S3BucketVersioningVersioningConfiguration as S3BucketVersioningVersioningConfiguration,
-    )
-    from cdktn_provider_aws.secretsmanager_secret import (
-        SecretsmanagerSecret as SecretsmanagerSecret,
-    )
-    from cdktn_provider_aws.secretsmanager_secret_policy import (
-        SecretsmanagerSecretPolicy as SecretsmanagerSecretPolicy,
-    )
-    from cdktn_provider_aws.secretsmanager_secret_version import (
-        SecretsmanagerSecretVersion as SecretsmanagerSecretVersion,
-    )
-    from cdktn_provider_aws.securityhub_account import (
-        SecurityhubAccount as SecurityhubAccount,
-    )
-    from cdktn_provider_aws.securityhub_standards_control_association import (
-        SecurityhubStandardsControlAssociation as SecurityhubStandardsControlAssociation,
-    )
-    from cdktn_provider_aws.securityhub_standards_subscription import (
-        SecurityhubStandardsSubscription as SecurityhubStandardsSubscription,
-    )
-    from cdktn_provider_aws.sns_topic import (
-        SnsTopic as SnsTopic,
-    )
-    from cdktn_provider_aws.sns_topic_policy import (
-        SnsTopicPolicy as SnsTopicPolicy,
-    )
-    from cdktn_provider_aws.sns_topic_subscription import (
-        SnsTopicSubscription as SnsTopicSubscription,
-    )
-    from cdktn_provider_aws.subnet import (
-        Subnet as Subnet,
-    )
-    from cdktn_provider_aws.vpc import (
-        Vpc as Vpc,
-    )
-    from cdktn_provider_aws.vpc_endpoint import (
-        VpcEndpoint as VpcEndpoint,
-    )
-else:
-    from cdktf_cdktf_provider_aws.accessanalyzer_analyzer import (
-        AccessanalyzerAnalyzer as AccessanalyzerAnalyzer,
-        AccessanalyzerAnalyzerConfiguration as AccessanalyzerAnalyzerConfiguration,
-        AccessanalyzerAnalyzerConfigurationUnusedAccess as AccessanalyzerAnalyzerConfigurationUnusedAccess,
-    )
-    from cdktf_cdktf_provider_aws.budgets_budget import (
-        BudgetsBudget as BudgetsBudget,
-        BudgetsBudgetNotification as BudgetsBudgetNotification,
-    )
-    from cdktf_cdktf_provider_aws.cloudtrail import (
-        Cloudtrail as Cloudtrail,
-        CloudtrailAdvancedEventSelector as CloudtrailAdvancedEventSelector,
-        CloudtrailAdvancedEventSelectorFieldSelector as CloudtrailAdvancedEventSelectorFieldSelector,
-    )
-    from cdktf_cdktf_provider_aws.cloudwatch_dashboard import (
-        CloudwatchDashboard as CloudwatchDashboard,
-    )
-    from cdktf_cdktf_provider_aws.cloudwatch_event_rule import (
-        CloudwatchEventRule as CloudwatchEventRule,
-    )
-    from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
-        CloudwatchEventTarget as CloudwatchEventTarget,
-    )
-    from cdktf_cdktf_provider_aws.cloudwatch_log_group import (
-        CloudwatchLogGroup as CloudwatchLogGroup,
-    )
-    from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
-        CloudwatchLogMetricFilter as CloudwatchLogMetricFilter,
-        CloudwatchLogMetricFilterMetricTransformation as CloudwatchLogMetricFilterMetricTransformation,
-    )
-    from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
-        CloudwatchMetricAlarm as CloudwatchMetricAlarm,
-        CloudwatchMetricAlarmMetricQuery as CloudwatchMetricAlarmMetricQuery,
-        CloudwatchMetricAlarmMetricQueryMetric as CloudwatchMetricAlarmMetricQueryMetric,
-    )
-    from cdktf_cdktf_provider_aws.config_configuration_recorder import (
-        ConfigConfigurationRecorder as ConfigConfigurationRecorder,
-        ConfigConfigurationRecorderRecordingGroup as ConfigConfigurationRecorderRecordingGroup,
-        ConfigConfigurationRecorderRecordingGroupRecordingStrategy as ConfigConfigurationRecorderRecordingGroupRecordingStrategy,
-    )
-    from cdktf_cdktf_provider_aws.config_configuration_recorder_status import (
-        ConfigConfigurationRecorderStatus as ConfigConfigurationRecorderStatus,
-    )
-    from cdktf_cdktf_provider_aws.config_conformance_pack import (
-        ConfigConformancePack as ConfigConformancePack,
-    )
-    from cdktf_cdktf_provider_aws.config_delivery_channel import (
-        ConfigDeliveryChannel as ConfigDeliveryChannel,
-        ConfigDeliveryChannelSnapshotDeliveryProperties as ConfigDeliveryChannelSnapshotDeliveryProperties,
-    )
-    from cdktf_cdktf_provider_aws.data_aws_caller_identity import (
-        DataAwsCallerIdentity as DataAwsCallerIdentity,
-    )
-    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
-        DataAwsIamPolicyDocument as DataAwsIamPolicyDocument,
-        DataAwsIamPolicyDocumentStatement as DataAwsIamPolicyDocumentStatement,
-        DataAwsIamPolicyDocumentStatementCondition as DataAwsIamPolicyDocumentStatementCondition,
-        DataAwsIamPolicyDocumentStatementPrincipals as DataAwsIamPolicyDocumentStatementPrincipals,
-    )
-    from cdktf_cdktf_provider_aws.data_aws_iam_session_context import (
-        DataAwsIamSessionContext as DataAwsIamSessionContext,
-    )
-    from cdktf_cdktf_provider_aws.data_aws_partition import (
-        DataAwsPartition as DataAwsPartition,
-    )
-    from cdktf_cdktf_provider_aws.data_aws_region import (
-        DataAwsRegion as DataAwsRegion,
-    )
-    from cdktf_cdktf_provider_aws.default_network_acl import (
-        DefaultNetworkAcl as DefaultNetworkAcl,
-        DefaultNetworkAclEgress as DefaultNetworkAclEgress,
-        DefaultNetworkAclIngress as DefaultNetworkAclIngress,
-    )
-    from cdktf_cdktf_provider_aws.default_security_group import (
-        DefaultSecurityGroup as DefaultSecurityGroup,
-    )
-    from cdktf_cdktf_provider_aws.eip import (
-        Eip as Eip,
-    )
-    from cdktf_cdktf_provider_aws.flow_log import (
-        FlowLog as FlowLog,
-    )
-    from cdktf_cdktf_provider_aws.guardduty_detector import (
-        GuarddutyDetector as GuarddutyDetector,
-    )
-    from cdktf_cdktf_provider_aws.guardduty_detector_feature import (
-        GuarddutyDetectorFeature as GuarddutyDetectorFeature,
-    )
-    from cdktf_cdktf_provider_aws.iam_access_key import (
-        IamAccessKey as IamAccessKey,
-    )
-    from cdktf_cdktf_provider_aws.iam_account_password_policy import (
-        IamAccountPasswordPolicy as IamAccountPasswordPolicy,
-    )
-    from cdktf_cdktf_provider_aws.iam_group import (
-        IamGroup as IamGroup,
-    )
-    from cdktf_cdktf_provider_aws.iam_group_policy_attachment import (
-        IamGroupPolicyAttachment as IamGroupPolicyAttachment,
-    )
-    from cdktf_cdktf_provider_aws.iam_openid_connect_provider import (
-        IamOpenidConnectProvider as IamOpenidConnectProvider,
-    )
-    from cdktf_cdktf_provider_aws.iam_policy import (
-        IamPolicy as IamPolicy,
-    )
-    from cdktf_cdktf_provider_aws.iam_role import (
-        IamRole as IamRole,
-        IamRoleInlinePolicy as IamRoleInlinePolicy,
-    )
-    from cdktf_cdktf_provider_aws.iam_role_policy import (
-        IamRolePolicy as IamRolePolicy,
-    )
-    from cdktf_cdktf_provider_aws.iam_role_policy_attachment import (
-        IamRolePolicyAttachment as IamRolePolicyAttachment,
-    )
-    from cdktf_cdktf_provider_aws.iam_service_linked_role import (
-        IamServiceLinkedRole as IamServiceLinkedRole,
-    )
-    from cdktf_cdktf_provider_aws.iam_user import (
-        IamUser as IamUser,
-    )
-    from cdktf_cdktf_provider_aws.iam_user_group_membership import (
-        IamUserGroupMembership as IamUserGroupMembership,
-    )
-    from cdktf_cdktf_provider_aws.internet_gateway import (
-        InternetGateway as InternetGateway,
-    )
-    from cdktf_cdktf_provider_aws.kms_alias import (
-        KmsAlias as KmsAlias,
-    )
-    from cdktf_cdktf_provider_aws.kms_key import (
-        KmsKey as KmsKey,
-    )
-    from cdktf_cdktf_provider_aws.kms_key_policy import (
-        KmsKeyPolicy as KmsKeyPolicy,
-    )
-    from cdktf_cdktf_provider_aws.macie2_account import (
-        Macie2Account as Macie2Account,
-    )
-    from cdktf_cdktf_provider_aws.macie2_classification_job import (
-        Macie2ClassificationJob as Macie2ClassificationJob,
-        Macie2ClassificationJobS3JobDefinition as Macie2ClassificationJobS3JobDefinition,
-        Macie2ClassificationJobS3JobDefinitionBucketDefinitions as Macie2ClassificationJobS3JobDefinitionBucketDefinitions,
-        Macie2ClassificationJobScheduleFrequency as Macie2ClassificationJobScheduleFrequency,
-    )
-    from cdktf_cdktf_provider_aws.nat_gateway import (
-        NatGateway as NatGateway,
-    )
-    from cdktf_cdktf_provider_aws.provider import (
-        AwsProvider as AwsProvider,
-        AwsProviderDefaultTags as AwsProviderDefaultTags,
-    )
-    from cdktf_cdktf_provider_aws.route import (
-        Route as Route,
-    )
-    from cdktf_cdktf_provider_aws.route53_health_check import (
-        Route53HealthCheck as Route53HealthCheck,
-    )
-    from cdktf_cdktf_provider_aws.route_table import (
-        RouteTable as RouteTable,
-    )
-    from cdktf_cdktf_provider_aws.route_table_association import (
-        RouteTableAssociation as RouteTableAssociation,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket import (
-        S3Bucket as S3Bucket,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
-        S3BucketLifecycleConfiguration as S3BucketLifecycleConfiguration,
-        S3BucketLifecycleConfigurationRule as S3BucketLifecycleConfigurationRule,
-        S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload as S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
-        S3BucketLifecycleConfigurationRuleExpiration as S3BucketLifecycleConfigurationRuleExpiration,
-        S3BucketLifecycleConfigurationRuleFilter as S3BucketLifecycleConfigurationRuleFilter,
-        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration as S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
-        S3BucketLifecycleConfigurationRuleTransition as S3BucketLifecycleConfigurationRuleTransition,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_logging import (
-        S3BucketLoggingA as S3BucketLoggingA,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_metric import (
-        S3BucketMetric as S3BucketMetric,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_notification import (
-        S3BucketNotification as S3BucketNotification,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
-        S3BucketObjectLockConfigurationA as S3BucketObjectLockConfigurationA,
-        S3BucketObjectLockConfigurationRuleA as S3BucketObjectLockConfigurationRuleA,
-        S3BucketObjectLockConfigurationRuleDefaultRetentionA as S3BucketObjectLockConfigurationRuleDefaultRetentionA,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
-        S3BucketOwnershipControls as S3BucketOwnershipControls,
-        S3BucketOwnershipControlsRule as S3BucketOwnershipControlsRule,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_policy import (
-        S3BucketPolicy as S3BucketPolicy,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import (
-        S3BucketPublicAccessBlock as S3BucketPublicAccessBlock,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
-        S3BucketReplicationConfigurationA as S3BucketReplicationConfigurationA,
-        S3BucketReplicationConfigurationRule as S3BucketReplicationConfigurationRule,
-        S3BucketReplicationConfigurationRuleDeleteMarkerReplication as S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
-        S3BucketReplicationConfigurationRuleDestination as S3BucketReplicationConfigurationRuleDestination,
-        S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration as S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration,
-        S3BucketReplicationConfigurationRuleFilter as S3BucketReplicationConfigurationRuleFilter,
-        S3BucketReplicationConfigurationRuleSourceSelectionCriteria as S3BucketReplicationConfigurationRuleSourceSelectionCriteria,
-        S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects as S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-        S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfigurationA,
-        S3BucketServerSideEncryptionConfigurationRuleA as S3BucketServerSideEncryptionConfigurationRuleA,
-        S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA as S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-    )
-    from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
-        S3BucketVersioningA as S3BucketVersioningA,
-        S3BucketVersioningVersioningConfiguration as S3BucketVersioningVersioningConfiguration,
-    )
-    from cdktf_cdktf_provider_aws.secretsmanager_secret import (
-        SecretsmanagerSecret as SecretsmanagerSecret,
-    )
-    from cdktf_cdktf_provider_aws.secretsmanager_secret_policy import (
-        SecretsmanagerSecretPolicy as SecretsmanagerSecretPolicy,
-    )
-    from cdktf_cdktf_provider_aws.secretsmanager_secret_version import (
-        SecretsmanagerSecretVersion as SecretsmanagerSecretVersion,
-    )
-    from cdktf_cdktf_provider_aws.securityhub_account import (
-        SecurityhubAccount as SecurityhubAccount,
-    )
-    from cdktf_cdktf_provider_aws.securityhub_standards_control_association import (
-        SecurityhubStandardsControlAssociation as SecurityhubStandardsControlAssociation,
-    )
-    from cdktf_cdktf_provider_aws.securityhub_standards_subscription import (
-        SecurityhubStandardsSubscription as SecurityhubStandardsSubscription,
-    )
-    from cdktf_cdktf_provider_aws.sns_topic import (
-        SnsTopic as SnsTopic,
-    )
-    from cdktf_cdktf_provider_aws.sns_topic_policy import (
-        SnsTopicPolicy as SnsTopicPolicy,
-    )
-    from cdktf_cdktf_provider_aws.sns_topic_subscription import (
-        SnsTopicSubscription as SnsTopicSubscription,
-    )
-    from cdktf_cdktf_provider_aws.subnet import (
-        Subnet as Subnet,
-    )
-    from cdktf_cdktf_provider_aws.vpc import (
-        Vpc as Vpc,
-    )
-    from cdktf_cdktf_provider_aws.vpc_endpoint import (
-        VpcEndpoint as VpcEndpoint,
-    )
+with _collector_paused():  # the import creates ~1.4 million long-lived objects (constructs_lib.engine)
+    if CDKTN:
+        from cdktn_provider_aws.accessanalyzer_analyzer import (
+            AccessanalyzerAnalyzer as AccessanalyzerAnalyzer,
+            AccessanalyzerAnalyzerConfiguration as AccessanalyzerAnalyzerConfiguration,
+            AccessanalyzerAnalyzerConfigurationUnusedAccess as AccessanalyzerAnalyzerConfigurationUnusedAccess,
+        )
+        from cdktn_provider_aws.budgets_budget import (
+            BudgetsBudget as BudgetsBudget,
+            BudgetsBudgetNotification as BudgetsBudgetNotification,
+        )
+        from cdktn_provider_aws.cloudtrail import (
+            Cloudtrail as Cloudtrail,
+            CloudtrailAdvancedEventSelector as CloudtrailAdvancedEventSelector,
+            CloudtrailAdvancedEventSelectorFieldSelector as CloudtrailAdvancedEventSelectorFieldSelector,
+        )
+        from cdktn_provider_aws.cloudwatch_dashboard import (
+            CloudwatchDashboard as CloudwatchDashboard,
+        )
+        from cdktn_provider_aws.cloudwatch_event_rule import (
+            CloudwatchEventRule as CloudwatchEventRule,
+        )
+        from cdktn_provider_aws.cloudwatch_event_target import (
+            CloudwatchEventTarget as CloudwatchEventTarget,
+        )
+        from cdktn_provider_aws.cloudwatch_log_group import (
+            CloudwatchLogGroup as CloudwatchLogGroup,
+        )
+        from cdktn_provider_aws.cloudwatch_log_metric_filter import (
+            CloudwatchLogMetricFilter as CloudwatchLogMetricFilter,
+            CloudwatchLogMetricFilterMetricTransformation as CloudwatchLogMetricFilterMetricTransformation,
+        )
+        from cdktn_provider_aws.cloudwatch_metric_alarm import (
+            CloudwatchMetricAlarm as CloudwatchMetricAlarm,
+            CloudwatchMetricAlarmMetricQuery as CloudwatchMetricAlarmMetricQuery,
+            CloudwatchMetricAlarmMetricQueryMetric as CloudwatchMetricAlarmMetricQueryMetric,
+        )
+        from cdktn_provider_aws.config_configuration_recorder import (
+            ConfigConfigurationRecorder as ConfigConfigurationRecorder,
+            ConfigConfigurationRecorderRecordingGroup as ConfigConfigurationRecorderRecordingGroup,
+            ConfigConfigurationRecorderRecordingGroupRecordingStrategy as ConfigConfigurationRecorderRecordingGroupRecordingStrategy,
+        )
+        from cdktn_provider_aws.config_configuration_recorder_status import (
+            ConfigConfigurationRecorderStatus as ConfigConfigurationRecorderStatus,
+        )
+        from cdktn_provider_aws.config_conformance_pack import (
+            ConfigConformancePack as ConfigConformancePack,
+        )
+        from cdktn_provider_aws.config_delivery_channel import (
+            ConfigDeliveryChannel as ConfigDeliveryChannel,
+            ConfigDeliveryChannelSnapshotDeliveryProperties as ConfigDeliveryChannelSnapshotDeliveryProperties,
+        )
+        from cdktn_provider_aws.data_aws_caller_identity import (
+            DataAwsCallerIdentity as DataAwsCallerIdentity,
+        )
+        from cdktn_provider_aws.data_aws_iam_policy_document import (
+            DataAwsIamPolicyDocument as DataAwsIamPolicyDocument,
+            DataAwsIamPolicyDocumentStatement as DataAwsIamPolicyDocumentStatement,
+            DataAwsIamPolicyDocumentStatementCondition as DataAwsIamPolicyDocumentStatementCondition,
+            DataAwsIamPolicyDocumentStatementPrincipals as DataAwsIamPolicyDocumentStatementPrincipals,
+        )
+        from cdktn_provider_aws.data_aws_iam_session_context import (
+            DataAwsIamSessionContext as DataAwsIamSessionContext,
+        )
+        from cdktn_provider_aws.data_aws_partition import (
+            DataAwsPartition as DataAwsPartition,
+        )
+        from cdktn_provider_aws.data_aws_region import (
+            DataAwsRegion as DataAwsRegion,
+        )
+        from cdktn_provider_aws.default_network_acl import (
+            DefaultNetworkAcl as DefaultNetworkAcl,
+            DefaultNetworkAclEgress as DefaultNetworkAclEgress,
+            DefaultNetworkAclIngress as DefaultNetworkAclIngress,
+        )
+        from cdktn_provider_aws.default_security_group import (
+            DefaultSecurityGroup as DefaultSecurityGroup,
+        )
+        from cdktn_provider_aws.eip import (
+            Eip as Eip,
+        )
+        from cdktn_provider_aws.flow_log import (
+            FlowLog as FlowLog,
+        )
+        from cdktn_provider_aws.guardduty_detector import (
+            GuarddutyDetector as GuarddutyDetector,
+        )
+        from cdktn_provider_aws.guardduty_detector_feature import (
+            GuarddutyDetectorFeature as GuarddutyDetectorFeature,
+        )
+        from cdktn_provider_aws.iam_access_key import (
+            IamAccessKey as IamAccessKey,
+        )
+        from cdktn_provider_aws.iam_account_password_policy import (
+            IamAccountPasswordPolicy as IamAccountPasswordPolicy,
+        )
+        from cdktn_provider_aws.iam_group import (
+            IamGroup as IamGroup,
+        )
+        from cdktn_provider_aws.iam_group_policy_attachment import (
+            IamGroupPolicyAttachment as IamGroupPolicyAttachment,
+        )
+        from cdktn_provider_aws.iam_openid_connect_provider import (
+            IamOpenidConnectProvider as IamOpenidConnectProvider,
+        )
+        from cdktn_provider_aws.iam_policy import (
+            IamPolicy as IamPolicy,
+        )
+        from cdktn_provider_aws.iam_role import (
+            IamRole as IamRole,
+            IamRoleInlinePolicy as IamRoleInlinePolicy,
+        )
+        from cdktn_provider_aws.iam_role_policy import (
+            IamRolePolicy as IamRolePolicy,
+        )
+        from cdktn_provider_aws.iam_role_policy_attachment import (
+            IamRolePolicyAttachment as IamRolePolicyAttachment,
+        )
+        from cdktn_provider_aws.iam_service_linked_role import (
+            IamServiceLinkedRole as IamServiceLinkedRole,
+        )
+        from cdktn_provider_aws.iam_user import (
+            IamUser as IamUser,
+        )
+        from cdktn_provider_aws.iam_user_group_membership import (
+            IamUserGroupMembership as IamUserGroupMembership,
+        )
+        from cdktn_provider_aws.internet_gateway import (
+            InternetGateway as InternetGateway,
+        )
+        from cdktn_provider_aws.kms_alias import (
+            KmsAlias as KmsAlias,
+        )
+        from cdktn_provider_aws.kms_key import (
+            KmsKey as KmsKey,
+        )
+        from cdktn_provider_aws.kms_key_policy import (
+            KmsKeyPolicy as KmsKeyPolicy,
+        )
+        from cdktn_provider_aws.macie2_account import (
+            Macie2Account as Macie2Account,
+        )
+        from cdktn_provider_aws.macie2_classification_job import (
+            Macie2ClassificationJob as Macie2ClassificationJob,
+            Macie2ClassificationJobS3JobDefinition as Macie2ClassificationJobS3JobDefinition,
+            Macie2ClassificationJobS3JobDefinitionBucketDefinitions as Macie2ClassificationJobS3JobDefinitionBucketDefinitions,
+            Macie2ClassificationJobScheduleFrequency as Macie2ClassificationJobScheduleFrequency,
+        )
+        from cdktn_provider_aws.nat_gateway import (
+            NatGateway as NatGateway,
+        )
+        from cdktn_provider_aws.provider import (
+            AwsProvider as AwsProvider,
+            AwsProviderDefaultTags as AwsProviderDefaultTags,
+        )
+        from cdktn_provider_aws.route import (
+            Route as Route,
+        )
+        from cdktn_provider_aws.route53_health_check import (
+            Route53HealthCheck as Route53HealthCheck,
+        )
+        from cdktn_provider_aws.route_table import (
+            RouteTable as RouteTable,
+        )
+        from cdktn_provider_aws.route_table_association import (
+            RouteTableAssociation as RouteTableAssociation,
+        )
+        from cdktn_provider_aws.s3_bucket import (
+            S3Bucket as S3Bucket,
+        )
+        from cdktn_provider_aws.s3_bucket_lifecycle_configuration import (
+            S3BucketLifecycleConfiguration as S3BucketLifecycleConfiguration,
+            S3BucketLifecycleConfigurationRule as S3BucketLifecycleConfigurationRule,
+            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload as S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+            S3BucketLifecycleConfigurationRuleExpiration as S3BucketLifecycleConfigurationRuleExpiration,
+            S3BucketLifecycleConfigurationRuleFilter as S3BucketLifecycleConfigurationRuleFilter,
+            S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration as S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+            S3BucketLifecycleConfigurationRuleTransition as S3BucketLifecycleConfigurationRuleTransition,
+        )
+        from cdktn_provider_aws.s3_bucket_logging import (
+            S3BucketLoggingA as S3BucketLoggingA,
+        )
+        from cdktn_provider_aws.s3_bucket_metric import (
+            S3BucketMetric as S3BucketMetric,
+        )
+        from cdktn_provider_aws.s3_bucket_notification import (
+            S3BucketNotification as S3BucketNotification,
+        )
+        from cdktn_provider_aws.s3_bucket_object_lock_configuration import (
+            S3BucketObjectLockConfigurationA as S3BucketObjectLockConfigurationA,
+            S3BucketObjectLockConfigurationRuleA as S3BucketObjectLockConfigurationRuleA,
+            S3BucketObjectLockConfigurationRuleDefaultRetentionA as S3BucketObjectLockConfigurationRuleDefaultRetentionA,
+        )
+        from cdktn_provider_aws.s3_bucket_ownership_controls import (
+            S3BucketOwnershipControls as S3BucketOwnershipControls,
+            S3BucketOwnershipControlsRule as S3BucketOwnershipControlsRule,
+        )
+        from cdktn_provider_aws.s3_bucket_policy import (
+            S3BucketPolicy as S3BucketPolicy,
+        )
+        from cdktn_provider_aws.s3_bucket_public_access_block import (
+            S3BucketPublicAccessBlock as S3BucketPublicAccessBlock,
+        )
+        from cdktn_provider_aws.s3_bucket_replication_configuration import (
+            S3BucketReplicationConfigurationA as S3BucketReplicationConfigurationA,
+            S3BucketReplicationConfigurationRule as S3BucketReplicationConfigurationRule,
+            S3BucketReplicationConfigurationRuleDeleteMarkerReplication as S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
+            S3BucketReplicationConfigurationRuleDestination as S3BucketReplicationConfigurationRuleDestination,
+            S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration as S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration,
+            S3BucketReplicationConfigurationRuleFilter as S3BucketReplicationConfigurationRuleFilter,
+            S3BucketReplicationConfigurationRuleSourceSelectionCriteria as S3BucketReplicationConfigurationRuleSourceSelectionCriteria,
+            S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects as S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
+        )
+        from cdktn_provider_aws.s3_bucket_server_side_encryption_configuration import (
+            S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfigurationA,
+            S3BucketServerSideEncryptionConfigurationRuleA as S3BucketServerSideEncryptionConfigurationRuleA,
+            S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA as S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
+        )
+        from cdktn_provider_aws.s3_bucket_versioning import (
+            S3BucketVersioningA as S3BucketVersioningA,
+            S3BucketVersioningVersioningConfiguration as S3BucketVersioningVersioningConfiguration,
+        )
+        from cdktn_provider_aws.secretsmanager_secret import (
+            SecretsmanagerSecret as SecretsmanagerSecret,
+        )
+        from cdktn_provider_aws.secretsmanager_secret_policy import (
+            SecretsmanagerSecretPolicy as SecretsmanagerSecretPolicy,
+        )
+        from cdktn_provider_aws.secretsmanager_secret_version import (
+            SecretsmanagerSecretVersion as SecretsmanagerSecretVersion,
+        )
+        from cdktn_provider_aws.securityhub_account import (
+            SecurityhubAccount as SecurityhubAccount,
+        )
+        from cdktn_provider_aws.securityhub_standards_control_association import (
+            SecurityhubStandardsControlAssociation as SecurityhubStandardsControlAssociation,
+        )
+        from cdktn_provider_aws.securityhub_standards_subscription import (
+            SecurityhubStandardsSubscription as SecurityhubStandardsSubscription,
+        )
+        from cdktn_provider_aws.sns_topic import (
+            SnsTopic as SnsTopic,
+        )
+        from cdktn_provider_aws.sns_topic_policy import (
+            SnsTopicPolicy as SnsTopicPolicy,
+        )
+        from cdktn_provider_aws.sns_topic_subscription import (
+            SnsTopicSubscription as SnsTopicSubscription,
+        )
+        from cdktn_provider_aws.subnet import (
+            Subnet as Subnet,
+        )
+        from cdktn_provider_aws.vpc import (
+            Vpc as Vpc,
+        )
+        from cdktn_provider_aws.vpc_endpoint import (
+            VpcEndpoint as VpcEndpoint,
+        )
+    else:
+        from cdktf_cdktf_provider_aws.accessanalyzer_analyzer import (
+            AccessanalyzerAnalyzer as AccessanalyzerAnalyzer,
+            AccessanalyzerAnalyzerConfiguration as AccessanalyzerAnalyzerConfiguration,
+            AccessanalyzerAnalyzerConfigurationUnusedAccess as AccessanalyzerAnalyzerConfigurationUnusedAccess,
+        )
+        from cdktf_cdktf_provider_aws.budgets_budget import (
+            BudgetsBudget as BudgetsBudget,
+            BudgetsBudgetNotification as BudgetsBudgetNotification,
+        )
+        from cdktf_cdktf_provider_aws.cloudtrail import (
+            Cloudtrail as Cloudtrail,
+            CloudtrailAdvancedEventSelector as CloudtrailAdvancedEventSelector,
+            CloudtrailAdvancedEventSelectorFieldSelector as CloudtrailAdvancedEventSelectorFieldSelector,
+        )
+        from cdktf_cdktf_provider_aws.cloudwatch_dashboard import (
+            CloudwatchDashboard as CloudwatchDashboard,
+        )
+        from cdktf_cdktf_provider_aws.cloudwatch_event_rule import (
+            CloudwatchEventRule as CloudwatchEventRule,
+        )
+        from cdktf_cdktf_provider_aws.cloudwatch_event_target import (
+            CloudwatchEventTarget as CloudwatchEventTarget,
+        )
+        from cdktf_cdktf_provider_aws.cloudwatch_log_group import (
+            CloudwatchLogGroup as CloudwatchLogGroup,
+        )
+        from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
+            CloudwatchLogMetricFilter as CloudwatchLogMetricFilter,
+            CloudwatchLogMetricFilterMetricTransformation as CloudwatchLogMetricFilterMetricTransformation,
+        )
+        from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
+            CloudwatchMetricAlarm as CloudwatchMetricAlarm,
+            CloudwatchMetricAlarmMetricQuery as CloudwatchMetricAlarmMetricQuery,
+            CloudwatchMetricAlarmMetricQueryMetric as CloudwatchMetricAlarmMetricQueryMetric,
+        )
+        from cdktf_cdktf_provider_aws.config_configuration_recorder import (
+            ConfigConfigurationRecorder as ConfigConfigurationRecorder,
+            ConfigConfigurationRecorderRecordingGroup as ConfigConfigurationRecorderRecordingGroup,
+            ConfigConfigurationRecorderRecordingGroupRecordingStrategy as ConfigConfigurationRecorderRecordingGroupRecordingStrategy,
+        )
+        from cdktf_cdktf_provider_aws.config_configuration_recorder_status import (
+            ConfigConfigurationRecorderStatus as ConfigConfigurationRecorderStatus,
+        )
+        from cdktf_cdktf_provider_aws.config_conformance_pack import (
+            ConfigConformancePack as ConfigConformancePack,
+        )
+        from cdktf_cdktf_provider_aws.config_delivery_channel import (
+            ConfigDeliveryChannel as ConfigDeliveryChannel,
+            ConfigDeliveryChannelSnapshotDeliveryProperties as ConfigDeliveryChannelSnapshotDeliveryProperties,
+        )
+        from cdktf_cdktf_provider_aws.data_aws_caller_identity import (
+            DataAwsCallerIdentity as DataAwsCallerIdentity,
+        )
+        from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+            DataAwsIamPolicyDocument as DataAwsIamPolicyDocument,
+            DataAwsIamPolicyDocumentStatement as DataAwsIamPolicyDocumentStatement,
+            DataAwsIamPolicyDocumentStatementCondition as DataAwsIamPolicyDocumentStatementCondition,
+            DataAwsIamPolicyDocumentStatementPrincipals as DataAwsIamPolicyDocumentStatementPrincipals,
+        )
+        from cdktf_cdktf_provider_aws.data_aws_iam_session_context import (
+            DataAwsIamSessionContext as DataAwsIamSessionContext,
+        )
+        from cdktf_cdktf_provider_aws.data_aws_partition import (
+            DataAwsPartition as DataAwsPartition,
+        )
+        from cdktf_cdktf_provider_aws.data_aws_region import (
+            DataAwsRegion as DataAwsRegion,
+        )
+        from cdktf_cdktf_provider_aws.default_network_acl import (
+            DefaultNetworkAcl as DefaultNetworkAcl,
+            DefaultNetworkAclEgress as DefaultNetworkAclEgress,
+            DefaultNetworkAclIngress as DefaultNetworkAclIngress,
+        )
+        from cdktf_cdktf_provider_aws.default_security_group import (
+            DefaultSecurityGroup as DefaultSecurityGroup,
+        )
+        from cdktf_cdktf_provider_aws.eip import (
+            Eip as Eip,
+        )
+        from cdktf_cdktf_provider_aws.flow_log import (
+            FlowLog as FlowLog,
+        )
+        from cdktf_cdktf_provider_aws.guardduty_detector import (
+            GuarddutyDetector as GuarddutyDetector,
+        )
+        from cdktf_cdktf_provider_aws.guardduty_detector_feature import (
+            GuarddutyDetectorFeature as GuarddutyDetectorFeature,
+        )
+        from cdktf_cdktf_provider_aws.iam_access_key import (
+            IamAccessKey as IamAccessKey,
+        )
+        from cdktf_cdktf_provider_aws.iam_account_password_policy import (
+            IamAccountPasswordPolicy as IamAccountPasswordPolicy,
+        )
+        from cdktf_cdktf_provider_aws.iam_group import (
+            IamGroup as IamGroup,
+        )
+        from cdktf_cdktf_provider_aws.iam_group_policy_attachment import (
+            IamGroupPolicyAttachment as IamGroupPolicyAttachment,
+        )
+        from cdktf_cdktf_provider_aws.iam_openid_connect_provider import (
+            IamOpenidConnectProvider as IamOpenidConnectProvider,
+        )
+        from cdktf_cdktf_provider_aws.iam_policy import (
+            IamPolicy as IamPolicy,
+        )
+        from cdktf_cdktf_provider_aws.iam_role import (
+            IamRole as IamRole,
+            IamRoleInlinePolicy as IamRoleInlinePolicy,
+        )
+        from cdktf_cdktf_provider_aws.iam_role_policy import (
+            IamRolePolicy as IamRolePolicy,
+        )
+        from cdktf_cdktf_provider_aws.iam_role_policy_attachment import (
+            IamRolePolicyAttachment as IamRolePolicyAttachment,
+        )
+        from cdktf_cdktf_provider_aws.iam_service_linked_role import (
+            IamServiceLinkedRole as IamServiceLinkedRole,
+        )
+        from cdktf_cdktf_provider_aws.iam_user import (
+            IamUser as IamUser,
+        )
+        from cdktf_cdktf_provider_aws.iam_user_group_membership import (
+            IamUserGroupMembership as IamUserGroupMembership,
+        )
+        from cdktf_cdktf_provider_aws.internet_gateway import (
+            InternetGateway as InternetGateway,
+        )
+        from cdktf_cdktf_provider_aws.kms_alias import (
+            KmsAlias as KmsAlias,
+        )
+        from cdktf_cdktf_provider_aws.kms_key import (
+            KmsKey as KmsKey,
+        )
+        from cdktf_cdktf_provider_aws.kms_key_policy import (
+            KmsKeyPolicy as KmsKeyPolicy,
+        )
+        from cdktf_cdktf_provider_aws.macie2_account import (
+            Macie2Account as Macie2Account,
+        )
+        from cdktf_cdktf_provider_aws.macie2_classification_job import (
+            Macie2ClassificationJob as Macie2ClassificationJob,
+            Macie2ClassificationJobS3JobDefinition as Macie2ClassificationJobS3JobDefinition,
+            Macie2ClassificationJobS3JobDefinitionBucketDefinitions as Macie2ClassificationJobS3JobDefinitionBucketDefinitions,
+            Macie2ClassificationJobScheduleFrequency as Macie2ClassificationJobScheduleFrequency,
+        )
+        from cdktf_cdktf_provider_aws.nat_gateway import (
+            NatGateway as NatGateway,
+        )
+        from cdktf_cdktf_provider_aws.provider import (
+            AwsProvider as AwsProvider,
+            AwsProviderDefaultTags as AwsProviderDefaultTags,
+        )
+        from cdktf_cdktf_provider_aws.route import (
+            Route as Route,
+        )
+        from cdktf_cdktf_provider_aws.route53_health_check import (
+            Route53HealthCheck as Route53HealthCheck,
+        )
+        from cdktf_cdktf_provider_aws.route_table import (
+            RouteTable as RouteTable,
+        )
+        from cdktf_cdktf_provider_aws.route_table_association import (
+            RouteTableAssociation as RouteTableAssociation,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket import (
+            S3Bucket as S3Bucket,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
+            S3BucketLifecycleConfiguration as S3BucketLifecycleConfiguration,
+            S3BucketLifecycleConfigurationRule as S3BucketLifecycleConfigurationRule,
+            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload as S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+            S3BucketLifecycleConfigurationRuleExpiration as S3BucketLifecycleConfigurationRuleExpiration,
+            S3BucketLifecycleConfigurationRuleFilter as S3BucketLifecycleConfigurationRuleFilter,
+            S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration as S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+            S3BucketLifecycleConfigurationRuleTransition as S3BucketLifecycleConfigurationRuleTransition,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_logging import (
+            S3BucketLoggingA as S3BucketLoggingA,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_metric import (
+            S3BucketMetric as S3BucketMetric,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_notification import (
+            S3BucketNotification as S3BucketNotification,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
+            S3BucketObjectLockConfigurationA as S3BucketObjectLockConfigurationA,
+            S3BucketObjectLockConfigurationRuleA as S3BucketObjectLockConfigurationRuleA,
+            S3BucketObjectLockConfigurationRuleDefaultRetentionA as S3BucketObjectLockConfigurationRuleDefaultRetentionA,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
+            S3BucketOwnershipControls as S3BucketOwnershipControls,
+            S3BucketOwnershipControlsRule as S3BucketOwnershipControlsRule,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_policy import (
+            S3BucketPolicy as S3BucketPolicy,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import (
+            S3BucketPublicAccessBlock as S3BucketPublicAccessBlock,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
+            S3BucketReplicationConfigurationA as S3BucketReplicationConfigurationA,
+            S3BucketReplicationConfigurationRule as S3BucketReplicationConfigurationRule,
+            S3BucketReplicationConfigurationRuleDeleteMarkerReplication as S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
+            S3BucketReplicationConfigurationRuleDestination as S3BucketReplicationConfigurationRuleDestination,
+            S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration as S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration,
+            S3BucketReplicationConfigurationRuleFilter as S3BucketReplicationConfigurationRuleFilter,
+            S3BucketReplicationConfigurationRuleSourceSelectionCriteria as S3BucketReplicationConfigurationRuleSourceSelectionCriteria,
+            S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects as S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+            S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfigurationA,
+            S3BucketServerSideEncryptionConfigurationRuleA as S3BucketServerSideEncryptionConfigurationRuleA,
+            S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA as S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
+        )
+        from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
+            S3BucketVersioningA as S3BucketVersioningA,
+            S3BucketVersioningVersioningConfiguration as S3BucketVersioningVersioningConfiguration,
+        )
+        from cdktf_cdktf_provider_aws.secretsmanager_secret import (
+            SecretsmanagerSecret as SecretsmanagerSecret,
+        )
+        from cdktf_cdktf_provider_aws.secretsmanager_secret_policy import (
+            SecretsmanagerSecretPolicy as SecretsmanagerSecretPolicy,
+        )
+        from cdktf_cdktf_provider_aws.secretsmanager_secret_version import (
+            SecretsmanagerSecretVersion as SecretsmanagerSecretVersion,
+        )
+        from cdktf_cdktf_provider_aws.securityhub_account import (
+            SecurityhubAccount as SecurityhubAccount,
+        )
+        from cdktf_cdktf_provider_aws.securityhub_standards_control_association import (
+            SecurityhubStandardsControlAssociation as SecurityhubStandardsControlAssociation,
+        )
+        from cdktf_cdktf_provider_aws.securityhub_standards_subscription import (
+            SecurityhubStandardsSubscription as SecurityhubStandardsSubscription,
+        )
+        from cdktf_cdktf_provider_aws.sns_topic import (
+            SnsTopic as SnsTopic,
+        )
+        from cdktf_cdktf_provider_aws.sns_topic_policy import (
+            SnsTopicPolicy as SnsTopicPolicy,
+        )
+        from cdktf_cdktf_provider_aws.sns_topic_subscription import (
+            SnsTopicSubscription as SnsTopicSubscription,
+        )
+        from cdktf_cdktf_provider_aws.subnet import (
+            Subnet as Subnet,
+        )
+        from cdktf_cdktf_provider_aws.vpc import (
+            Vpc as Vpc,
+        )
+        from cdktf_cdktf_provider_aws.vpc_endpoint import (
+            VpcEndpoint as VpcEndpoint,
+        )
 
 __all__ = [
     "AccessanalyzerAnalyzer",

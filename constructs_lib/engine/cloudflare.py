@@ -3,78 +3,79 @@
 
 from __future__ import annotations
 
-from . import CDKTN
+from . import CDKTN, _collector_paused
 
-if CDKTN:
-    from cdktn_provider_cloudflare.certificate_pack import (
-        CertificatePack as CertificatePack,
-    )
-    from cdktn_provider_cloudflare.data_cloudflare_zone import (
-        DataCloudflareZone as DataCloudflareZone,
-        DataCloudflareZoneFilter as DataCloudflareZoneFilter,
-    )
-    from cdktn_provider_cloudflare.dns_record import (
-        DnsRecord as DnsRecord,
-    )
-    from cdktn_provider_cloudflare.healthcheck import (
-        Healthcheck as Healthcheck,
-        HealthcheckHttpConfig as HealthcheckHttpConfig,
-    )
-    from cdktn_provider_cloudflare.notification_policy import (
-        NotificationPolicy as NotificationPolicy,
-        NotificationPolicyFilters as NotificationPolicyFilters,
-        NotificationPolicyMechanisms as NotificationPolicyMechanisms,
-        NotificationPolicyMechanismsEmail as NotificationPolicyMechanismsEmail,
-    )
-    from cdktn_provider_cloudflare.provider import (
-        CloudflareProvider as CloudflareProvider,
-    )
-    from cdktn_provider_cloudflare.ruleset import (
-        Ruleset as Ruleset,
-        RulesetRules as RulesetRules,
-        RulesetRulesActionParameters as RulesetRulesActionParameters,
-        RulesetRulesActionParametersEdgeTtl as RulesetRulesActionParametersEdgeTtl,
-        RulesetRulesActionParametersHeaders as RulesetRulesActionParametersHeaders,
-        RulesetRulesRatelimit as RulesetRulesRatelimit,
-    )
-    from cdktn_provider_cloudflare.zone_setting import (
-        ZoneSetting as ZoneSetting,
-    )
-else:
-    from cdktf_cdktf_provider_cloudflare.certificate_pack import (
-        CertificatePack as CertificatePack,
-    )
-    from cdktf_cdktf_provider_cloudflare.data_cloudflare_zone import (
-        DataCloudflareZone as DataCloudflareZone,
-        DataCloudflareZoneFilter as DataCloudflareZoneFilter,
-    )
-    from cdktf_cdktf_provider_cloudflare.dns_record import (
-        DnsRecord as DnsRecord,
-    )
-    from cdktf_cdktf_provider_cloudflare.healthcheck import (
-        Healthcheck as Healthcheck,
-        HealthcheckHttpConfig as HealthcheckHttpConfig,
-    )
-    from cdktf_cdktf_provider_cloudflare.notification_policy import (
-        NotificationPolicy as NotificationPolicy,
-        NotificationPolicyFilters as NotificationPolicyFilters,
-        NotificationPolicyMechanisms as NotificationPolicyMechanisms,
-        NotificationPolicyMechanismsEmail as NotificationPolicyMechanismsEmail,
-    )
-    from cdktf_cdktf_provider_cloudflare.provider import (
-        CloudflareProvider as CloudflareProvider,
-    )
-    from cdktf_cdktf_provider_cloudflare.ruleset import (
-        Ruleset as Ruleset,
-        RulesetRules as RulesetRules,
-        RulesetRulesActionParameters as RulesetRulesActionParameters,
-        RulesetRulesActionParametersEdgeTtl as RulesetRulesActionParametersEdgeTtl,
-        RulesetRulesActionParametersHeaders as RulesetRulesActionParametersHeaders,
-        RulesetRulesRatelimit as RulesetRulesRatelimit,
-    )
-    from cdktf_cdktf_provider_cloudflare.zone_setting import (
-        ZoneSetting as ZoneSetting,
-    )
+with _collector_paused():  # the import creates ~1.4 million long-lived objects (constructs_lib.engine)
+    if CDKTN:
+        from cdktn_provider_cloudflare.certificate_pack import (
+            CertificatePack as CertificatePack,
+        )
+        from cdktn_provider_cloudflare.data_cloudflare_zone import (
+            DataCloudflareZone as DataCloudflareZone,
+            DataCloudflareZoneFilter as DataCloudflareZoneFilter,
+        )
+        from cdktn_provider_cloudflare.dns_record import (
+            DnsRecord as DnsRecord,
+        )
+        from cdktn_provider_cloudflare.healthcheck import (
+            Healthcheck as Healthcheck,
+            HealthcheckHttpConfig as HealthcheckHttpConfig,
+        )
+        from cdktn_provider_cloudflare.notification_policy import (
+            NotificationPolicy as NotificationPolicy,
+            NotificationPolicyFilters as NotificationPolicyFilters,
+            NotificationPolicyMechanisms as NotificationPolicyMechanisms,
+            NotificationPolicyMechanismsEmail as NotificationPolicyMechanismsEmail,
+        )
+        from cdktn_provider_cloudflare.provider import (
+            CloudflareProvider as CloudflareProvider,
+        )
+        from cdktn_provider_cloudflare.ruleset import (
+            Ruleset as Ruleset,
+            RulesetRules as RulesetRules,
+            RulesetRulesActionParameters as RulesetRulesActionParameters,
+            RulesetRulesActionParametersEdgeTtl as RulesetRulesActionParametersEdgeTtl,
+            RulesetRulesActionParametersHeaders as RulesetRulesActionParametersHeaders,
+            RulesetRulesRatelimit as RulesetRulesRatelimit,
+        )
+        from cdktn_provider_cloudflare.zone_setting import (
+            ZoneSetting as ZoneSetting,
+        )
+    else:
+        from cdktf_cdktf_provider_cloudflare.certificate_pack import (
+            CertificatePack as CertificatePack,
+        )
+        from cdktf_cdktf_provider_cloudflare.data_cloudflare_zone import (
+            DataCloudflareZone as DataCloudflareZone,
+            DataCloudflareZoneFilter as DataCloudflareZoneFilter,
+        )
+        from cdktf_cdktf_provider_cloudflare.dns_record import (
+            DnsRecord as DnsRecord,
+        )
+        from cdktf_cdktf_provider_cloudflare.healthcheck import (
+            Healthcheck as Healthcheck,
+            HealthcheckHttpConfig as HealthcheckHttpConfig,
+        )
+        from cdktf_cdktf_provider_cloudflare.notification_policy import (
+            NotificationPolicy as NotificationPolicy,
+            NotificationPolicyFilters as NotificationPolicyFilters,
+            NotificationPolicyMechanisms as NotificationPolicyMechanisms,
+            NotificationPolicyMechanismsEmail as NotificationPolicyMechanismsEmail,
+        )
+        from cdktf_cdktf_provider_cloudflare.provider import (
+            CloudflareProvider as CloudflareProvider,
+        )
+        from cdktf_cdktf_provider_cloudflare.ruleset import (
+            Ruleset as Ruleset,
+            RulesetRules as RulesetRules,
+            RulesetRulesActionParameters as RulesetRulesActionParameters,
+            RulesetRulesActionParametersEdgeTtl as RulesetRulesActionParametersEdgeTtl,
+            RulesetRulesActionParametersHeaders as RulesetRulesActionParametersHeaders,
+            RulesetRulesRatelimit as RulesetRulesRatelimit,
+        )
+        from cdktf_cdktf_provider_cloudflare.zone_setting import (
+            ZoneSetting as ZoneSetting,
+        )
 
 __all__ = [
     "CertificatePack",

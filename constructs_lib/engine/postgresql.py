@@ -3,40 +3,41 @@
 
 from __future__ import annotations
 
-from . import CDKTN
+from . import CDKTN, _collector_paused
 
-if CDKTN:
-    from cdktn_provider_postgresql.default_privileges import (
-        DefaultPrivileges as DefaultPrivileges,
-    )
-    from cdktn_provider_postgresql.grant import (
-        Grant as Grant,
-    )
-    from cdktn_provider_postgresql.grant_role import (
-        GrantRole as GrantRole,
-    )
-    from cdktn_provider_postgresql.provider import (
-        PostgresqlProvider as PostgresqlProvider,
-    )
-    from cdktn_provider_postgresql.role import (
-        Role as Role,
-    )
-else:
-    from cdktf_cdktf_provider_postgresql.default_privileges import (
-        DefaultPrivileges as DefaultPrivileges,
-    )
-    from cdktf_cdktf_provider_postgresql.grant import (
-        Grant as Grant,
-    )
-    from cdktf_cdktf_provider_postgresql.grant_role import (
-        GrantRole as GrantRole,
-    )
-    from cdktf_cdktf_provider_postgresql.provider import (
-        PostgresqlProvider as PostgresqlProvider,
-    )
-    from cdktf_cdktf_provider_postgresql.role import (
-        Role as Role,
-    )
+with _collector_paused():  # the import creates ~1.4 million long-lived objects (constructs_lib.engine)
+    if CDKTN:
+        from cdktn_provider_postgresql.default_privileges import (
+            DefaultPrivileges as DefaultPrivileges,
+        )
+        from cdktn_provider_postgresql.grant import (
+            Grant as Grant,
+        )
+        from cdktn_provider_postgresql.grant_role import (
+            GrantRole as GrantRole,
+        )
+        from cdktn_provider_postgresql.provider import (
+            PostgresqlProvider as PostgresqlProvider,
+        )
+        from cdktn_provider_postgresql.role import (
+            Role as Role,
+        )
+    else:
+        from cdktf_cdktf_provider_postgresql.default_privileges import (
+            DefaultPrivileges as DefaultPrivileges,
+        )
+        from cdktf_cdktf_provider_postgresql.grant import (
+            Grant as Grant,
+        )
+        from cdktf_cdktf_provider_postgresql.grant_role import (
+            GrantRole as GrantRole,
+        )
+        from cdktf_cdktf_provider_postgresql.provider import (
+            PostgresqlProvider as PostgresqlProvider,
+        )
+        from cdktf_cdktf_provider_postgresql.role import (
+            Role as Role,
+        )
 
 __all__ = [
     "DefaultPrivileges",

@@ -3,28 +3,29 @@
 
 from __future__ import annotations
 
-from . import CDKTN
+from . import CDKTN, _collector_paused
 
-if CDKTN:
-    from cdktn_provider_random.bytes import (
-        Bytes as Bytes,
-    )
-    from cdktn_provider_random.password import (
-        Password as Password,
-    )
-    from cdktn_provider_random.provider import (
-        RandomProvider as RandomProvider,
-    )
-else:
-    from cdktf_cdktf_provider_random.bytes import (
-        Bytes as Bytes,
-    )
-    from cdktf_cdktf_provider_random.password import (
-        Password as Password,
-    )
-    from cdktf_cdktf_provider_random.provider import (
-        RandomProvider as RandomProvider,
-    )
+with _collector_paused():  # the import creates ~1.4 million long-lived objects (constructs_lib.engine)
+    if CDKTN:
+        from cdktn_provider_random.bytes import (
+            Bytes as Bytes,
+        )
+        from cdktn_provider_random.password import (
+            Password as Password,
+        )
+        from cdktn_provider_random.provider import (
+            RandomProvider as RandomProvider,
+        )
+    else:
+        from cdktf_cdktf_provider_random.bytes import (
+            Bytes as Bytes,
+        )
+        from cdktf_cdktf_provider_random.password import (
+            Password as Password,
+        )
+        from cdktf_cdktf_provider_random.provider import (
+            RandomProvider as RandomProvider,
+        )
 
 __all__ = [
     "Bytes",

@@ -5,67 +5,68 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import CDKTN, EngineNotInstalledError
+from . import CDKTN, EngineNotInstalledError, _collector_paused
 
-if CDKTN:
-    AgentPool: Any
-    AgentPoolAllowedWorkspaces: Any
-    AgentToken: Any
-    DataTfeOrganizationMembership: Any
-    DataTfeTeam: Any
-    NotificationConfiguration: Any
-    TeamAccess: Any
-    TeamAccessPermissions: Any
-    TfeProvider: Any
-    Variable: Any
-    VariableSet: Any
-    Workspace: Any
-    WorkspaceSettings: Any
-    WorkspaceVariableSet: Any
-    raise EngineNotInstalledError(
-        "constructs_lib.engine.tfe: there is no prebuilt TFE provider for CDK Terrain; the bootstrap stack runs on cdktf (docs/engines.md)"
-    )
-else:
-    from cdktf_cdktf_provider_tfe.agent_pool import (
-        AgentPool as AgentPool,
-    )
-    from cdktf_cdktf_provider_tfe.agent_pool_allowed_workspaces import (
-        AgentPoolAllowedWorkspaces as AgentPoolAllowedWorkspaces,
-    )
-    from cdktf_cdktf_provider_tfe.agent_token import (
-        AgentToken as AgentToken,
-    )
-    from cdktf_cdktf_provider_tfe.data_tfe_organization_membership import (
-        DataTfeOrganizationMembership as DataTfeOrganizationMembership,
-    )
-    from cdktf_cdktf_provider_tfe.data_tfe_team import (
-        DataTfeTeam as DataTfeTeam,
-    )
-    from cdktf_cdktf_provider_tfe.notification_configuration import (
-        NotificationConfiguration as NotificationConfiguration,
-    )
-    from cdktf_cdktf_provider_tfe.provider import (
-        TfeProvider as TfeProvider,
-    )
-    from cdktf_cdktf_provider_tfe.team_access import (
-        TeamAccess as TeamAccess,
-        TeamAccessPermissions as TeamAccessPermissions,
-    )
-    from cdktf_cdktf_provider_tfe.variable import (
-        Variable as Variable,
-    )
-    from cdktf_cdktf_provider_tfe.variable_set import (
-        VariableSet as VariableSet,
-    )
-    from cdktf_cdktf_provider_tfe.workspace import (
-        Workspace as Workspace,
-    )
-    from cdktf_cdktf_provider_tfe.workspace_settings import (
-        WorkspaceSettings as WorkspaceSettings,
-    )
-    from cdktf_cdktf_provider_tfe.workspace_variable_set import (
-        WorkspaceVariableSet as WorkspaceVariableSet,
-    )
+with _collector_paused():  # the import creates ~1.4 million long-lived objects (constructs_lib.engine)
+    if CDKTN:
+        AgentPool: Any
+        AgentPoolAllowedWorkspaces: Any
+        AgentToken: Any
+        DataTfeOrganizationMembership: Any
+        DataTfeTeam: Any
+        NotificationConfiguration: Any
+        TeamAccess: Any
+        TeamAccessPermissions: Any
+        TfeProvider: Any
+        Variable: Any
+        VariableSet: Any
+        Workspace: Any
+        WorkspaceSettings: Any
+        WorkspaceVariableSet: Any
+        raise EngineNotInstalledError(
+            "constructs_lib.engine.tfe: there is no prebuilt TFE provider for CDK Terrain; the bootstrap stack runs on cdktf (docs/engines.md)"
+        )
+    else:
+        from cdktf_cdktf_provider_tfe.agent_pool import (
+            AgentPool as AgentPool,
+        )
+        from cdktf_cdktf_provider_tfe.agent_pool_allowed_workspaces import (
+            AgentPoolAllowedWorkspaces as AgentPoolAllowedWorkspaces,
+        )
+        from cdktf_cdktf_provider_tfe.agent_token import (
+            AgentToken as AgentToken,
+        )
+        from cdktf_cdktf_provider_tfe.data_tfe_organization_membership import (
+            DataTfeOrganizationMembership as DataTfeOrganizationMembership,
+        )
+        from cdktf_cdktf_provider_tfe.data_tfe_team import (
+            DataTfeTeam as DataTfeTeam,
+        )
+        from cdktf_cdktf_provider_tfe.notification_configuration import (
+            NotificationConfiguration as NotificationConfiguration,
+        )
+        from cdktf_cdktf_provider_tfe.provider import (
+            TfeProvider as TfeProvider,
+        )
+        from cdktf_cdktf_provider_tfe.team_access import (
+            TeamAccess as TeamAccess,
+            TeamAccessPermissions as TeamAccessPermissions,
+        )
+        from cdktf_cdktf_provider_tfe.variable import (
+            Variable as Variable,
+        )
+        from cdktf_cdktf_provider_tfe.variable_set import (
+            VariableSet as VariableSet,
+        )
+        from cdktf_cdktf_provider_tfe.workspace import (
+            Workspace as Workspace,
+        )
+        from cdktf_cdktf_provider_tfe.workspace_settings import (
+            WorkspaceSettings as WorkspaceSettings,
+        )
+        from cdktf_cdktf_provider_tfe.workspace_variable_set import (
+            WorkspaceVariableSet as WorkspaceVariableSet,
+        )
 
 __all__ = [
     "AgentPool",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 import importlib
 import importlib.util
 
@@ -45,7 +46,11 @@ def test_nothing_outside_the_seam_imports_an_engine() -> None:
 @pytest.mark.parametrize("module", sorted(p.stem for p in SEAM.glob("*.py") if p.stem != "__init__"))
 def test_both_branches_export_the_same_names(module: str) -> None:
     tree = ast.parse((SEAM / f"{module}.py").read_text())
-    (branch,) = [node for node in tree.body if isinstance(node, ast.If)]
+    # Every engine import runs with the collector paused (constructs_lib.engine._collector_paused).
+    assert not any(isinstance(node, (ast.If, ast.Import, ast.ImportFrom)) and _engine_imports(node) for node in tree.body)
+    (paused,) = [node for node in tree.body if isinstance(node, ast.With)]
+    assert ast.unparse(paused.items[0].context_expr) == "_collector_paused()"
+    (branch,) = [node for node in paused.body if isinstance(node, ast.If)]
     assert isinstance(branch.test, ast.Name) and branch.test.id == "CDKTN"
 
     def names(body: list[ast.stmt]) -> set[str]:
@@ -139,3 +144,23 @@ def test_memoized_binding_type_hints_still_refuse_a_wrong_argument_type() -> Non
     assert memoized(test_memoized_binding_type_hints_still_refuse_a_wrong_argument_type) == original(
         test_memoized_binding_type_hints_still_refuse_a_wrong_argument_type
     )
+
+
+def test_the_collector_is_paused_inside_and_restored_after() -> None:
+    assert gc.isenabled()
+    with engine._collector_paused():
+        assert not gc.isenabled()
+        with engine._collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner pause leaves it to the outer one
+    assert gc.isenabled()
+    with pytest.raises(ImportError), engine._collector_paused():
+        raise ImportError("a provider that is not installed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with engine._collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller who had disabled it keeps it disabled
+    finally:
+        gc.enable()
