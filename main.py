@@ -21,6 +21,7 @@ from commands.common import (
     EXIT_UNSAFE_PROMOTION as EXIT_UNSAFE_PROMOTION,
     EXIT_USAGE as EXIT_USAGE,
     HELP as HELP,
+    exit_process,
     quiet_node_deprecations as quiet_node_deprecations,
     report,
 )
@@ -58,4 +59,4 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_process(main())
