@@ -30,7 +30,12 @@ for path in [os.path.abspath(p) for p in sys.argv[1:]]:
     except BaseException:
         failed.append(path)
         traceback.print_exc()
-sys.exit(1 if failed else 0)
+# As main.py ends (commands.common.exit_process): atexit handlers, flushed streams, and no ~4 s interpreter teardown.
+import atexit
+atexit._run_exitfuncs()
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(1 if failed else 0)
 """
 """Run as ``python -c DRIVER example1.py example2.py ...``."""
 
