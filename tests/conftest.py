@@ -356,15 +356,33 @@ def _selects(config: pytest.Config, test_file: str) -> bool:
     return any(path == target or path in target.parents for path in paths)
 
 
+STARTED_BEFORE_COLLECTION = pytest.StashKey[bool]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Under pytest-xdist (``make test``: two workers), the controller starts the background jobs the selected files
-    need, as collection would without it: each worker collects every test, so no worker can tell it is the one."""
-    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
-        _jobs_folder()  # before the workers start: they inherit the variable
-        if _selects(config, "tests/test_gates.py") or _selects(config, "tests/packaging"):
-            _start_mypy()
-        if _selects(config, "tests/stacks/test_cdktf_cli.py") and CDKTF.exists() and shutil.which("node"):
-            _start_cdktf_synth()
+    """Start the background jobs that the command line's paths select before collection, which runs on one core.
+
+    Collection is mostly the engine's import (a Python and a Node process taking turns), so the second core is idle
+    then: mypy, ``cdktf synth`` and the consumer pipeline start here instead of after collection. With ``-m`` or
+    ``-k`` the paths do not tell, and ``pytest_collection_finish`` decides from the selected tests; ``--collect-only``
+    starts nothing. Under pytest-xdist the controller starts them (each worker collects every test, so no worker can
+    tell it is the one); the workers' packaging tests start the pipeline themselves.
+    """
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return
+    xdist = bool(getattr(config.option, "numprocesses", None))
+    if not xdist and (config.option.markexpr or config.option.keyword):
+        return
+    _jobs_folder()  # before pytest-xdist's workers start: they inherit the variable
+    if _selects(config, "tests/test_gates.py") or _selects(config, "tests/packaging"):
+        _start_mypy()
+    if _selects(config, "tests/stacks/test_cdktf_cli.py") and CDKTF.exists() and shutil.which("node"):
+        _start_cdktf_synth()
+    if not xdist and _selects(config, "tests/packaging"):
+        from tests.packaging.consumer_pipeline import ConsumerPipeline
+
+        ConsumerPipeline.running()  # a thread: build, index, install, consumer programs (each a subprocess)
+    config.stash[STARTED_BEFORE_COLLECTION] = True
 
 
 _MARK_OF_FIXTURE = {
@@ -404,15 +422,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start ``cdktf synth`` as soon as its test is selected.
+    """Start the background jobs of the selected tests, unless ``pytest_configure`` already did.
 
-    It is a separate Node + Python process that pays the jsii import again; started now, it
+    ``cdktf synth`` is a separate Node + Python process that pays the jsii import again; started now, it
     runs on the second core while this session synthesizes, instead of after it.
     """
     session.config.stash[WANTS_CHECKOV] = any(_has(item, CHECKOV_MARK) for item in session.items)
-    if session.config.option.collectonly:
+    if session.config.option.collectonly or session.config.stash.get(STARTED_BEFORE_COLLECTION, False):
         return
-    if hasattr(session.config, "workerinput") or getattr(session.config.option, "numprocesses", None):
+    if hasattr(session.config, "workerinput"):
         return  # pytest-xdist: the controller started them (pytest_configure)
     if any(_has(item, MYPY_MARK) for item in session.items):
         _start_mypy()

@@ -15,6 +15,7 @@ import json
 import shutil
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -127,34 +128,40 @@ def test_readme_examples_run_from_the_installed_wheel_pass_the_checkov_gate_and_
     synthesized = sorted(p.relative_to(root).as_posix() for p in root.glob("example_*/cdktf.out/stacks/*/cdk.tf.json"))
     assert len(synthesized) == len(files), synthesized
 
-    # The gate as a console script over every example: clean, the constructs' own decisions accepted with reasons.
-    gate = run(python.parent / "healthcare-checkov-gate", root, check=False, cwd=root)
-    assert gate.returncode == 0, gate.stdout + gate.stderr
-    assert " 0 failed and not accepted" in gate.stdout
-    assert "(construct): S3 server access logging cannot deliver" in gate.stdout
-
-    # The README's Python gate snippet, next to the SecureS3 example's output, with an accepted file of its own.
+    # Three independent checks, run side by side (this test runs last, when the session has nothing else to do):
+    # 1. The gate as a console script over every example: clean, the constructs' own decisions accepted with reasons.
+    # 2. The README's Python gate snippet, over a copy of the SecureS3 example's output, with an accepted file of its own.
     storage = next(f.parent for f in files if "SecureS3Props(" in f.read_text() and "AuditTrail" not in f.read_text())
-    (storage / "checkov_accepted.toml").write_text("# no accepted findings of our own\n")
-    (storage / "gate.py").write_text(consumer.gate_block)
-    snippet = run(python, "gate.py", cwd=storage)
-    assert "checkov gate:" in snippet.stdout
-
-    # mypy (from the app's toolchain, seen through the .pth) resolves constructs_lib to the installed wheel.
-    # It starts from a copy of the code gate's cache, checked with the same options: the engine and
+    snippet = tmp_path / "snippet"
+    shutil.copytree(storage / "cdktf.out", snippet / "cdktf.out")
+    (snippet / "checkov_accepted.toml").write_text("# no accepted findings of our own\n")
+    (snippet / "gate.py").write_text(consumer.gate_block)
+    # 3. mypy (from the app's toolchain, seen through the .pth) resolves constructs_lib to the installed wheel: the
+    # examples and the quickstart check clean, and a wrong argument type is found (a lazy export typed as Any would
+    # pass anything). It starts from a copy of the code gate's cache, checked with the same options: the engine and
     # provider packages (~80 s of mypy's time when cold) are already there; the installed library is not.
-    (root / "quickstart.py").write_bytes((REPO_ROOT / "examples" / "quickstart.py").read_bytes())
+    typed = tmp_path / "typed"
+    typed.mkdir()
+    (typed / "quickstart.py").write_bytes((REPO_ROOT / "examples" / "quickstart.py").read_bytes())
+    (typed / "wrong.py").write_text("from constructs_lib import NeonDatabaseProps\n\nNeonDatabaseProps(project_name=1)\n")
     cache = tmp_path / "mypy-cache"
     gate_status, gate_output = wait_for_mypy()
     assert gate_status == 0, f"the code gate's mypy failed first:\n{gate_output}"
     shutil.copytree(MYPY_CACHE, cache)
-    mypy = [python, "-m", "mypy", "--strict", *MYPY_OPTIONS, "--cache-dir", cache]
-    out = run(*mypy, "--no-error-summary", *files, "quickstart.py", cwd=root, check=False).stdout
-    assert out.strip() == "", out
-    # ...and it does see the package's types (a lazy export typed as Any would pass anything).
-    (root / "wrong.py").write_text("from constructs_lib import NeonDatabaseProps\n\nNeonDatabaseProps(project_name=1)\n")
-    wrong = run(*mypy, "wrong.py", cwd=root, check=False)
-    assert wrong.returncode == 1 and 'Argument "project_name" to "NeonDatabaseProps" has incompatible type "int"; expected "str"' in wrong.stdout, wrong.stdout
+    mypy = [python, "-m", "mypy", "--strict", *MYPY_OPTIONS, "--cache-dir", cache, "--no-error-summary"]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        gate_run = pool.submit(run, python.parent / "healthcare-checkov-gate", root, check=False, cwd=root)
+        snippet_run = pool.submit(run, python, "gate.py", cwd=snippet)
+        typed_run = pool.submit(run, *mypy, *files, typed / "quickstart.py", typed / "wrong.py", cwd=root, check=False)
+    gate = gate_run.result()
+    assert gate.returncode == 0, gate.stdout + gate.stderr
+    assert " 0 failed and not accepted" in gate.stdout
+    assert "(construct): S3 server access logging cannot deliver" in gate.stdout
+    assert "checkov gate:" in snippet_run.result().stdout
+    typing_result = typed_run.result()
+    wrong_type = 'wrong.py:3: error: Argument "project_name" to "NeonDatabaseProps" has incompatible type "int"; expected "str"'
+    lines = typing_result.stdout.strip().splitlines()
+    assert typing_result.returncode == 1 and len(lines) == 1 and wrong_type in lines[0], typing_result.stdout
 
 
 def test_a_construct_without_its_provider_names_the_provider(consumer: Consumer) -> None:
