@@ -70,9 +70,10 @@ def _collector_paused() -> Iterator[None]:
     nothing is lost by collecting after it. The collector's state is restored (a caller who had disabled it keeps it
     disabled); nested pauses leave it to the outermost one.
 
-    After a successful import the outermost pause also moves every object then alive to the collector's permanent
-    generation (``gc.freeze()``): later full collections no longer walk the engine's objects (0.6 s each in the test
-    session), and objects alive at import time are never collected as cyclic garbage (``gc.unfreeze()`` undoes it).
+    After a successful import the outermost pause (when the collector was on) also moves every object then alive to
+    the permanent generation (``gc.freeze()``): later full collections no longer walk the engine's objects (0.6 s each
+    in the test session), and objects alive at import time are never collected as cyclic garbage (``gc.unfreeze()``
+    undoes it).
     """
     was_enabled = gc.isenabled()
     gc.disable()
