@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CHECKOV_RUN
+from tests.security._broken_stacks import BrokenStacks
 from tests.security._checkov import CheckovMissing, checked_resource_types, finish_checkov, run_checkov
 
 
@@ -23,6 +24,15 @@ def checkov_reports(request: pytest.FixtureRequest, synth_root: Path) -> dict[st
         if started is not None:
             return finish_checkov(started, synth_root)
         return run_checkov(synth_root, "terraform_json", "secrets")
+    except CheckovMissing as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def broken_stacks(synth_root: Path, tmp_path_factory: pytest.TempPathFactory) -> BrokenStacks:
+    """Copies of synthesized stacks broken on purpose, both checkov runs over them started together (``_broken_stacks``)."""
+    try:
+        return BrokenStacks.start(synth_root, tmp_path_factory.mktemp("broken-stacks"))
     except CheckovMissing as exc:
         pytest.fail(str(exc))
 
