@@ -398,3 +398,19 @@ def test_synth_summary_counts_placeholders_per_environment(tmp_path: Path) -> No
         f"prod: phase 1, 2 resources -> {tmp_path / 'stacks' / 'prod' / 'cdk.tf.json'}",
         "prod: 12 placeholder values must be replaced before deploy (python main.py placeholders prod)",
     ]
+
+
+def test_exit_process_keeps_the_status_the_output_and_the_atexit_handlers(tmp_path: Path) -> None:
+    # main.py ends through it: what it printed must reach a pipe, and the atexit handlers (jsii stopping Node) must run.
+    code = (
+        "import atexit, pathlib, sys\n"
+        "from commands.common import exit_process\n"
+        "atexit.register(pathlib.Path(sys.argv[1]).write_text, 'ran')\n"
+        "print('written', end='')\n"
+        "print('also', end='', file=sys.stderr)\n"
+        "exit_process(3)\n"
+    )
+    marker = tmp_path / "atexit-ran"
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as a user's shell would
+    result = subprocess.run([sys.executable, "-c", code, str(marker)], capture_output=True, text=True, cwd=REPO_ROOT, env=buffered, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr, marker.read_text()) == (3, "written", "also", "ran")
