@@ -276,7 +276,12 @@ class _Job:
 def _jobs_folder() -> Path:
     if JOBS_VARIABLE not in os.environ:
         os.environ[JOBS_VARIABLE] = tempfile.mkdtemp(prefix="pytest-jobs-")
+        _OWN_JOBS_FOLDER.append(Path(os.environ[JOBS_VARIABLE]))
     return Path(os.environ[JOBS_VARIABLE])
+
+
+_OWN_JOBS_FOLDER: list[Path] = []
+"""The jobs folder if this process made it (removed at the end of the run, jobs or not; pytest-xdist's workers inherit it)."""
 
 
 _STARTED: list[_Job] = []
@@ -321,8 +326,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     shutil.rmtree(_SESSION_TMP, ignore_errors=True)
     for job in _STARTED:
         job.stop()
-    if _STARTED and not hasattr(session.config, "workerinput"):
-        shutil.rmtree(_jobs_folder(), ignore_errors=True)
+    for folder in _OWN_JOBS_FOLDER:
+        shutil.rmtree(folder, ignore_errors=True)
     session.config.stash[FINISHED_SESSION] = session
 
 
@@ -373,7 +378,8 @@ def pytest_configure(config: pytest.Config) -> None:
     xdist = bool(getattr(config.option, "numprocesses", None))
     if not xdist and (config.option.markexpr or config.option.keyword):
         return
-    _jobs_folder()  # before pytest-xdist's workers start: they inherit the variable
+    if xdist:
+        _jobs_folder()  # before the workers start: they inherit the variable
     if _selects(config, "tests/test_gates.py") or _selects(config, "tests/packaging"):
         _start_mypy()
     if _selects(config, "tests/stacks/test_cdktf_cli.py") and CDKTF.exists() and shutil.which("node"):
