@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import jsii
@@ -13,6 +13,7 @@ from constructs import Construct, IConstruct
 from .._aws.iam import AwsAccount
 from .._aws.perms import KMS_PUBLISH_ACTIONS
 from .._provider_requirements import AWS, require_provider
+from .._settings import settings_values
 from ..engine.aws import (
     Cloudtrail,
     CloudtrailAdvancedEventSelector,
@@ -48,7 +49,7 @@ class AuditTrailProps(AuditSettings):
     def from_settings(cls, settings: AuditSettings, *, name_prefix: str, log_bucket: SecureS3, **construct_input: Any) -> AuditTrailProps:
         """Props from ``settings`` (an environment file's ``[audit]`` section is one), ``name_prefix``, ``log_bucket``
         and the other fields of this class that are not settings (``allow_unlocked_log_bucket``)."""
-        values = {field.name: getattr(settings, field.name) for field in fields(AuditSettings)}
+        values = settings_values(settings, AuditSettings)
         return cls(**values, name_prefix=name_prefix, log_bucket=log_bucket, **construct_input)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
+from .._settings import settings_values
 from .neon_settings import NeonSettings
 
 
@@ -49,5 +50,5 @@ class NeonDatabaseProps(NeonSettings):
     def from_settings(cls, settings: NeonSettings, *, project_name: str, **construct_input: Any) -> NeonDatabaseProps:
         """Props from ``settings`` (an environment file's ``[neon]`` section is one), ``project_name`` and the other
         fields of this class that are not settings (``services``, ``read_replica``, ``analytics_replica``, ``readers``)."""
-        values = {field.name: getattr(settings, field.name) for field in fields(NeonSettings)}
+        values = settings_values(settings, NeonSettings)
         return cls(**values, project_name=project_name, **construct_input)

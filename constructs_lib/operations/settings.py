@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
+from .._settings import settings_values as settings_values
 from ..errors import Problem, ProblemCollector, nothing_unresolved
 from ..value_rules import MIN_AUDIT_LOG_RETENTION_DAYS, check_email, check_https_url, check_log_retention
 
@@ -29,11 +30,6 @@ CIS_PASSWORD_REUSE_PREVENTION = 24
 CIS_MAX_PASSWORD_AGE_DAYS = 90
 """CIS AWS Foundations v1.2 1.11; Security Hub IAM.17; checkov CKV_AWS_9."""
 _GROUP_RE = re.compile(r"^[A-Za-z0-9+=,.@_-]{1,128}$")
-
-
-def settings_values(settings: object, of: type) -> dict[str, Any]:
-    """The values of ``settings`` for every field of the settings class ``of`` (a props class's ``from_settings``)."""
-    return {field.name: getattr(settings, field.name) for field in fields(of)}
 
 
 # AlertTopic ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from constructs import Construct
@@ -10,6 +10,7 @@ from constructs import Construct
 from .._aws.iam import AwsAccount, Condition, PolicyDocument, statement
 from .._aws.perms import S3_LOG_DELIVERY_ACTIONS
 from .._provider_requirements import AWS, require_provider
+from .._settings import settings_values
 from ..checkov_gate import accept
 from ..engine.aws import AwsProvider, S3Bucket, S3BucketPolicy
 from ..engine.core import TerraformResourceLifecycle
@@ -46,7 +47,7 @@ class AccessLogBucketProps(AccessLogBucketSettings):
     def from_settings(cls, settings: AccessLogBucketSettings, **construct_input: Any) -> AccessLogBucketProps:
         """Props from ``settings`` (``StorageSettings.access_log_bucket`` makes an environment's) and the fields of
         this class that are not settings (``project``, ``environment``, ``purpose``, ``provider``)."""
-        values = {field.name: getattr(settings, field.name) for field in fields(AccessLogBucketSettings)}
+        values = settings_values(settings, AccessLogBucketSettings)
         return cls(**values, **construct_input)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
+from .._settings import settings_values
 from ..engine.aws import AwsProvider
 from .access_log_bucket import AccessLogBucket
 from .secure_s3_settings import SecureS3Settings
@@ -39,5 +40,5 @@ class SecureS3Props(SecureS3Settings):
     def from_settings(cls, settings: SecureS3Settings, **construct_input: Any) -> SecureS3Props:
         """Props from ``settings`` (``StorageSettings.bucket`` makes an environment's) and the fields of this class
         that are not settings (``project``, ``environment``, ``purpose``, ``access_log_bucket``, the replica's)."""
-        values = {field.name: getattr(settings, field.name) for field in fields(SecureS3Settings)}
+        values = settings_values(settings, SecureS3Settings)
         return cls(**values, **construct_input)

@@ -218,7 +218,18 @@ def test_the_graph_sees_a_circle() -> None:
 
 def test_the_library_is_grouped_by_domain() -> None:
     top_level = sorted(p.stem for p in LIB_DIR.glob("*.py"))
-    assert top_level == ["__init__", "_provider_requirements", "_random", "_reasons", "_version", "checkov_gate", "checks", "errors", "value_rules"]
+    assert top_level == [
+        "__init__",
+        "_provider_requirements",
+        "_random",
+        "_reasons",
+        "_settings",
+        "_version",
+        "checkov_gate",
+        "checks",
+        "errors",
+        "value_rules",
+    ]
     packages = sorted(p.parent.name for p in LIB_DIR.glob("*/__init__.py"))
     assert packages == ["_aws", "audit", "compute", "data", "detection", "engine", "guardrails", "network", "operations", "providers", "storage"]
 
