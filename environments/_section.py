@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import enum
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Self, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationInfo, field_validator, model_validator
 from pydantic_core import CoreSchema
+
+from constructs_lib.errors import Problem
 
 IAM_PRINCIPAL_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
 """An IAM role ARN (``arn:aws...:iam::<12 digits>:role/<path/name>``)."""
@@ -58,6 +60,12 @@ def _enum_types(section: type, field: str | None) -> tuple[type[enum.Enum], ...]
         hint = typing.get_type_hints(section).get(field or "")
         _ENUM_TYPES[key] = tuple(kind for kind in typing.get_args(hint) or (hint,) if isinstance(kind, type) and issubclass(kind, enum.Enum))
     return _ENUM_TYPES[key]
+
+
+def file_problems(section: str, problems: Iterable[Problem]) -> Iterator[str]:
+    """A library rule's ``problems`` worded for the file's ``[section]``: ``<section>.<field> must be ..., got ...``."""
+    for problem in problems:
+        yield f"{section}.{problem.field} must be {problem.allowed}, got {problem.value!r}"
 
 
 class SettingsSection:

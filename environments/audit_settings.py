@@ -17,7 +17,7 @@ from pydantic.dataclasses import dataclass
 
 from constructs_lib.audit import audit_settings
 
-from ._section import IAM_PRINCIPAL_ARN_PATTERN, SECTION_CONFIG, SettingsSection
+from ._section import IAM_PRINCIPAL_ARN_PATTERN, SECTION_CONFIG, SettingsSection, file_problems
 
 MAX_ALERT_EMAILS = 20
 """Addresses an environment subscribes to its security alert topic."""
@@ -42,7 +42,6 @@ class AuditSettings(SettingsSection, audit_settings.AuditSettings):
             yield f"audit.alert_https_endpoints must be at most {MAX_ALERT_HTTPS_ENDPOINTS} URLs, got {len(endpoints)}"
         if reader is not None and not re.fullmatch(IAM_PRINCIPAL_ARN_PATTERN, reader):
             yield f"audit.log_reader_arn must match pattern {IAM_PRINCIPAL_ARN_PATTERN!r} (an IAM role ARN), got {reader!r}"
-        for problem in audit_settings.audit_settings_problems(self):
-            yield f"audit.{problem.field} must be {problem.allowed}, got {problem.value!r}"
+        yield from file_problems("audit", audit_settings.audit_settings_problems(self))
         if endpoints and self.no_paging_reason is not None:
             yield "audit.no_paging_reason must be unset when audit.alert_https_endpoints are given (they page someone)"

@@ -16,7 +16,7 @@ from pydantic.dataclasses import dataclass
 
 from constructs_lib.data import neon_settings
 
-from ._section import SECTION_CONFIG, SettingsSection
+from ._section import SECTION_CONFIG, SettingsSection, file_problems
 
 MIN_PG_VERSION = 16
 """The backup reader's BYPASSRLS can be given by a non-superuser from Postgres 16 on."""
@@ -41,9 +41,8 @@ class NeonSettings(SettingsSection, neon_settings.NeonSettings):
         old = self.pg_version < MIN_PG_VERSION  # the environment's narrower range replaces the library's
         if old:
             yield f"neon.pg_version must be {MIN_PG_VERSION}..{neon_settings.PG_VERSIONS[-1]}, got {self.pg_version!r}"
-        for problem in neon_settings.neon_settings_problems(self, require_lock=True):
-            if not (old and problem.field == "pg_version"):
-                yield f"neon.{problem.field} must be {problem.allowed}, got {problem.value!r}"
+        problems = neon_settings.neon_settings_problems(self, require_lock=True)
+        yield from file_problems("neon", (problem for problem in problems if not (old and problem.field == "pg_version")))
         # A HIPAA project holds real PHI: it belongs to a named (HIPAA-enabled) organisation and
         # accepts connections only from known addresses.
         if self.hipaa and self.org_id is None:

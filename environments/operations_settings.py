@@ -15,21 +15,14 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic.dataclasses import dataclass
 
-from constructs_lib.errors import Problem
 from constructs_lib.operations import settings
 from platform_plan.phases import SERVICES
 
-from ._section import SECTION_CONFIG, SettingsSection
+from ._section import SECTION_CONFIG, SettingsSection, file_problems
 
 DEFAULT_HEALTH_PATH = "/health"
 """Path of a public service's health check unless ``[uptime] health_paths`` names another."""
 HEALTH_PATH_PATTERN = r"^/[A-Za-z0-9._~/-]{0,254}$"
-
-
-def file_problems(section: str, problems: list[Problem]) -> Iterator[str]:
-    """The library rule's ``problems`` worded for the file's ``[section]``: ``<section>.<field> must be ..., got ...``."""
-    for problem in problems:
-        yield f"{section}.{problem.field} must be {problem.allowed}, got {problem.value!r}"
 
 
 @dataclass(frozen=True, kw_only=True, config=SECTION_CONFIG)

@@ -17,7 +17,7 @@ from pydantic.dataclasses import dataclass
 from constructs_lib.storage import storage_settings
 from constructs_lib.value_rules import check_cron
 
-from ._section import IAM_PRINCIPAL_ARN_PATTERN, SECTION_CONFIG, SettingsSection, _range
+from ._section import IAM_PRINCIPAL_ARN_PATTERN, SECTION_CONFIG, SettingsSection, _range, file_problems
 
 
 @dataclass(frozen=True, kw_only=True, config=SECTION_CONFIG)
@@ -25,8 +25,7 @@ class S3Settings(SettingsSection, storage_settings.StorageSettings):
     """``[s3]``: the environment's buckets (every SecureS3 and AccessLogBucket) and their protection (``StorageSettings``)."""
 
     def _problems(self) -> Iterator[str]:
-        for problem in storage_settings.storage_settings_problems(self):
-            yield f"s3.{problem.field} must be {problem.allowed}, got {problem.value!r}"
+        yield from file_problems("s3", storage_settings.storage_settings_problems(self))
 
 
 @dataclass(frozen=True, kw_only=True, config=SECTION_CONFIG)
@@ -51,5 +50,4 @@ class BackupSettings(SettingsSection, storage_settings.BackupBucketSettings):
     ``guardrails.production`` is true (backups no one can decrypt restore nothing)."""
 
     def _problems(self) -> Iterator[str]:
-        for problem in storage_settings.backup_bucket_settings_problems(self):
-            yield f"backups.{problem.field} must be {problem.allowed}, got {problem.value!r}"
+        yield from file_problems("backups", storage_settings.backup_bucket_settings_problems(self))

@@ -18,8 +18,7 @@ from pydantic.dataclasses import dataclass
 from constructs_lib.operations import settings
 from platform_plan.phases import SERVICES
 
-from ._section import IAM_PRINCIPAL_ARN_PATTERN, SECTION_CONFIG, SettingsSection
-from .operations_settings import file_problems
+from ._section import IAM_PRINCIPAL_ARN_PATTERN, SECTION_CONFIG, SettingsSection, file_problems
 
 
 def _distinct(value: Sequence[str]) -> Sequence[str]:
